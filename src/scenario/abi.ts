@@ -1,0 +1,285 @@
+/**
+ * The one source of every number shared by the compiler, the wasm model and the native host.
+ *
+ * `npm run gen:abi` writes `assembly/abi.ts` (AssemblyScript) and `native-host/abi.h` (C) from this file;
+ * a test checks the generated files are current. Never edit those two by hand.
+ *
+ * The compiled program format these numbers build is described in docs/program-format.md.
+ */
+
+/** "ZCP1": the first word of every compiled program. */
+export const PROGRAM_MAGIC = 0x5a435031;
+export const PROGRAM_VERSION = 1;
+/** Words in the program header (each word is a little-endian int64). */
+export const HEADER_WORDS = 10;
+
+/** Instruction opcodes of the code section. */
+export const Op = {
+  /** [CALL, call, step, nargs, ret0, ret1, brk_pc, (tag,val) x nargs] */
+  CALL: 1,
+  /** [SET, reg, tag, val]                       reg = operand */
+  SET: 2,
+  /** [JZ, tag, val, target_pc]                  if operand == 0 goto target */
+  JZ: 3,
+  /** [JUMP, target_pc] */
+  JUMP: 4,
+  /** [HALT] end of program (always the last instruction) */
+  HALT: 5,
+} as const;
+
+/** Operand tags: every call argument is a (tag, value) pair. */
+export const Tag = {
+  /** value is the number itself */
+  IMM: 0,
+  /** value is a register index; the operand is the register's content */
+  REG: 1,
+  /** value is a word offset into the expression pool (RPN, see Rpn) */
+  EXPR: 2,
+  /** a NULL pointer (off_in: null) */
+  NULL: 3,
+  /** value is a string index (a path) */
+  STR: 4,
+  /** value is a register index; the engine passes a pointer to a loff_t holding the register and writes the
+   *  updated offset back into the register after the call (off_in: "&pos") */
+  REF: 5,
+  /** value is a word offset into the expression pool where an iovec array starts: [n, (tag,val base, tag,val len) x n] */
+  IOV: 6,
+} as const;
+
+/** Expression pool items, RPN, each item two words [rpn_op, value]. An expression starts with a word giving its
+ *  item count. Arithmetic is int64; DIV by zero yields 0 (the compiler refuses constant division by zero). */
+export const Rpn = {
+  IMM: 0, REG: 1, ADD: 2, SUB: 3, MUL: 4, DIV: 5, MIN: 6, MAX: 7, LT: 8, LE: 9, GT: 10, GE: 11, EQ: 12, NE: 13, MOD: 14,
+} as const;
+
+/**
+ * Calls. Argument order follows the man page (and the kernel's syscall); `args` lists the names the scenario
+ * format uses. Pseudo-calls (`syscall: false`) are actions of the program that are not syscalls: a load or a store
+ * through the process's page tables, or a wait on the peer.
+ */
+export const Call = {
+  open:            { id: 1,  syscall: true,  args: ["path", "flags", "mode"] },
+  close:           { id: 2,  syscall: true,  args: ["fd"] },
+  read:            { id: 3,  syscall: true,  args: ["fd", "buf", "count"] },
+  write:           { id: 4,  syscall: true,  args: ["fd", "buf", "count"] },
+  pread64:         { id: 5,  syscall: true,  args: ["fd", "buf", "count", "offset"] },
+  pwrite64:        { id: 6,  syscall: true,  args: ["fd", "buf", "count", "offset"] },
+  lseek:           { id: 7,  syscall: true,  args: ["fd", "offset", "whence"] },
+  mmap:            { id: 8,  syscall: true,  args: ["addr", "length", "prot", "flags", "fd", "offset"] },
+  munmap:          { id: 9,  syscall: true,  args: ["addr", "length"] },
+  madvise:         { id: 10, syscall: true,  args: ["addr", "length", "advice"] },
+  fcntl:           { id: 11, syscall: true,  args: ["fd", "cmd", "arg"] },
+  pipe:            { id: 12, syscall: true,  args: [] },
+  pipe2:           { id: 13, syscall: true,  args: ["flags"] },
+  sendfile:        { id: 14, syscall: true,  args: ["out_fd", "in_fd", "offset", "count"] },
+  splice:          { id: 15, syscall: true,  args: ["fd_in", "off_in", "fd_out", "off_out", "len", "flags"] },
+  tee:             { id: 16, syscall: true,  args: ["fd_in", "fd_out", "len", "flags"] },
+  vmsplice:        { id: 17, syscall: true,  args: ["fd", "iov", "flags"] },
+  copy_file_range: { id: 18, syscall: true,  args: ["fd_in", "off_in", "fd_out", "off_out", "len", "flags"] },
+  setsockopt:      { id: 19, syscall: true,  args: ["sockfd", "level", "optname", "optval"] },
+  send:            { id: 20, syscall: true,  args: ["sockfd", "buf", "len", "flags"] },
+  /** recvmsg(sockfd, msg, MSG_ERRQUEUE): reads one MSG_ZEROCOPY completion; returns 0 and sets the registers
+   *  bound by ret to [ee_info (lo), ee_data (hi), ee_code] */
+  recv_errqueue:   { id: 21, syscall: true,  args: ["sockfd"] },
+  ftruncate:       { id: 22, syscall: true,  args: ["fd", "length"] },
+  fsync:           { id: 23, syscall: true,  args: ["fd"] },
+  fdatasync:       { id: 24, syscall: true,  args: ["fd"] },
+  posix_fadvise:   { id: 25, syscall: true,  args: ["fd", "offset", "len", "advice"] },
+  /** load `len` bytes at `addr` through the page tables (faults happen here); returns len, or -1 and the signal */
+  mem_read:        { id: 40, syscall: false, args: ["addr", "len"] },
+  /** store `len` bytes at `addr`; the bytes take a new version (the page-sharing hazard) */
+  mem_write:       { id: 41, syscall: false, args: ["addr", "len"] },
+  /** let the sink's peer read what is queued for it now (peer: "lazy" holds it back until then) */
+  peer_read:       { id: 42, syscall: false, args: ["sink"] },
+} as const;
+export type CallName = keyof typeof Call;
+
+/** Sink kinds (setup.sinks.*.kind). `nic` exists in the model only. */
+export const SinkKind = { tcp: 1, file: 2, null: 3, nic: 4 } as const;
+/** How a warm file was brought into the page cache (setup.files.*.fill). */
+export const Fill = { write: 1, read: 2, none: 3 } as const;
+export const Cache = { warm: 0, cold: 1 } as const;
+
+/**
+ * Machine knobs: [id, value] pairs in the program's knob section. An engine that cannot apply a knob ignores
+ * it (the native host cannot change the kernel's fault-around) and says so in its result.
+ */
+export const Knob = {
+  /** default pipe capacity in bytes (16 slots of 4 KiB) */
+  PIPE_DEFAULT_BYTES: 1,
+  /** /proc/sys/fs/pipe-max-size: the F_SETPIPE_SZ limit for an unprivileged caller */
+  PIPE_MAX_SIZE: 2,
+  /** fault_around_bytes (64 KiB) */
+  FAULT_AROUND_BYTES: 3,
+  /** NIC scatter-gather (NETIF_F_SG), 0 or 1 */
+  NIC_SG: 4,
+  /** NIC checksum offload (NETIF_F_HW_CSUM), 0 or 1 */
+  NIC_CSUM: 5,
+  /** NIC TX ring size in descriptors */
+  NIC_TX_RING: 6,
+  /** readahead window maximum in bytes (the block device's read_ahead_kb) */
+  READAHEAD_BYTES: 7,
+  /** largest page-cache folio order the filesystem allows */
+  FOLIO_MAX_ORDER: 8,
+  /** TCP send buffer (sk_sndbuf) in bytes */
+  TCP_SNDBUF: 9,
+  /** TCP receive buffer of the peer in bytes */
+  TCP_RCVBUF: 10,
+  /** largest skb payload the loopback/NIC path builds (GSO size) */
+  TCP_GSO_MAX: 11,
+  /** the peer's read buffer in bytes */
+  PEER_BUF_BYTES: 12,
+  /** 1: keep the event trace, 0: counters only */
+  TRACE: 13,
+  /** maximum events kept in the trace (the cap; the trace records that it was cut) */
+  TRACE_CAP: 14,
+  /** maximum instructions a program may execute before it is stopped with an error (no endless loops) */
+  STEP_BUDGET: 15,
+  /** peer mode: 0 eager (reads as data arrives), 1 lazy (reads only at peer_read or close) */
+  PEER_LAZY: 16,
+  /** size of a linear skb head the socket layer allocates for copied data (bytes) */
+  SKB_LINEAR_MAX: 17,
+} as const;
+
+/**
+ * Counters: the index of each counter in the engines' counter array (int64 each). The model increments them as it
+ * acts; the native host fills the ones it measures. The result JSON is built from these by src/ (see result.ts).
+ */
+export const Counter = {
+  SYSCALLS: 0,
+  MODE_SWITCHES: 1,
+  FAULTS_MINOR: 2,
+  FAULTS_MAJOR: 3,
+  CPU_COPY_OPS: 4,
+  CPU_COPY_BYTES: 5,
+  DMA_OPS: 6,
+  DMA_BYTES: 7,
+  IO_RCHAR: 8,
+  IO_WCHAR: 9,
+  IO_SYSCR: 10,
+  IO_SYSCW: 11,
+  IO_READ_BYTES: 12,
+  IO_WRITE_BYTES: 13,
+  DELIVERED_BYTES: 14,
+  DELIVERED_BAD: 15,
+  /** page faults as the tracepoint exceptions:page_fault_user sees them (MAP_POPULATE's are not among them) */
+  TP_PAGE_FAULT_USER: 16,
+  /** filemap:mm_filemap_add_to_page_cache: folios added to the page cache */
+  TP_FILEMAP_ADD: 17,
+  /** block:block_rq_issue: block requests issued to the disk */
+  TP_BLOCK_RQ_ISSUE: 18,
+  /** net:net_dev_start_xmit: skbs handed to a device (loopback or NIC) */
+  TP_NET_DEV_XMIT: 19,
+  /** skb:skb_copy_datagram_iovec: receive-side copies of skb data to a user iovec (the peer's) */
+  TP_SKB_COPY_DATAGRAM: 20,
+  /** bytes the CPU read to compute checksums (no checksum offload) */
+  CSUM_BYTES: 21,
+  PEER_COPY_OPS: 22,
+  PEER_COPY_BYTES: 23,
+  PEER_SYSCALLS: 24,
+  /** NIC TX descriptors posted */
+  NIC_DESCRIPTORS: 25,
+  /** skbs built by the socket layer */
+  SKBS: 26,
+  /** bytes carried in skb page frags (by reference) */
+  SKB_FRAG_BYTES: 27,
+  /** bytes carried in skb linear parts (copied) */
+  SKB_LINEAR_BYTES: 28,
+  /** page references taken (get_page) by pipes, skbs and mappings */
+  PAGE_REFS: 29,
+  /** page table entries set */
+  PTES_SET: 30,
+  /** page table pages allocated (PUD, PMD and PTE levels) */
+  PT_PAGES: 31,
+  /** voluntary context switches (the process slept: pipe full, socket buffer full, disk wait) */
+  NVCSW: 32,
+  NIVCSW: 33,
+  /** predicted (sim) or measured (native) nanoseconds of the transfer phase */
+  TIME_NS: 34,
+  USER_NS: 35,
+  SYS_NS: 36,
+  /** MSG_ZEROCOPY completions read from the error queue */
+  ZC_COMPLETIONS: 37,
+  /** MSG_ZEROCOPY completions that carried SO_EE_CODE_ZEROCOPY_COPIED */
+  ZC_COPIED: 38,
+  /** pages read from the disk (DMA into the page cache) */
+  DISK_PAGES: 39,
+  /** source-file pages resident in the page cache right before the phase (verified by mincore natively) */
+  RESIDENT_PAGES: 40,
+  /** source-file pages in all */
+  FILE_PAGES: 41,
+  /** signals delivered to the process (SIGBUS, SIGPIPE) */
+  SIGNALS: 42,
+  /** delivered bytes that carried a version written after the transfer began (the page-sharing hazard) */
+  DELIVERED_MODIFIED: 43,
+} as const;
+export const COUNTER_COUNT = 48;
+
+/** Trace event kinds (the model's event records; see docs/program-format.md "Events"). */
+export const Ev = {
+  SYS_ENTER: 1,      // a: call id, b: step, c..f: first four args
+  SYS_EXIT: 2,       // a: call id, b: step, c: ret, d: errno
+  FAULT: 3,          // a: vaddr, b: 0 minor 1 major, c: pages mapped, d: 1 if inside mmap (populate)
+  PTE_SET: 4,        // a: vaddr, b: frame, c: flags
+  PT_ALLOC: 5,       // a: level (3 PUD, 2 PMD, 1 PTE table), b: frame, c: vaddr it covers
+  CPU_COPY: 6,       // a: src frame, b: dst frame, c: bytes, d: what (CopyWhat)
+  DMA: 7,            // a: device (Dev), b: src frame or -1, c: dst frame or -1, d: bytes
+  DESC_POST: 8,      // a: ring index, b: frame, c: len, d: flags (EOP)
+  DESC_DONE: 9,      // a: ring index, b: status (DD)
+  CACHE_ADD: 10,     // a: file, b: index, c: order, d: frame
+  PIPE_PUSH: 11,     // a: pipe id, b: slot, c: frame, d: len
+  PIPE_POP: 12,      // a: pipe id, b: slot, c: frame, d: len
+  SKB_ALLOC: 13,     // a: skb id, b: linear bytes, c: socket id
+  SKB_FRAG: 14,      // a: skb id, b: frame, c: offset, d: len
+  XMIT: 15,          // a: skb id, b: device (Dev), c: bytes
+  DELIVER: 16,       // a: sink id, b: bytes, c: intact (1/0)
+  CSUM: 17,          // a: frame, b: bytes
+  PAGE_REF: 18,      // a: frame, b: new refcount
+  PAGE_FREE: 19,     // a: frame
+  SIGNAL: 20,        // a: signo, b: si_code, c: address
+  WAIT: 21,          // a: what the process waited for (Wait), b: ns
+  MODE_SWITCH: 22,   // a: 1 user->kernel, 0 kernel->user
+  BLOCK_RQ: 23,      // a: file, b: first index, c: pages
+  ZC_COMPLETE: 24,   // a: lo, b: hi, c: copied (1/0)
+  TRACE_CUT: 25,     // a: events dropped after the cap
+} as const;
+
+/** What a CPU copy copied (Ev.CPU_COPY d). */
+export const CopyWhat = { TO_USER: 1, FROM_USER: 2, LINEARIZE: 3, PEER_TO_USER: 4, PAGE_TO_PAGE: 5 } as const;
+/** Devices (Ev.DMA a, Ev.XMIT b). */
+export const Dev = { DISK: 1, DMA_ENGINE: 2, NIC: 3, LOOPBACK: 4 } as const;
+
+/** Errno values (Linux x86_64). */
+export const Errno = {
+  EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14, EBUSY: 16,
+  EEXIST: 17, EXDEV: 18, ENODEV: 19, EISDIR: 21, EINVAL: 22, ENFILE: 23, EMFILE: 24, EFBIG: 27, ENOSPC: 28,
+  ESPIPE: 29, EPIPE: 32, ERANGE: 34, ENOSYS: 38, EOVERFLOW: 75, ENOTSOCK: 88, EOPNOTSUPP: 95, ECONNRESET: 104,
+  ENOTCONN: 107, ETIMEDOUT: 110,
+} as const;
+
+/** Flag and constant values (Linux x86_64): the scenario writes the macro names, the compiler ORs the values. */
+export const Flags = {
+  O_RDONLY: 0, O_WRONLY: 0o1, O_RDWR: 0o2, O_CREAT: 0o100, O_EXCL: 0o200, O_TRUNC: 0o1000, O_APPEND: 0o2000,
+  O_NONBLOCK: 0o4000, O_DIRECT: 0o40000, O_CLOEXEC: 0o2000000,
+  PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4,
+  MAP_SHARED: 0x01, MAP_PRIVATE: 0x02, MAP_FIXED: 0x10, MAP_ANONYMOUS: 0x20, MAP_POPULATE: 0x8000,
+  SPLICE_F_MOVE: 1, SPLICE_F_NONBLOCK: 2, SPLICE_F_MORE: 4, SPLICE_F_GIFT: 8,
+  F_GETFL: 3, F_SETFL: 4, F_SETPIPE_SZ: 1031, F_GETPIPE_SZ: 1032,
+  MSG_DONTWAIT: 0x40, MSG_MORE: 0x8000, MSG_ZEROCOPY: 0x4000000, MSG_ERRQUEUE: 0x2000,
+  SOL_SOCKET: 1, SO_ZEROCOPY: 60, SO_SNDBUF: 7, SO_RCVBUF: 8,
+  SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2,
+  MADV_NORMAL: 0, MADV_RANDOM: 1, MADV_SEQUENTIAL: 2, MADV_WILLNEED: 3, MADV_DONTNEED: 4,
+  POSIX_FADV_NORMAL: 0, POSIX_FADV_RANDOM: 1, POSIX_FADV_SEQUENTIAL: 2, POSIX_FADV_WILLNEED: 3,
+  POSIX_FADV_DONTNEED: 4, POSIX_FADV_NOREUSE: 5,
+} as const;
+
+/** Signals and their si_codes. */
+export const Sig = { SIGBUS: 7, SIGSEGV: 11, SIGPIPE: 13, BUS_ADRERR: 2, SEGV_MAPERR: 1, SEGV_ACCERR: 2 } as const;
+/** ee_code of a MSG_ZEROCOPY completion that was copied after all. */
+export const SO_EE_CODE_ZEROCOPY_COPIED = 1;
+
+/** Engine status codes returned by the interpreters' entry points. */
+export const Status = {
+  OK: 0, BAD_MAGIC: 1, BAD_VERSION: 2, BAD_PROGRAM: 3, BUDGET_EXCEEDED: 4, OUT_OF_MEMORY: 5, SETUP_FAILED: 6,
+  PEER_FAILED: 7, DONE: 8, UNSUPPORTED: 9,
+} as const;
