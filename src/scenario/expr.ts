@@ -1,0 +1,162 @@
+/**
+ * Operand expressions: `"$chunk"`, `"min($chunk, $fileSize - $off)"`, `"$p + $i * 4096"`, `"$off < $fileSize"`.
+ *
+ *   expr    := cmp
+ *   cmp     := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
+ *   sum     := product (("+" | "-") product)*
+ *   product := unary (("*" | "/" | "%") unary)*
+ *   unary   := "-" unary | atom
+ *   atom    := number | size ("64KiB") | "$"name | name | ("min" | "max") "(" expr "," expr ")" | "(" expr ")"
+ *
+ * Names resolve to parameters (constants, folded away) or to bindings (registers). Arithmetic is int64 in the
+ * engines; here it is folded with BigInt so that the compiler agrees with them bit for bit.
+ */
+import { Rpn } from "./abi.js";
+import { parseSize } from "./units.js";
+
+export type Expr =
+  | { k: "num"; v: bigint }
+  | { k: "name"; name: string }
+  | { k: "bin"; op: string; a: Expr; b: Expr };
+
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?\s*(?:B|KiB|MiB|GiB|TiB|PiB)\b|0x[0-9a-fA-F]+|\d+)|(\$?[A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/%<>(),]))/y;
+
+/** Parses `text`; throws an Error with the reason. */
+export function parseExpr(text: string): Expr {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    if (/^\s*$/.test(text.slice(pos))) break;
+    TOKEN.lastIndex = pos;
+    const m = TOKEN.exec(text);
+    if (!m) throw new Error(`cannot read "${text.slice(pos).trim()}" in expression "${text}"`);
+    tokens.push((m[1] ?? m[2] ?? m[3]).replace(/\s+/g, ""));
+    pos = TOKEN.lastIndex;
+  }
+  if (tokens.length === 0) throw new Error("empty expression");
+  let i = 0;
+  const peek = () => tokens[i];
+  const next = () => tokens[i++];
+  const expect = (t: string) => {
+    if (tokens[i] !== t) throw new Error(`expected "${t}" in expression "${text}"`);
+    i++;
+  };
+  const atom = (): Expr => {
+    const t = next();
+    if (t === undefined) throw new Error(`expression "${text}" ends too soon`);
+    if (t === "(") {
+      const e = cmp();
+      expect(")");
+      return e;
+    }
+    if ((t === "min" || t === "max") && peek() === "(") {
+      next();
+      const a = cmp();
+      expect(",");
+      const b = cmp();
+      expect(")");
+      return { k: "bin", op: t, a, b };
+    }
+    if (/^0x/i.test(t)) return { k: "num", v: BigInt(t) };
+    if (/^\d/.test(t)) {
+      const n = parseSize(t);
+      if (n === undefined) throw new Error(`"${t}" is not a number`);
+      return { k: "num", v: BigInt(n) };
+    }
+    if (/^\$?[A-Za-z_]/.test(t)) return { k: "name", name: t.replace(/^\$/, "") };
+    throw new Error(`unexpected "${t}" in expression "${text}"`);
+  };
+  const unary = (): Expr => {
+    if (peek() === "-") {
+      next();
+      return { k: "bin", op: "-", a: { k: "num", v: 0n }, b: unary() };
+    }
+    return atom();
+  };
+  const product = (): Expr => {
+    let e = unary();
+    while (peek() === "*" || peek() === "/" || peek() === "%") e = { k: "bin", op: next(), a: e, b: unary() };
+    return e;
+  };
+  const sum = (): Expr => {
+    let e = product();
+    while (peek() === "+" || peek() === "-") e = { k: "bin", op: next(), a: e, b: product() };
+    return e;
+  };
+  const cmp = (): Expr => {
+    const e = sum();
+    if (["<", "<=", ">", ">=", "==", "!="].includes(peek())) return { k: "bin", op: next(), a: e, b: sum() };
+    return e;
+  };
+  const e = cmp();
+  if (i !== tokens.length) throw new Error(`unexpected "${tokens[i]}" in expression "${text}"`);
+  return e;
+}
+
+const MASK = (1n << 64n) - 1n;
+/** Wraps to a signed 64-bit value, as the engines' int64 arithmetic does. */
+export const i64 = (v: bigint): bigint => BigInt.asIntN(64, v & MASK);
+
+const RPN_OP: Record<string, number> = {
+  "+": Rpn.ADD, "-": Rpn.SUB, "*": Rpn.MUL, "/": Rpn.DIV, "%": Rpn.MOD, min: Rpn.MIN, max: Rpn.MAX,
+  "<": Rpn.LT, "<=": Rpn.LE, ">": Rpn.GT, ">=": Rpn.GE, "==": Rpn.EQ, "!=": Rpn.NE,
+};
+
+/** Evaluates a binary operator the way the engines do (int64, C semantics; x/0 = x%0 = 0). */
+export function applyOp(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case "+": return i64(a + b);
+    case "-": return i64(a - b);
+    case "*": return i64(a * b);
+    case "/": return b === 0n ? 0n : i64(a / b);
+    case "%": return b === 0n ? 0n : i64(a % b);
+    case "min": return a < b ? a : b;
+    case "max": return a > b ? a : b;
+    case "<": return a < b ? 1n : 0n;
+    case "<=": return a <= b ? 1n : 0n;
+    case ">": return a > b ? 1n : 0n;
+    case ">=": return a >= b ? 1n : 0n;
+    case "==": return a === b ? 1n : 0n;
+    case "!=": return a !== b ? 1n : 0n;
+  }
+  throw new Error(`unknown operator ${op}`);
+}
+
+/**
+ * Resolves names and folds constants. `lookup(name)` returns a constant (a parameter), a register (a binding), or
+ * throws the reason.
+ */
+export function resolve(e: Expr, lookup: (name: string) => { value: bigint } | { reg: number }): Expr | { k: "reg"; reg: number } {
+  type R = Expr | { k: "reg"; reg: number };
+  const walk = (e: Expr): R => {
+    if (e.k === "num") return e;
+    if (e.k === "name") {
+      const r = lookup(e.name);
+      return "value" in r ? { k: "num", v: r.value } : { k: "reg", reg: r.reg };
+    }
+    const a = walk(e.a), b = walk(e.b);
+    if (a.k === "num" && b.k === "num") {
+      if ((e.op === "/" || e.op === "%") && b.v === 0n) throw new Error("division by zero");
+      return { k: "num", v: applyOp(e.op, a.v, b.v) };
+    }
+    return { k: "bin", op: e.op, a: a as Expr, b: b as Expr };
+  };
+  return walk(e);
+}
+
+/** Emits a resolved, non-constant expression as RPN items [op, value]... */
+export function toRpn(e: Expr | { k: "reg"; reg: number }): bigint[] {
+  const items: bigint[] = [];
+  const emit = (e: Expr | { k: "reg"; reg: number }) => {
+    if (e.k === "num") items.push(BigInt(Rpn.IMM), e.v);
+    else if (e.k === "reg") items.push(BigInt(Rpn.REG), BigInt(e.reg));
+    else if (e.k === "bin") {
+      emit(e.a);
+      emit(e.b);
+      items.push(BigInt(RPN_OP[e.op]), 0n);
+    } else throw new Error("unresolved name in expression");
+  };
+  emit(e);
+  return items;
+}
