@@ -57,7 +57,7 @@ export const CallSchemas: Record<CallName, z.ZodType> = Object.fromEntries(
     for (const a of Call[c].args) shape[a] = (a === "iov" ? iov : operand).optional();
     return [c, z.strictObject(shape)];
   }),
-) as Record<CallName, z.ZodType>;
+) as unknown as Record<CallName, z.ZodType>;
 
 export const RepeatSpec = z.strictObject({
   repeat: z.union([
