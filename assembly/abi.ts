@@ -162,6 +162,11 @@ export namespace Ev {
   export const BLOCK_RQ: i32 = 23;
   export const ZC_COMPLETE: i32 = 24;
   export const TRACE_CUT: i32 = 25;
+  export const IO_ACCT: i32 = 26;
+  export const PEER_CALL: i32 = 27;
+  export const SETUP: i32 = 28;
+  export const USER_OP: i32 = 29;
+  export const PAGE_UNREF: i32 = 30;
 }
 
 export namespace Fill {
@@ -240,6 +245,18 @@ export namespace Knob {
   export const STEP_BUDGET: i32 = 15;
   export const PEER_LAZY: i32 = 16;
   export const SKB_LINEAR_MAX: i32 = 17;
+  export const COST_MODE_SWITCH_NS: i32 = 18;
+  export const COST_COPY_PS_PER_BYTE: i32 = 19;
+  export const COST_FAULT_NS: i32 = 20;
+  export const COST_PAGECACHE_LOOKUP_NS: i32 = 21;
+  export const COST_PTE_NS: i32 = 22;
+  export const COST_DMA_PS_PER_BYTE: i32 = 23;
+  export const COST_DISK_REQUEST_NS: i32 = 24;
+  export const COST_DESC_NS: i32 = 25;
+  export const COST_WAKEUP_NS: i32 = 26;
+  export const COST_CSUM_PS_PER_BYTE: i32 = 27;
+  export const COST_PAGE_REF_NS: i32 = 28;
+  export const COST_PAGE_ALLOC_NS: i32 = 29;
 }
 
 export namespace Op {

@@ -238,6 +238,11 @@ static inline const char *errno_name(int e) {
 #define EV_BLOCK_RQ 23
 #define EV_ZC_COMPLETE 24
 #define EV_TRACE_CUT 25
+#define EV_IO_ACCT 26
+#define EV_PEER_CALL 27
+#define EV_SETUP 28
+#define EV_USER_OP 29
+#define EV_PAGE_UNREF 30
 
 /* Fill */
 #define FILL_WRITE 1
@@ -313,6 +318,18 @@ static inline const char *errno_name(int e) {
 #define KNOB_STEP_BUDGET 15
 #define KNOB_PEER_LAZY 16
 #define KNOB_SKB_LINEAR_MAX 17
+#define KNOB_COST_MODE_SWITCH_NS 18
+#define KNOB_COST_COPY_PS_PER_BYTE 19
+#define KNOB_COST_FAULT_NS 20
+#define KNOB_COST_PAGECACHE_LOOKUP_NS 21
+#define KNOB_COST_PTE_NS 22
+#define KNOB_COST_DMA_PS_PER_BYTE 23
+#define KNOB_COST_DISK_REQUEST_NS 24
+#define KNOB_COST_DESC_NS 25
+#define KNOB_COST_WAKEUP_NS 26
+#define KNOB_COST_CSUM_PS_PER_BYTE 27
+#define KNOB_COST_PAGE_REF_NS 28
+#define KNOB_COST_PAGE_ALLOC_NS 29
 
 /* Op */
 #define OP_CALL 1

@@ -139,6 +139,31 @@ export const Knob = {
   PEER_LAZY: 16,
   /** size of a linear skb head the socket layer allocates for copied data (bytes) */
   SKB_LINEAR_MAX: 17,
+  /* The model's cost model (TIME_NS): per-action costs, set by calibration. Picoseconds where marked _PS. */
+  /** one user<->kernel transition (a syscall costs two) */
+  COST_MODE_SWITCH_NS: 18,
+  /** CPU copy, per byte, in picoseconds */
+  COST_COPY_PS_PER_BYTE: 19,
+  /** entering and leaving the page-fault handler */
+  COST_FAULT_NS: 20,
+  /** one page-cache lookup (xarray walk) */
+  COST_PAGECACHE_LOOKUP_NS: 21,
+  /** setting one page table entry */
+  COST_PTE_NS: 22,
+  /** device DMA, per byte, in picoseconds (its bandwidth) */
+  COST_DMA_PS_PER_BYTE: 23,
+  /** one block request's latency at the disk */
+  COST_DISK_REQUEST_NS: 24,
+  /** posting one NIC descriptor (and its doorbell share) */
+  COST_DESC_NS: 25,
+  /** a sleep and wake-up (pipe full, socket buffer full, disk wait) */
+  COST_WAKEUP_NS: 26,
+  /** CPU checksum, per byte, in picoseconds */
+  COST_CSUM_PS_PER_BYTE: 27,
+  /** taking or dropping one page reference */
+  COST_PAGE_REF_NS: 28,
+  /** allocating a page (a page-cache folio page, a page table, a kernel buffer) */
+  COST_PAGE_ALLOC_NS: 29,
 } as const;
 
 /**
@@ -242,6 +267,11 @@ export const Ev = {
   BLOCK_RQ: 23,      // a: file, b: first index, c: pages
   ZC_COMPLETE: 24,   // a: lo, b: hi, c: copied (1/0)
   TRACE_CUT: 25,     // a: events dropped after the cap
+  IO_ACCT: 26,       // a: rchar, b: wchar, c: syscr, d: syscw (/proc/self/io accounting of one call)
+  PEER_CALL: 27,     // a: call id (read), b: return value (the loopback peer's own syscall)
+  SETUP: 28,         // a: resident source pages, b: source pages in all (first event; the state setup left)
+  USER_OP: 29,       // a: call id (mem_read/mem_write/peer_read), b: step, c: addr or sink, d: len
+  PAGE_UNREF: 30,    // a: frame, b: new refcount (put_page)
 } as const;
 
 /** What a CPU copy copied (Ev.CPU_COPY d). */
