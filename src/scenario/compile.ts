@@ -16,6 +16,9 @@ import {
 import { MAX_BUF_SIZE, MAX_FILE_SIZE, parseSize } from "./units.js";
 import { MACHINE_PARAMS, type MachineParam } from "./machine-params.js";
 
+/** Own-property membership: "valueOf" or "constructor" must never pass for a call, a flag or a parameter. */
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 /** Deepest nesting of `repeat` blocks. */
 export const MAX_REPEAT_DEPTH = 8;
 /** Most calls a program may contain (after nothing is unrolled: loops are not expanded). */
@@ -110,22 +113,22 @@ function resolveParams(sc: ScenarioFile, overrides: Record<string, string | numb
   const refOf = (k: string): string | undefined => {
     const m = typeof declared[k] === "string" ? REF.exec(declared[k] as string) : null;
     if (!m) return undefined;
-    if (!(m[1] in declared) || REF.test(String(declared[m[1]]))) throw new ScenarioError(`params.${k}`, `"${declared[k]}" must name another parameter that has a value of its own`);
+    if (!(has(declared, m[1])) || REF.test(String(declared[m[1]]))) throw new ScenarioError(`params.${k}`, `"${declared[k]}" must name another parameter that has a value of its own`);
     return m[1];
   };
   for (const [k, v] of Object.entries(declared)) if (!refOf(k)) out[k] = parseParamValue(k, v, v, MACHINE_PARAMS[k]);
-  for (const [k, m] of Object.entries(MACHINE_PARAMS)) if (!(k in out)) out[k] = m.default;
+  for (const [k, m] of Object.entries(MACHINE_PARAMS)) if (!(has(out, k))) out[k] = m.default;
   for (const [k, v] of Object.entries(overrides)) {
-    if (!(k in out)) {
+    if (!(has(out, k))) {
       const known = [...Object.keys(declared), ...Object.keys(MACHINE_PARAMS)].join(", ");
       throw new ScenarioError(`--set ${k}`, `unknown parameter (this scenario knows: ${known})`);
     }
-    const ref = k in declared ? refOf(k) : undefined;
+    const ref = has(declared, k) ? refOf(k) : undefined;
     out[k] = parseParamValue(k, v, ref ? declared[ref] : declared[k] ?? MACHINE_PARAMS[k]?.default, MACHINE_PARAMS[k]);
   }
   for (const k of Object.keys(declared)) {
     const ref = refOf(k);
-    if (ref && !(k in overrides)) out[k] = out[ref];
+    if (ref && !(has(overrides, k))) out[k] = out[ref];
   }
   for (const k of Object.keys(out)) {
     if (out[k] !== "whole") continue;
@@ -157,12 +160,12 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
   const bindings = new Map<string, Binding>();
 
   const lookupParam = (name: string, path: string): ParamValue => {
-    if (!(name in params)) throw new ScenarioError(path, `unknown parameter "$${name}"`);
+    if (!(has(params, name))) throw new ScenarioError(path, `unknown parameter "$${name}"`);
     return params[name];
   };
   /** "$x" -> the param's value; anything else as written. */
   const deref = (v: unknown, path: string): unknown =>
-    typeof v === "string" && /^\$[A-Za-z][A-Za-z0-9]*$/.test(v) && v.slice(1) in params ? lookupParam(v.slice(1), path) : v;
+    typeof v === "string" && /^\$[A-Za-z][A-Za-z0-9]*$/.test(v) && has(params, v.slice(1)) ? lookupParam(v.slice(1), path) : v;
 
   const sizeOf = (v: unknown, path: string, max: number, what: string): number => {
     const d = deref(v, path);
@@ -196,7 +199,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
   const fileId = (name: string) => files.findIndex((f) => f.name === name);
 
   const bind = (name: string, kind: Kind, path: string): number => {
-    if (name in params) throw new ScenarioError(path, `"${name}" is already a parameter name`);
+    if (has(params, name)) throw new ScenarioError(path, `"${name}" is already a parameter name`);
     const old = bindings.get(name);
     if (old) { old.kind = kind; return old.reg; } // rebinding in a loop reuses the register
     const reg = em.reg(name);
@@ -229,7 +232,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
 
   // ---- operands -----------------------------------------------------------------------------------------
   const lookupName = (name: string, path: string): { value: bigint } | { reg: number } => {
-    if (name in params) {
+    if (has(params, name)) {
       const v = params[name];
       if (typeof v === "number") return { value: BigInt(v) };
       if (typeof v === "boolean") return { value: v ? 1n : 0n };
@@ -272,7 +275,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
     if (typeof v === "number") return exprOperand(v, path);
     if (typeof v !== "string") throw new ScenarioError(path, `expected a descriptor name, got ${JSON.stringify(v)}`);
     const bare = v.replace(/^\$/, "");
-    if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(bare) && !(bare in params)) {
+    if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(bare) && !(has(params, bare))) {
       const b = bindings.get(bare);
       if (!b) throw new ScenarioError(path, `unknown descriptor "${bare}"`);
       if (b.kind !== "fd") throw new ScenarioError(path, `"${bare}" is not a descriptor (it holds ${b.kind === "ptr" ? "an address" : "a number"})`);
@@ -294,7 +297,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
         if (!pv || pv === "off") continue;
         n = cond[1];
       }
-      if (typeof n !== "string" || !(n in Flags)) throw new ScenarioError(p, `unknown flag ${JSON.stringify(n)}`);
+      if (typeof n !== "string" || !(has(Flags, n))) throw new ScenarioError(p, `unknown flag ${JSON.stringify(n)}`);
       if (family && !family.some((f) => n.startsWith(f))) {
         throw new ScenarioError(p, family.length ? `${n} is not one of the ${family.join(" ")}* flags this argument takes` : `this argument takes a number, not ${n}`);
       }
@@ -308,7 +311,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
     if (typeof v === "string" && v.startsWith("&")) {
       const name = v.slice(1);
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ScenarioError(path, `"${v}": & must be followed by a variable name`);
-      if (name in params) throw new ScenarioError(path, `"${name}" is a parameter; & takes a variable (bind one with set)`);
+      if (has(params, name)) throw new ScenarioError(path, `"${name}" is a parameter; & takes a variable (bind one with set)`);
       const b = bindings.get(name);
       if (!b) throw new ScenarioError(path, `unknown variable "${name}" (bind it first: { "set": "${name}", "to": 0 })`);
       return [Tag.REF, BigInt(b.reg)];
@@ -350,7 +353,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
   type Loop = { breaks: number[] };
   const compileCall = (st: Record<string, unknown>, path: string, loop: Loop | null, watched: boolean) => {
     const call = st.call as string;
-    if (typeof call !== "string" || !(call in Call)) {
+    if (typeof call !== "string" || !(has(Call, call))) {
       const known = Object.keys(Call).join(", ");
       throw new ScenarioError(`${path}.call`, `unknown call ${JSON.stringify(call)} (known: ${known})`);
     }
@@ -365,7 +368,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
       let v = st[a];
       const ap = `${path}.${a}`;
       if (v === undefined) {
-        if (key in OPTIONAL) v = OPTIONAL[key];
+        if (has(OPTIONAL, key)) v = OPTIONAL[key];
         else if (a === "flags") v = 0;
         else throw new ScenarioError(ap, "is required");
       }

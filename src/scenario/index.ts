@@ -17,7 +17,7 @@ export function scenarioNames(): string[] {
 
 /** A catalogue scenario by name, compiled with `overrides` ({ chunk: "4KiB" }). */
 export function compileByName(name: string, overrides: Record<string, string | number | boolean> = {}): Compiled {
-  const sc = catalogue[name];
+  const sc = Object.prototype.hasOwnProperty.call(catalogue, name) ? catalogue[name] : undefined;
   if (!sc) throw new ScenarioError("scenario", `unknown scenario "${name}" (the catalogue has: ${scenarioNames().join(", ")})`);
   return compile(sc, overrides);
 }

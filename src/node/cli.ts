@@ -1,0 +1,40 @@
+/**
+ * zcsim: the command line. Each command lives in src/node/commands/ and registers itself on the program.
+ * Bad input ends in one line naming the field and the reason, and exit status 2; never a stack trace.
+ */
+import { Command, CommanderError } from "commander";
+import { ScenarioError } from "../scenario/index.js";
+import { registerList, registerRun } from "./commands/run.js";
+
+export class UsageError extends Error {}
+
+/** Collects repeated `--set k=v` options. */
+export const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function buildProgram(): Command {
+  const program = new Command("zcsim")
+    .description("Shows, counts and verifies how Linux moves file data without copying it.")
+    .showHelpAfterError()
+    .exitOverride();
+  registerList(program);
+  registerRun(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and the script); returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ScenarioError || e instanceof UsageError) {
+      process.stderr.write(`zcsim: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`zcsim: internal error: ${(e as Error).message}\n`);
+    if (process.env.ZCSIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}

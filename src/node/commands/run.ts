@@ -1,0 +1,78 @@
+/** `zcsim list` and `zcsim run <name|file> [--set k=v]... [--json]`: the model's result for one scenario. */
+import type { Command } from "commander";
+import { loadSimulator } from "../../model/index.js";
+import type { Result } from "../../result.js";
+import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames } from "../../scenario/index.js";
+import { collect } from "../cli.js";
+import { loadScenarioArg } from "../scenario-arg.js";
+
+export function registerList(program: Command): void {
+  program
+    .command("list")
+    .description("list the catalogue's scenarios and their parameters")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }) => {
+      const rows = scenarioNames().map((name) => {
+        const sc = catalogue[name] as { title: string; params?: Record<string, unknown> };
+        return { name, title: sc.title, params: sc.params ?? {} };
+      });
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ scenarios: rows, machine: MACHINE_PARAMS }, null, 2) + "\n");
+        return;
+      }
+      const w = Math.max(...rows.map((r) => r.name.length));
+      for (const r of rows) {
+        process.stdout.write(`${r.name.padEnd(w)}  ${r.title}\n${" ".repeat(w)}  ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);
+      }
+      process.stdout.write(`\nmachine parameters (every scenario): ${Object.keys(MACHINE_PARAMS).join(", ")}\n`);
+    });
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a scenario in the simulated machine and print what it did")
+    .argument("<scenario>", "a catalogue name (zcsim list) or a scenario file")
+    .option("-s, --set <k=v>", "override a parameter (repeatable), e.g. --set fileSize=16MiB", collect, [])
+    .option("--json", "print the result as JSON")
+    .action(async (arg: string, opts: { set: string[]; json?: boolean }) => {
+      const compiled = loadScenarioArg(arg, opts.set);
+      const sim = await loadSimulator();
+      const { result } = sim.run(compiled, { trace: false });
+      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result));
+      if (!result.delivered.intact) process.exitCode = 1;
+    });
+}
+
+const n = (x: number) => x.toLocaleString("en-US");
+const bytes = (x: number) => `${n(x)} B${x >= 1024 && x % 1024 === 0 ? ` (${formatSize(x)})` : ""}`;
+
+/** A result as a readable table. */
+export function formatResult(r: Result): string {
+  const passes = (b: number) => (r.payloadBytes ? ` = ${(b / r.payloadBytes).toFixed(2)} passes over the payload` : "");
+  const lines: [string, string][] = [
+    ["syscalls", `${n(r.syscalls.total)}  (${Object.entries(r.syscalls.byName).map(([k, v]) => `${k} ${n(v)}`).join(", ")})`],
+    ["mode switches", n(r.modeSwitches)],
+    ["page faults", `${n(r.faults.minor)} minor, ${n(r.faults.major)} major`],
+    ["CPU copies", `${n(r.copies.cpu.ops)} ops, ${bytes(r.copies.cpu.bytes)}${passes(r.copies.cpu.bytes)}`],
+    ["DMA transfers", `${n(r.copies.dma.ops)} ops, ${bytes(r.copies.dma.bytes)}${passes(r.copies.dma.bytes)}`],
+    ["/proc/self/io", `rchar ${n(r.io.rchar)}, wchar ${n(r.io.wchar)}, syscr ${n(r.io.syscr)}, syscw ${n(r.io.syscw)}, read_bytes ${n(r.io.readBytes)}`],
+    ["delivered", `${bytes(r.delivered.bytes)}, ${r.delivered.intact ? "intact" : "NOT INTACT"}${r.delivered.modifiedBytes ? `, ${n(r.delivered.modifiedBytes)} B modified after the call` : ""}`],
+    ["time", `${(r.timeNs / 1e6).toFixed(3)} ms (${r.engine === "sim" ? "predicted by the cost model" : "measured"})`],
+  ];
+  if (r.peer) lines.push(["peer (apart)", `${n(r.peer.syscalls.total)} syscalls, CPU copies ${bytes(r.peer.copies.bytes)}`]);
+  for (const e of r.errors) lines.push(["error", `${e.at ?? `step ${e.step}`} ${e.call}: ${e.errno}${e.count && e.count > 1 ? ` x${e.count}` : ""}`]);
+  for (const s of r.signals ?? []) lines.push(["signal", `${s.at ?? `step ${s.step}`}: ${s.signal} ${s.code}${s.addr ? ` at ${s.addr}` : ""}`]);
+  if (r.kernel) {
+    const k = Object.entries(r.kernel).filter(([, v]) => v !== null && v !== undefined);
+    if (k.length) lines.push(["kernel", k.map(([a, b]) => `${a} ${typeof b === "number" ? n(b) : b}`).join(", ")]);
+  }
+  for (const note of r.notes ?? []) lines.push(["note", note]);
+  const params = Object.entries(r.params)
+    .filter(([k]) => !(k in MACHINE_PARAMS) || r.params[k] !== MACHINE_PARAMS[k].default)
+    .map(([k, v]) => `${k}=${typeof v === "number" && v >= 1024 && k !== "stepBudget" ? formatSize(v) : v}`)
+    .join(" ");
+  const w = Math.max(...lines.map(([k]) => k.length));
+  return `${r.scenario} (${r.engine === "sim" ? "model" : "kernel"})  ${params}\n` +
+    `payload ${bytes(r.payloadBytes)}\n` + lines.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}
