@@ -5,7 +5,8 @@ const HEAD = "GENERATED from src/scenario/abi.ts by scripts/gen-abi.mjs. Do not 
 /** Every exported constant group: { name, entries: [[key, number]] } and every scalar export. */
 function groups(abi) {
   const out = [], scalars = [];
-  for (const [name, value] of Object.entries(abi)) {
+  // sorted: a module namespace's key order differs between loaders
+  for (const [name, value] of Object.entries(abi).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (typeof value === "number") scalars.push([name, value]);
     else if (value && typeof value === "object") {
       const entries = Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? v : v.id]);
