@@ -1,0 +1,223 @@
+/*
+ * zcsim-native: runs a compiled scenario program (docs/program-format.md) with the real syscalls on this machine's
+ * kernel and measures the transfer phase. One file per job:
+ *
+ *   main.c     arguments, signals, the order of the run (setup, bracket, teardown), the JSON report
+ *   program.c  loads and checks the program words; the interpreter (operands, RPN, the calls themselves)
+ *   setup.c    the sandbox, the setup files and their cache state, sinks, buffers, teardown
+ *   peer.c     the forked TCP peer on 127.0.0.1 that reads, verifies and reports
+ *   measure.c  the bracket: getrusage, /proc/self/io, perf_event_open counters and tracepoints, the clock
+ *   pattern.c  the byte pattern every file holds and every sink verifies
+ *
+ * All state lives in one struct (H, below), every field commented, so a reader sees the whole host at once.
+ */
+#ifndef ZCSIM_HOST_H
+#define ZCSIM_HOST_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "abi.h"
+
+#define HOST_VERSION 1
+#define MAX_FILES 64
+#define MAX_SINKS 16
+#define MAX_BUFS 64
+#define MAX_REGIONS 256
+#define MAX_FDS 1024            /* program descriptors tracked (kinds); internal ones live at >= FD_INTERNAL */
+#define FD_INTERNAL 100         /* internal descriptors are moved to >= 100 so the program's get 3, 4, ... */
+#define MAX_ERRORS 256          /* distinct (step, errno) pairs */
+#define MAX_SIGNALS 64
+#define MAX_STRINGS 4096
+#define PATTERN_MAX_VERSION 15  /* versions a verifier tries (mem_write makes version k+1) */
+#define DEFAULT_STEP_BUDGET 100000000LL
+#define DEFAULT_LOG_CAP 65536
+
+/* What a program descriptor is: decides the copy semantics of the calls made on it. */
+enum fd_kind { FK_NONE = 0, FK_FILE, FK_PIPE_R, FK_PIPE_W, FK_TCP, FK_NULL, FK_OTHER };
+
+/* A memory range the program may hand to the kernel or touch. Anything else is refused with EFAULT. */
+enum region_kind { RG_FREE = 0, RG_BUF, RG_MAP };
+struct region {
+  uintptr_t addr, len;   /* [addr, addr+len), len rounded to pages for mappings */
+  int kind;              /* enum region_kind */
+  int file;              /* setup file id behind a file mapping, else -1 */
+  int64_t offset;        /* file offset of addr for a file mapping */
+  int index;             /* buffer index, or the mapping's sequence number (for "map" in signal records) */
+};
+
+struct file_spec {
+  const char *name;      /* name in the sandbox */
+  int64_t size, cache, fill, fill_chunk;
+  int64_t pages;         /* pages of the file (size rounded up) */
+  int64_t resident;      /* pages resident right before the phase (mincore) */
+  int attempts;          /* rounds of making the cache state before it verified */
+  int verified;          /* 1 if the residency matched the requested state */
+};
+
+/* The peer's report, sent back through a pipe at EOF. */
+struct peer_report {
+  int64_t bytes;          /* bytes received */
+  int64_t bad;            /* bytes matching no version of the pattern */
+  int64_t modified;       /* bytes matching a version > 0 */
+  int64_t first_bad;      /* stream position of the first bad byte, or -1 */
+  int64_t reads;          /* read() calls, including the one that returned 0 */
+  int64_t polls;          /* poll() calls (lazy peer) */
+  int64_t recvs;          /* recv(MSG_DONTWAIT) calls (lazy peer, at peer_read) */
+  int64_t copy_ops;       /* reads that returned data: each copies skb data to the peer's buffer */
+  int64_t err;            /* errno of a failed read, or 0 */
+  int64_t tp_ok;          /* 1 if its tracepoint counters below were measured */
+  int64_t tp_copy;        /* skb:skb_copy_datagram_iovec in the peer's context */
+  int64_t tp_xmit;        /* net:net_dev_start_xmit in the peer's context (its ACKs, and data the ACKs released) */
+  int64_t tp_xmit_data;   /* the same, only skbs longer than a bare TCP header (carrying payload) */
+  int64_t done;           /* 1: saw EOF */
+};
+
+struct sink_spec {
+  const char *name;
+  int64_t kind, reg, expect, lazy;
+  int fd;                 /* the program's descriptor (3, 4, ...) */
+  pid_t peer;             /* tcp: the peer's pid, 0 once reaped */
+  int ctl;                /* tcp: host -> peer commands */
+  int rep;                /* tcp: peer -> host acks and the final report */
+  int peer_status;        /* tcp: waitpid status */
+  int reported;           /* tcp: 1 once the report arrived */
+  struct peer_report report;
+  int64_t written;        /* null: bytes the program's calls moved to it (derived) */
+  int64_t verified_bytes, verified_bad, verified_modified; /* file: verified at teardown */
+};
+
+struct buf_spec { const char *name; int64_t size, reg; void *addr; };
+
+/* One call as made in the phase. */
+struct call_rec {
+  int32_t call, step;
+  int64_t args[6];        /* numeric values as passed (pointers as addresses, REF as the offset before) */
+  int64_t ret;
+  int32_t err;
+  int32_t refused;        /* 1: the host refused it (bad pointer or name) and did not make it */
+  int64_t t0, t1;         /* ns from the start of the phase */
+};
+
+struct error_rec { int32_t step, call, err; int64_t count; };
+struct signal_rec { int32_t step, signo, code; uintptr_t addr; int region; int64_t offset; };
+
+/* perf counters the host opens on itself for the phase */
+enum pc_id {
+  PC_PAGE_FAULTS, PC_FAULTS_MIN, PC_FAULTS_MAJ, PC_CS, PC_TASK_CLOCK,
+  PC_TP_PAGE_FAULT_USER, PC_TP_PAGE_FAULT_KERNEL, PC_TP_FILEMAP_ADD, PC_TP_BLOCK_RQ_ISSUE, PC_TP_NET_XMIT,
+  PC_TP_NET_XMIT_DATA, PC_TP_SKB_COPY, PC_COUNT
+};
+struct pcounter {
+  const char *name;       /* "page-faults", "exceptions:page_fault_user", ... */
+  int fd;                 /* >= FD_INTERNAL, or -1 */
+  int64_t value;
+  char why[160];          /* why it is unavailable */
+};
+
+struct io_snap { int64_t rchar, wchar, syscr, syscw, read_bytes, write_bytes; int64_t nread; };
+
+struct host {
+  /* program */
+  int64_t *w;             /* the program words */
+  int64_t nwords;
+  int64_t nregs, nknobs, nstrings, nfiles, nsinks, nbufs, ncode, npool;
+  const int64_t *knobs, *filew, *sinkw, *bufw, *code, *pool;
+  char *strings[MAX_STRINGS];
+  int64_t *regs;
+  int64_t step_budget;
+  int64_t steps;          /* instructions executed */
+  /* setup */
+  char sandbox[256];      /* absolute path of the private directory, "" if none */
+  int dirfd;              /* the sandbox, >= FD_INTERNAL */
+  struct file_spec files[MAX_FILES];
+  struct sink_spec sinks[MAX_SINKS];
+  struct buf_spec bufs[MAX_BUFS];
+  struct region regions[MAX_REGIONS];
+  int nmaps;              /* mappings made so far (their sequence numbers) */
+  uint8_t fd_kind[MAX_FDS];
+  int16_t fd_file[MAX_FDS];   /* setup file id opened on the descriptor, or -1 */
+  int16_t fd_sink[MAX_FDS];   /* sink index, or -1 */
+  uint8_t fd_zerocopy[MAX_FDS]; /* SO_ZEROCOPY set on it */
+  int64_t peer_buf;       /* the peer's read buffer */
+  int64_t sndbuf, rcvbuf; /* knobs applied (0: kernel default) */
+  int peer_lazy_default;
+  int timeout_s;          /* bound on the phase and on waits for the peer */
+  int keep;               /* keep the sandbox (debugging) */
+  int mark;               /* ZCSIM_MARK: marker syscalls around the phase for strace/perf */
+  /* phase */
+  struct call_rec *log;
+  int64_t log_cap, nlog, log_dropped;
+  struct error_rec errors[MAX_ERRORS];
+  int nerrors;
+  int64_t errors_dropped;
+  struct signal_rec signals[MAX_SIGNALS];
+  int nsignals;
+  int64_t t_start;        /* CLOCK_MONOTONIC ns at the start of the phase */
+  int64_t counters[COUNTER_COUNT];
+  int64_t calls_by_id[CALL_MAX + 1];
+  int64_t refused;        /* calls the host refused */
+  int64_t peer_io_calls;  /* host syscalls made for peer_read (control pipe), subtracted from /proc/self/io */
+  int64_t peer_io_rchar, peer_io_wchar, peer_io_syscr, peer_io_syscw;
+  int status;             /* Status */
+  char status_detail[256];
+  volatile sig_atomic_t timed_out;
+  volatile sig_atomic_t in_mem;        /* a mem_read/mem_write is in progress: SIGBUS/SIGSEGV jump back */
+  volatile sig_atomic_t mem_signo, mem_code;
+  volatile uintptr_t mem_addr;
+  sigjmp_buf mem_jmp;
+  /* measurement */
+  int io_fd;              /* /proc/self/io, >= FD_INTERNAL */
+  struct pcounter pc[PC_COUNT];
+  int tp_ids_ok;
+  int64_t tp_id[PC_COUNT];
+  char tp_why[160];
+  struct io_snap io0, io1;
+  struct { int64_t minflt, majflt, nvcsw, nivcsw, utime_ns, stime_ns; } ru0, ru1;
+  int64_t wall_ns;
+  int mlock_ok;
+  char mlock_why[128];
+  /* notes for the reader */
+  char notes[32][200];
+  int nnotes;
+};
+
+extern struct host H;
+
+/* main.c */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int64_t now_ns(void);
+/* pattern.c */
+uint64_t pattern_word(int64_t file, uint64_t off, uint64_t version);
+uint8_t pattern_byte(int64_t file, uint64_t off, uint64_t version);
+void pattern_fill(int64_t file, uint64_t off, unsigned char *buf, size_t len);
+void pattern_check(int64_t file, uint64_t pos, const unsigned char *buf, size_t len, int64_t *bad, int64_t *modified,
+                   int64_t *first_bad);
+/* program.c */
+int program_load(const char *path);
+int program_run(void);
+int region_contains(uintptr_t addr, uint64_t len);
+/* setup.c */
+int setup_all(void);
+int setup_verify_cache(void);
+void teardown(void);
+void setup_own_pages(void);
+void cleanup_async(void);
+int hi_fd(int fd);
+int name_ok(const char *s);
+/* peer.c */
+int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy);
+int peer_read_now(struct sink_spec *s);
+int peer_finish(struct sink_spec *s);
+/* measure.c */
+void measure_init(void);
+void measure_begin(void);
+void measure_end(void);
+int open_tracepoint(int64_t id, pid_t pid, const char *filter, char *why, size_t whylen);
+int64_t tracepoint_id(const char *sys, const char *event, char *why, size_t whylen);
+void derive_call(int call, const int64_t *a, int64_t ret);
+#endif

@@ -1,0 +1,413 @@
+/*
+ * zcsim-native [--timeout SECONDS] [--keep] [--log-cap N] [--mark] PROGRAM|-
+ *
+ * Runs the compiled program (a file of little-endian int64 words, or stdin with "-") on this kernel and prints one
+ * JSON object on stdout: what it measured, what it derived, what it could not observe and why. Exit status 0 when
+ * the program ran (its calls may have failed: that is in the result), 2 when the program or the setup was refused,
+ * 3 on a usage error. ZCSIM_MARK=1 (or --mark) makes a failed openat("zcsim-mark-begin") and
+ * openat("zcsim-mark-end") right inside the bracket, so strace and perf can cut out the phase.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "host.h"
+
+struct host H = { .dirfd = -1, .io_fd = -1, .timeout_s = 30, .log_cap = DEFAULT_LOG_CAP };
+static int out_fd = 1, err_fd = 2;
+
+void note(const char *fmt, ...) {
+  if (H.nnotes >= (int)(sizeof H.notes / sizeof H.notes[0])) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(H.notes[H.nnotes++], sizeof H.notes[0], fmt, ap);
+  va_end(ap);
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static void on_fatal(int sig) {
+  cleanup_async();
+  signal(sig, SIG_DFL);
+  raise(sig);
+  _exit(128 + sig);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc) {
+  (void)uc;
+  if (H.in_mem) {
+    H.mem_signo = sig;
+    H.mem_code = si->si_code;
+    H.mem_addr = (uintptr_t)si->si_addr;
+    siglongjmp(H.mem_jmp, 1);
+  }
+  on_fatal(sig); /* a fault of the host's own: clean up, then die of it */
+}
+
+static void on_alarm(int sig) {
+  (void)sig;
+  if (H.timed_out) { /* the second one: the program did not come back from a call */
+    static const char m[] = "zcsim-native: timeout, giving up\n";
+    if (write(err_fd, m, sizeof m - 1) < 0) {}
+    on_fatal(SIGKILL == sig ? SIGTERM : SIGTERM);
+  }
+  H.timed_out = 1;
+  alarm(5);
+}
+
+static void install_signals(void) {
+  struct sigaction sa = { 0 };
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, NULL); /* a write with no reader returns EPIPE, recorded */
+  sa.sa_handler = on_fatal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  sigaction(SIGQUIT, &sa, NULL);
+  sigaction(SIGABRT, &sa, NULL);
+  sa.sa_handler = on_alarm; /* no SA_RESTART: a blocked call returns EINTR */
+  sigaction(SIGALRM, &sa, NULL);
+  struct sigaction sf = { 0 };
+  sf.sa_sigaction = on_fault;
+  sf.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sf.sa_mask);
+  sigaction(SIGBUS, &sf, NULL);
+  sigaction(SIGSEGV, &sf, NULL);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static FILE *J;
+static void jstr(const char *s) {
+  fputc('"', J);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(J, "\\%c", c);
+    else if (c < 0x20) fprintf(J, "\\u%04x", c);
+    else fputc(c, J);
+  }
+  fputc('"', J);
+}
+static void jkey(const char *k) { jstr(k); fputc(':', J); }
+static void jnum(const char *k, int64_t v) { jkey(k); fprintf(J, "%lld", (long long)v); }
+
+static const char *status_name(int s) {
+  static const char *const n[] = { "OK", "BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "BUDGET_EXCEEDED", "OUT_OF_MEMORY",
+                                    "SETUP_FAILED", "PEER_FAILED", "DONE", "UNSUPPORTED" };
+  return s >= 0 && s <= 9 ? n[s] : "?";
+}
+
+static const char *ename(int e) {
+  const char *n = errno_name(e);
+  if (n) return n;
+  n = strerrorname_np(e);
+  return n ? n : "E?";
+}
+
+static const char *sig_name(int s) { return s == SIGBUS ? "SIGBUS" : s == SIGSEGV ? "SIGSEGV" : s == SIGPIPE ? "SIGPIPE" : "SIG?"; }
+static const char *sig_code(int s, int c) {
+  if (s == SIGBUS) return c == BUS_ADRERR ? "BUS_ADRERR" : c == BUS_ADRALN ? "BUS_ADRALN" : c == BUS_OBJERR ? "BUS_OBJERR" : "BUS_?";
+  if (s == SIGSEGV) return c == SEGV_MAPERR ? "SEGV_MAPERR" : c == SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_?";
+  return "?";
+}
+
+static const char *const COUNTER_NAMES[COUNTER_COUNT] = {
+  [COUNTER_SYSCALLS] = "SYSCALLS", [COUNTER_MODE_SWITCHES] = "MODE_SWITCHES", [COUNTER_FAULTS_MINOR] = "FAULTS_MINOR",
+  [COUNTER_FAULTS_MAJOR] = "FAULTS_MAJOR", [COUNTER_CPU_COPY_OPS] = "CPU_COPY_OPS", [COUNTER_CPU_COPY_BYTES] = "CPU_COPY_BYTES",
+  [COUNTER_DMA_OPS] = "DMA_OPS", [COUNTER_DMA_BYTES] = "DMA_BYTES", [COUNTER_IO_RCHAR] = "IO_RCHAR", [COUNTER_IO_WCHAR] = "IO_WCHAR",
+  [COUNTER_IO_SYSCR] = "IO_SYSCR", [COUNTER_IO_SYSCW] = "IO_SYSCW", [COUNTER_IO_READ_BYTES] = "IO_READ_BYTES",
+  [COUNTER_IO_WRITE_BYTES] = "IO_WRITE_BYTES", [COUNTER_DELIVERED_BYTES] = "DELIVERED_BYTES", [COUNTER_DELIVERED_BAD] = "DELIVERED_BAD",
+  [COUNTER_TP_PAGE_FAULT_USER] = "TP_PAGE_FAULT_USER", [COUNTER_TP_FILEMAP_ADD] = "TP_FILEMAP_ADD",
+  [COUNTER_TP_BLOCK_RQ_ISSUE] = "TP_BLOCK_RQ_ISSUE", [COUNTER_TP_NET_DEV_XMIT] = "TP_NET_DEV_XMIT",
+  [COUNTER_TP_SKB_COPY_DATAGRAM] = "TP_SKB_COPY_DATAGRAM", [COUNTER_CSUM_BYTES] = "CSUM_BYTES", [COUNTER_PEER_COPY_OPS] = "PEER_COPY_OPS",
+  [COUNTER_PEER_COPY_BYTES] = "PEER_COPY_BYTES", [COUNTER_PEER_SYSCALLS] = "PEER_SYSCALLS", [COUNTER_NIC_DESCRIPTORS] = "NIC_DESCRIPTORS",
+  [COUNTER_SKBS] = "SKBS", [COUNTER_SKB_FRAG_BYTES] = "SKB_FRAG_BYTES", [COUNTER_SKB_LINEAR_BYTES] = "SKB_LINEAR_BYTES",
+  [COUNTER_PAGE_REFS] = "PAGE_REFS", [COUNTER_PTES_SET] = "PTES_SET", [COUNTER_PT_PAGES] = "PT_PAGES", [COUNTER_NVCSW] = "NVCSW",
+  [COUNTER_NIVCSW] = "NIVCSW", [COUNTER_TIME_NS] = "TIME_NS", [COUNTER_USER_NS] = "USER_NS", [COUNTER_SYS_NS] = "SYS_NS",
+  [COUNTER_ZC_COMPLETIONS] = "ZC_COMPLETIONS", [COUNTER_ZC_COPIED] = "ZC_COPIED", [COUNTER_DISK_PAGES] = "DISK_PAGES",
+  [COUNTER_RESIDENT_PAGES] = "RESIDENT_PAGES", [COUNTER_FILE_PAGES] = "FILE_PAGES", [COUNTER_SIGNALS] = "SIGNALS",
+  [COUNTER_DELIVERED_MODIFIED] = "DELIVERED_MODIFIED",
+};
+
+/* Which counters the native host has, and how: measured by the kernel, derived from measured calls and their
+ * semantics, or not observable here. Counters absent from this list the native host does not report. */
+static const struct { int counter; const char *how; } COUNTER_EVIDENCE[] = {
+  { COUNTER_SYSCALLS, "measured" }, { COUNTER_MODE_SWITCHES, "derived" }, { COUNTER_FAULTS_MINOR, "measured" },
+  { COUNTER_FAULTS_MAJOR, "measured" }, { COUNTER_CPU_COPY_OPS, "derived" }, { COUNTER_CPU_COPY_BYTES, "derived" },
+  { COUNTER_DMA_OPS, "measured" }, { COUNTER_DMA_BYTES, "derived" }, { COUNTER_IO_RCHAR, "measured" }, { COUNTER_IO_WCHAR, "measured" },
+  { COUNTER_IO_SYSCR, "measured" }, { COUNTER_IO_SYSCW, "measured" }, { COUNTER_IO_READ_BYTES, "measured" },
+  { COUNTER_IO_WRITE_BYTES, "measured" }, { COUNTER_DELIVERED_BYTES, "measured" }, { COUNTER_DELIVERED_BAD, "measured" },
+  { COUNTER_DELIVERED_MODIFIED, "measured" }, { COUNTER_TP_PAGE_FAULT_USER, "measured" }, { COUNTER_TP_FILEMAP_ADD, "measured" },
+  { COUNTER_TP_BLOCK_RQ_ISSUE, "measured" }, { COUNTER_TP_NET_DEV_XMIT, "measured" }, { COUNTER_TP_SKB_COPY_DATAGRAM, "measured" },
+  { COUNTER_CSUM_BYTES, "derived" }, { COUNTER_PEER_COPY_OPS, "measured" }, { COUNTER_PEER_COPY_BYTES, "measured" },
+  { COUNTER_PEER_SYSCALLS, "measured" }, { COUNTER_NIC_DESCRIPTORS, "unobservable" }, { COUNTER_SKBS, "measured" },
+  { COUNTER_SKB_FRAG_BYTES, "unobservable" }, { COUNTER_SKB_LINEAR_BYTES, "unobservable" }, { COUNTER_PAGE_REFS, "unobservable" },
+  { COUNTER_PTES_SET, "unobservable" }, { COUNTER_PT_PAGES, "unobservable" }, { COUNTER_NVCSW, "measured" },
+  { COUNTER_NIVCSW, "measured" }, { COUNTER_TIME_NS, "measured" }, { COUNTER_USER_NS, "measured" }, { COUNTER_SYS_NS, "measured" },
+  { COUNTER_ZC_COMPLETIONS, "measured" }, { COUNTER_ZC_COPIED, "measured" }, { COUNTER_DISK_PAGES, "derived" },
+  { COUNTER_RESIDENT_PAGES, "measured" }, { COUNTER_FILE_PAGES, "measured" }, { COUNTER_SIGNALS, "measured" },
+};
+
+static int tp_counter_pc(int counter) {
+  switch (counter) {
+  case COUNTER_TP_PAGE_FAULT_USER: return PC_TP_PAGE_FAULT_USER;
+  case COUNTER_TP_FILEMAP_ADD: return PC_TP_FILEMAP_ADD;
+  case COUNTER_TP_BLOCK_RQ_ISSUE: case COUNTER_DMA_OPS: return PC_TP_BLOCK_RQ_ISSUE;
+  case COUNTER_TP_NET_DEV_XMIT: return PC_TP_NET_XMIT;
+  case COUNTER_TP_SKB_COPY_DATAGRAM: return PC_TP_SKB_COPY;
+  case COUNTER_SKBS: return PC_TP_NET_XMIT_DATA;
+  default: return -1;
+  }
+}
+
+static void report(void) {
+  J = fdopen(out_fd, "w");
+  if (!J) return;
+  struct utsname u;
+  uname(&u);
+  fputc('{', J);
+  jkey("host"); jstr("zcsim-native"); fputc(',', J);
+  jnum("hostVersion", HOST_VERSION); fputc(',', J);
+  jkey("status"); jstr(status_name(H.status)); fputc(',', J);
+  jkey("detail"); jstr(H.status_detail); fputc(',', J);
+  jkey("kernel"); fprintf(J, "{\"sysname\":"); jstr(u.sysname); fprintf(J, ",\"release\":"); jstr(u.release);
+  fprintf(J, ",\"machine\":"); jstr(u.machine); fprintf(J, ",\"pageSize\":%ld},", sysconf(_SC_PAGESIZE));
+  jkey("sandbox"); jstr(H.sandbox); fputc(',', J);
+  jnum("steps", H.steps); fputc(',', J);
+  jnum("timeNs", H.wall_ns); fputc(',', J);
+
+  /* counters with their evidence; tracepoint-backed ones are null when unavailable */
+  jkey("counters"); fputc('{', J);
+  int first = 1;
+  for (size_t i = 0; i < sizeof COUNTER_EVIDENCE / sizeof COUNTER_EVIDENCE[0]; i++) {
+    int c = COUNTER_EVIDENCE[i].counter;
+    int p = tp_counter_pc(c);
+    if (!first) fputc(',', J);
+    first = 0;
+    jkey(COUNTER_NAMES[c]);
+    if (strcmp(COUNTER_EVIDENCE[i].how, "unobservable") == 0 || (p >= 0 && H.pc[p].fd < 0)) fputs("null", J);
+    else fprintf(J, "%lld", (long long)H.counters[c]);
+  }
+  fputs("},", J);
+  jkey("evidence"); fputc('{', J);
+  for (size_t i = 0; i < sizeof COUNTER_EVIDENCE / sizeof COUNTER_EVIDENCE[0]; i++) {
+    int c = COUNTER_EVIDENCE[i].counter, p = tp_counter_pc(c);
+    if (i) fputc(',', J);
+    jkey(COUNTER_NAMES[c]);
+    jstr(p >= 0 && H.pc[p].fd < 0 ? "unavailable" : COUNTER_EVIDENCE[i].how);
+  }
+  fputs("},", J);
+  jkey("unavailable"); fputc('{', J);
+  first = 1;
+  for (size_t i = 0; i < sizeof COUNTER_EVIDENCE / sizeof COUNTER_EVIDENCE[0]; i++) {
+    int c = COUNTER_EVIDENCE[i].counter, p = tp_counter_pc(c);
+    if (p >= 0 && H.pc[p].fd < 0) {
+      if (!first) fputc(',', J);
+      first = 0;
+      jkey(COUNTER_NAMES[c]); jstr(H.pc[p].why);
+    }
+  }
+  fputs("},", J);
+
+  jkey("syscalls"); fprintf(J, "{\"total\":%lld,\"byName\":{", (long long)H.counters[COUNTER_SYSCALLS]);
+  first = 1;
+  for (int c = 1; c <= CALL_MAX; c++)
+    if (H.calls_by_id[c]) { if (!first) fputc(',', J); first = 0; jnum(CALL_NAMES[c], H.calls_by_id[c]); }
+  fprintf(J, "},\"refused\":%lld},", (long long)H.refused);
+
+  jkey("rusage"); fprintf(J, "{\"minflt\":%lld,\"majflt\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"utimeNs\":%lld,\"stimeNs\":%lld},",
+                          (long long)(H.ru1.minflt - H.ru0.minflt), (long long)(H.ru1.majflt - H.ru0.majflt),
+                          (long long)(H.ru1.nvcsw - H.ru0.nvcsw), (long long)(H.ru1.nivcsw - H.ru0.nivcsw),
+                          (long long)(H.ru1.utime_ns - H.ru0.utime_ns), (long long)(H.ru1.stime_ns - H.ru0.stime_ns));
+  jkey("ioBracket"); fprintf(J, "{\"ownReadBytes\":%lld,\"ownReadCalls\":1,\"peerPipeRchar\":%lld,\"peerPipeSyscr\":%lld,\"peerPipeWchar\":%lld,\"peerPipeSyscw\":%lld,\"available\":%s},",
+                             (long long)H.io0.nread, (long long)H.peer_io_rchar, (long long)H.peer_io_syscr,
+                             (long long)H.peer_io_wchar, (long long)H.peer_io_syscw, H.io0.nread > 0 ? "true" : "false");
+  jkey("perf"); fputc('{', J);
+  for (int i = 0; i < PC_COUNT; i++) {
+    if (i) fputc(',', J);
+    jkey(H.pc[i].name);
+    if (H.pc[i].fd >= 0) fprintf(J, "{\"value\":%lld}", (long long)H.pc[i].value);
+    else { fputs("{\"value\":null,\"why\":", J); jstr(H.pc[i].why); fputc('}', J); }
+  }
+  fputs("},", J);
+
+  jkey("files"); fputc('[', J);
+  for (int i = 0; i < H.nfiles; i++) {
+    struct file_spec *f = &H.files[i];
+    if (i) fputc(',', J);
+    fputc('{', J); jkey("name"); jstr(f->name);
+    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s}",
+            (long long)f->size, (long long)f->pages, (long long)f->resident, f->cache == CACHE_COLD ? "cold" : "warm",
+            f->fill == FILL_READ ? "read" : f->fill == FILL_WRITE ? "write" : "none", (long long)f->fill_chunk, f->attempts,
+            f->verified ? "true" : "false");
+  }
+  fputs("],", J);
+
+  jkey("sinks"); fputc('[', J);
+  for (int i = 0; i < H.nsinks; i++) {
+    struct sink_spec *s = &H.sinks[i];
+    if (i) fputc(',', J);
+    fputc('{', J); jkey("name"); jstr(s->name);
+    fprintf(J, ",\"kind\":\"%s\",\"expect\":%lld,\"lazy\":%s", s->kind == SINK_KIND_TCP ? "tcp" : s->kind == SINK_KIND_FILE ? "file" : s->kind == SINK_KIND_NULL ? "null" : "nic",
+            (long long)s->expect, s->lazy ? "true" : "false");
+    if (s->kind == SINK_KIND_TCP) {
+      struct peer_report *r = &s->report;
+      fprintf(J, ",\"verified\":\"peer\",\"reported\":%s,\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld",
+              s->reported ? "true" : "false", (long long)r->bytes, (long long)r->bad, (long long)r->modified, (long long)r->first_bad);
+      fprintf(J, ",\"peer\":{\"reads\":%lld,\"recvs\":%lld,\"polls\":%lld,\"copyOps\":%lld,\"copyBytes\":%lld,\"eof\":%s,\"errno\":",
+              (long long)r->reads, (long long)r->recvs, (long long)r->polls, (long long)r->copy_ops, (long long)r->bytes, r->done ? "true" : "false");
+      if (r->err) jstr(ename((int)r->err)); else fputs("null", J);
+      if (r->tp_ok) fprintf(J, ",\"tp\":{\"skb_copy_datagram_iovec\":%lld,\"net_dev_start_xmit\":%lld,\"net_dev_start_xmit_data\":%lld}",
+                            (long long)r->tp_copy, (long long)r->tp_xmit, (long long)r->tp_xmit_data);
+      else fputs(",\"tp\":null", J);
+      int st = s->peer_status;
+      fprintf(J, ",\"exit\":%d}", WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+    } else if (s->kind == SINK_KIND_FILE) {
+      fprintf(J, ",\"verified\":\"file\",\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld", (long long)s->verified_bytes,
+              (long long)s->verified_bad, (long long)s->verified_modified);
+    } else {
+      fprintf(J, ",\"verified\":\"none\",\"bytes\":%lld", (long long)s->written);
+    }
+    fputc('}', J);
+  }
+  fputs("],", J);
+
+  jkey("errors"); fputc('[', J);
+  for (int i = 0; i < H.nerrors; i++) {
+    if (i) fputc(',', J);
+    fprintf(J, "{\"step\":%d,\"call\":\"%s\",\"errno\":\"%s\",\"errnoValue\":%d,\"count\":%lld}", H.errors[i].step,
+            CALL_NAMES[H.errors[i].call], ename(H.errors[i].err), H.errors[i].err, (long long)H.errors[i].count);
+  }
+  fprintf(J, "],\"errorsDropped\":%lld,", (long long)H.errors_dropped);
+  jkey("signals"); fputc('[', J);
+  for (int i = 0; i < H.nsignals; i++) {
+    struct signal_rec *s = &H.signals[i];
+    if (i) fputc(',', J);
+    fprintf(J, "{\"step\":%d,\"signal\":\"%s\",\"code\":\"%s\",\"addr\":\"%llu\",\"map\":%d,\"mapOffset\":%lld}", s->step,
+            sig_name(s->signo), sig_code(s->signo, s->code), (unsigned long long)s->addr, s->region, (long long)s->offset);
+  }
+  fputs("],", J);
+
+  jkey("callFields"); fputs("[\"call\",\"step\",\"ret\",\"errno\",\"refused\",\"t0Ns\",\"t1Ns\",\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\"],", J);
+  jkey("calls"); fputc('[', J);
+  for (int64_t i = 0; i < H.nlog; i++) {
+    struct call_rec *c = &H.log[i];
+    if (i) fputc(',', J);
+    fprintf(J, "[\"%s\",%d,%lld,%d,%d,%lld,%lld", CALL_NAMES[c->call], c->step, (long long)c->ret, c->err, c->refused,
+            (long long)c->t0, (long long)c->t1);
+    for (int k = 0; k < 6; k++) fprintf(J, ",%lld", (long long)c->args[k]);
+    fputc(']', J);
+  }
+  fprintf(J, "],\"callsDropped\":%lld,", (long long)H.log_dropped);
+
+  jkey("notes"); fputc('[', J);
+  for (int i = 0; i < H.nnotes; i++) { if (i) fputc(',', J); jstr(H.notes[i]); }
+  fputs("]}\n", J);
+  fflush(J);
+}
+
+/* ---------------------------------------------------------------- knobs */
+
+static void knobs(void) {
+  for (int64_t i = 0; i < H.nknobs; i++) {
+    int64_t id = H.knobs[2 * i], v = H.knobs[2 * i + 1];
+    switch (id) {
+    case KNOB_TCP_SNDBUF: H.sndbuf = v; break;
+    case KNOB_TCP_RCVBUF: H.rcvbuf = v; break;
+    case KNOB_PEER_BUF_BYTES: H.peer_buf = v; break;
+    case KNOB_STEP_BUDGET: case KNOB_TRACE: case KNOB_TRACE_CAP: case KNOB_PEER_LAZY: break;
+    case KNOB_PIPE_DEFAULT_BYTES: case KNOB_PIPE_MAX_SIZE: case KNOB_FAULT_AROUND_BYTES: case KNOB_NIC_SG: case KNOB_NIC_CSUM:
+    case KNOB_NIC_TX_RING: case KNOB_READAHEAD_BYTES: case KNOB_FOLIO_MAX_ORDER: case KNOB_TCP_GSO_MAX: case KNOB_SKB_LINEAR_MAX:
+      break; /* properties of this kernel and its devices: the host measures them as they are */
+    default: break;
+    }
+  }
+  if (H.peer_buf <= 0 || H.peer_buf > (64 << 20)) H.peer_buf = 65536;
+  if (H.sndbuf) note("knob TCP_SNDBUF applied: SO_SNDBUF %lld on the sink socket (the kernel doubles it)", (long long)H.sndbuf);
+  if (H.rcvbuf) note("knob TCP_RCVBUF applied: SO_RCVBUF %lld on the peer's socket (the kernel doubles it)", (long long)H.rcvbuf);
+  note("knobs not applied natively (this kernel's own values hold): PIPE_DEFAULT_BYTES, PIPE_MAX_SIZE, FAULT_AROUND_BYTES, READAHEAD_BYTES, FOLIO_MAX_ORDER, TCP_GSO_MAX, SKB_LINEAR_MAX, NIC_*");
+}
+
+static void usage(void) {
+  static const char m[] = "usage: zcsim-native [--timeout SECONDS] [--keep] [--log-cap N] [--mark] PROGRAM|-\n";
+  if (write(2, m, sizeof m - 1) < 0) {}
+  exit(3);
+}
+
+int main(int argc, char **argv) {
+  const char *path = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--timeout") && i + 1 < argc) H.timeout_s = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--keep")) H.keep = 1;
+    else if (!strcmp(argv[i], "--mark")) H.mark = 1;
+    else if (!strcmp(argv[i], "--log-cap") && i + 1 < argc) H.log_cap = atoll(argv[++i]);
+    else if (argv[i][0] == '-' && argv[i][1]) usage();
+    else if (!path) path = argv[i];
+    else usage();
+  }
+  if (!path) usage();
+  if (H.timeout_s < 1 || H.timeout_s > 3600) H.timeout_s = 30;
+  if (H.log_cap < 0 || H.log_cap > (1 << 22)) H.log_cap = DEFAULT_LOG_CAP;
+  const char *m = getenv("ZCSIM_MARK");
+  if (m && *m && strcmp(m, "0")) H.mark = 1;
+  for (int i = 0; i < PC_COUNT; i++) H.pc[i].fd = -1;
+
+  install_signals();
+  /* the JSON goes out on a high copy of stdout; the program's 0, 1, 2 are /dev/null, as harmless as the model's */
+  out_fd = fcntl(1, F_DUPFD_CLOEXEC, FD_INTERNAL);
+  err_fd = fcntl(2, F_DUPFD_CLOEXEC, FD_INTERNAL);
+  if (out_fd < 0) return 3;
+
+  int rc = 0;
+  if (program_load(path) < 0) {
+    rc = 2;
+  } else {
+    int nul = open("/dev/null", O_RDWR);
+    if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }
+    knobs();
+    if (setup_all() < 0) {
+      rc = 2;
+    } else {
+      measure_init();
+      setup_own_pages();
+      setup_verify_cache();
+      alarm((unsigned)H.timeout_s);
+      measure_begin();
+      program_run();
+      measure_end();
+      alarm(0);
+      if (H.timed_out) { H.timed_out = 0; }
+      if (H.status == STATUS_OK) H.status = STATUS_OK;
+    }
+    teardown();
+    /* delivered, from what each sink verified */
+    for (int i = 0; i < H.nsinks; i++) {
+      struct sink_spec *s = &H.sinks[i];
+      if (s->kind == SINK_KIND_TCP) {
+        H.counters[COUNTER_DELIVERED_BYTES] += s->report.bytes;
+        H.counters[COUNTER_DELIVERED_BAD] += s->report.bad;
+        H.counters[COUNTER_DELIVERED_MODIFIED] += s->report.modified;
+        H.counters[COUNTER_PEER_COPY_OPS] += s->report.copy_ops;
+        H.counters[COUNTER_PEER_COPY_BYTES] += s->report.bytes;
+        H.counters[COUNTER_PEER_SYSCALLS] += s->report.reads + s->report.recvs + s->report.polls;
+        H.counters[COUNTER_SKBS] += s->report.tp_xmit_data;
+        if (!s->reported && H.status == STATUS_OK) { H.status = STATUS_PEER_FAILED; snprintf(H.status_detail, sizeof H.status_detail, "the peer of sink %s did not report", s->name); }
+      } else if (s->kind == SINK_KIND_FILE) {
+        H.counters[COUNTER_DELIVERED_BYTES] += s->verified_bytes;
+        H.counters[COUNTER_DELIVERED_BAD] += s->verified_bad;
+        H.counters[COUNTER_DELIVERED_MODIFIED] += s->verified_modified;
+      } else {
+        H.counters[COUNTER_DELIVERED_BYTES] += s->written;
+      }
+    }
+    if (H.pc[PC_TP_NET_XMIT_DATA].fd >= 0) H.counters[COUNTER_SKBS] += H.pc[PC_TP_NET_XMIT_DATA].value;
+  }
+  report();
+  return rc;
+}

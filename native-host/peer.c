@@ -1,0 +1,206 @@
+/*
+ * The TCP sink's peer: a child process on 127.0.0.1 that reads what the program sends, verifies every byte
+ * against the byte pattern of the expected file, and reports back through a pipe.
+ *
+ *   host                                         peer (forked)
+ *   sink fd (3, 4, ...) ---- 127.0.0.1 TCP ----> accepted socket: read() into its buffer, verify
+ *   ctl (write end)     ---- pipe -------------> 'r': read what is queued now, ack   'q': read to EOF
+ *   rep (read end)      <--- pipe -------------- acks (int64 bytes) and, at EOF, struct peer_report
+ *
+ * Eager (lazy = 0): it reads as data arrives. Lazy: it reads nothing until peer_read ('r') or until the host
+ * shuts the connection (POLLRDHUP). The peer's own syscalls and copies are counted and reported apart; it opens
+ * its own tracepoint counters (skb_copy_datagram_iovec fires in the receiver's context, and net_dev_start_xmit
+ * fires in the peer's context for its ACKs and for data its ACKs release).
+ * Bounded: an alarm ends a peer that waits too long; PR_SET_PDEATHSIG ends it if the host dies.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include "host.h"
+
+static void peer_close_others(int keep0, int keep1, int keep2) {
+  for (int fd = 0; fd < 4096; fd++)
+    if (fd != keep0 && fd != keep1 && fd != keep2 && fd > 2) close(fd);
+}
+
+static void verify(struct sink_spec *s, struct peer_report *r, const unsigned char *b, ssize_t n) {
+  if (s->expect >= 0) pattern_check(s->expect, (uint64_t)r->bytes, b, (size_t)n, &r->bad, &r->modified, &r->first_bad);
+  r->bytes += n;
+  r->copy_ops++;
+}
+
+static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, int ctl, int rep, int64_t tp_xmit,
+                                                int64_t tp_copy) {
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < 32; sig++) if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  peer_close_others(sock, ctl, rep);
+  alarm((unsigned)(H.timeout_s * 2 + 10));
+
+  struct peer_report r = { .first_bad = -1 };
+  char why[160];
+  int fx = -1, fxd = -1, fc = -1;
+  if (tp_xmit > 0 && tp_copy > 0) {
+    fx = open_tracepoint(tp_xmit, 0, NULL, why, sizeof why);
+    fxd = open_tracepoint(tp_xmit, 0, "len > 66", why, sizeof why);
+    fc = open_tracepoint(tp_copy, 0, NULL, why, sizeof why);
+    r.tp_ok = fx >= 0 && fxd >= 0 && fc >= 0;
+  }
+  size_t bufsz = (size_t)(H.peer_buf > 0 ? H.peer_buf : 65536);
+  unsigned char *b = malloc(bufsz);
+  if (!b) _exit(3);
+  int lazy = (int)s->lazy;
+  while (lazy) {
+    struct pollfd p[2] = { { sock, POLLRDHUP, 0 }, { ctl, POLLIN, 0 } };
+    r.polls++;
+    if (poll(p, 2, -1) < 0) { if (errno == EINTR) continue; break; }
+    if (p[1].revents & POLLIN) {
+      char cmd = 'q';
+      if (read(ctl, &cmd, 1) != 1) cmd = 'q';
+      if (cmd == 'r') {
+        int64_t got = 0;
+        for (;;) {
+          ssize_t n = recv(sock, b, bufsz, MSG_DONTWAIT);
+          r.recvs++;
+          if (n > 0) { verify(s, &r, b, n); got += n; continue; }
+          if (n == 0) r.done = 1;
+          if (n < 0 && errno != EAGAIN && errno != EINTR) r.err = errno;
+          break;
+        }
+        if (write(rep, &got, sizeof got) != sizeof got) break;
+        if (r.done || r.err) lazy = 0;
+      } else lazy = 0;
+    } else if (p[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) lazy = 0;
+  }
+  while (!r.done && !r.err) {
+    ssize_t n = read(sock, b, bufsz);
+    r.reads++;
+    if (n > 0) verify(s, &r, b, n);
+    else if (n == 0) r.done = 1;
+    else if (errno != EINTR) r.err = errno;
+  }
+  uint64_t v;
+  if (r.tp_ok) {
+    if (read(fx, &v, 8) == 8) r.tp_xmit = (int64_t)v;
+    if (read(fxd, &v, 8) == 8) r.tp_xmit_data = (int64_t)v;
+    if (read(fc, &v, 8) == 8) r.tp_copy = (int64_t)v;
+  }
+  ssize_t w = write(rep, &r, sizeof r);
+  _exit(w == (ssize_t)sizeof r ? 0 : 4);
+}
+
+int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  socklen_t alen = sizeof a;
+  int l = hi_fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
+      getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
+    snprintf(H.status_detail, sizeof H.status_detail, "peer: listen on 127.0.0.1: %s", strerror(errno));
+    H.status = STATUS_PEER_FAILED;
+    if (l >= 0) close(l);
+    return -1;
+  }
+  int c = socket(AF_INET, SOCK_STREAM, 0); /* the sink's descriptor: the lowest free one, as in the model */
+  if (c >= 0 && H.sndbuf > 0) setsockopt(c, SOL_SOCKET, SO_SNDBUF, &(int){ (int)H.sndbuf }, sizeof(int));
+  if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) < 0) {
+    snprintf(H.status_detail, sizeof H.status_detail, "peer: connect to 127.0.0.1:%d: %s", ntohs(a.sin_port), strerror(errno));
+    H.status = STATUS_PEER_FAILED;
+    close(l);
+    return -1;
+  }
+  struct sockaddr_in from;
+  socklen_t flen = sizeof from;
+  int acc = hi_fd(accept4(l, (struct sockaddr *)&from, &flen, SOCK_CLOEXEC));
+  close(l);
+  if (acc < 0 || from.sin_addr.s_addr != htonl(INADDR_LOOPBACK)) {
+    snprintf(H.status_detail, sizeof H.status_detail, "peer: accept: %s", acc < 0 ? strerror(errno) : "not from 127.0.0.1");
+    H.status = STATUS_PEER_FAILED;
+    return -1;
+  }
+  if (H.rcvbuf > 0) setsockopt(acc, SOL_SOCKET, SO_RCVBUF, &(int){ (int)H.rcvbuf }, sizeof(int));
+  int ctl[2], rep[2];
+  if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
+    snprintf(H.status_detail, sizeof H.status_detail, "peer: pipe: %s", strerror(errno));
+    H.status = STATUS_PEER_FAILED;
+    return -1;
+  }
+  for (int i = 0; i < 2; i++) { ctl[i] = hi_fd(ctl[i]); rep[i] = hi_fd(rep[i]); }
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(H.status_detail, sizeof H.status_detail, "peer: fork: %s", strerror(errno));
+    H.status = STATUS_PEER_FAILED;
+    return -1;
+  }
+  if (pid == 0) peer_main(s, acc, ctl[0], rep[1], tp_xmit, tp_copy);
+  close(acc); close(ctl[0]); close(rep[1]);
+  s->peer = pid; s->ctl = ctl[1]; s->rep = rep[0]; s->fd = c;
+  return 0;
+}
+
+/* Reads exactly n bytes from the peer's report pipe, waiting at most the host's timeout. */
+static int rep_read(struct sink_spec *s, void *buf, size_t n) {
+  size_t got = 0;
+  int64_t deadline = now_ns() + (int64_t)H.timeout_s * 1000000000LL;
+  while (got < n) {
+    int64_t left = (deadline - now_ns()) / 1000000;
+    if (left <= 0) return -1;
+    struct pollfd p = { s->rep, POLLIN, 0 };
+    int k = poll(&p, 1, (int)left);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return -1;
+    ssize_t r = read(s->rep, (char *)buf + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    got += (size_t)r;
+    if (n == sizeof(int64_t)) { H.peer_io_rchar += r; H.peer_io_syscr++; }
+  }
+  return 0;
+}
+
+/* peer_read: an eager peer reads already (returns 0); a lazy one reads what is queued and says how much. The
+ * host's own write and read on the control pipes are subtracted from /proc/self/io. */
+int peer_read_now(struct sink_spec *s) {
+  if (!s->lazy) return 0;
+  char cmd = 'r';
+  if (write(s->ctl, &cmd, 1) != 1) return -1;
+  H.peer_io_wchar += 1; H.peer_io_syscw++;
+  int64_t got = 0;
+  if (rep_read(s, &got, sizeof got) < 0) return -1;
+  return (int)(got > 0x7fffffff ? 0x7fffffff : got);
+}
+
+/* After the phase: shut the connection, collect the report, reap the peer; never waits past the timeout. */
+int peer_finish(struct sink_spec *s) {
+  if (s->fd >= 0) { shutdown(s->fd, SHUT_WR); }
+  if (s->lazy) { char q = 'q'; if (write(s->ctl, &q, 1) < 0) {} }
+  int ok = rep_read(s, &s->report, sizeof s->report) == 0;
+  s->reported = ok;
+  int64_t deadline = now_ns() + (int64_t)H.timeout_s * 1000000000LL;
+  for (;;) {
+    pid_t w = waitpid(s->peer, &s->peer_status, WNOHANG);
+    if (w == s->peer || (w < 0 && errno != EINTR)) break;
+    if (now_ns() > deadline || !ok) {
+      kill(s->peer, SIGKILL);
+      waitpid(s->peer, &s->peer_status, 0);
+      note("peer of sink %s: killed (no report within %d s)", s->name, H.timeout_s);
+      break;
+    }
+    struct timespec ts = { 0, 2000000 };
+    nanosleep(&ts, NULL);
+  }
+  s->peer = 0;
+  close(s->ctl); close(s->rep);
+  s->ctl = s->rep = -1;
+  return ok ? 0 : -1;
+}

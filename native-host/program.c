@@ -1,0 +1,659 @@
+/*
+ * The compiled program (docs/program-format.md): loading, checking every word once, and the interpreter that makes
+ * the real calls. Nothing here allocates or prints once the phase runs: the call log and every table were made in
+ * setup.
+ *
+ *   CALL  [CALL, call, step, nargs, r0, r1, r2, brk_pc, (tag,val) x nargs]
+ *   SET   [SET, reg, tag, val]        JZ [JZ, tag, val, target]      JUMP [JUMP, target]      HALT [HALT]
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "host.h"
+
+#define CALL_HDR 8        /* words before the operands of a CALL */
+#define MAX_IOV 1024      /* UIO_MAXIOV */
+#define RPN_STACK 64
+
+/* Arguments of each call, in abi.ts order; what each argument is decides how the host checks it. */
+enum akind { A_NUM, A_FD, A_PATH, A_OFFP, A_PTR, A_LEN, A_IOV };
+struct call_sig { int nargs; uint8_t kind[6]; };
+static const struct call_sig SIG[CALL_MAX + 1] = {
+  [CALL_OPEN] = {3, {A_PATH, A_NUM, A_NUM}},
+  [CALL_CLOSE] = {1, {A_FD}},
+  [CALL_READ] = {3, {A_FD, A_PTR, A_LEN}},
+  [CALL_WRITE] = {3, {A_FD, A_PTR, A_LEN}},
+  [CALL_PREAD64] = {4, {A_FD, A_PTR, A_LEN, A_NUM}},
+  [CALL_PWRITE64] = {4, {A_FD, A_PTR, A_LEN, A_NUM}},
+  [CALL_LSEEK] = {3, {A_FD, A_NUM, A_NUM}},
+  [CALL_MMAP] = {6, {A_NUM, A_NUM, A_NUM, A_NUM, A_NUM, A_NUM}},
+  [CALL_MUNMAP] = {2, {A_NUM, A_NUM}},
+  [CALL_MADVISE] = {3, {A_NUM, A_NUM, A_NUM}},
+  [CALL_FCNTL] = {3, {A_FD, A_NUM, A_NUM}},
+  [CALL_PIPE] = {0, {0}},
+  [CALL_PIPE2] = {1, {A_NUM}},
+  [CALL_SENDFILE] = {4, {A_FD, A_FD, A_OFFP, A_NUM}},
+  [CALL_SPLICE] = {6, {A_FD, A_OFFP, A_FD, A_OFFP, A_NUM, A_NUM}},
+  [CALL_TEE] = {4, {A_FD, A_FD, A_NUM, A_NUM}},
+  [CALL_VMSPLICE] = {3, {A_FD, A_IOV, A_NUM}},
+  [CALL_COPY_FILE_RANGE] = {6, {A_FD, A_OFFP, A_FD, A_OFFP, A_NUM, A_NUM}},
+  [CALL_SETSOCKOPT] = {4, {A_FD, A_NUM, A_NUM, A_NUM}},
+  [CALL_SEND] = {4, {A_FD, A_PTR, A_LEN, A_NUM}},
+  [CALL_RECV_ERRQUEUE] = {1, {A_FD}},
+  [CALL_FTRUNCATE] = {2, {A_FD, A_NUM}},
+  [CALL_FSYNC] = {1, {A_FD}},
+  [CALL_FDATASYNC] = {1, {A_FD}},
+  [CALL_POSIX_FADVISE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}},
+  [CALL_MEM_READ] = {2, {A_NUM, A_NUM}},
+  [CALL_MEM_WRITE] = {2, {A_NUM, A_NUM}},
+  [CALL_PEER_READ] = {1, {A_NUM}},
+};
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(H.status_detail, sizeof H.status_detail, fmt, ap);
+  va_end(ap);
+  H.status = STATUS_BAD_PROGRAM;
+  return -1;
+}
+
+/* ---------------------------------------------------------------- loading and checking */
+
+static int64_t *read_all(const char *path, int64_t *nbytes) {
+  int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *b = malloc(cap);
+  for (;;) {
+    if (!b) return NULL;
+    ssize_t r = read(fd, b + n, cap - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) { free(b); b = NULL; break; }
+    if (r == 0) break;
+    n += (size_t)r;
+    if (n == cap) { cap *= 2; if (cap > (1u << 30)) { free(b); b = NULL; break; } b = realloc(b, cap); }
+  }
+  if (fd) close(fd);
+  *nbytes = (int64_t)n;
+  return (int64_t *)b;
+}
+
+/* Checks an expression at pool offset `off` and its stack depth. */
+static int check_expr(int64_t off) {
+  if (off < 0 || off >= H.npool) return 0;
+  int64_t n = H.pool[off];
+  if (n < 1 || n > 256 || off + 1 + 2 * n > H.npool) return 0;
+  int depth = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t op = H.pool[off + 1 + 2 * i], v = H.pool[off + 2 + 2 * i];
+    if (op == RPN_IMM) depth++;
+    else if (op == RPN_REG) { if (v < 0 || v >= H.nregs) return 0; depth++; }
+    else if (op >= RPN_ADD && op <= RPN_MOD) { if (depth < 2) return 0; depth--; }
+    else return 0;
+    if (depth > RPN_STACK) return 0;
+  }
+  return depth == 1;
+}
+
+static int check_operand(int64_t tag, int64_t v, int depth);
+static int check_iov(int64_t off) {
+  if (off < 0 || off >= H.npool) return 0;
+  int64_t n = H.pool[off];
+  if (n < 0 || n > MAX_IOV || off + 1 + 4 * n > H.npool) return 0;
+  for (int64_t i = 0; i < n; i++)
+    for (int k = 0; k < 2; k++)
+      if (!check_operand(H.pool[off + 1 + 4 * i + 2 * k], H.pool[off + 2 + 4 * i + 2 * k], 1)) return 0;
+  return 1;
+}
+
+static int check_operand(int64_t tag, int64_t v, int depth) {
+  switch (tag) {
+  case TAG_IMM: case TAG_NULL: return 1;
+  case TAG_REG: case TAG_REF: return v >= 0 && v < H.nregs;
+  case TAG_EXPR: return check_expr(v);
+  case TAG_STR: return v >= 0 && v < H.nstrings;
+  case TAG_IOV: return depth == 0 && check_iov(v);
+  default: return 0;
+  }
+}
+
+static int insn_len(int64_t pc) {
+  switch (H.code[pc]) {
+  case OP_CALL: return pc + CALL_HDR <= H.ncode ? CALL_HDR + 2 * (int)H.code[pc + 3] : -1;
+  case OP_SET: return 4;
+  case OP_JZ: return 4;
+  case OP_JUMP: return 2;
+  case OP_HALT: return 1;
+  default: return -1;
+  }
+}
+
+int program_load(const char *path) {
+  int64_t nbytes = 0;
+  H.w = read_all(path, &nbytes);
+  if (!H.w) { snprintf(H.status_detail, sizeof H.status_detail, "cannot read the program %s: %s", path, strerror(errno)); H.status = STATUS_BAD_PROGRAM; return -1; }
+  if (nbytes % 8 || nbytes < HEADER_WORDS * 8) return bad("the program is %lld bytes, not a whole number of int64 words with a header", (long long)nbytes);
+  H.nwords = nbytes / 8;
+  const int64_t *w = H.w;
+  if (w[0] != PROGRAM_MAGIC) { H.status = STATUS_BAD_MAGIC; snprintf(H.status_detail, sizeof H.status_detail, "bad magic 0x%llx", (unsigned long long)w[0]); return -1; }
+  if (w[1] != PROGRAM_VERSION) { H.status = STATUS_BAD_VERSION; snprintf(H.status_detail, sizeof H.status_detail, "program version %lld, host knows %d", (long long)w[1], PROGRAM_VERSION); return -1; }
+  H.nregs = w[2]; H.nknobs = w[3]; H.nstrings = w[4]; H.nfiles = w[5]; H.nsinks = w[6]; H.nbufs = w[7]; H.ncode = w[8]; H.npool = w[9];
+  if (H.nregs < 0 || H.nregs > 65536) return bad("nregs %lld out of range", (long long)H.nregs);
+  if (H.nknobs < 0 || H.nknobs > 1024) return bad("nknobs out of range");
+  if (H.nstrings < 0 || H.nstrings > MAX_STRINGS) return bad("nstrings out of range (max %d)", MAX_STRINGS);
+  if (H.nfiles < 0 || H.nfiles > MAX_FILES) return bad("nfiles out of range (max %d)", MAX_FILES);
+  if (H.nsinks < 0 || H.nsinks > MAX_SINKS) return bad("nsinks out of range (max %d)", MAX_SINKS);
+  if (H.nbufs < 0 || H.nbufs > MAX_BUFS) return bad("nbufs out of range (max %d)", MAX_BUFS);
+  if (H.ncode < 1 || H.npool < 0 || H.ncode > H.nwords || H.npool > H.nwords) return bad("ncode/npool out of range");
+  int64_t p = HEADER_WORDS;
+  H.knobs = w + p; p += 2 * H.nknobs;
+  for (int64_t i = 0; i < H.nstrings; i++) {
+    if (p >= H.nwords) return bad("strings run past the end");
+    int64_t n = w[p];
+    if (n < 1 || n > 255 || p + 1 + (n + 7) / 8 > H.nwords) return bad("string %lld: bad length", (long long)i);
+    char *s = calloc(1, (size_t)n + 1);
+    if (!s) return bad("out of memory");
+    memcpy(s, w + p + 1, (size_t)n);
+    if (strlen(s) != (size_t)n || !name_ok(s)) return bad("string %lld is not a plain name in the sandbox", (long long)i);
+    H.strings[i] = s;
+    p += 1 + (n + 7) / 8;
+  }
+  H.filew = w + p; p += 5 * H.nfiles;
+  H.sinkw = w + p; p += 5 * H.nsinks;
+  H.bufw = w + p; p += 3 * H.nbufs;
+  H.code = w + p; p += H.ncode;
+  H.pool = w + p; p += H.npool;
+  if (p != H.nwords) return bad("sections add up to %lld words, the program has %lld", (long long)p, (long long)H.nwords);
+
+  for (int64_t i = 0; i < H.nfiles; i++) {
+    const int64_t *f = H.filew + 5 * i;
+    if (f[0] < 0 || f[0] >= H.nstrings) return bad("files[%lld]: bad name", (long long)i);
+    if (f[1] < 0 || f[1] > (16LL << 30)) return bad("files[%lld]: size %lld out of the host's range (0..16 GiB)", (long long)i, (long long)f[1]);
+    if (f[2] != CACHE_WARM && f[2] != CACHE_COLD) return bad("files[%lld]: bad cache", (long long)i);
+    if (f[3] < FILL_WRITE || f[3] > FILL_NONE) return bad("files[%lld]: bad fill", (long long)i);
+    if (f[4] < 0 || f[4] > (1LL << 30)) return bad("files[%lld]: bad fill_chunk", (long long)i);
+    H.files[i] = (struct file_spec){ .name = H.strings[f[0]], .size = f[1], .cache = f[2], .fill = f[3], .fill_chunk = f[4] ? f[4] : (1 << 20) };
+  }
+  for (int64_t i = 0; i < H.nsinks; i++) {
+    const int64_t *s = H.sinkw + 5 * i;
+    if (s[0] < 0 || s[0] >= H.nstrings) return bad("sinks[%lld]: bad name", (long long)i);
+    if (s[1] < SINK_KIND_TCP || s[1] > SINK_KIND_NIC) return bad("sinks[%lld]: bad kind", (long long)i);
+    if (s[2] < 0 || s[2] >= H.nregs) return bad("sinks[%lld]: bad register", (long long)i);
+    if (s[3] < -1 || s[3] >= H.nfiles) return bad("sinks[%lld]: bad expect_file", (long long)i);
+    H.sinks[i] = (struct sink_spec){ .name = H.strings[s[0]], .kind = s[1], .reg = s[2], .expect = s[3], .lazy = s[4] != 0, .fd = -1, .ctl = -1, .rep = -1 };
+  }
+  for (int64_t i = 0; i < H.nbufs; i++) {
+    const int64_t *b = H.bufw + 3 * i;
+    if (b[0] < 0 || b[0] >= H.nstrings) return bad("bufs[%lld]: bad name", (long long)i);
+    if (b[1] < 1 || b[1] > (1LL << 30)) return bad("bufs[%lld]: size out of the host's range (1 B..1 GiB)", (long long)i);
+    if (b[2] < 0 || b[2] >= H.nregs) return bad("bufs[%lld]: bad register", (long long)i);
+    H.bufs[i] = (struct buf_spec){ .name = H.strings[b[0]], .size = b[1], .reg = b[2] };
+  }
+  /* code: walk once, mark instruction starts, check every operand; then check jump targets */
+  uint8_t *start = calloc((size_t)H.ncode + 1, 1);
+  if (!start) return bad("out of memory");
+  int64_t pc = 0, last = -1;
+  while (pc < H.ncode) {
+    int len = insn_len(pc);
+    if (len < 1 || pc + len > H.ncode) { free(start); return bad("code[%lld]: bad instruction", (long long)pc); }
+    start[pc] = 1;
+    const int64_t *in = H.code + pc;
+    if (in[0] == OP_CALL) {
+      int64_t c = in[1];
+      if (c < 1 || c > CALL_MAX || !CALL_NAMES[c]) { free(start); return bad("code[%lld]: unknown call %lld", (long long)pc, (long long)c); }
+      if (in[3] != SIG[c].nargs) { free(start); return bad("code[%lld]: %s takes %d arguments, not %lld", (long long)pc, CALL_NAMES[c], SIG[c].nargs, (long long)in[3]); }
+      for (int k = 4; k <= 6; k++)
+        if (in[k] < -1 || in[k] >= H.nregs) { free(start); return bad("code[%lld]: bad result register", (long long)pc); }
+      for (int64_t a = 0; a < in[3]; a++)
+        if (!check_operand(in[CALL_HDR + 2 * a], in[CALL_HDR + 2 * a + 1], 0)) { free(start); return bad("code[%lld]: %s argument %lld: bad operand", (long long)pc, CALL_NAMES[c], (long long)a); }
+    } else if (in[0] == OP_SET) {
+      if (in[1] < 0 || in[1] >= H.nregs || !check_operand(in[2], in[3], 1) || in[2] == TAG_STR || in[2] == TAG_REF) { free(start); return bad("code[%lld]: bad SET", (long long)pc); }
+    } else if (in[0] == OP_JZ) {
+      if (!check_operand(in[1], in[2], 1)) { free(start); return bad("code[%lld]: bad JZ operand", (long long)pc); }
+    }
+    last = pc;
+    pc += len;
+  }
+  if (last < 0 || H.code[last] != OP_HALT) { free(start); return bad("the code does not end with HALT"); }
+  for (pc = 0; pc < H.ncode; pc += insn_len(pc)) {
+    const int64_t *in = H.code + pc;
+    int64_t t = -1;
+    if (in[0] == OP_CALL && in[7] != 0) t = in[7];
+    if (in[0] == OP_JZ) t = in[3];
+    if (in[0] == OP_JUMP) t = in[1];
+    if (in[0] == OP_JUMP || in[0] == OP_JZ || (in[0] == OP_CALL && in[7] != 0))
+      if (t < 0 || t >= H.ncode || !start[t]) { free(start); return bad("code[%lld]: jump to %lld, not an instruction", (long long)pc, (long long)t); }
+  }
+  free(start);
+  H.regs = calloc((size_t)(H.nregs ? H.nregs : 1), sizeof(int64_t));
+  if (!H.regs) return bad("out of memory");
+  H.step_budget = DEFAULT_STEP_BUDGET;
+  for (int64_t i = 0; i < H.nknobs; i++)
+    if (H.knobs[2 * i] == KNOB_STEP_BUDGET && H.knobs[2 * i + 1] > 0) H.step_budget = H.knobs[2 * i + 1];
+  return 0;
+}
+
+/* ---------------------------------------------------------------- operands */
+
+static int64_t eval_expr(int64_t off) {
+  int64_t st[RPN_STACK], sp = 0, n = H.pool[off];
+  for (int64_t i = 0; i < n; i++) {
+    int64_t op = H.pool[off + 1 + 2 * i], v = H.pool[off + 2 + 2 * i];
+    if (op == RPN_IMM) { st[sp++] = v; continue; }
+    if (op == RPN_REG) { st[sp++] = H.regs[v]; continue; }
+    int64_t b = st[--sp], a = st[sp - 1], r = 0;
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+    switch (op) {
+    case RPN_ADD: r = (int64_t)(ua + ub); break;
+    case RPN_SUB: r = (int64_t)(ua - ub); break;
+    case RPN_MUL: r = (int64_t)(ua * ub); break;
+    case RPN_DIV: r = b == 0 || (a == INT64_MIN && b == -1) ? 0 : a / b; break;
+    case RPN_MOD: r = b == 0 || (a == INT64_MIN && b == -1) ? 0 : a % b; break;
+    case RPN_MIN: r = a < b ? a : b; break;
+    case RPN_MAX: r = a > b ? a : b; break;
+    case RPN_LT: r = a < b; break;
+    case RPN_LE: r = a <= b; break;
+    case RPN_GT: r = a > b; break;
+    case RPN_GE: r = a >= b; break;
+    case RPN_EQ: r = a == b; break;
+    case RPN_NE: r = a != b; break;
+    }
+    st[sp - 1] = r;
+  }
+  return st[0];
+}
+
+static int64_t value(int64_t tag, int64_t v) {
+  switch (tag) {
+  case TAG_IMM: return v;
+  case TAG_REG: return H.regs[v];
+  case TAG_EXPR: return eval_expr(v);
+  case TAG_REF: return H.regs[v];
+  default: return 0;
+  }
+}
+
+/* ---------------------------------------------------------------- memory the program may use */
+
+static struct region *region_of(uintptr_t addr, uint64_t len) {
+  for (int i = 0; i < MAX_REGIONS; i++) {
+    struct region *r = &H.regions[i];
+    if (r->kind != RG_FREE && addr >= r->addr && len <= r->len && addr - r->addr <= r->len - len) return r;
+  }
+  return NULL;
+}
+
+int region_contains(uintptr_t addr, uint64_t len) { return region_of(addr, len) != NULL; }
+
+static struct region *region_add(uintptr_t addr, uint64_t len, int kind, int file, int64_t offset, int index) {
+  for (int i = 0; i < MAX_REGIONS; i++)
+    if (H.regions[i].kind == RG_FREE) {
+      H.regions[i] = (struct region){ addr, len, kind, file, offset, index };
+      return &H.regions[i];
+    }
+  return NULL;
+}
+
+/* munmap(addr, len) succeeded: cut [addr, addr+len) out of the mappings */
+static void region_cut(uintptr_t addr, uint64_t len) {
+  uintptr_t end = addr + len;
+  for (int i = 0; i < MAX_REGIONS; i++) {
+    struct region *r = &H.regions[i];
+    if (r->kind != RG_MAP) continue;
+    uintptr_t rs = r->addr, re = r->addr + r->len;
+    if (end <= rs || addr >= re) continue;
+    struct region old = *r;
+    r->kind = RG_FREE;
+    if (rs < addr) region_add(rs, addr - rs, RG_MAP, old.file, old.offset, old.index);
+    if (end < re) region_add(end, re - end, RG_MAP, old.file, old.offset + (int64_t)(end - rs), old.index);
+  }
+}
+
+static uint64_t page_round(uint64_t n) { return (n + 4095) & ~4095ull; }
+
+/* ---------------------------------------------------------------- records */
+
+static void record_error(int step, int call, int err) {
+  for (int i = 0; i < H.nerrors; i++)
+    if (H.errors[i].step == step && H.errors[i].err == err) { H.errors[i].count++; return; }
+  if (H.nerrors == MAX_ERRORS) { H.errors_dropped++; return; }
+  H.errors[H.nerrors++] = (struct error_rec){ step, call, err, 1 };
+}
+
+static void record_signal(int step) {
+  H.counters[COUNTER_SIGNALS]++;
+  if (H.nsignals == MAX_SIGNALS) return;
+  struct region *r = region_of(H.mem_addr, 1);
+  H.signals[H.nsignals++] = (struct signal_rec){ step, H.mem_signo, H.mem_code, H.mem_addr, r ? r->index : -1,
+                                                 r ? (int64_t)(H.mem_addr - r->addr) : -1 };
+}
+
+/* ---------------------------------------------------------------- pseudo-calls: loads and stores */
+
+static volatile uint64_t mem_sink; /* keeps the loads */
+
+static int64_t mem_read(uintptr_t addr, uint64_t len) {
+  const volatile unsigned char *p = (const volatile unsigned char *)addr, *e = p + len;
+  uint64_t sum = 0;
+  while (p < e && ((uintptr_t)p & 7)) sum += *p++;
+  while (p + 8 <= e) { sum += *(const volatile uint64_t *)p; p += 8; } /* aligned: never crosses a page */
+  while (p < e) sum += *p++;
+  mem_sink = sum;
+  return (int64_t)len;
+}
+
+/* Stores version k+1 of the pattern over [addr, addr+len) of a file mapping, k being the version the 8-byte word
+ * holds now (matched whole; a word already partly rewritten is matched byte by byte). In a buffer (no file
+ * behind it) the host cannot know the bytes' identity: it inverts them, and the result notes it. */
+static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
+  volatile unsigned char *p = (volatile unsigned char *)addr;
+  if (r->kind != RG_MAP || r->file < 0) {
+    for (uint64_t i = 0; i < len; i++) p[i] = (unsigned char)~p[i];
+    return (int64_t)len;
+  }
+  uintptr_t a = addr, end = addr + len;
+  while (a < end) {
+    uint64_t o = (uint64_t)r->offset + (a - r->addr), wo = o & ~7ull;
+    volatile unsigned char *wp = (volatile unsigned char *)(a - (o - wo));
+    unsigned char cur[8];
+    for (int i = 0; i < 8; i++) cur[i] = wp[i];
+    uint64_t curw, k = 0;
+    memcpy(&curw, cur, 8);
+    int whole = 0;
+    for (uint64_t v = 0; v <= PATTERN_MAX_VERSION && !whole; v++)
+      if (curw == pattern_word(r->file, wo, v)) { k = v; whole = 1; }
+    for (int i = 0; i < 8; i++) {
+      uintptr_t b = (uintptr_t)(wp + i);
+      if (b < a || b >= end) continue;
+      uint64_t kb = k;
+      if (!whole)
+        for (uint64_t v = 0; v <= PATTERN_MAX_VERSION; v++)
+          if (cur[i] == pattern_byte(r->file, wo + i, v)) kb = v;
+      wp[i] = pattern_byte(r->file, wo + i, kb + 1 > PATTERN_MAX_VERSION ? PATTERN_MAX_VERSION : kb + 1);
+    }
+    a = (uintptr_t)wp + 8;
+  }
+  return (int64_t)len;
+}
+
+/* A load or a store that may fault: SIGBUS/SIGSEGV jump back here (main.c, on_fault) and are recorded. */
+static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_t addr_, uint64_t len_) {
+  volatile uintptr_t addr = addr_;
+  volatile uint64_t len = len_;
+  struct region *volatile r = region_of(addr, len);
+  volatile int64_t ret;
+  H.mem_signo = 0;
+  if (sigsetjmp(H.mem_jmp, 1) == 0) {
+    H.in_mem = 1;
+    ret = call == CALL_MEM_READ ? mem_read(addr, len) : mem_write(addr, len, r);
+    H.in_mem = 0;
+  } else {
+    H.in_mem = 0;
+    ret = -1;
+    record_signal(step);
+  }
+  errno = 0;
+  return ret;
+}
+
+/* ---------------------------------------------------------------- the calls */
+
+static struct iovec iov_buf[MAX_IOV];
+static unsigned char cmsg_buf[256];
+
+static int fd_ok(int64_t fd) { return fd < FD_INTERNAL; } /* negative: the kernel says EBADF */
+static int in_fds(int64_t fd) { return fd >= 0 && fd < MAX_FDS; }
+
+static int allowed_fcntl(int64_t cmd) {
+  return cmd == F_GETFL || cmd == F_SETFL || cmd == F_SETPIPE_SZ || cmd == F_GETPIPE_SZ || cmd == F_GETFD ||
+         cmd == F_SETFD;
+}
+
+static int sink_of(int64_t v) {
+  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].fd >= 0 && H.sinks[i].fd == v) return i;
+  if (v >= 0 && v < H.nsinks) return (int)v;
+  return -1;
+}
+
+static int file_by_name(const char *name) {
+  for (int i = 0; i < H.nfiles; i++) if (strcmp(H.files[i].name, name) == 0) return i;
+  return -1;
+}
+
+/* Makes one CALL instruction. Returns the return value the program sees. */
+static int64_t do_call(const int64_t *in) {
+  int call = (int)in[1], step = (int)in[2], nargs = (int)in[3];
+  const struct call_sig *sig = &SIG[call];
+  int64_t a[6] = {0}, tag[6] = {0};
+  loff_t slot[6] = {0};
+  void *offp[6] = {0};
+  int refuse = 0; /* errno the host refuses the call with, or 0 */
+  for (int i = 0; i < nargs; i++) {
+    tag[i] = in[CALL_HDR + 2 * i];
+    int64_t v = in[CALL_HDR + 2 * i + 1];
+    a[i] = value(tag[i], v);
+    switch (sig->kind[i]) {
+    case A_FD: if (!fd_ok(a[i])) refuse = EBADF; break;
+    case A_PATH:
+      if (tag[i] != TAG_STR || !name_ok(H.strings[v])) refuse = EFAULT;
+      else a[i] = v;
+      break;
+    case A_OFFP:
+      if (tag[i] == TAG_REF) { slot[i] = (loff_t)H.regs[v]; offp[i] = &slot[i]; }
+      else if (tag[i] == TAG_NULL || (tag[i] == TAG_IMM && v == 0)) offp[i] = NULL;
+      else refuse = EFAULT;
+      break;
+    case A_IOV: a[i] = v; break;
+    default: break;
+    }
+  }
+  if (!refuse) {
+    switch (call) {
+    case CALL_READ: case CALL_WRITE: case CALL_PREAD64: case CALL_PWRITE64: case CALL_SEND:
+      if (!(a[2] == 0 && a[1] == 0) && !region_contains((uintptr_t)a[1], (uint64_t)a[2])) refuse = EFAULT;
+      break;
+    case CALL_MEM_READ: case CALL_MEM_WRITE:
+      if (a[1] < 0 || !region_contains((uintptr_t)a[0], (uint64_t)a[1])) refuse = EFAULT;
+      break;
+    case CALL_MUNMAP: case CALL_MADVISE: {
+      struct region *r = region_of((uintptr_t)a[0], page_round((uint64_t)a[1]));
+      if (!r || (call == CALL_MUNMAP && r->kind != RG_MAP)) refuse = EFAULT;
+      break;
+    }
+    case CALL_MMAP:
+      if (a[3] & MAP_FIXED) {
+        struct region *r = region_of((uintptr_t)a[0], page_round((uint64_t)a[1]));
+        if (!r || r->kind != RG_MAP) refuse = EFAULT;
+      }
+      if (!(a[3] & MAP_ANONYMOUS) && !fd_ok(a[4])) refuse = EBADF;
+      break;
+    case CALL_VMSPLICE: {
+      int64_t n = H.pool[a[1]];
+      for (int64_t i = 0; i < n && !refuse; i++) {
+        const int64_t *e = H.pool + a[1] + 1 + 4 * i;
+        uintptr_t base = (uintptr_t)value(e[0], e[1]);
+        uint64_t len = (uint64_t)value(e[2], e[3]);
+        if (len && !region_contains(base, len)) refuse = EFAULT;
+        iov_buf[i] = (struct iovec){ (void *)base, len };
+      }
+      break;
+    }
+    case CALL_FCNTL: if (!allowed_fcntl(a[1])) refuse = EINVAL; break;
+    case CALL_PEER_READ: { int s = sink_of(a[0]); if (s < 0 || H.sinks[s].kind != SINK_KIND_TCP) refuse = EINVAL; break; }
+    }
+  }
+
+  int64_t ret = -1, r1 = -1, r2 = -1, zc_lo = -1;
+  int err = 0;
+  int64_t t0 = now_ns();
+  if (refuse) {
+    err = refuse;
+  } else {
+    errno = 0;
+    switch (call) {
+    case CALL_OPEN: ret = open(H.strings[a[0]], (int)a[1], (mode_t)a[2]); break;
+    case CALL_CLOSE: ret = close((int)a[0]); break;
+    case CALL_READ: ret = read((int)a[0], (void *)a[1], (size_t)a[2]); break;
+    case CALL_WRITE: ret = write((int)a[0], (const void *)a[1], (size_t)a[2]); break;
+    case CALL_PREAD64: ret = pread((int)a[0], (void *)a[1], (size_t)a[2], (off_t)a[3]); break;
+    case CALL_PWRITE64: ret = pwrite((int)a[0], (const void *)a[1], (size_t)a[2], (off_t)a[3]); break;
+    case CALL_LSEEK: ret = lseek((int)a[0], (off_t)a[1], (int)a[2]); break;
+    case CALL_MMAP: {
+      void *m = mmap((void *)a[0], (size_t)a[1], (int)a[2], (int)a[3], (int)a[4], (off_t)a[5]);
+      ret = m == MAP_FAILED ? -1 : (int64_t)(uintptr_t)m;
+      break;
+    }
+    case CALL_MUNMAP: ret = munmap((void *)a[0], (size_t)a[1]); break;
+    case CALL_MADVISE: ret = madvise((void *)a[0], (size_t)a[1], (int)a[2]); break;
+    case CALL_FCNTL: ret = fcntl((int)a[0], (int)a[1], (int)a[2]); break;
+    case CALL_PIPE: case CALL_PIPE2: {
+      int p[2];
+      ret = call == CALL_PIPE ? pipe(p) : pipe2(p, (int)a[0]);
+      if (ret == 0) { ret = p[0]; r1 = p[1]; }
+      break;
+    }
+    case CALL_SENDFILE: ret = sendfile((int)a[0], (int)a[1], offp[2], (size_t)a[3]); break;
+    case CALL_SPLICE: ret = splice((int)a[0], offp[1], (int)a[2], offp[3], (size_t)a[4], (unsigned)a[5]); break;
+    case CALL_TEE: ret = tee((int)a[0], (int)a[1], (size_t)a[2], (unsigned)a[3]); break;
+    case CALL_VMSPLICE: ret = vmsplice((int)a[0], iov_buf, (size_t)H.pool[a[1]], (unsigned)a[2]); break;
+    case CALL_COPY_FILE_RANGE: ret = copy_file_range((int)a[0], offp[1], (int)a[2], offp[3], (size_t)a[4], (unsigned)a[5]); break;
+    case CALL_SETSOCKOPT: { int v = (int)a[3]; ret = setsockopt((int)a[0], (int)a[1], (int)a[2], &v, sizeof v); break; }
+    case CALL_SEND: ret = send((int)a[0], (const void *)a[1], (size_t)a[2], (int)a[3]); break;
+    case CALL_RECV_ERRQUEUE: {
+      /* one MSG_ZEROCOPY completion: r0 = ee_info (first send's counter), r1 = ee_data (last), r2 = ee_code */
+      struct msghdr m = { .msg_control = cmsg_buf, .msg_controllen = sizeof cmsg_buf };
+      ret = recvmsg((int)a[0], &m, MSG_ERRQUEUE);
+      if (ret >= 0) {
+        ret = -1; err = ENOMSG; /* a message that is no zerocopy completion */
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+          if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) || (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))) continue;
+          struct sock_extended_err ee;
+          memcpy(&ee, CMSG_DATA(c), sizeof ee);
+          if (ee.ee_origin != SO_EE_ORIGIN_ZEROCOPY) continue;
+          ret = 0; err = 0;
+          zc_lo = ee.ee_info; r1 = ee.ee_data; r2 = ee.ee_code;
+          H.counters[COUNTER_ZC_COMPLETIONS] += (int64_t)ee.ee_data - ee.ee_info + 1;
+          if (ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED) H.counters[COUNTER_ZC_COPIED] += (int64_t)ee.ee_data - ee.ee_info + 1;
+        }
+      }
+      break;
+    }
+    case CALL_FTRUNCATE: ret = ftruncate((int)a[0], (off_t)a[1]); break;
+    case CALL_FSYNC: ret = fsync((int)a[0]); break;
+    case CALL_FDATASYNC: ret = fdatasync((int)a[0]); break;
+    case CALL_POSIX_FADVISE: { int e = posix_fadvise((int)a[0], (off_t)a[1], (off_t)a[2], (int)a[3]); ret = e ? -1 : 0; if (e) errno = e; break; }
+    case CALL_MEM_READ: case CALL_MEM_WRITE: ret = mem_access(call, step, (uintptr_t)a[0], (uint64_t)a[1]); break;
+    case CALL_PEER_READ: ret = peer_read_now(&H.sinks[sink_of(a[0])]); break;
+    }
+    if (ret < 0 && !err) err = errno;
+    if (call == CALL_MEM_READ || call == CALL_MEM_WRITE) err = 0; /* a signal, not an errno */
+    if (call == CALL_PEER_READ && ret < 0) err = ETIMEDOUT;
+  }
+  int64_t t1 = now_ns();
+  if (ret >= 0) err = 0;
+
+  /* what the program now holds */
+  if (!refuse && ret >= 0) {
+    switch (call) {
+    case CALL_OPEN:
+      if (in_fds(ret)) { H.fd_kind[ret] = FK_FILE; H.fd_file[ret] = (int16_t)file_by_name(H.strings[a[0]]); H.fd_sink[ret] = -1; H.fd_zerocopy[ret] = 0; }
+      break;
+    case CALL_CLOSE:
+      if (in_fds(a[0])) {
+        H.fd_kind[a[0]] = FK_NONE; H.fd_file[a[0]] = -1;
+        if (H.fd_sink[a[0]] >= 0) H.sinks[H.fd_sink[a[0]]].fd = -1;
+        H.fd_sink[a[0]] = -1;
+      }
+      break;
+    case CALL_PIPE: case CALL_PIPE2:
+      if (in_fds(ret)) { H.fd_kind[ret] = FK_PIPE_R; H.fd_file[ret] = -1; H.fd_sink[ret] = -1; }
+      if (in_fds(r1)) { H.fd_kind[r1] = FK_PIPE_W; H.fd_file[r1] = -1; H.fd_sink[r1] = -1; }
+      break;
+    case CALL_MMAP:
+      if (a[3] & MAP_FIXED) region_cut((uintptr_t)ret, page_round((uint64_t)a[1]));
+      region_add((uintptr_t)ret, page_round((uint64_t)a[1]), RG_MAP,
+                 (a[3] & MAP_ANONYMOUS) || !in_fds(a[4]) ? -1 : H.fd_file[a[4]], a[5], H.nmaps++);
+      break;
+    case CALL_MUNMAP: region_cut((uintptr_t)a[0], page_round((uint64_t)a[1])); break;
+    case CALL_SETSOCKOPT:
+      if (in_fds(a[0]) && a[1] == SOL_SOCKET && a[2] == SO_ZEROCOPY) H.fd_zerocopy[a[0]] = a[3] != 0;
+      break;
+    }
+  }
+  if (!refuse && call <= CALL_POSIX_FADVISE) {
+    H.counters[COUNTER_SYSCALLS]++;
+    H.calls_by_id[call]++;
+    derive_call(call, a, ret);
+  }
+  if (refuse) H.refused++;
+  if (err) record_error(step, call, err);
+  for (int i = 0; i < nargs; i++)
+    if (tag[i] == TAG_REF) H.regs[in[CALL_HDR + 2 * i + 1]] = (int64_t)slot[i];
+
+  if (H.nlog < H.log_cap) {
+    struct call_rec *c = &H.log[H.nlog++];
+    c->call = call; c->step = step; c->ret = ret; c->err = err; c->refused = refuse != 0;
+    c->t0 = t0 - H.t_start; c->t1 = t1 - H.t_start;
+    for (int i = 0; i < 6; i++) c->args[i] = i < nargs ? (tag[i] == TAG_REF ? (int64_t)H.regs[in[CALL_HDR + 2 * i + 1]] : a[i]) : 0;
+    if (tag[0] == TAG_STR && nargs) c->args[0] = in[CALL_HDR + 1];
+    if ((call == CALL_PIPE || call == CALL_PIPE2) && ret >= 0) { c->ret = 0; c->args[4] = ret; c->args[5] = r1; }
+  } else {
+    H.log_dropped++;
+  }
+
+  /* results */
+  if (call == CALL_RECV_ERRQUEUE && ret == 0) {
+    if (in[4] >= 0) H.regs[in[4]] = zc_lo;
+    if (in[5] >= 0) H.regs[in[5]] = r1;
+    if (in[6] >= 0) H.regs[in[6]] = r2;
+    return ret;
+  }
+  if (call == CALL_PIPE || call == CALL_PIPE2) {
+    if (in[4] >= 0) H.regs[in[4]] = ret;
+    if (in[5] >= 0) H.regs[in[5]] = r1;
+    return ret < 0 ? -1 : 0;
+  }
+  if (in[4] >= 0) H.regs[in[4]] = ret;
+  return ret;
+}
+
+int program_run(void) {
+  int64_t pc = 0;
+  for (;;) {
+    if (++H.steps > H.step_budget) {
+      H.status = STATUS_BUDGET_EXCEEDED;
+      snprintf(H.status_detail, sizeof H.status_detail, "stopped after %lld instructions (STEP_BUDGET)", (long long)H.step_budget);
+      return -1;
+    }
+    if (H.timed_out) {
+      H.status = STATUS_PEER_FAILED;
+      snprintf(H.status_detail, sizeof H.status_detail, "timeout: the phase ran past %d s (a call blocked: a lazy or stuck peer?)", H.timeout_s);
+      return -1;
+    }
+    const int64_t *in = H.code + pc;
+    switch (in[0]) {
+    case OP_CALL: {
+      int64_t ret = do_call(in);
+      if (in[7] != 0 && ret <= 0) pc = in[7];
+      else pc += CALL_HDR + 2 * in[3];
+      break;
+    }
+    case OP_SET: H.regs[in[1]] = value(in[2], in[3]); pc += 4; break;
+    case OP_JZ: pc = value(in[1], in[2]) == 0 ? in[3] : pc + 4; break;
+    case OP_JUMP: pc = in[1]; break;
+    case OP_HALT: return 0;
+    }
+  }
+}

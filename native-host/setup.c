@@ -1,0 +1,328 @@
+/*
+ * Setup and teardown: the private sandbox directory, the setup files with their byte pattern and cache state, the
+ * sinks, the buffers, and the host's own pages made present so that the phase sees no fault of the host's.
+ *
+ * The sandbox is mkdtemp($TMPDIR or /tmp, "zcsim-XXXXXX"); the host chdir's there and every name a program uses
+ * is a plain name inside it (checked when the program is loaded and again at each call). The one path outside it
+ * the host opens is /dev/null (the null sink, and stdin/stdout/stderr while the program runs).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "host.h"
+
+/* Moves an internal descriptor to >= FD_INTERNAL (close-on-exec) so the program's descriptors are numbered as in
+ * the model: 3, 4, ... */
+int hi_fd(int fd) {
+  if (fd < 0 || fd >= FD_INTERNAL) return fd;
+  int h = fcntl(fd, F_DUPFD_CLOEXEC, FD_INTERNAL);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return h;
+}
+
+/* A plain name in the sandbox: [A-Za-z0-9._-]{1,255}, not "." or "..". */
+int name_ok(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 255 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0) return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+      return 0;
+  }
+  return 1;
+}
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(H.status_detail, sizeof H.status_detail, fmt, ap);
+  va_end(ap);
+  H.status = STATUS_SETUP_FAILED;
+  return -1;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+}
+
+static int write_all(int fd, const unsigned char *b, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, b, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    b += w; n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- cache state */
+
+/* Pages of the named file resident in the page cache (mincore over a read-only shared mapping, which maps none). */
+static int64_t resident(const struct file_spec *f, unsigned char **vec_out) {
+  if (f->size == 0) return 0;
+  int fd = open(f->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  void *m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) return -1;
+  unsigned char *vec = malloc((size_t)f->pages);
+  int64_t n = -1;
+  if (vec && mincore(m, (size_t)f->size, vec) == 0) {
+    n = 0;
+    for (int64_t i = 0; i < f->pages; i++) n += vec[i] & 1;
+  }
+  munmap(m, (size_t)f->size);
+  if (vec_out) *vec_out = vec; else free(vec);
+  return n;
+}
+
+static int drop(const struct file_spec *f) {
+  int fd = open(f->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  fdatasync(fd);
+  int e = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  close(fd);
+  return e ? -1 : 0;
+}
+
+/* Reads the file sequentially with read() of fill_chunk bytes (Fill.read), or reads back only the missing pages. */
+static int read_in(const struct file_spec *f, const unsigned char *missing_vec) {
+  int fd = open(f->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t chunk = (size_t)f->fill_chunk;
+  unsigned char *b = malloc(chunk < 4096 ? 4096 : chunk);
+  if (!b) { close(fd); return -1; }
+  if (!missing_vec) {
+    while (read(fd, b, chunk) > 0) {}
+  } else {
+    for (int64_t p = 0; p < f->pages; p++)
+      if (!(missing_vec[p] & 1)) (void)!pread(fd, b, 4096, p * 4096);
+  }
+  free(b);
+  close(fd);
+  return 0;
+}
+
+/* Makes the file's cache state and verifies it with mincore; retries, since this machine's page cache is
+ * evicted in the background and pages still referenced elsewhere may refuse to leave. */
+static int make_state(struct file_spec *f, int first) {
+  for (int attempt = 1; attempt <= 50; attempt++) {
+    f->attempts++;
+    if (f->cache == CACHE_COLD) {
+      drop(f);
+      f->resident = resident(f, NULL);
+      if (f->resident == 0) { f->verified = 1; return 0; }
+      sleep_ms(attempt < 10 ? 5 : 40);
+    } else {
+      unsigned char *vec = NULL;
+      if (first && attempt == 1 && f->fill == FILL_READ) {
+        /* cold first, then read in sequence: the folios are the ones readahead makes */
+        for (int k = 0; k < 50; k++) { drop(f); if (resident(f, NULL) == 0) break; sleep_ms(5); }
+        read_in(f, NULL);
+      }
+      f->resident = resident(f, &vec);
+      if (f->resident == f->pages) { free(vec); f->verified = 1; return 0; }
+      if (vec) read_in(f, vec);
+      free(vec);
+    }
+  }
+  f->verified = 0;
+  return -1;
+}
+
+/* Right before the phase: every file in the state it asked for, verified, or said otherwise in the result. */
+int setup_verify_cache(void) {
+  int ok = 0;
+  for (int i = 0; i < H.nfiles; i++) {
+    struct file_spec *f = &H.files[i];
+    f->verified = 0;
+    if (make_state(f, 0) < 0) {
+      note("file %s: %s state not reached: %lld of %lld pages resident after %d attempts", f->name,
+           f->cache == CACHE_COLD ? "cold" : "warm", (long long)f->resident, (long long)f->pages, f->attempts);
+      ok = -1;
+    }
+  }
+  H.counters[COUNTER_RESIDENT_PAGES] = 0;
+  H.counters[COUNTER_FILE_PAGES] = 0;
+  for (int i = 0; i < H.nfiles; i++) {
+    H.counters[COUNTER_RESIDENT_PAGES] += H.files[i].resident;
+    H.counters[COUNTER_FILE_PAGES] += H.files[i].pages;
+  }
+  return ok;
+}
+
+/* ---------------------------------------------------------------- files, sinks, buffers */
+
+static int make_file(int id) {
+  struct file_spec *f = &H.files[id];
+  f->pages = (f->size + 4095) / 4096;
+  int fd = open(f->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return fail("create %s: %s", f->name, strerror(errno));
+  size_t chunk = f->fill == FILL_WRITE ? (size_t)f->fill_chunk : (1u << 20);
+  unsigned char *b = malloc(chunk);
+  if (!b) { close(fd); return fail("out of memory"); }
+  for (int64_t off = 0; off < f->size; off += (int64_t)chunk) {
+    size_t n = (size_t)(f->size - off) < chunk ? (size_t)(f->size - off) : chunk;
+    pattern_fill(id, (uint64_t)off, b, n);
+    if (write_all(fd, b, n) < 0) { int e = errno; free(b); close(fd); return fail("write %s: %s", f->name, strerror(e)); }
+  }
+  free(b);
+  if (fdatasync(fd) < 0) { int e = errno; close(fd); return fail("fdatasync %s: %s", f->name, strerror(e)); }
+  close(fd);
+  return make_state(f, 1) < 0 ? 0 : 0; /* verified again right before the phase */
+}
+
+static void own_fd(int fd, int kind, int sink) {
+  if (fd < 0 || fd >= MAX_FDS) return;
+  H.fd_kind[fd] = (uint8_t)kind;
+  H.fd_file[fd] = -1;
+  H.fd_sink[fd] = (int16_t)sink;
+}
+
+static int make_sink(int i, int64_t tp_xmit, int64_t tp_copy) {
+  struct sink_spec *s = &H.sinks[i];
+  switch (s->kind) {
+  case SINK_KIND_TCP:
+    if (peer_start(s, tp_xmit, tp_copy) < 0) return -1;
+    own_fd(s->fd, FK_TCP, i);
+    break;
+  case SINK_KIND_FILE:
+    s->fd = open(s->name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (s->fd < 0) return fail("sink %s: %s", s->name, strerror(errno));
+    own_fd(s->fd, FK_FILE, i);
+    break;
+  case SINK_KIND_NULL:
+    s->fd = open("/dev/null", O_WRONLY);
+    if (s->fd < 0) return fail("sink %s: /dev/null: %s", s->name, strerror(errno));
+    own_fd(s->fd, FK_NULL, i);
+    break;
+  default:
+    H.status = STATUS_UNSUPPORTED;
+    snprintf(H.status_detail, sizeof H.status_detail, "sink %s: kind nic exists in the model only", s->name);
+    return -1;
+  }
+  if (s->fd >= FD_INTERNAL) return fail("sink %s: descriptor %d is not below %d", s->name, s->fd, FD_INTERNAL);
+  H.regs[s->reg] = s->fd;
+  return 0;
+}
+
+/* Grows the stack now so that the phase never faults on it. */
+static void __attribute__((noinline)) touch_stack(void) {
+  volatile unsigned char pad[256 * 1024];
+  for (size_t i = 0; i < sizeof pad; i += 4096) pad[i] = 0;
+  pad[sizeof pad - 1] = 0;
+}
+
+int setup_all(void) {
+  for (int i = 0; i < MAX_FDS; i++) { H.fd_file[i] = -1; H.fd_sink[i] = -1; }
+  /* the sandbox */
+  const char *tmp = getenv("TMPDIR");
+  if (!tmp || tmp[0] != '/' || strlen(tmp) > 200) tmp = "/tmp";
+  snprintf(H.sandbox, sizeof H.sandbox, "%s/zcsim-XXXXXX", tmp);
+  if (!mkdtemp(H.sandbox)) { int e = errno; H.sandbox[0] = 0; return fail("mkdtemp in %s: %s", tmp, strerror(e)); }
+  H.dirfd = hi_fd(open(H.sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (H.dirfd < 0 || fchdir(H.dirfd) < 0) return fail("enter the sandbox %s: %s", H.sandbox, strerror(errno));
+
+  for (int i = 0; i < H.nfiles; i++) if (make_file(i) < 0) return -1;
+
+  /* tracepoint ids for the peer (it opens its own counters) */
+  char why[160];
+  int64_t tp_xmit = tracepoint_id("net", "net_dev_start_xmit", why, sizeof why);
+  int64_t tp_copy = tracepoint_id("skb", "skb_copy_datagram_iovec", why, sizeof why);
+  for (int i = 0; i < H.nsinks; i++) if (make_sink(i, tp_xmit, tp_copy) < 0) return -1;
+
+  for (int i = 0; i < H.nbufs; i++) {
+    struct buf_spec *b = &H.bufs[i];
+    b->addr = mmap(NULL, (size_t)b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (b->addr == MAP_FAILED) { b->addr = NULL; return fail("buffer %s: %s", b->name, strerror(errno)); }
+    memset(b->addr, 0, (size_t)b->size); /* pre-faulted, written: the phase sees no fault for it */
+    for (int r = 0; r < MAX_REGIONS; r++)
+      if (H.regions[r].kind == RG_FREE) { H.regions[r] = (struct region){ (uintptr_t)b->addr, ((uint64_t)b->size + 4095) & ~4095ull, RG_BUF, -1, 0, i }; break; }
+    H.regs[b->reg] = (int64_t)(uintptr_t)b->addr;
+  }
+
+  /* the call log, present before the phase */
+  size_t logbytes = (size_t)H.log_cap * sizeof(struct call_rec);
+  H.log = mmap(NULL, logbytes ? logbytes : 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (H.log == MAP_FAILED) { H.log = NULL; return fail("call log: %s", strerror(errno)); }
+  memset(H.log, 0, logbytes);
+  return 0;
+}
+
+/* Last step of setup: make every page of the host present (text, data, heap, stack), so no fault of the host's
+ * own falls inside the bracket. mlockall(MCL_CURRENT) populates them; munlockall() right after, so the program's
+ * own madvise/munmap behave as without it. */
+void setup_own_pages(void) {
+  touch_stack();
+  for (int i = 0; i < 8; i++) (void)now_ns(); /* the vDSO's data pages */
+  if (mlockall(MCL_CURRENT) == 0) {
+    H.mlock_ok = 1;
+    munlockall();
+  } else {
+    snprintf(H.mlock_why, sizeof H.mlock_why, "mlockall: %s (the host's own pages were touched, not locked)", strerror(errno));
+    note("%s", H.mlock_why);
+  }
+}
+
+/* ---------------------------------------------------------------- teardown */
+
+static void verify_file_sink(struct sink_spec *s) {
+  int fd = openat(H.dirfd, s->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  unsigned char *b = malloc(1 << 20);
+  int64_t pos = 0, first_bad = -1;
+  ssize_t n;
+  while (b && (n = read(fd, b, 1 << 20)) > 0) {
+    if (s->expect >= 0) pattern_check(s->expect, (uint64_t)pos, b, (size_t)n, &s->verified_bad, &s->verified_modified, &first_bad);
+    pos += n;
+  }
+  s->verified_bytes = pos;
+  free(b);
+  close(fd);
+}
+
+static void remove_sandbox(void) {
+  if (!H.sandbox[0]) return;
+  if (H.keep) { note("sandbox kept: %s", H.sandbox); return; }
+  DIR *d = opendir(H.sandbox);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d)))
+      if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+  }
+  if (chdir("/") < 0) {}
+  if (rmdir(H.sandbox) < 0) note("could not remove the sandbox %s: %s", H.sandbox, strerror(errno));
+  else H.sandbox[0] = 0;
+}
+
+void teardown(void) {
+  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_TCP && H.sinks[i].peer > 0) peer_finish(&H.sinks[i]);
+  for (int fd = 3; fd < FD_INTERNAL && fd < MAX_FDS; fd++)
+    if (H.fd_kind[fd] != FK_NONE) { close(fd); H.fd_kind[fd] = FK_NONE; }
+  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_FILE) verify_file_sink(&H.sinks[i]);
+  remove_sandbox();
+}
+
+/* From a signal handler: only async-signal-safe calls. Kills the peers, removes every name the program could have
+ * made (all names come from its string table) and the sandbox. */
+void cleanup_async(void) {
+  for (int i = 0; i < H.nsinks; i++)
+    if (H.sinks[i].peer > 0) { kill(H.sinks[i].peer, SIGKILL); waitpid(H.sinks[i].peer, NULL, 0); H.sinks[i].peer = 0; }
+  if (!H.sandbox[0] || H.keep) return;
+  for (int64_t i = 0; i < H.nstrings; i++) if (H.strings[i]) unlinkat(H.dirfd, H.strings[i], 0);
+  rmdir(H.sandbox);
+}
