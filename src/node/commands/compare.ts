@@ -1,0 +1,138 @@
+/**
+ * `zcsim compare [names...] [--set k=v]... [--matrix default|full] [--json] [--html FILE]`: every scenario of the
+ * matrix in the model and on the real kernel, counter by counter (src/node/compare.ts).
+ *
+ * Exit status:
+ *   0  every exact counter that was scored agrees (with --baseline: no scenario fell below the baseline); or the
+ *      kernel side cannot run here (not Linux, no C compiler, host not built) and the model side ran cleanly: the
+ *      kernel column is then empty and one line says why (--require-kernel makes that status 2)
+ *   1  an exact counter disagrees, a run failed, or (with --baseline) agreement fell
+ *   2  bad usage or a scenario the compiler refuses; --require-kernel when the kernel cannot run
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { release } from "node:os";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { parseSets } from "../../scenario/index.js";
+import {
+  baselineOf, buildReport, chartJsSource, exitStatus, expandMatrix, openEngines, runTasks,
+  type Baseline, type CompareReport, type MatrixName,
+} from "../compare.js";
+import { formatTable } from "../../report/compare-table.js";
+import { renderCompareHtml } from "../../report/compare-html.js";
+import { collect, UsageError } from "../cli.js";
+
+export const DEFAULT_HTML = "zcsim-report.html";
+
+interface Opts {
+  set: string[];
+  matrix: string;
+  json?: boolean;
+  html?: string | false;
+  kernel: boolean;
+  requireKernel?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  disagreements?: boolean;
+  progress: boolean;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command("compare")
+    .description("run scenarios in the model and on the real kernel over a matrix, and compare every counter")
+    .argument("[names...]", "catalogue names or scenario files (default: the whole catalogue)")
+    .option("-s, --set <k=v>", "fix a parameter everywhere (repeatable); a matrix axis it names is not varied", collect, [])
+    .option("--matrix <which>", "default (one axis at a time around each scenario's defaults, under a minute) or full (the whole grid)", "default")
+    .option("--json", "print { rows, summary } as JSON on stdout")
+    .option("--html <file>", `write the self-contained HTML report there (default without --json: ${DEFAULT_HTML})`)
+    .option("--no-html", "write no HTML report")
+    .option("--no-kernel", "run the model side only")
+    .option("--require-kernel", "exit 2 when the kernel side cannot run here (for CI)")
+    .option("--baseline <file>", "fail (exit 1) only when a scenario's agreeing exact rows fall below this baseline's")
+    .option("--write-baseline <file>", "write this run's agreement per scenario into a baseline file")
+    .option("--disagreements", "the table shows only the rows that disagree")
+    .option("--no-progress", "no progress bar on stderr")
+    .addHelpText("after", `
+Counter classes: exact (syscalls by name, mode switches, /proc/self/io, errors, signals, delivered bytes and
+integrity, page faults, copies, kernel tracepoints the model also produces), tolerance (times, context switches,
+the peer's reads: the tolerance is shown), unobservable (NIC DMA over loopback: shown, never scored). A kernel
+figure the host could not measure is shown empty with the reason, and never scored.
+
+Exit status: 0 when every scored exact counter agrees (with --baseline: when no scenario fell below it), or when
+the kernel side cannot run here (one line says why; --require-kernel makes that 2); 1 on a disagreement or a
+failed run; 2 on bad usage.`)
+    .action(async (names: string[], opts: Opts) => {
+      process.exitCode = await compareCommand(names, opts);
+    });
+}
+
+export async function compareCommand(names: string[], opts: Opts): Promise<number> {
+  if (opts.matrix !== "default" && opts.matrix !== "full") throw new UsageError(`--matrix: "${opts.matrix}" is not default or full`);
+  const matrix = opts.matrix as MatrixName;
+  const sets = parseSets(opts.set ?? []);
+  const tasks = expandMatrix(names, matrix, sets);
+  let baseline: Baseline | undefined;
+  if (opts.baseline) {
+    try {
+      baseline = JSON.parse(readFileSync(opts.baseline, "utf8")) as Baseline;
+    } catch (e) {
+      throw new UsageError(`--baseline ${opts.baseline}: ${(e as Error).message}`);
+    }
+  }
+  const engines = await openEngines({ kernel: opts.kernel });
+  if (!engines.kernel && opts.requireKernel) {
+    process.stderr.write(`zcsim compare: the kernel side cannot run: ${engines.kernelWhy}\n`);
+    return 2;
+  }
+
+  const bar = opts.progress && process.stderr.isTTY
+    ? new cliProgress.SingleBar({
+        stream: process.stderr,
+        format: "compare |{bar}| {value}/{total} runs | {what}",
+        barsize: 30,
+        hideCursor: true,
+        clearOnComplete: true,
+      }, cliProgress.Presets.shades_classic)
+    : undefined;
+  const what = (i: number) => (tasks[i] ? `${tasks[i].scenario} ${Object.entries(tasks[i].params).map(([k, v]) => `${k}=${v}`).join(" ")}` : "");
+  bar?.start(tasks.length, 0, { what: what(0) });
+  const t0 = performance.now();
+  let outs;
+  try {
+    outs = await runTasks(tasks, engines, (_o, i) => bar?.update(i + 1, { what: what(i + 1) }));
+  } finally {
+    bar?.stop();
+  }
+  const report = buildReport(matrix, outs, engines, performance.now() - t0);
+
+  if (opts.json) {
+    const { rows, summary, notes } = report;
+    process.stdout.write(JSON.stringify({ matrix, rows, summary, notes }, null, 2) + "\n");
+  } else {
+    process.stdout.write(formatTable(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, onlyDisagreements: opts.disagreements }));
+  }
+
+  const htmlFile = opts.html === false ? undefined : opts.html ?? (opts.json ? undefined : DEFAULT_HTML);
+  if (htmlFile) {
+    writeFileSync(htmlFile, htmlOf(report));
+    process.stderr.write(`zcsim compare: the HTML report is in ${resolve(htmlFile)}\n`);
+  }
+  if (opts.writeBaseline) {
+    let old: Baseline | undefined;
+    try {
+      old = JSON.parse(readFileSync(opts.writeBaseline, "utf8")) as Baseline;
+    } catch {
+      old = undefined;
+    }
+    writeFileSync(opts.writeBaseline, JSON.stringify(baselineOf(report.summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
+    process.stderr.write(`zcsim compare: wrote the baseline ${resolve(opts.writeBaseline)}\n`);
+  }
+  return exitStatus(report, baseline, (f) => process.stderr.write(`zcsim compare: agreement fell: ${f}\n`));
+}
+
+export function htmlOf(report: CompareReport): string {
+  return renderCompareHtml(report, { chartJs: chartJsSource(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", host: `${process.platform} ${release()}` });
+}
+

@@ -1,0 +1,487 @@
+/**
+ * Cross-validation: the same compiled scenario run by the model (wasm) and by the native host (the real kernel),
+ * counter by counter.
+ *
+ *   expandMatrix()   scenario names x the matrix axes -> independent tasks (one compiled program each)
+ *   runTasks()       each task through both engines (engines are injected: tests pass crafted ones)
+ *   compareResults() two results -> rows: counter, class, model, kernel, agree, why
+ *   summarize()      rows -> the summary (and per scenario, for the CI baseline)
+ *   checkBaseline()  a fall in agreement against a committed baseline
+ *
+ * A counter's class is decided by what the counter is and by the native evidence, never by the scenario:
+ *   exact        syscalls by name, mode switches, /proc/self/io, errors and their errno, signals, delivered bytes and
+ *                integrity, page faults, CPU copies, DMA, kernel tracepoint counts the model also produces
+ *   tolerance    times, context switches, the loopback peer's read pattern (scheduling decides them)
+ *   unobservable what the native host says it cannot see here (NIC DMA over loopback): shown, never scored
+ * A native figure whose evidence is "unavailable" is shown empty and never scored (never as 0), with the reason.
+ */
+import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { catalogue, compile, formatSize, scenarioNames, ScenarioError, type Compiled, type ParamValue } from "../scenario/index.js";
+import type { Evidence, Result } from "../result.js";
+import { explain } from "../report/known.js";
+import { ruleFor, toleranceText, withinTolerance, type CounterClass } from "../report/counter-classes.js";
+export { RULES, ruleFor, toleranceText, withinTolerance, type CounterClass, type Tolerance } from "../report/counter-classes.js";
+
+// ---- matrix ---------------------------------------------------------------------------------------------
+
+export type MatrixName = "default" | "full";
+
+/** The axes of the fidelity matrix (issue 4). An axis applies to a scenario only if it declares the param. */
+export const AXES: Record<string, string[]> = {
+  fileSize: ["64KiB", "1MiB", "16MiB"],
+  chunk: ["4KiB", "64KiB", "whole"],
+  cache: ["warm", "cold"],
+  pipeSize: ["64KiB", "1MiB"],
+};
+
+/** Where the default matrix stands when it varies one axis at a time. */
+const BASE: Record<string, string> = { fileSize: "1MiB", cache: "warm", pipeSize: "64KiB" };
+
+export interface Task {
+  /** index in the matrix */
+  id: number;
+  scenario: string;
+  /** the params that name this point of the matrix, as written ("1MiB", "whole", "cold"), --set ones included */
+  params: Record<string, string>;
+  /** what the compiler got */
+  overrides: Record<string, string>;
+  /** the scenario file itself when it did not come from the catalogue */
+  source?: unknown;
+}
+
+/** A scenario to run: a catalogue name, or a path to a scenario file. */
+function loadScenario(nameOrPath: string): { name: string; source?: unknown; declared: Record<string, unknown> } {
+  if (nameOrPath in catalogue) {
+    const sc = catalogue[nameOrPath] as { params?: Record<string, unknown> };
+    return { name: nameOrPath, declared: sc.params ?? {} };
+  }
+  if (/\.json$/i.test(nameOrPath) && existsSync(nameOrPath)) {
+    const source = JSON.parse(readFileSync(nameOrPath, "utf8")) as { name?: string; params?: Record<string, unknown> };
+    return { name: String(source.name ?? nameOrPath), source, declared: source.params ?? {} };
+  }
+  throw new ScenarioError("scenario", `unknown scenario "${nameOrPath}" (the catalogue has: ${scenarioNames().join(", ")}; or give a path to a .json file)`);
+}
+
+/** A default written in the scenario file, in the axis's spelling ("64KiB", "whole"), if the axis has it. */
+function declaredDefault(declared: Record<string, unknown>, key: string): string | undefined {
+  const v = declared[key];
+  if (v === undefined) return undefined;
+  const axis = AXES[key] ?? [];
+  if (typeof v === "number") return axis.find((a) => a === formatSize(v));
+  return axis.find((a) => a.toLowerCase() === String(v).toLowerCase());
+}
+
+/**
+ * The tasks of a matrix. `full`: the whole grid of the axes the scenario declares. `default`: the scenario at its
+ * base point (1 MiB, its own default chunk, warm, 64 KiB pipe) and every other axis value varied alone, plus cold
+ * at every size (readahead is where cold runs differ). `sets` fix an axis (or add a param) everywhere.
+ * Points that resolve to the same params (64 KiB whole = 64 KiB chunk on a 64 KiB file) are kept once.
+ */
+export function expandMatrix(names: string[], matrix: MatrixName = "default", sets: Record<string, string> = {}): Task[] {
+  const tasks: Task[] = [];
+  const list = names.length ? names : scenarioNames();
+  for (const nameOrPath of list) {
+    const { name, source, declared } = loadScenario(nameOrPath);
+    const axes = Object.keys(AXES).filter((k) => k in declared && !(k in sets));
+    const base: Record<string, string> = {};
+    for (const k of axes) base[k] = declaredDefault(declared, k) ?? BASE[k] ?? AXES[k][0];
+    for (const k of axes) if (k in BASE && k !== "chunk") base[k] = BASE[k];
+    let points: Record<string, string>[];
+    if (matrix === "full") {
+      points = [{}];
+      for (const k of axes) points = points.flatMap((p) => AXES[k].map((v) => ({ ...p, [k]: v })));
+    } else {
+      points = [{ ...base }];
+      for (const k of axes) for (const v of AXES[k]) if (v !== base[k]) points.push({ ...base, [k]: v });
+      if (axes.includes("cache") && axes.includes("fileSize"))
+        for (const s of AXES.fileSize) if (s !== base.fileSize) points.push({ ...base, fileSize: s, cache: "cold" });
+    }
+    const seen = new Set<string>();
+    for (const p of points) {
+      const overrides = { ...p, ...sets };
+      let key: string;
+      try {
+        key = JSON.stringify((source ? compile(source, overrides) : compile(catalogue[name], overrides)).params);
+      } catch {
+        key = JSON.stringify(overrides); // refused: kept, and the run reports why
+      }
+      if (seen.has(key)) continue;
+      seen.add(key);
+      tasks.push({ id: tasks.length, scenario: name, params: { ...p, ...sets }, overrides, ...(source ? { source } : {}) });
+    }
+  }
+  return tasks;
+}
+
+export function compileTask(t: Task): Compiled {
+  return compile(t.source ?? catalogue[t.scenario], t.overrides);
+}
+
+// ---- engines --------------------------------------------------------------------------------------------
+
+export interface Engines {
+  /** the wasm model: synchronous */
+  model: { run(c: Compiled): Result };
+  /** the native host, or null with the reason the kernel column is empty */
+  kernel: { run(c: Compiled): Promise<Result> } | null;
+  kernelWhy?: string;
+}
+
+/** Loads the model and, unless `kernel` is false, the native host (saying why not when it cannot run here). */
+export async function openEngines(opts: { kernel?: boolean } = {}): Promise<Engines> {
+  const { loadSimulator } = await import("../model/index.js");
+  const sim = await loadSimulator();
+  const model = { run: (c: Compiled) => sim.run(c, { trace: false }).result as Result };
+  if (opts.kernel === false) return { model, kernel: null, kernelWhy: "the kernel side was not asked for (--no-kernel)" };
+  try {
+    const native = await import("./native.js");
+    const ok = native.nativeAvailable();
+    if (!ok.ok) return { model, kernel: null, kernelWhy: ok.why ?? "the native host cannot run here" };
+    return { model, kernel: { run: (c: Compiled) => native.runNative(c) as Promise<Result> } };
+  } catch (e) {
+    return { model, kernel: null, kernelWhy: `the native host could not be loaded: ${(e as Error).message}` };
+  }
+}
+
+export interface Outcome {
+  task: Task;
+  model?: Result;
+  kernel?: Result;
+  /** the compiler refused the point, or an engine threw: the run is a failure, never a silent gap */
+  compileError?: string;
+  modelError?: string;
+  kernelError?: string;
+  /** wall time of the two runs, ms */
+  ms: number;
+}
+
+/** Runs one task in both engines; the native run (a child process) overlaps the model's. */
+export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
+  const t0 = performance.now();
+  let compiled: Compiled;
+  try {
+    compiled = compileTask(t);
+  } catch (e) {
+    return { task: t, compileError: (e as Error).message, ms: 0 };
+  }
+  const out: Outcome = { task: t, ms: 0 };
+  const native = engines.kernel
+    ? engines.kernel.run(compiled).then((r) => { out.kernel = r; }, (e: unknown) => { out.kernelError = errText(e); })
+    : Promise.resolve();
+  try {
+    out.model = engines.model.run(compiled);
+  } catch (e) {
+    out.modelError = errText(e);
+  }
+  await native;
+  out.ms = performance.now() - t0;
+  return out;
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs the tasks one after another (each is independent: a pool can take them later). */
+export async function runTasks(tasks: Task[], engines: Engines, onDone?: (o: Outcome, i: number) => void): Promise<Outcome[]> {
+  const outs: Outcome[] = [];
+  for (const [i, t] of tasks.entries()) {
+    const o = await runTask(t, engines);
+    outs.push(o);
+    onDone?.(o, i);
+  }
+  return outs;
+}
+
+// ---- rows -----------------------------------------------------------------------------------------------
+
+export type Value = number | string | boolean | null;
+
+export interface Row {
+  scenario: string;
+  params: Record<string, string>;
+  counter: string;
+  class: CounterClass;
+  model: Value;
+  kernel: Value;
+  /** null: not scored (unobservable, unavailable, not reported by one side) */
+  agree: boolean | null;
+  /** why it disagrees (a known mechanism, or "unexplained"), or why it is not scored; "" when it agrees */
+  why: string;
+  /** how the native figure was obtained */
+  evidence?: Evidence;
+  /** tolerance rows: the tolerance, as shown to people ("within x3 or +-8") */
+  tolerance?: string;
+}
+
+/** The native evidence of a counter path: its own, or its nearest parent's ("syscalls.byName.read" -> "syscalls"). */
+export function evidenceOf(r: Result | undefined, path: string): { evidence?: Evidence; why?: string } {
+  if (!r?.evidence && !r?.unavailable) return {};
+  const parts = path.split(".");
+  for (let n = parts.length; n > 0; n--) {
+    const p = parts.slice(0, n).join(".");
+    const e = r.evidence?.[p];
+    const why = r.unavailable?.[p];
+    if (e || why) return { evidence: e ?? "unavailable", why };
+  }
+  return {};
+}
+
+const errorsText = (r: Result): string => {
+  const list = [...(r.errors ?? [])]
+    .map((e) => `${e.call}@${e.step} ${e.errno}${e.count && e.count > 1 ? ` x${e.count}` : ""}`)
+    .sort();
+  return list.length ? list.join(", ") : "none";
+};
+const signalsText = (r: Result): string => {
+  const list = [...(r.signals ?? [])]
+    .map((s) => `${s.signal}/${s.code}@${s.step}${s.mapOffset !== undefined ? `+${s.mapOffset}` : ""}`)
+    .sort();
+  return list.length ? list.join(", ") : "none";
+};
+
+/** Every counter path of a result, with its value (missing: undefined). */
+export function counters(r: Result): Map<string, Value> {
+  const m = new Map<string, Value>();
+  m.set("syscalls.total", r.syscalls?.total ?? null);
+  for (const [k, v] of Object.entries(r.syscalls?.byName ?? {})) m.set(`syscalls.byName.${k}`, v);
+  m.set("modeSwitches", r.modeSwitches);
+  m.set("faults.minor", r.faults?.minor);
+  m.set("faults.major", r.faults?.major);
+  for (const w of ["cpu", "dma"] as const) {
+    m.set(`copies.${w}.ops`, r.copies?.[w]?.ops);
+    m.set(`copies.${w}.bytes`, r.copies?.[w]?.bytes);
+  }
+  for (const [k, v] of Object.entries(r.io ?? {})) m.set(`io.${k}`, v as number);
+  m.set("errors", errorsText(r));
+  m.set("signals", signalsText(r));
+  m.set("delivered.bytes", r.delivered?.bytes);
+  m.set("delivered.intact", r.delivered?.intact);
+  if (r.delivered?.modifiedBytes !== undefined) m.set("delivered.modifiedBytes", r.delivered.modifiedBytes);
+  m.set("timeNs", r.timeNs);
+  if (r.peer) {
+    m.set("peer.copies.ops", r.peer.copies?.ops);
+    m.set("peer.copies.bytes", r.peer.copies?.bytes);
+    m.set("peer.syscalls.total", r.peer.syscalls?.total);
+  }
+  for (const [k, v] of Object.entries(r.kernel ?? {})) if (typeof v === "number" || typeof v === "boolean") m.set(`kernel.${k}`, v);
+  for (const [k, v] of m) if (v === undefined) m.delete(k);
+  return m;
+}
+
+/** Counter paths whose absence on one side means zero: a call not made, a syscall not in byName. */
+const ZERO_WHEN_ABSENT = /^syscalls\.byName\./;
+
+/** The calls a program makes: the mechanism the known explanations are keyed on. */
+export function callsOf(r: Result | undefined, c?: Compiled): string[] {
+  if (c) return [...new Set(c.steps.map((s) => s.call as string))];
+  return Object.keys(r?.syscalls?.byName ?? {});
+}
+
+/**
+ * The rows of one point of the matrix. `kernel` undefined: the kernel column is empty (every row unscored, with
+ * `kernelWhy`). Pure: tests hand it crafted results.
+ */
+export function compareResults(
+  scenario: string,
+  params: Record<string, string>,
+  model: Result,
+  kernel: Result | undefined,
+  opts: { kernelWhy?: string; calls?: string[] } = {},
+): Row[] {
+  const mc = counters(model);
+  const kc = kernel ? counters(kernel) : new Map<string, Value>();
+  const paths = [...mc.keys()];
+  for (const k of kc.keys()) if (!mc.has(k)) paths.push(k);
+  const calls = opts.calls ?? callsOf(model);
+  const mechanism = { calls, params: { ...model.params } };
+  const rows: Row[] = [];
+  for (const counter of paths) {
+    const rule = ruleFor(counter);
+    const mv: Value = mc.has(counter) ? mc.get(counter)! : ZERO_WHEN_ABSENT.test(counter) ? 0 : null;
+    const kv: Value = kc.has(counter) ? kc.get(counter)! : kernel && ZERO_WHEN_ABSENT.test(counter) ? 0 : null;
+    const row: Row = { scenario, params, counter, class: rule.class, model: mv, kernel: kv, agree: null, why: "" };
+    if (rule.tol) row.tolerance = toleranceText(rule.tol);
+    rows.push(row);
+    if (!kernel) {
+      row.kernel = null;
+      row.why = opts.kernelWhy ?? "the kernel side did not run";
+      continue;
+    }
+    const ev = evidenceOf(kernel, counter);
+    if (ev.evidence) row.evidence = ev.evidence;
+    if (ev.evidence === "unobservable") {
+      row.class = "unobservable";
+      row.why = ev.why ?? "the kernel cannot show it on this host";
+      continue;
+    }
+    if (ev.evidence === "unavailable") {
+      row.kernel = null; // never scored as zero
+      row.why = `not measured on this host: ${ev.why ?? "unavailable"}`;
+      continue;
+    }
+    if (kv === null) {
+      row.why = "the native host does not report it";
+      continue;
+    }
+    if (mv === null) {
+      row.why = "not modelled: the model has no mechanism for it";
+      continue;
+    }
+    if (rule.class === "tolerance") {
+      row.agree = typeof mv === "number" && typeof kv === "number" ? withinTolerance(mv, kv, rule.tol!) : mv === kv;
+    } else {
+      row.agree = mv === kv;
+    }
+    if (!row.agree) row.why = explain(counter, mechanism) ?? "unexplained";
+  }
+  return rows;
+}
+
+/** The rows of a run of the matrix; a failed run is one row that never agrees. */
+export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
+  const rows: Row[] = [];
+  for (const o of outs) {
+    const { scenario, params } = o.task;
+    const fail = o.compileError ? `the compiler refused it: ${o.compileError}` : o.modelError ? `the model failed: ${o.modelError}` : undefined;
+    if (fail || !o.model) {
+      rows.push({ scenario, params, counter: "run", class: "exact", model: null, kernel: null, agree: false, why: fail ?? "no result" });
+      continue;
+    }
+    if (o.kernelError) {
+      rows.push({ scenario, params, counter: "run", class: "exact", model: "ran", kernel: null, agree: false, why: `the native host failed: ${o.kernelError}` });
+    }
+    let calls: string[] | undefined;
+    try {
+      calls = callsOf(undefined, compileTask(o.task));
+    } catch {
+      calls = undefined;
+    }
+    rows.push(...compareResults(scenario, params, o.model, o.kernel, {
+      kernelWhy: o.kernelError ? "the native host failed" : kernelWhy, calls,
+    }));
+  }
+  return rows;
+}
+
+// ---- summary --------------------------------------------------------------------------------------------
+
+export interface ScenarioSummary {
+  exact: number;
+  agree: number;
+}
+
+export interface Summary {
+  /** exact rows that were scored */
+  exact: number;
+  /** of them, those that agree */
+  agree: number;
+  disagree: number;
+  /** disagreements with no known explanation */
+  unexplained: number;
+  tolerance: number;
+  toleranceAgree: number;
+  unobservable: number;
+  /** exact rows not scored: unavailable natively, not reported by one side, or no kernel column */
+  notScored: number;
+  runs: number;
+  /** the kernel column: "ran", or why it is empty */
+  kernel: string;
+  perScenario: Record<string, ScenarioSummary>;
+}
+
+export function summarize(rows: Row[], runs: number, kernel: string): Summary {
+  const s: Summary = { exact: 0, agree: 0, disagree: 0, unexplained: 0, tolerance: 0, toleranceAgree: 0, unobservable: 0, notScored: 0, runs, kernel, perScenario: {} };
+  for (const r of rows) {
+    const ps = (s.perScenario[r.scenario] ??= { exact: 0, agree: 0 });
+    if (r.class === "unobservable") { s.unobservable++; continue; }
+    if (r.agree === null) { if (r.class === "exact") s.notScored++; continue; }
+    if (r.class === "tolerance") {
+      s.tolerance++;
+      if (r.agree) s.toleranceAgree++;
+      continue;
+    }
+    s.exact++;
+    ps.exact++;
+    if (r.agree) { s.agree++; ps.agree++; }
+    else {
+      s.disagree++;
+      if (r.why === "unexplained") s.unexplained++;
+    }
+  }
+  return s;
+}
+
+// ---- the regression guard -------------------------------------------------------------------------------
+
+export interface Baseline {
+  /** what it was measured on (informative) */
+  kernel?: string;
+  /** per matrix, per scenario: exact rows scored and those that agreed */
+  matrices: Partial<Record<MatrixName, Record<string, ScenarioSummary>>>;
+}
+
+/** Scenarios whose agreement fell below the baseline's (fewer agreeing exact rows, or a lower share). */
+export function checkBaseline(s: Summary, baseline: Baseline, matrix: MatrixName): string[] {
+  const want = baseline.matrices[matrix];
+  if (!want) return [`the baseline has no "${matrix}" matrix`];
+  const falls: string[] = [];
+  for (const [name, b] of Object.entries(want)) {
+    const got = s.perScenario[name];
+    if (!got) continue; // not run this time (names filter)
+    if (got.agree < b.agree) falls.push(`${name}: ${got.agree} exact rows agree, the baseline has ${b.agree} (of ${b.exact})`);
+  }
+  return falls;
+}
+
+export function baselineOf(s: Summary, matrix: MatrixName, old?: Baseline, kernel?: string): Baseline {
+  return { kernel, matrices: { ...(old?.matrices ?? {}), [matrix]: s.perScenario } };
+}
+
+// ---- the whole command, as data ------------------------------------------------------------------------
+
+export interface CompareReport {
+  matrix: MatrixName;
+  rows: Row[];
+  summary: Summary;
+  /** engine notes per task (knobs the native host could not apply...) */
+  notes: { scenario: string; params: Record<string, string>; engine: string; note: string }[];
+  /** per task: the two results, for the charts */
+  runs: { scenario: string; params: Record<string, string>; payloadBytes: number; model?: Result; kernel?: Result }[];
+  kernelWhy?: string;
+  ms: number;
+}
+
+export function buildReport(matrix: MatrixName, outs: Outcome[], engines: Pick<Engines, "kernel" | "kernelWhy">, ms: number): CompareReport {
+  const rows = rowsOf(outs, engines.kernelWhy);
+  const summary = summarize(rows, outs.length, engines.kernel ? "ran" : engines.kernelWhy ?? "did not run");
+  const notes: CompareReport["notes"] = [];
+  for (const o of outs) for (const [engine, r] of [["model", o.model], ["kernel", o.kernel]] as const)
+    for (const n of r?.notes ?? []) notes.push({ scenario: o.task.scenario, params: o.task.params, engine, note: n });
+  const runs = outs.map((o) => ({ scenario: o.task.scenario, params: o.task.params, payloadBytes: o.model?.payloadBytes ?? o.kernel?.payloadBytes ?? 0, model: o.model, kernel: o.kernel }));
+  return { matrix, rows, summary, notes, runs, kernelWhy: engines.kernel ? undefined : engines.kernelWhy, ms };
+}
+
+/** The exit status of `zcsim compare` (src/node/commands/compare.ts says what each means). */
+export function exitStatus(report: CompareReport, baseline?: Baseline, say: (fall: string) => void = () => {}): number {
+  const s = report.summary;
+  const failedRuns = report.rows.filter((r) => r.counter === "run" && r.agree === false);
+  if (s.kernel !== "ran") {
+    // the kernel column is empty: only the model's own failures count
+    return failedRuns.some((r) => r.model === null) ? 1 : 0;
+  }
+  if (baseline) {
+    const falls = checkBaseline(s, baseline, report.matrix);
+    for (const f of falls) say(f);
+    return falls.length ? 1 : 0;
+  }
+  return s.disagree === 0 ? 0 : 1;
+}
+
+/** chart.js's UMD build, to inline into the HTML report. */
+export function chartJsSource(): string {
+  const require = createRequire(import.meta.url);
+  return readFileSync(join(dirname(require.resolve("chart.js")), "chart.umd.min.js"), "utf8");
+}
+
+export type { ParamValue };

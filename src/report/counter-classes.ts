@@ -1,0 +1,52 @@
+/**
+ * What each counter is: its class (exact, tolerance, unobservable) and the family a chart groups it in. Decided by
+ * the counter's path alone, never by the scenario; `compare` then lets the native evidence demote a counter to
+ * unobservable or unscored. Browser-safe.
+ */
+
+export type CounterClass = "exact" | "tolerance" | "unobservable";
+
+/** How close a tolerance counter must come: within `factor` times, or within `abs` of each other. */
+export interface Tolerance {
+  factor: number;
+  abs: number;
+}
+
+export interface Rule {
+  match: RegExp;
+  class: CounterClass;
+  tol?: Tolerance;
+  /** the family a chart groups it in */
+  family: string;
+}
+
+/** What each counter is. The first match wins. */
+export const RULES: Rule[] = [
+  { match: /^syscalls\./, class: "exact", family: "syscalls" },
+  { match: /^modeSwitches$/, class: "exact", family: "mode switches" },
+  { match: /^faults\./, class: "exact", family: "page faults" },
+  { match: /^copies\.cpu\./, class: "exact", family: "CPU copies" },
+  { match: /^copies\.dma\./, class: "exact", family: "DMA" },
+  { match: /^io\./, class: "exact", family: "/proc/self/io" },
+  { match: /^(errors|signals)$/, class: "exact", family: "errors" },
+  { match: /^delivered\./, class: "exact", family: "delivered" },
+  { match: /^timeNs$|Ns$|time/i, class: "tolerance", tol: { factor: 4, abs: 50_000 }, family: "time" },
+  { match: /csw|context/i, class: "tolerance", tol: { factor: 3, abs: 16 }, family: "context switches" },
+  // the peer reads what has arrived when it is scheduled: how many reads is the scheduler's choice
+  { match: /^peer\.(copies\.ops|syscalls\.)/, class: "tolerance", tol: { factor: 4, abs: 16 }, family: "peer" },
+  { match: /^peer\./, class: "exact", family: "peer" },
+  { match: /^kernel\./, class: "exact", family: "kernel tracepoints" },
+];
+
+export function ruleFor(counter: string): Rule {
+  return RULES.find((r) => r.match.test(counter)) ?? { match: /./, class: "exact", family: "other" };
+}
+
+export const toleranceText = (t: Tolerance) => `within x${t.factor} or +-${t.abs}`;
+
+export function withinTolerance(a: number, b: number, t: Tolerance): boolean {
+  if (Math.abs(a - b) <= t.abs) return true;
+  const lo = Math.min(a, b), hi = Math.max(a, b);
+  return lo > 0 && hi / lo <= t.factor;
+}
+
