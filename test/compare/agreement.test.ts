@@ -1,0 +1,39 @@
+/**
+ * The regression guard: the model against this machine's kernel over the matrix (the default one; CI, with
+ * CI=true, the full one), scenario by scenario, never below the committed baseline. Skipped, with one line, where
+ * the kernel side cannot run (not Linux, no C compiler, the native host not built) or the model is not built.
+ *
+ * To raise the baseline after the model learns a mechanism:
+ *   zcsim compare --matrix default --write-baseline test/compare/agreement-baseline.json
+ *   zcsim compare --matrix full --write-baseline test/compare/agreement-baseline.json
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildReport, checkBaseline, expandMatrix, runTasks, type Baseline, type MatrixName } from "../../src/node/compare.js";
+import { loadBoth } from "./engines.js";
+
+const BASELINE = new URL("./agreement-baseline.json", import.meta.url);
+const matrix: MatrixName = process.env.CI ? "full" : "default";
+
+describe(`agreement with the kernel (${matrix} matrix)`, () => {
+  it("no scenario agrees less than the baseline", { timeout: 1_800_000 }, async (ctx) => {
+    const both = await loadBoth();
+    if (!both.ok) {
+      console.log(`skipped: ${both.why}`);
+      ctx.skip();
+      return;
+    }
+    const tasks = expandMatrix([], matrix);
+    const t0 = performance.now();
+    const outs = await runTasks(tasks, both.engines);
+    const rep = buildReport(matrix, outs, both.engines, performance.now() - t0);
+    const s = rep.summary;
+    console.log(`${matrix} matrix: ${s.runs} runs in ${(rep.ms / 1000).toFixed(1)} s; exact ${s.agree}/${s.exact}; ` +
+      Object.entries(s.perScenario).map(([n, p]) => `${n} ${p.agree}/${p.exact}`).join(", "));
+    const failed = rep.rows.filter((r) => r.counter === "run" && r.agree === false);
+    expect(failed.map((r) => `${r.scenario} ${JSON.stringify(r.params)}: ${r.why}`)).toEqual([]);
+    const baseline = JSON.parse(readFileSync(BASELINE, "utf8")) as Baseline;
+    expect(checkBaseline(s, baseline, matrix)).toEqual([]);
+    if (matrix === "default") expect(rep.ms).toBeLessThan(60_000);
+  });
+});

@@ -1,0 +1,23 @@
+/** The real engines for the tests that need them, or the one-line reason they cannot run here. */
+import type { Result } from "../../src/result.js";
+import type { Compiled } from "../../src/scenario/index.js";
+import { openEngines, type Engines } from "../../src/node/compare.js";
+
+export async function loadModel(): Promise<{ ok: true; engine: { run(c: Compiled): Result } } | { ok: false; why: string }> {
+  try {
+    const e = await openEngines({ kernel: false });
+    return { ok: true, engine: e.model };
+  } catch (e) {
+    return { ok: false, why: `the model is not available: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
+
+export async function loadBoth(): Promise<{ ok: true; engines: Engines } | { ok: false; why: string }> {
+  try {
+    const e = await openEngines({ kernel: true });
+    if (!e.kernel) return { ok: false, why: `the kernel side cannot run: ${e.kernelWhy}` };
+    return { ok: true, engines: e };
+  } catch (e) {
+    return { ok: false, why: `the model is not available: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
