@@ -5,6 +5,8 @@
 import { Command, CommanderError } from "commander";
 import { ScenarioError } from "../scenario/index.js";
 import { registerList, registerRun } from "./commands/run.js";
+import { registerCompare } from "./commands/compare.js";
+import { registerClaims } from "./commands/claims.js";
 
 export class UsageError extends Error {}
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerList(program);
   registerRun(program);
+  registerCompare(program);
+  registerClaims(program);
   return program;
 }
 

@@ -42,7 +42,7 @@ export function chartSeries(rows: Row[]): ChartSeries[] {
     if (sizes.length < 2) continue;
     const families: ChartSeries["families"] = {};
     for (const r of rs) {
-      const num = (v: Row["model"]) => (typeof v === "number" ? v : typeof v === "boolean" ? Number(v) : null);
+      const num = (v: Row["model"]) => (typeof v === "number" ? v : null);
       if (num(r.model) === null && num(r.kernel) === null) continue;
       const fam = ruleFor(r.counter).family;
       const f = (families[fam] ??= {});
