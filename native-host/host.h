@@ -132,7 +132,9 @@ struct host {
   int64_t step_budget;
   int64_t steps;          /* instructions executed */
   /* setup */
-  char sandbox[256];      /* absolute path of the private directory, "" if none */
+  char sandbox[256];      /* absolute path of the private directory, "" if none or removed */
+  char sandbox_path[256]; /* the same, kept for the report */
+  int err_fd;             /* the host's stderr (>= FD_INTERNAL) */
   int dirfd;              /* the sandbox, >= FD_INTERNAL */
   struct file_spec files[MAX_FILES];
   struct sink_spec sinks[MAX_SINKS];

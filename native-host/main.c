@@ -4,8 +4,8 @@
  * Runs the compiled program (a file of little-endian int64 words, or stdin with "-") on this kernel and prints one
  * JSON object on stdout: what it measured, what it derived, what it could not observe and why. Exit status 0 when
  * the program ran (its calls may have failed: that is in the result), 2 when the program or the setup was refused,
- * 3 on a usage error. ZCSIM_MARK=1 (or --mark) makes a failed openat("zcsim-mark-begin") and
- * openat("zcsim-mark-end") right inside the bracket, so strace and perf can cut out the phase.
+ * 3 on a usage error. ZCSIM_MARK=1 (or --mark) makes a failed lseek(-1, 0x5a43000b, SEEK_SET) right after the
+ * phase's start and lseek(-1, 0x5a43000e, SEEK_SET) right before its end, so strace and perf can cut it out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +18,9 @@
 #include <unistd.h>
 #include "host.h"
 
-struct host H = { .dirfd = -1, .io_fd = -1, .timeout_s = 30, .log_cap = DEFAULT_LOG_CAP };
-static int out_fd = 1, err_fd = 2;
+struct host H = { .err_fd = 2, .dirfd = -1, .io_fd = -1, .timeout_s = 30, .log_cap = DEFAULT_LOG_CAP };
+static int out_fd = 1;
+#define err_fd H.err_fd
 
 void note(const char *fmt, ...) {
   if (H.nnotes >= (int)(sizeof H.notes / sizeof H.notes[0])) return;
@@ -178,7 +179,8 @@ static void report(void) {
   jkey("detail"); jstr(H.status_detail); fputc(',', J);
   jkey("kernel"); fprintf(J, "{\"sysname\":"); jstr(u.sysname); fprintf(J, ",\"release\":"); jstr(u.release);
   fprintf(J, ",\"machine\":"); jstr(u.machine); fprintf(J, ",\"pageSize\":%ld},", sysconf(_SC_PAGESIZE));
-  jkey("sandbox"); jstr(H.sandbox); fputc(',', J);
+  jkey("sandbox"); jstr(H.sandbox_path); fputc(',', J);
+  jkey("sandboxRemoved"); fputs(H.sandbox_path[0] && !H.sandbox[0] ? "true," : "false,", J);
   jnum("steps", H.steps); fputc(',', J);
   jnum("timeNs", H.wall_ns); fputc(',', J);
 

@@ -157,22 +157,26 @@ static void ru_snap(int64_t *minflt, int64_t *majflt, int64_t *nvcsw, int64_t *n
   *st = (int64_t)r.ru_stime.tv_sec * 1000000000LL + r.ru_stime.tv_usec * 1000LL;
 }
 
-/* A failed openat of a marker name: strace and perf see it, nothing else does. Only when ZCSIM_MARK asks. */
-static void marker(const char *name) {
-  if (H.mark) syscall(SYS_openat, AT_FDCWD, name, O_RDONLY | O_CLOEXEC);
+/* A marker syscall that fails and changes nothing, lseek(-1, MARK_BEGIN or MARK_END, SEEK_SET) = -1 EBADF, which
+ * strace and perf (syscalls:sys_enter_lseek shows the offset) see, so they can cut out the phase. Only when
+ * ZCSIM_MARK or --mark asks: it is not one of the program's calls and is not counted. */
+#define MARK_BEGIN 0x5a43000bL
+#define MARK_END 0x5a43000eL
+static void marker(long which) {
+  if (H.mark) syscall(SYS_lseek, -1, which, SEEK_SET);
 }
 
 void measure_begin(void) {
   ru_snap(&H.ru0.minflt, &H.ru0.majflt, &H.ru0.nvcsw, &H.ru0.nivcsw, &H.ru0.utime_ns, &H.ru0.stime_ns);
   io_snap(&H.io0);
   prctl(PR_TASK_PERF_EVENTS_ENABLE, 0, 0, 0, 0);
-  marker("zcsim-mark-begin");
+  marker(MARK_BEGIN);
   H.t_start = now_ns();
 }
 
 void measure_end(void) {
   int64_t t_end = now_ns();
-  marker("zcsim-mark-end");
+  marker(MARK_END);
   prctl(PR_TASK_PERF_EVENTS_DISABLE, 0, 0, 0, 0);
   io_snap(&H.io1);
   ru_snap(&H.ru1.minflt, &H.ru1.majflt, &H.ru1.nvcsw, &H.ru1.nivcsw, &H.ru1.utime_ns, &H.ru1.stime_ns);

@@ -23,14 +23,25 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include "host.h"
 
-static void peer_close_others(int keep0, int keep1, int keep2) {
-  for (int fd = 0; fd < 4096; fd++)
-    if (fd != keep0 && fd != keep1 && fd != keep2 && fd > 2) close(fd);
+/* Closes every descriptor from 3 up but the three the peer keeps (the host's sink socket above all: the peer
+ * must see EOF when the host closes it). */
+static void peer_close_others(int a, int b, int c) {
+  int k[3] = { a, b, c };
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++)
+      if (k[j] < k[i]) { int t = k[i]; k[i] = k[j]; k[j] = t; }
+  unsigned lo = 3;
+  for (int i = 0; i < 3; i++) {
+    if ((unsigned)k[i] > lo) syscall(SYS_close_range, lo, (unsigned)k[i] - 1, 0);
+    lo = (unsigned)k[i] + 1;
+  }
+  syscall(SYS_close_range, lo, ~0u, 0);
 }
 
 static void verify(struct sink_spec *s, struct peer_report *r, const unsigned char *b, ssize_t n) {
@@ -60,6 +71,9 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   size_t bufsz = (size_t)(H.peer_buf > 0 ? H.peer_buf : 65536);
   unsigned char *b = malloc(bufsz);
   if (!b) _exit(3);
+  memset(b, 0, bufsz);
+  int64_t ready = 1; /* the host waits for this before the phase: the peer is reading, its counters are on */
+  if (write(rep, &ready, sizeof ready) != sizeof ready) _exit(4);
   int lazy = (int)s->lazy;
   while (lazy) {
     struct pollfd p[2] = { { sock, POLLRDHUP, 0 }, { ctl, POLLIN, 0 } };
@@ -98,6 +112,26 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   }
   ssize_t w = write(rep, &r, sizeof r);
   _exit(w == (ssize_t)sizeof r ? 0 : 4);
+}
+
+/* Reads exactly n bytes from the peer's report pipe, waiting at most the host's timeout. */
+static int rep_read(struct sink_spec *s, void *buf, size_t n, int in_phase) {
+  size_t got = 0;
+  int64_t deadline = now_ns() + (int64_t)H.timeout_s * 1000000000LL;
+  while (got < n) {
+    int64_t left = (deadline - now_ns()) / 1000000;
+    if (left <= 0) return -1;
+    struct pollfd p = { s->rep, POLLIN, 0 };
+    int k = poll(&p, 1, (int)left);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return -1;
+    ssize_t r = read(s->rep, (char *)buf + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    got += (size_t)r;
+    if (in_phase) { H.peer_io_rchar += r; H.peer_io_syscr++; }
+  }
+  return 0;
 }
 
 int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
@@ -145,25 +179,11 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
   if (pid == 0) peer_main(s, acc, ctl[0], rep[1], tp_xmit, tp_copy);
   close(acc); close(ctl[0]); close(rep[1]);
   s->peer = pid; s->ctl = ctl[1]; s->rep = rep[0]; s->fd = c;
-  return 0;
-}
-
-/* Reads exactly n bytes from the peer's report pipe, waiting at most the host's timeout. */
-static int rep_read(struct sink_spec *s, void *buf, size_t n) {
-  size_t got = 0;
-  int64_t deadline = now_ns() + (int64_t)H.timeout_s * 1000000000LL;
-  while (got < n) {
-    int64_t left = (deadline - now_ns()) / 1000000;
-    if (left <= 0) return -1;
-    struct pollfd p = { s->rep, POLLIN, 0 };
-    int k = poll(&p, 1, (int)left);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return -1;
-    ssize_t r = read(s->rep, (char *)buf + got, n - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
-    got += (size_t)r;
-    if (n == sizeof(int64_t)) { H.peer_io_rchar += r; H.peer_io_syscr++; }
+  int64_t ready = 0;
+  if (rep_read(s, &ready, sizeof ready, 0) < 0 || ready != 1) {
+    snprintf(H.status_detail, sizeof H.status_detail, "peer: not ready within %d s", H.timeout_s);
+    H.status = STATUS_PEER_FAILED;
+    return -1;
   }
   return 0;
 }
@@ -176,7 +196,7 @@ int peer_read_now(struct sink_spec *s) {
   if (write(s->ctl, &cmd, 1) != 1) return -1;
   H.peer_io_wchar += 1; H.peer_io_syscw++;
   int64_t got = 0;
-  if (rep_read(s, &got, sizeof got) < 0) return -1;
+  if (rep_read(s, &got, sizeof got, 1) < 0) return -1;
   return (int)(got > 0x7fffffff ? 0x7fffffff : got);
 }
 
@@ -184,7 +204,7 @@ int peer_read_now(struct sink_spec *s) {
 int peer_finish(struct sink_spec *s) {
   if (s->fd >= 0) { shutdown(s->fd, SHUT_WR); }
   if (s->lazy) { char q = 'q'; if (write(s->ctl, &q, 1) < 0) {} }
-  int ok = rep_read(s, &s->report, sizeof s->report) == 0;
+  int ok = rep_read(s, &s->report, sizeof s->report, 0) == 0;
   s->reported = ok;
   int64_t deadline = now_ns() + (int64_t)H.timeout_s * 1000000000LL;
   for (;;) {

@@ -233,6 +233,8 @@ int setup_all(void) {
   if (!tmp || tmp[0] != '/' || strlen(tmp) > 200) tmp = "/tmp";
   snprintf(H.sandbox, sizeof H.sandbox, "%s/zcsim-XXXXXX", tmp);
   if (!mkdtemp(H.sandbox)) { int e = errno; H.sandbox[0] = 0; return fail("mkdtemp in %s: %s", tmp, strerror(e)); }
+  snprintf(H.sandbox_path, sizeof H.sandbox_path, "%s", H.sandbox);
+  dprintf(H.err_fd, "zcsim-native: sandbox %s\n", H.sandbox); /* the driver removes it if this process is killed */
   H.dirfd = hi_fd(open(H.sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (H.dirfd < 0 || fchdir(H.dirfd) < 0) return fail("enter the sandbox %s: %s", H.sandbox, strerror(errno));
 

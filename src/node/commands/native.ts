@@ -1,0 +1,83 @@
+/**
+ * `zcsim native <name|file> [--set k=v]... [--json]`: the same compiled scenario run with the real syscalls on this
+ * machine's kernel by the native host, and what the kernel really did. Every figure says how it was obtained:
+ * measured by the kernel, derived from the measured calls, unobservable here, or unavailable (and why).
+ */
+import { Command } from "commander";
+import type { Evidence, Result } from "../../result.js";
+import { formatSize } from "../../scenario/index.js";
+import { loadScenarioArg } from "../scenario-arg.js";
+import { nativeAvailable, runNativeDetailed } from "../native.js";
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+const n = (x: number | null | undefined) => (x === null || x === undefined ? "-" : x.toLocaleString("en-US"));
+const bytes = (x: number | null | undefined) =>
+  x === null || x === undefined ? "-" : `${n(x)} B${x >= 1024 && x % 1024 === 0 ? ` (${formatSize(x)})` : ""}`;
+const MARK: Record<Evidence, string> = { measured: "measured", derived: "derived", unobservable: "unobservable", unavailable: "UNAVAILABLE" };
+
+/** A native result as a readable table: value, then how it was obtained. */
+export function formatNative(r: Result): string {
+  const ev = (p: string) => (r.evidence?.[p] ? MARK[r.evidence[p]] : "");
+  const passes = (b: number) => (r.payloadBytes ? ` = ${(b / r.payloadBytes).toFixed(2)} passes` : "");
+  const rows: [string, string, string][] = [
+    ["syscalls", `${n(r.syscalls.total)}  (${Object.entries(r.syscalls.byName).map(([k, v]) => `${k} ${n(v)}`).join(", ")})`, ev("syscalls")],
+    ["mode switches", n(r.modeSwitches), ev("modeSwitches")],
+    ["page faults", `${n(r.faults.minor)} minor, ${n(r.faults.major)} major`, ev("faults.minor")],
+    ["CPU copies", `${n(r.copies.cpu.ops)} ops, ${bytes(r.copies.cpu.bytes)}${passes(r.copies.cpu.bytes)}`, ev("copies.cpu.bytes")],
+    ["disk DMA", `${n(r.copies.dma.ops)} requests, ${bytes(r.copies.dma.bytes)}`, `${ev("copies.dma.bytes")}${r.evidence?.["copies.dma.ops"] === "unavailable" ? " (requests unavailable)" : ""}`],
+    ["NIC DMA", "-", "unobservable (loopback)"],
+    ["/proc/self/io", `rchar ${n(r.io.rchar)}, wchar ${n(r.io.wchar)}, syscr ${n(r.io.syscr)}, syscw ${n(r.io.syscw)}, read_bytes ${n(r.io.readBytes)}`, ev("io.rchar")],
+    ["delivered", `${bytes(r.delivered.bytes)}, ${r.delivered.intact ? "intact" : "NOT INTACT"}${r.delivered.modifiedBytes ? `, ${n(r.delivered.modifiedBytes)} B modified after the call` : ""}`, ev("delivered.bytes")],
+    ["time", `${(r.timeNs / 1e6).toFixed(3)} ms wall`, ev("timeNs")],
+  ];
+  if (r.peer) rows.push(["peer (apart)", `${n(r.peer.syscalls.total)} syscalls, copies ${n(r.peer.copies.ops)} ops ${bytes(r.peer.copies.bytes)}`, "measured"]);
+  for (const e of r.errors) rows.push(["error", `${e.at ?? `step ${e.step}`} ${e.call}: ${e.errno}${e.count && e.count > 1 ? ` x${e.count}` : ""}`, "measured"]);
+  for (const s of r.signals ?? []) rows.push(["signal", `${s.at ?? `step ${s.step}`}: ${s.signal} ${s.code} at mapping offset ${s.mapOffset}`, "measured"]);
+  for (const [k, v] of Object.entries(r.kernel ?? {})) {
+    const e = r.evidence?.[`kernel.${k}`];
+    if (v === null && e !== "unavailable") continue;
+    rows.push([`  ${k}`, v === null ? "-" : typeof v === "number" ? n(v) : String(v), e ? MARK[e] + (e === "unavailable" && r.unavailable?.[`kernel.${k}`] ? `: ${r.unavailable[`kernel.${k}`]}` : "") : ""]);
+  }
+  for (const note of r.notes ?? []) rows.push(["note", note, ""]);
+  const w0 = Math.max(...rows.map(([k]) => k.length));
+  const w1 = Math.min(70, Math.max(...rows.map(([, v]) => v.length)));
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === "number" && v >= 1024 ? formatSize(v) : v}`).join(" ");
+  return `${r.scenario} (this kernel: native host)  ${params}\npayload ${bytes(r.payloadBytes)}\n` +
+    rows.map(([k, v, e]) => `  ${k.padEnd(w0)}  ${v.padEnd(w1)}  ${e}`.trimEnd()).join("\n") + "\n";
+}
+
+async function action(arg: string, opts: { set: string[]; json?: boolean; keep?: boolean; timeout?: string; raw?: boolean }): Promise<void> {
+  const compiled = loadScenarioArg(arg, opts.set);
+  const ok = nativeAvailable();
+  if (!ok.ok) {
+    process.stderr.write(`zcsim: native: ${ok.why}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { result, raw } = await runNativeDetailed(compiled, {
+    keepSandbox: opts.keep,
+    timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
+  });
+  if (opts.raw) process.stdout.write(JSON.stringify(raw, null, 2) + "\n");
+  else process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatNative(result));
+  if (!result.delivered.intact) process.exitCode = 1;
+}
+
+/** The `native` command, to be added to the CLI's program. */
+export function nativeCommand(): Command {
+  return new Command("native")
+    .description("run a scenario with the real syscalls on this kernel and measure what it did")
+    .argument("<scenario>", "a catalogue name (zcsim list) or a scenario file")
+    .option("-s, --set <k=v>", "override a parameter (repeatable), e.g. --set fileSize=16MiB", collect, [])
+    .option("--json", "print the result as JSON")
+    .option("--raw", "print the native host's own JSON (per-call log with timestamps, perf counters, residency)")
+    .option("--keep", "keep the sandbox directory (debugging)")
+    .option("--timeout <seconds>", "bound on the whole run (default 120)")
+    .action(action);
+}
+
+/** Registers `native` on the CLI's program. */
+export function registerNative(program: Command): void {
+  program.addCommand(nativeCommand());
+}
