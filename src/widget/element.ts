@@ -1,0 +1,471 @@
+/**
+ * <zerocopy-sim>: a live, step-by-step simulation of one scenario, for a course page.
+ *
+ *   <script type="module" src="zerocopy-sim.js"></script>
+ *   <zerocopy-sim scenario="sendfile" params="fileSize=64KiB chunk=16KiB"></zerocopy-sim>
+ *
+ * Attributes: scenario, src, params, speed, autoplay, native, wasm (docs/embedding.md). Events: zcsim-ready,
+ * zcsim-step, zcsim-end, zcsim-error. Each element runs its own instance of the model.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { compile, compileByName, parseSets, ScenarioError, type Compiled } from "../scenario/index.js";
+import { Call } from "../scenario/abi.js";
+import type { Result } from "../result.js";
+import { callName, describe, motionOf, type WEvent } from "./events.js";
+import { StateFolder, type ViewState } from "./state.js";
+import { renderDataPath, endpoints, selectorOf } from "./datapath.js";
+import { renderPageTables } from "./pagetable.js";
+import { fmtCounter, readCounters, visibleRows, type Flat } from "./counters.js";
+import { newSimulator, Playback, type SimulatorLike } from "./sim.js";
+import { styles } from "./styles.js";
+import { defaultWasmUrl } from "./wasm-url.js";
+
+/** Speeds offered, in events per second. */
+const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 256];
+
+/** Detail of `zcsim-step`. */
+export interface StepDetail {
+  /** events played so far (0: none) */
+  position: number;
+  length: number;
+  /** the event just played (null at position 0) */
+  event: WEvent | null;
+  description: string;
+  /** the model's counters at this position, by Result path ("copies.cpu.bytes") and Counter name */
+  counters: Flat;
+}
+/** Detail of `zcsim-ready`. */
+export interface ReadyDetail { scenario: string; title: string; params: Compiled["params"]; length: number; result: Result; }
+/** Detail of `zcsim-end`. */
+export interface EndDetail { result: Result; counters: Flat; }
+/** Detail of `zcsim-error`: `field` names the offending attribute or scenario field ("params.chunk"). */
+export interface ErrorDetail { message: string; field?: string; }
+
+/** Parses the params attribute: "fileSize=64KiB chunk=16KiB nicSg=on" (spaces, commas or semicolons between). */
+export function parseParamsAttr(text: string | null | undefined): Record<string, string> {
+  const parts = (text ?? "").split(/[\s,;]+/).filter(Boolean);
+  try {
+    return parseSets(parts);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new ScenarioError("params", `"${e.path.replace(/^--set /, "")}": expected key=value, e.g. chunk=4KiB`);
+    throw e;
+  }
+}
+
+export class ZeroCopySim extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    scenario: { type: String, reflect: true },
+    src: { type: String },
+    params: { type: String },
+    speed: { type: Number, reflect: true },
+    autoplay: { type: Boolean },
+    native: { type: String },
+    wasm: { type: String },
+    _status: { state: true },
+    _pos: { state: true },
+    _playing: { state: true },
+    _error: { state: true },
+    _native: { state: true },
+    _ptOpen: { state: true },
+  };
+
+  /** catalogue scenario name (sendfile, read-write, ...) */
+  declare scenario: string;
+  /** URL of a scenario JSON file (takes precedence over `scenario`) */
+  declare src: string | undefined;
+  /** parameter overrides: "fileSize=64KiB chunk=16KiB nicSg=on" */
+  declare params: string | undefined;
+  /** events per second while playing */
+  declare speed: number;
+  /** start playing once loaded */
+  declare autoplay: boolean;
+  /** URL of a `zcsim native --json` result shown beside the model's counters */
+  declare native: string | undefined;
+  /** URL of the model's wasm (default: beside this module) */
+  declare wasm: string | undefined;
+
+  declare private _status: "idle" | "loading" | "ready" | "error";
+  declare private _pos: number;
+  declare private _playing: boolean;
+  declare private _error: ErrorDetail | null;
+  declare private _native: Result | null;
+  declare private _ptOpen: boolean;
+
+  private sim: SimulatorLike | null = null;
+  private simUrl = "";
+  private playback: Playback | null = null;
+  private folder: StateFolder | null = null;
+  private view: ViewState | null = null;
+  private counters: Flat = {};
+  private prevCounters: Flat = {};
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private loadSeq = 0;
+  private lastMove = 0;
+  private reloadQueued = false;
+
+  constructor() {
+    super();
+    this.scenario = "sendfile";
+    this.speed = 4;
+    this.autoplay = false;
+    this._status = "idle";
+    this._pos = 0;
+    this._playing = false;
+    this._error = null;
+    this._native = null;
+    this._ptOpen = true;
+    this.addEventListener("keydown", (e) => this.onKey(e));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute("tabindex")) this.tabIndex = 0;
+    if (!this.hasAttribute("role")) this.setAttribute("role", "group");
+    if (!this.hasAttribute("aria-label")) this.setAttribute("aria-label", "zero-copy simulation");
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.pause();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has("scenario") || changed.has("src") || changed.has("params") || changed.has("wasm")) this.queueReload();
+    if (changed.has("native")) void this.loadNative();
+    if (changed.has("speed") && this._playing) { this.pause(); this.play(); }
+  }
+
+  private queueReload(): void {
+    if (this.reloadQueued) return;
+    this.reloadQueued = true;
+    queueMicrotask(() => { this.reloadQueued = false; void this.reload(); });
+  }
+
+  /** The compiled scenario the attributes describe (throws ScenarioError naming the field). */
+  private async compiled(): Promise<Compiled> {
+    const overrides = parseParamsAttr(this.params);
+    if (this.src) {
+      const res = await fetch(new URL(this.src, document.baseURI));
+      if (!res.ok) throw new ScenarioError("src", `cannot fetch ${this.src}: HTTP ${res.status}`);
+      let json: unknown;
+      try { json = await res.json(); } catch (e) { throw new ScenarioError("src", `${this.src} is not JSON: ${(e as Error).message}`); }
+      return compile(json, overrides);
+    }
+    return compileByName(this.scenario, overrides);
+  }
+
+  /** Loads the scenario afresh (called when scenario, src, params or wasm change). */
+  async reload(): Promise<void> {
+    const seq = ++this.loadSeq;
+    this.pause();
+    this._status = "loading";
+    this._error = null;
+    try {
+      const compiled = await this.compiled();
+      const url = this.wasm ? new URL(this.wasm, document.baseURI).href : defaultWasmUrl();
+      if (!this.sim || this.simUrl !== url) {
+        const sim = await newSimulator(url);
+        if (seq !== this.loadSeq) return;
+        this.sim = sim;
+        this.simUrl = url;
+      }
+      if (seq !== this.loadSeq) return;
+      const pb = new Playback(this.sim, compiled);
+      this.playback = pb;
+      this.folder = new StateFolder(pb.events);
+      this._status = "ready";
+      this.goto(0, false);
+      this.emit<ReadyDetail>("zcsim-ready", { scenario: compiled.name, title: compiled.title, params: compiled.params, length: pb.length, result: pb.result });
+      if (this.autoplay) this.play();
+    } catch (e) {
+      if (seq !== this.loadSeq) return;
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    const field = e instanceof ScenarioError ? e.path : undefined;
+    const message = e instanceof Error ? e.message : String(e);
+    this._status = "error";
+    this._error = { message, field };
+    this.playback = null;
+    this.emit<ErrorDetail>("zcsim-error", { message, field });
+  }
+
+  private async loadNative(): Promise<void> {
+    this._native = null;
+    if (!this.native) return;
+    try {
+      const res = await fetch(new URL(this.native, document.baseURI));
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      this._native = (await res.json()) as Result;
+    } catch (e) {
+      this.emit<ErrorDetail>("zcsim-error", { message: `native: cannot load ${this.native}: ${(e as Error).message}`, field: "native" });
+    }
+  }
+
+  private emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+
+  // ---- the public controls -------------------------------------------------------------------------------------
+
+  /** Events in the loaded run (0 before it is loaded). */
+  get length(): number { return this.playback?.length ?? 0; }
+  /** Events played so far. */
+  get position(): number { return this._pos; }
+  /** The whole run's result (null before it is loaded). */
+  get result(): Result | null { return this.playback?.result ?? null; }
+  /** The model's counters at the current position. */
+  get currentCounters(): Flat { return { ...this.counters }; }
+  get playing(): boolean { return this._playing; }
+
+  /** Plays one event forward; returns false at the end. */
+  step(): boolean {
+    if (!this.playback || this._pos >= this.length) return false;
+    this.goto(this._pos + 1);
+    return true;
+  }
+  /** Undoes the last event; returns false at the start. */
+  back(): boolean {
+    if (!this.playback || this._pos <= 0) return false;
+    this.goto(this._pos - 1);
+    return true;
+  }
+  reset(): void { this.pause(); this.goto(0); }
+  /** Moves to `n` events played. */
+  seek(n: number): void { this.goto(n); }
+  play(): void {
+    if (!this.playback || this._playing) return;
+    if (this._pos >= this.length) this.goto(0);
+    this._playing = true;
+    const tick = () => {
+      if (!this._playing) return;
+      if (!this.step()) { this.pause(); return; }
+      this.timer = setTimeout(tick, 1000 / Math.max(0.1, this.speed || 4));
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+  pause(): void {
+    this._playing = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+  toggle(): void { if (this._playing) this.pause(); else this.play(); }
+
+  private goto(n: number, notify = true): void {
+    const pb = this.playback;
+    if (!pb || !this.folder) return;
+    n = Math.max(0, Math.min(pb.length, Math.floor(n)));
+    this.lastMove = n - this._pos;
+    this.prevCounters = this.counters;
+    this.counters = pb.countersAt(n);
+    this.view = this.folder.at(n);
+    this._pos = n;
+    const event = n > 0 ? pb.events[n - 1] : null;
+    if (notify) {
+      this.emit<StepDetail>("zcsim-step", { position: n, length: pb.length, event, description: this.describe(event), counters: { ...this.counters } });
+      if (n === pb.length) this.emit<EndDetail>("zcsim-end", { result: pb.result, counters: { ...this.counters } });
+    }
+  }
+
+  private describe(e: WEvent | null): string {
+    if (!e) return this.playback ? `Ready: ${this.playback.length} events. Press Play or → to step.` : "";
+    return describe(e, this.argsText(e));
+  }
+
+  /** The arguments of the call an event enters, with the man page's names. */
+  private argsText(e: WEvent): string {
+    if (e.kind !== "SYS_ENTER") return "";
+    const name = callName(e.a) as keyof typeof Call;
+    const names = Call[name]?.args ?? [];
+    const vals = [e.c, e.d, e.e, e.f];
+    return names.slice(0, 4).map((n, i) => `${n}=${vals[i]}`).join(", ") + (names.length > 4 ? ", …" : "");
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const t = e.composedPath()[0] as HTMLElement | undefined;
+    const tag = t?.tagName;
+    const inField = tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA";
+    const onButton = tag === "BUTTON" || tag === "SUMMARY";
+    switch (e.key) {
+      case " ": case "k":
+        if (onButton && e.key === " ") return; // the button's own click
+        if (inField) return;
+        this.toggle(); break;
+      case "ArrowRight": case ".":
+        if (inField) return;
+        this.pause(); this.step(); break;
+      case "ArrowLeft": case ",":
+        if (inField) return;
+        this.pause(); this.back(); break;
+      case "Home":
+        if (inField) return;
+        this.reset(); break;
+      case "End":
+        if (inField) return;
+        this.pause(); this.goto(this.length); break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------------------------
+
+  protected override render(): TemplateResult {
+    if (this._status === "error" && this._error) {
+      return html`<div class="error" role="alert" part="error"><strong>zerocopy-sim:</strong> ${this._error.message}</div>`;
+    }
+    const pb = this.playback;
+    if (!pb || !this.view) return html`<div class="loading" role="status">Loading the model…</div>`;
+    const c = pb.compiled;
+    const ev = this._pos > 0 ? pb.events[this._pos - 1] : null;
+    const motion = ev ? motionOf(ev) : "none";
+    const desc = this.describe(ev);
+    const paramText = Object.entries(c.params).filter(([k]) => !["trace", "traceCap", "stepBudget"].includes(k))
+      .map(([k, v]) => `${k}=${v}`).join(" ");
+    const atEnd = this._pos >= pb.length;
+    return html`
+      <header>
+        <h2 part="title">${c.title || c.name}</h2>
+        <span class="params">${paramText}</span>
+      </header>
+      <div class="controls" role="toolbar" aria-label="Playback">
+        <button type="button" @click=${() => this.reset()} ?disabled=${this._pos === 0 && !this._playing}
+          aria-label="Reset to the start" aria-keyshortcuts="Home" title="Reset (Home)">⏮</button>
+        <button type="button" @click=${() => { this.pause(); this.back(); }} ?disabled=${this._pos === 0}
+          aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">◀</button>
+        <button type="button" class="primary" @click=${() => this.toggle()} aria-pressed=${this._playing ? "true" : "false"}
+          aria-label=${this._playing ? "Pause" : "Play"} aria-keyshortcuts="Space" title="Play/pause (Space)">${this._playing ? "❚❚ Pause" : "▶ Play"}</button>
+        <button type="button" @click=${() => { this.pause(); this.step(); }} ?disabled=${atEnd}
+          aria-label="Step forward" aria-keyshortcuts="ArrowRight" title="Step forward (→)">▶|</button>
+        <button type="button" @click=${() => { this.pause(); this.goto(pb.length); }} ?disabled=${atEnd}
+          aria-label="Skip to the end" aria-keyshortcuts="End" title="To the end (End)">⏭</button>
+        <label>speed
+          <select aria-label="Speed in events per second" @change=${(e: Event) => { this.speed = Number((e.target as HTMLSelectElement).value); }}>
+            ${SPEEDS.map((s) => html`<option value=${s} ?selected=${s === this.speed}>${s}/s</option>`)}
+          </select>
+        </label>
+        <span class="position" part="position">event <output class="pos">${this._pos}</output> / ${pb.length}</span>
+        <input type="range" min="0" max=${pb.length} .value=${String(this._pos)} aria-label="Position in the run (events)"
+          @input=${(e: Event) => { this.pause(); this.goto(Number((e.target as HTMLInputElement).value)); }} />
+      </div>
+      <div class="now ${motion}" part="now">
+        <span class="kind">${ev ? `#${ev.seq} ${ev.kind}` : "start"}</span>
+        <span class="desc" aria-live="polite" aria-atomic="true">${desc}</span>
+      </div>
+      <div class="main">
+        <div>
+          ${renderDataPath(this.view, { compiled: c, event: ev, callText: this.callText() })}
+          ${renderPageTables(this.view, ev, this._ptOpen, (e: Event) => { this._ptOpen = (e.target as HTMLDetailsElement).open; })}
+        </div>
+        ${this.renderCounters()}
+      </div>`;
+  }
+
+  private callText(): string {
+    const v = this.view;
+    if (!v?.call) return "";
+    const name = callName(v.call.id);
+    const step = this.playback?.compiled.steps.find((s) => s.step === v.call!.step);
+    const args = step ? Object.entries(step.args).map(([k, a]) => `${k}=${typeof a === "string" ? a : JSON.stringify(a)}`).join(", ") : "";
+    const ret = v.call.ret !== undefined && !v.inKernel ? ` = ${v.call.errno ? `-1 ${v.call.errno}` : v.call.ret}` : v.inKernel ? " …" : "";
+    return `${name}(${args})${ret}`;
+  }
+
+  private renderCounters(): TemplateResult {
+    const native = this._native ? readCounters(this._native) : null;
+    const rows = visibleRows(this.counters, native);
+    const ev = this._native?.evidence ?? {};
+    return html`<section class="counters" aria-label="Counters" part="counters">
+      <table>
+        <caption class="native-label" style="caption-side:top;text-align:left">Counters after event ${this._pos}</caption>
+        <thead><tr><th scope="col">counter</th><th scope="col">model</th>${native ? html`<th scope="col">native</th>` : nothing}</tr></thead>
+        <tbody>
+          ${rows.map((r) => {
+            const v = this.counters[r.path];
+            const changed = this.lastMove !== 0 && v !== this.prevCounters[r.path];
+            const evd = ev[r.path];
+            return html`<tr class=${changed ? "changed" : ""} data-counter=${r.path}>
+              <th scope="row" title=${r.doc} style="font-weight:400">${r.tone ? html`<i class="t ${r.tone}"></i>` : nothing}${r.label}</th>
+              <td class="v model" data-value=${v ?? ""}>${fmtCounter(v, r.unit)}</td>
+              ${native ? html`<td class="v native ev-${evd ?? "measured"}" title=${evd ?? ""}>${fmtCounter(native[r.path], r.unit)}${evd && evd !== "measured" ? "*" : ""}</td>` : nothing}
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+      ${native ? html`<div class="native-label">native: ${this._native?.scenario ?? ""}${this._native?.kernel?.release ? ` on Linux ${this._native.kernel.release}` : ""}; * derived or unobservable, not measured</div>` : nothing}
+    </section>`;
+  }
+
+  private highlighted: Element[] = [];
+
+  protected override updated(): void {
+    // highlight where the current event's motion starts and ends, and animate it when moving forward
+    for (const el of this.highlighted) el.classList.remove("hl-src", "hl-dst", "m-copy", "m-dma", "m-ref", "hl");
+    this.highlighted = [];
+    const pb = this.playback;
+    const root = this.renderRoot as ShadowRoot;
+    const path = root.querySelector<HTMLElement>(".path");
+    if (!pb || !this.view || !path || this._pos === 0) return;
+    const ev = pb.events[this._pos - 1];
+    const { from, to } = endpoints(ev, this.view);
+    const find = (p: typeof from) => (p ? root.querySelector(selectorOf(p)) ?? root.querySelector(`[data-role="${p.role}"]`) : null);
+    const a = find(from);
+    const b = find(to);
+    const m = motionOf(ev);
+    const mark = (el: Element | null, cls: string) => {
+      if (!el) return;
+      el.classList.add(cls, `m-${m}`);
+      if (el.classList.contains("cell") || el.classList.contains("slot") || el.classList.contains("frag")) el.classList.add("hl");
+      this.highlighted.push(el);
+    };
+    mark(a, "hl-src");
+    mark(b, "hl-dst");
+    if (this.lastMove === 1 && a && b && a !== b && m !== "none") this.fly(path, a, b, m);
+  }
+
+  private fly(path: HTMLElement, a: Element, b: Element, m: "copy" | "dma" | "ref"): void {
+    if (typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+    const overlay = path.querySelector<HTMLElement>(".overlay");
+    if (!overlay || typeof overlay.animate !== "function") return;
+    overlay.replaceChildren();
+    const base = path.getBoundingClientRect();
+    const ra = a.getBoundingClientRect();
+    const rb = b.getBoundingClientRect();
+    const x0 = ra.left + ra.width / 2 - base.left, y0 = ra.top + ra.height / 2 - base.top;
+    const x1 = rb.left + rb.width / 2 - base.left, y1 = rb.top + rb.height / 2 - base.top;
+    const dur = Math.max(150, Math.min(900, 0.8 * 1000 / Math.max(0.5, this.speed)));
+    const tok = document.createElement("div");
+    tok.className = `token ${m}`;
+    overlay.append(tok);
+    if (m === "ref") {
+      // a pointer: a thin arrow that grows from the holder to the new holder; no data block moves
+      const len = Math.hypot(x1 - x0, y1 - y0);
+      const ang = Math.atan2(y1 - y0, x1 - x0);
+      tok.style.width = `${len}px`;
+      tok.style.transform = `translate(${x0}px, ${y0}px) rotate(${ang}rad)`;
+      tok.animate([{ transform: `translate(${x0}px, ${y0}px) rotate(${ang}rad) scaleX(0)`, opacity: 1 },
+        { transform: `translate(${x0}px, ${y0}px) rotate(${ang}rad) scaleX(1)`, opacity: 1, offset: 0.7 },
+        { transform: `translate(${x0}px, ${y0}px) rotate(${ang}rad) scaleX(1)`, opacity: 0 }], { duration: dur, easing: "ease-out" })
+        .finished.then(() => tok.remove(), () => tok.remove());
+      return;
+    }
+    const h = m === "copy" ? 8 : 9;
+    if (m === "copy") {
+      // a copy: the block stays where it was and a duplicate travels to the destination
+      const stay = document.createElement("div");
+      stay.className = "token copy";
+      stay.style.transform = `translate(${x0 - h}px, ${y0 - h}px)`;
+      overlay.append(stay);
+      stay.animate([{ opacity: 1 }, { opacity: 1, offset: 0.8 }, { opacity: 0 }], { duration: dur }).finished.then(() => stay.remove(), () => stay.remove());
+    }
+    tok.animate([{ transform: `translate(${x0 - h}px, ${y0 - h}px)`, opacity: 1 },
+      { transform: `translate(${x1 - h}px, ${y1 - h}px)`, opacity: 1, offset: 0.85 },
+      { transform: `translate(${x1 - h}px, ${y1 - h}px)`, opacity: 0 }], { duration: dur, easing: m === "dma" ? "linear" : "ease-in-out" })
+      .finished.then(() => tok.remove(), () => tok.remove());
+  }
+}

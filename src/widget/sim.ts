@@ -1,0 +1,79 @@
+/**
+ * The widget's link to the model: loads one Simulator per element (its own wasm instance and memory), compiling
+ * the wasm module once per URL and page, and runs a compiled scenario into the events and counters the views play.
+ */
+import { loadSimulator } from "../model/index.js";
+import type { Compiled } from "../scenario/types.js";
+import type { Result } from "../result.js";
+import { normalizeEvent, type WEvent } from "./events.js";
+import { readCounters, type Flat } from "./counters.js";
+
+/** The parts of the model's player the widget uses. */
+export interface PlayerLike {
+  readonly length: number;
+  readonly position: number;
+  step(): unknown;
+  back(): unknown;
+  seek(n: number): unknown;
+  reset(): unknown;
+  counters(): unknown;
+}
+
+/** The parts of the model's Simulator the widget uses. */
+export interface SimulatorLike {
+  run(compiled: Compiled, opts?: { trace?: boolean }): { result: Result; events?: unknown[] | Iterable<unknown> };
+  player(compiled: Compiled): PlayerLike;
+}
+
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+/** The wasm module at `url`, fetched and compiled once per page (instances stay per element). */
+export function wasmModule(url: string): Promise<WebAssembly.Module> {
+  let p = modules.get(url);
+  if (!p) {
+    p = (async () => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`cannot load the model's wasm from ${url}: HTTP ${res.status}`);
+      const ct = res.headers.get("content-type") ?? "";
+      if (ct.includes("application/wasm") && WebAssembly.compileStreaming) return WebAssembly.compileStreaming(res);
+      return WebAssembly.compile(await res.arrayBuffer());
+    })();
+    p.catch(() => modules.delete(url));
+    modules.set(url, p);
+  }
+  return p;
+}
+
+/** A new Simulator with its own instance of the wasm at `url` (or the model's default location). */
+export async function newSimulator(url?: string): Promise<SimulatorLike> {
+  const wasm = url ? await wasmModule(url) : undefined;
+  return (await loadSimulator(wasm ? { wasm } : undefined)) as unknown as SimulatorLike;
+}
+
+/** A scenario played: every event, the whole run's result, and the player the counters come from. */
+export class Playback {
+  readonly events: WEvent[];
+  readonly result: Result;
+  private readonly player: PlayerLike;
+
+  constructor(sim: SimulatorLike, readonly compiled: Compiled) {
+    const run = sim.run(compiled, { trace: true });
+    this.result = run.result;
+    this.events = Array.from(run.events ?? [], (e, i) => normalizeEvent(e, i));
+    this.player = sim.player(compiled);
+  }
+
+  get length(): number {
+    return this.events.length;
+  }
+
+  /** Moves the model's player to `n` events played and returns its counters there. */
+  countersAt(n: number): Flat {
+    const p = this.player;
+    if (n === p.position + 1) p.step();
+    else if (n === p.position - 1) p.back();
+    else if (n === 0) p.reset();
+    else if (n !== p.position) p.seek(n);
+    return readCounters(p.counters());
+  }
+}
