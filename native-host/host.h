@@ -216,6 +216,7 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy);
 int peer_read_now(struct sink_spec *s);
 int peer_finish(struct sink_spec *s);
 /* measure.c */
+void measure_names(void);
 void measure_init(void);
 void measure_begin(void);
 void measure_end(void);

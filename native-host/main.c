@@ -358,7 +358,7 @@ int main(int argc, char **argv) {
   if (H.log_cap < 0 || H.log_cap > (1 << 22)) H.log_cap = DEFAULT_LOG_CAP;
   const char *m = getenv("ZCSIM_MARK");
   if (m && *m && strcmp(m, "0")) H.mark = 1;
-  for (int i = 0; i < PC_COUNT; i++) H.pc[i].fd = -1;
+  measure_names();
 
   install_signals();
   /* the JSON goes out on a high copy of stdout; the program's 0, 1, 2 are /dev/null, as harmless as the model's */
@@ -369,6 +369,7 @@ int main(int argc, char **argv) {
   int rc = 0;
   if (program_load(path) < 0) {
     rc = 2;
+    H.nfiles = H.nsinks = H.nbufs = 0; /* a refused program has no setup to report */
   } else {
     int nul = open("/dev/null", O_RDWR);
     if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }

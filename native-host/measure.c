@@ -97,6 +97,15 @@ int open_tracepoint(int64_t id, pid_t pid, const char *filter, char *why, size_t
   return hi_fd(fd);
 }
 
+/* Names every counter and marks it not opened, so a report made before the phase (a refused program) is whole. */
+void measure_names(void) {
+  for (int i = 0; i < PC_COUNT; i++) {
+    H.pc[i].name = PC[i].name;
+    H.pc[i].fd = -1;
+    snprintf(H.pc[i].why, sizeof H.pc[i].why, "not opened: the program did not run");
+  }
+}
+
 void measure_init(void) {
   H.io_fd = hi_fd(open("/proc/self/io", O_RDONLY | O_CLOEXEC));
   for (int i = 0; i < PC_COUNT; i++) {
@@ -104,6 +113,7 @@ void measure_init(void) {
     c->name = PC[i].name;
     c->fd = -1;
     c->value = 0;
+    c->why[0] = 0;
     struct perf_event_attr a = { .type = PC[i].type, .size = sizeof a, .config = PC[i].config, .disabled = 1, .exclude_hv = 1 };
     if (PC[i].type == PERF_TYPE_TRACEPOINT) {
       int64_t id = tracepoint_id(PC[i].sys, PC[i].event, c->why, sizeof c->why);

@@ -1,0 +1,188 @@
+/**
+ * The host itself, on programs assembled word by word: it refuses what is malformed or unsafe (without making the
+ * call), numbers descriptors as the model does, records errno and signals, stops endless programs, and its cache
+ * states are what they claim (cold really cold, warm really warm, by mincore and by the disk reads they cause).
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import type { NativeRaw } from "../../src/node/native.js";
+import { nativeBinary, runNative } from "../../src/node/native.js";
+import { Call, Flags, Knob, Op, PROGRAM_MAGIC } from "../../src/scenario/abi.js";
+import { compileByName, scenarioNames } from "../../src/scenario/index.js";
+import { Asm, classic, imm, reg, str } from "./asm.js";
+import { nativeReady, scratch } from "./helpers.js";
+
+const ready = nativeReady();
+
+function host(program: BigInt64Array | Buffer, args: string[] = [], env: Record<string, string> = {}): { code: number | null; raw: NativeRaw; stderr: string } {
+  const input = Buffer.isBuffer(program) ? program : Buffer.from(program.buffer, program.byteOffset, program.byteLength);
+  const r = spawnSync(nativeBinary(), [...args, "-"], { input, env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, raw: JSON.parse(r.stdout.toString()) as NativeRaw, stderr: r.stderr.toString() };
+}
+
+describe.skipIf(!ready.ok)(`native host: the program and its safety${ready.ok ? "" : ` (skipped: ${ready.why})`}`, () => {
+  it("refuses a bad magic, a truncated program, a name that leaves the sandbox", () => {
+    const p = classic("sendfile", { fileSize: 4096 });
+    const bad = p.slice();
+    bad[0] = 1n;
+    expect(host(bad).raw.status).toBe("BAD_MAGIC");
+    expect(host(bad).code).toBe(2);
+    expect(host(Buffer.from(p.buffer).subarray(0, 100)).raw.status).toBe("BAD_PROGRAM");
+    for (const name of ["../etc", "a/b", "..", "."]) {
+      const a = new Asm();
+      a.file("src", 4096);
+      a.call("open", [str(a.str(name)), imm(0), imm(0)], [a.reg("fd")]);
+      const r = host(a.build());
+      expect(r.raw.status, name).toBe("BAD_PROGRAM");
+      expect(r.raw.detail).toMatch(/plain name/);
+    }
+  });
+
+  it("refuses pointers outside its own regions and internal descriptors, without making the call", () => {
+    const a = new Asm();
+    a.file("src", 8192);
+    const buf = a.buf("buf", 4096);
+    const fd = a.reg("fd");
+    a.call("open", [str(a.str("src")), imm(0), imm(0)], [fd]);
+    a.call("read", [reg(fd), { expr: [[1, buf], [0, 4096], [2, 0]] }, imm(4096)], []); // buf + 4096: past the buffer
+    a.call("read", [reg(fd), imm(0x1000), imm(10)], []);
+    a.call("read", [imm(100), reg(buf), imm(10)], []); // the host's own descriptors start at 100
+    a.call("read", [reg(fd), reg(buf), imm(4096)], []);
+    const r = host(a.build()).raw;
+    expect(r.status).toBe("OK");
+    expect(r.syscalls.byName).toEqual({ open: 1, read: 1 });
+    expect(r.syscalls.refused).toBe(3);
+    expect(r.errors.map((e) => [e.step, e.errno])).toEqual([[1, "EFAULT"], [2, "EFAULT"], [3, "EBADF"]]);
+    const calls = r.calls.map((c) => [c[0], c[2], c[4]]);
+    expect(calls).toEqual([["open", 3, 0], ["read", -1, 1], ["read", -1, 1], ["read", -1, 1], ["read", 4096, 0]]);
+  });
+
+  it("numbers the program's descriptors as the model does: sinks first, from 3", () => {
+    const a = new Asm();
+    a.file("src", 4096);
+    a.sink("out", "null");
+    a.sink("copy", "file", 0);
+    const fd = a.reg("fd"), pr = a.reg("pr"), pw = a.reg("pw");
+    a.call("open", [str(a.str("src")), imm(0), imm(0)], [fd]);
+    a.call("pipe", [], [pr, pw]);
+    const r = host(a.build()).raw;
+    expect(r.calls[0][2]).toBe(5);
+    expect([r.calls[1][11], r.calls[1][12]]).toEqual([6, 7]);
+  });
+
+  it("records EPIPE for a write to a pipe without reader (SIGPIPE ignored)", () => {
+    const a = new Asm();
+    const buf = a.buf("buf", 4096);
+    const pr = a.reg("pr"), pw = a.reg("pw");
+    a.call("pipe", [], [pr, pw]);
+    a.call("close", [reg(pr)], []);
+    a.call("write", [reg(pw), reg(buf), imm(100)], []);
+    const r = host(a.build()).raw;
+    expect(r.errors).toMatchObject([{ step: 2, call: "write", errno: "EPIPE" }]);
+  });
+
+  it("catches SIGBUS past EOF of a truncated mapping at the exact address, and reads the tail of the last page as zeros", () => {
+    const a = new Asm();
+    a.file("src", 65536);
+    const fd = a.reg("fd"), m = a.reg("m");
+    a.call("open", [str(a.str("src")), imm(Flags.O_RDWR), imm(0)], [fd]);
+    a.call("mmap", [imm(0), imm(65536), imm(Flags.PROT_READ | Flags.PROT_WRITE), imm(Flags.MAP_SHARED), reg(fd), imm(0)], [m]);
+    a.call("ftruncate", [reg(fd), imm(5000)], []);
+    a.call("mem_read", [{ expr: [[1, m], [0, 5000], [2, 0]] }, imm(3192)], []); // the tail of the page holding EOF: zeros
+    a.call("mem_read", [{ expr: [[1, m], [0, 8200], [2, 0]] }, imm(16)], []); // a page wholly past EOF
+    a.call("mem_write", [{ expr: [[1, m], [0, 12288], [2, 0]] }, imm(1)], []);
+    const r = host(a.build()).raw;
+    expect(r.status).toBe("OK");
+    expect(r.signals).toMatchObject([
+      { step: 4, signal: "SIGBUS", code: "BUS_ADRERR", mapOffset: 8200 },
+      { step: 5, signal: "SIGBUS", code: "BUS_ADRERR", mapOffset: 12288 },
+    ]);
+    expect(r.calls[3][2]).toBe(3192);
+    expect(r.calls[4][2]).toBe(-1);
+    expect(r.calls[4][3]).toBe(0); // a signal, not an errno
+    expect(r.counters.SIGNALS).toBe(2);
+  });
+
+  it("stops an endless program at STEP_BUDGET", () => {
+    const a = new Asm();
+    a.knob(Knob.STEP_BUDGET, 1000);
+    a.label("top");
+    a.set(a.reg("x"), imm(1));
+    a.jump("top");
+    const r = host(a.build()).raw;
+    expect(r.status).toBe("BUDGET_EXCEEDED");
+    expect(r.steps).toBe(1001);
+  });
+
+  it("verifies what a file sink received and counts bytes written after the call (mem_write makes version 1)", () => {
+    const a = new Asm();
+    a.file("src", 16384);
+    const out = a.sink("out", "tcp", 0, true); // lazy: it reads at peer_read
+    const fd = a.reg("fd"), m = a.reg("m");
+    a.call("open", [str(a.str("src")), imm(Flags.O_RDWR), imm(0)], [fd]);
+    a.call("sendfile", [reg(out), reg(fd), null, imm(16384)], []);
+    a.call("mmap", [imm(0), imm(16384), imm(Flags.PROT_READ | Flags.PROT_WRITE), imm(Flags.MAP_SHARED), reg(fd), imm(0)], [m]);
+    a.call("mem_write", [reg(m), imm(100)], []);
+    a.call("peer_read", [reg(out)], []);
+    const r = host(a.build()).raw;
+    expect(r.status).toBe("OK");
+    // sendfile shares the page cache's pages with the socket: the peer reads the bytes as they are when it reads
+    expect(r.sinks[0]).toMatchObject({ bytes: 16384, bad: 0, modified: 100 });
+    expect(r.calls[4][2]).toBe(16384);
+  });
+
+  it("unknown calls and wrong argument counts are refused at load", () => {
+    const p = classic("sendfile", { fileSize: 4096 });
+    const words = Array.from(p);
+    const code = words.findIndex((w, i) => w === BigInt(Op.CALL) && words[i + 1] === BigInt(Call.sendfile.id));
+    const bad = BigInt64Array.from(words);
+    bad[code + 3] = 3n;
+    expect(host(bad).raw.status).toBe("BAD_PROGRAM");
+    expect(Number(bad[0])).toBe(PROGRAM_MAGIC);
+  });
+});
+
+describe.skipIf(!ready.ok)("native host: cache states are what they claim", () => {
+  for (const fill of ["write", "read"] as const)
+    it(`warm (fill ${fill}) is fully resident and reads nothing from the disk`, async () => {
+      const r = await runNative(compileByName("read-write", { fileSize: "4MiB", cache: "warm", fill }));
+      expect(r.kernel?.residentPages).toBe(1024);
+      expect(r.kernel?.filePages).toBe(1024);
+      expect(r.io.readBytes).toBe(0);
+      expect(r.faults.major).toBe(0);
+      expect(r.delivered.intact).toBe(true);
+    });
+
+  it("cold has no page resident and the reads come from the disk (readahead included)", async () => {
+    const r = await runNative(compileByName("read-write", { fileSize: "4MiB", cache: "cold" }));
+    expect(r.kernel?.residentPages).toBe(0);
+    expect(r.io.readBytes).toBeGreaterThanOrEqual(4 << 20);
+    expect(r.copies.dma.bytes).toBe(r.io.readBytes);
+    expect(r.delivered.intact).toBe(true);
+  });
+
+  it("cold mmap-write takes major faults", async () => {
+    const r = await runNative(compileByName("mmap-write", { fileSize: "4MiB", cache: "cold" }));
+    expect(r.kernel?.residentPages).toBe(0);
+    expect(r.faults.major).toBeGreaterThan(0);
+    expect(r.delivered.intact).toBe(true);
+  });
+});
+
+describe.skipIf(!ready.ok)("native host: every catalogue scenario runs", () => {
+  for (const name of scenarioNames())
+    for (const sink of ["tcp", "file", "null"])
+      it(`${name} to ${sink}`, async () => {
+        const s = scratch();
+        try {
+          const r = await runNative(compileByName(name, { sink }));
+          expect(r.engine).toBe("native");
+          expect(r.errors).toEqual([]);
+          expect(r.delivered.intact).toBe(true);
+          expect(r.evidence?.["copies.cpu.bytes"]).toBe("derived");
+          expect(r.evidence?.["faults.minor"]).toBe("measured");
+        } finally {
+          s.done();
+        }
+      });
+});
