@@ -20,6 +20,17 @@ import { newSimulator, Playback, type SimulatorLike } from "./sim.js";
 import { styles } from "./styles.js";
 import { defaultWasmUrl } from "./wasm-url.js";
 
+/** Control icons as inline SVG (no font needed). */
+const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path d=${d} fill="currentColor"/></svg>`;
+const ICON = {
+  reset: icon("M2 2h2v12H2zM14 2v12L5 8z"),
+  back: icon("M13 2v12L4 8zM2 2h2v12H2z"),
+  play: icon("M4 2v12l10-6z"),
+  pause: icon("M3 2h4v12H3zM9 2h4v12H9z"),
+  step: icon("M3 2v12l9-6zM12 2h2v12h-2z"),
+  end: icon("M2 2v12l9-6zM12 2h2v12h-2z"),
+};
+
 /** Speeds offered, in events per second. */
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 256];
 
@@ -335,15 +346,15 @@ export class ZeroCopySim extends LitElement {
       </header>
       <div class="controls" role="toolbar" aria-label="Playback">
         <button type="button" @click=${() => this.reset()} ?disabled=${this._pos === 0 && !this._playing}
-          aria-label="Reset to the start" aria-keyshortcuts="Home" title="Reset (Home)">⏮</button>
+          aria-label="Reset to the start" aria-keyshortcuts="Home" title="Reset (Home)">${ICON.reset}</button>
         <button type="button" @click=${() => { this.pause(); this.back(); }} ?disabled=${this._pos === 0}
-          aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">◀</button>
+          aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">${ICON.back}</button>
         <button type="button" class="primary" @click=${() => this.toggle()} aria-pressed=${this._playing ? "true" : "false"}
-          aria-label=${this._playing ? "Pause" : "Play"} aria-keyshortcuts="Space" title="Play/pause (Space)">${this._playing ? "❚❚ Pause" : "▶ Play"}</button>
+          aria-label=${this._playing ? "Pause" : "Play"} aria-keyshortcuts="Space" title="Play/pause (Space)">${this._playing ? html`${ICON.pause} Pause` : html`${ICON.play} Play`}</button>
         <button type="button" @click=${() => { this.pause(); this.step(); }} ?disabled=${atEnd}
-          aria-label="Step forward" aria-keyshortcuts="ArrowRight" title="Step forward (→)">▶|</button>
+          aria-label="Step forward" aria-keyshortcuts="ArrowRight" title="Step forward (→)">${ICON.step}</button>
         <button type="button" @click=${() => { this.pause(); this.goto(pb.length); }} ?disabled=${atEnd}
-          aria-label="Skip to the end" aria-keyshortcuts="End" title="To the end (End)">⏭</button>
+          aria-label="Skip to the end" aria-keyshortcuts="End" title="To the end (End)">${ICON.end}</button>
         <label>speed
           <select aria-label="Speed in events per second" @change=${(e: Event) => { this.speed = Number((e.target as HTMLSelectElement).value); }}>
             ${SPEEDS.map((s) => html`<option value=${s} ?selected=${s === this.speed}>${s}/s</option>`)}

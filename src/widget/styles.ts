@@ -52,6 +52,7 @@ export const styles = css`
     font: inherit; color: var(--zcsim-fg); background: var(--zcsim-panel); border: 1px solid var(--zcsim-border);
     border-radius: 6px; padding: 4px 10px; min-height: 32px; min-width: 36px; cursor: pointer;
   }
+  button { display: inline-flex; align-items: center; justify-content: center; gap: 4px; }
   button:hover:not(:disabled) { border-color: var(--zcsim-accent); }
   button:disabled { opacity: .45; cursor: default; }
   button.primary { background: var(--zcsim-accent); color: #fff; border-color: var(--zcsim-accent); min-width: 72px; }
