@@ -1,0 +1,88 @@
+/**
+ * The two engines as the error suite sees them: each runs a compiled scenario and answers the errors its calls
+ * met, as `"<at> <errno>"` strings (e.g. "program[2] EBADF"). An engine that is not there says why in one line.
+ *
+ * Both are loaded lazily and by path, so that this suite runs (and checks its own cases against the compiler)
+ * while either engine is still being built.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Compiled } from "../../src/scenario/index.js";
+import type { ErrorRecord } from "../../src/result.js";
+
+export interface EngineErrors {
+  /** "<at> <errno>" for each (call, errno) pair that failed, sorted; count left out */
+  errors: string[];
+  /** the same with counts, for messages */
+  records: ErrorRecord[];
+  /** native only: the steps the host refused itself (it did not make the call: a pointer outside the program's memory) */
+  refusedSteps?: number[];
+  /** native only: the host's status ("OK" unless the run was refused or stopped) */
+  status?: string;
+}
+
+export interface Engine {
+  name: "model" | "native";
+  available: boolean;
+  /** one line: why the engine is not available */
+  why: string;
+  run(c: Compiled): Promise<EngineErrors>;
+}
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export const errorKeys = (c: Compiled, errs: ErrorRecord[]): string[] =>
+  errs.map((e) => `${e.at ?? c.steps.find((s) => s.step === e.step)?.at ?? `step ${e.step}`} ${e.errno}`).sort();
+
+export async function modelEngine(): Promise<Engine> {
+  const path = here("../../src/model/index.ts");
+  const none = (why: string): Engine => ({ name: "model", available: false, why, run: () => Promise.reject(new Error(why)) });
+  if (!existsSync(path)) return none("the model is not there yet (src/model/index.ts is missing)");
+  let sim: { run(c: Compiled, o: { trace: boolean }): { result: { errors: ErrorRecord[] } } };
+  try {
+    const mod = await import(/* @vite-ignore */ path);
+    sim = await mod.loadSimulator();
+  } catch (e) {
+    return none(`the model does not load: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return {
+    name: "model", available: true, why: "",
+    run: async (c) => {
+      const { result } = sim.run(c, { trace: false });
+      return { errors: errorKeys(c, result.errors), records: result.errors };
+    },
+  };
+}
+
+export async function nativeEngine(): Promise<Engine> {
+  const none = (why: string): Engine => ({ name: "native", available: false, why, run: () => Promise.reject(new Error(why)) });
+  if (process.platform !== "linux") return none(`the native host needs Linux (this is ${process.platform})`);
+  const path = here("../../src/node/native.ts");
+  if (!existsSync(path)) return none("the native driver is not there yet (src/node/native.ts is missing)");
+  const mod = await import(/* @vite-ignore */ path);
+  const avail = mod.nativeAvailable() as { ok: boolean; why?: string } | boolean;
+  const ok = typeof avail === "boolean" ? avail : avail.ok;
+  if (!ok) return none(typeof avail === "boolean" ? "the native host is not available" : avail.why ?? "the native host is not available");
+  return {
+    name: "native", available: true, why: "",
+    run: async (c) => {
+      if (mod.runNativeDetailed) {
+        const { result, raw } = await mod.runNativeDetailed(c, { timeoutMs: 60_000 });
+        const refused = (raw.calls as unknown[][]).filter((k) => k[4] === 1).map((k) => Number(k[1]));
+        return { errors: errorKeys(c, result.errors), records: result.errors, refusedSteps: [...new Set(refused)], status: raw.status };
+      }
+      const result = await mod.runNative(c);
+      return { errors: errorKeys(c, result.errors), records: result.errors };
+    },
+  };
+}
+
+/** Whether this process (and so the native host it starts) lacks CAP_SYS_RESOURCE. */
+export function lacksCapSysResource(): boolean {
+  try {
+    const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    return m ? (BigInt(`0x${m[1]}`) & (1n << 24n)) === 0n : true;
+  } catch {
+    return true;
+  }
+}
