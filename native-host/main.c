@@ -32,9 +32,15 @@ void note(const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- signals */
 
+/* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, or a fault of the host's own: kill the peers, remove the sandbox,
+ * then die of the same signal (its default action), so the caller sees what happened. */
 static void on_fatal(int sig) {
   cleanup_async();
   signal(sig, SIG_DFL);
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, sig);
+  sigprocmask(SIG_UNBLOCK, &s, NULL);
   raise(sig);
   _exit(128 + sig);
 }
@@ -55,7 +61,7 @@ static void on_alarm(int sig) {
   if (H.timed_out) { /* the second one: the program did not come back from a call */
     static const char m[] = "zcsim-native: timeout, giving up\n";
     if (write(err_fd, m, sizeof m - 1) < 0) {}
-    on_fatal(SIGKILL == sig ? SIGTERM : SIGTERM);
+    on_fatal(SIGTERM);
   }
   H.timed_out = 1;
   alarm(5);

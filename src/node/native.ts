@@ -108,10 +108,10 @@ export interface NativeOptions {
 const SANDBOX_LINE = /^zcsim-native: sandbox (\S+)$/m;
 
 /** Removes a sandbox a killed host left, only if it is one of ours: a zcsim-XXXXXX directory under a tmp dir. */
-function removeLeftover(path: string | undefined): void {
+function removeLeftover(path: string | undefined, tmp?: string): void {
   if (!path || !/^zcsim-[A-Za-z0-9]{6}$/.test(basename(path))) return;
   const parent = dirname(path);
-  if (parent !== tmpdir() && parent !== "/tmp" && parent !== process.env.TMPDIR) return;
+  if (![tmpdir(), "/tmp", process.env.TMPDIR, tmp].includes(parent)) return;
   try {
     rmSync(path, { recursive: true, force: true });
   } catch { /* nothing more to do */ }
@@ -150,7 +150,7 @@ export function runHost(program: BigInt64Array, opts: NativeOptions = {}): Promi
     const onSignal = (sig: NodeJS.Signals) => {
       killGroup(sig);
       child.once("close", () => {
-        removeLeftover(sandbox);
+        removeLeftover(sandbox, opts.env?.TMPDIR);
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
         process.kill(process.pid, sig);
@@ -175,7 +175,7 @@ export function runHost(program: BigInt64Array, opts: NativeOptions = {}): Promi
         raw = JSON.parse(text) as NativeRaw;
       } catch { /* below */ }
       if (!raw || killed || signal) {
-        removeLeftover(raw && !raw.sandboxRemoved ? raw.sandbox : sandbox);
+        removeLeftover(raw && !raw.sandboxRemoved ? raw.sandbox : sandbox, opts.env?.TMPDIR);
         const why = killed ?? (signal ? `the native host died of ${signal}` : `the native host exited ${code} without a result`);
         reject(new NativeError(`${why}${err.trim() ? `: ${err.trim().split("\n").filter((l) => !SANDBOX_LINE.test(l)).slice(-3).join(" | ")}` : ""}`));
         return;
