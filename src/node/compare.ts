@@ -153,6 +153,8 @@ export interface Outcome {
   compileError?: string;
   modelError?: string;
   kernelError?: string;
+  /** why the kernel side was not run for this task (a model-only feature such as the simulated NIC) */
+  kernelSkip?: string;
   /** wall time of the two runs, ms */
   ms: number;
 }
@@ -167,7 +169,9 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
     return { task: t, compileError: (e as Error).message, ms: 0 };
   }
   const out: Outcome = { task: t, ms: 0 };
-  const native = engines.kernel
+  const nic = compiled.sinks.find((k) => k.kind === "nic");
+  if (nic && engines.kernel) out.kernelSkip = `sink "${nic.name}" is the simulated NIC, which only the model has`;
+  const native = engines.kernel && !out.kernelSkip
     ? engines.kernel.run(compiled).then((r) => { out.kernel = r; }, (e: unknown) => { out.kernelError = errText(e); })
     : Promise.resolve();
   try {
@@ -358,7 +362,7 @@ export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
       calls = undefined;
     }
     rows.push(...compareResults(scenario, params, o.model, o.kernel, {
-      kernelWhy: o.kernelError ? "the native host failed" : kernelWhy, calls,
+      kernelWhy: o.kernelError ? "the native host failed" : o.kernelSkip ?? kernelWhy, calls,
     }));
   }
   return rows;

@@ -35,6 +35,8 @@ export const RULES: Rule[] = [
   // the peer reads what has arrived when it is scheduled: how many reads is the scheduler's choice
   { match: /^peer\.(copies\.ops|syscalls\.)/, class: "tolerance", tol: { factor: 4, abs: 16 }, family: "peer" },
   { match: /^peer\./, class: "exact", family: "peer" },
+  // the peer's own tracepoints (its receive copies, its ACKs) follow its reads, which the scheduler paces
+  { match: /^kernel\.peer/, class: "tolerance", tol: { factor: 4, abs: 16 }, family: "peer" },
   { match: /^kernel\./, class: "exact", family: "kernel tracepoints" },
 ];
 
