@@ -57,6 +57,8 @@ struct file_spec {
   int64_t resident;      /* pages resident right before the phase (mincore) */
   int attempts;          /* rounds of making the cache state before it verified */
   int verified;          /* 1 if the residency matched the requested state */
+  int64_t fill_folios;   /* folios the fill added to the page cache (filemap tracepoint), -1 if not measured */
+  int64_t rewarmed;      /* pages read back in because they had left the cache before the phase */
 };
 
 /* The peer's report, sent back through a pipe at EOF. */
@@ -175,7 +177,7 @@ struct host {
   /* measurement */
   int io_fd;              /* /proc/self/io, >= FD_INTERNAL */
   struct pcounter pc[PC_COUNT];
-  int tp_ids_ok;
+  int64_t tp_filemap_id;  /* filemap:mm_filemap_add_to_page_cache, or -1 */
   int64_t tp_id[PC_COUNT];
   char tp_why[160];
   struct io_snap io0, io1;

@@ -250,10 +250,10 @@ static void report(void) {
     struct file_spec *f = &H.files[i];
     if (i) fputc(',', J);
     fputc('{', J); jkey("name"); jstr(f->name);
-    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s}",
+    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s,\"fillFolios\":%lld,\"rewarmedPages\":%lld}",
             (long long)f->size, (long long)f->pages, (long long)f->resident, f->cache == CACHE_COLD ? "cold" : "warm",
             f->fill == FILL_READ ? "read" : f->fill == FILL_WRITE ? "write" : "none", (long long)f->fill_chunk, f->attempts,
-            f->verified ? "true" : "false");
+            f->verified ? "true" : "false", (long long)f->fill_folios, (long long)f->rewarmed);
   }
   fputs("],", J);
 

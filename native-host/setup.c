@@ -131,11 +131,16 @@ static int make_state(struct file_spec *f, int first) {
       if (first && attempt == 1 && f->fill == FILL_READ) {
         /* cold first, then read in sequence: the folios are the ones readahead makes */
         for (int k = 0; k < 50; k++) { drop(f); if (resident(f, NULL) == 0) break; sleep_ms(5); }
+        int tp = H.tp_filemap_id > 0 ? open_tracepoint(H.tp_filemap_id, 0, NULL, (char[160]){0}, 160) : -1;
         read_in(f, NULL);
+        f->fill_folios = -1;
+        uint64_t v;
+        if (tp >= 0 && read(tp, &v, 8) == 8) f->fill_folios = (int64_t)v;
+        if (tp >= 0) close(tp);
       }
       f->resident = resident(f, &vec);
       if (f->resident == f->pages) { free(vec); f->verified = 1; return 0; }
-      if (vec) read_in(f, vec);
+      if (vec) { f->rewarmed += f->pages - f->resident; read_in(f, vec); }
       free(vec);
     }
   }
@@ -171,6 +176,9 @@ static int make_file(int id) {
   f->pages = (f->size + 4095) / 4096;
   int fd = open(f->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fail("create %s: %s", f->name, strerror(errno));
+  /* how many folios the write fill makes (the folio sizes depend on how the cache was filled) */
+  int tp = H.tp_filemap_id > 0 && f->fill != FILL_READ ? open_tracepoint(H.tp_filemap_id, 0, NULL, (char[160]){0}, 160) : -1;
+  f->fill_folios = -1;
   size_t chunk = f->fill == FILL_WRITE ? (size_t)f->fill_chunk : (1u << 20);
   unsigned char *b = malloc(chunk);
   if (!b) { close(fd); return fail("out of memory"); }
@@ -180,6 +188,9 @@ static int make_file(int id) {
     if (write_all(fd, b, n) < 0) { int e = errno; free(b); close(fd); return fail("write %s: %s", f->name, strerror(e)); }
   }
   free(b);
+  uint64_t v;
+  if (tp >= 0 && read(tp, &v, 8) == 8) f->fill_folios = (int64_t)v;
+  if (tp >= 0) close(tp);
   if (fdatasync(fd) < 0) { int e = errno; close(fd); return fail("fdatasync %s: %s", f->name, strerror(e)); }
   close(fd);
   return make_state(f, 1) < 0 ? 0 : 0; /* verified again right before the phase */
@@ -238,6 +249,8 @@ int setup_all(void) {
   H.dirfd = hi_fd(open(H.sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (H.dirfd < 0 || fchdir(H.dirfd) < 0) return fail("enter the sandbox %s: %s", H.sandbox, strerror(errno));
 
+  char why0[160];
+  H.tp_filemap_id = tracepoint_id("filemap", "mm_filemap_add_to_page_cache", why0, sizeof why0);
   for (int i = 0; i < H.nfiles; i++) if (make_file(i) < 0) return -1;
 
   /* tracepoint ids for the peer (it opens its own counters) */
