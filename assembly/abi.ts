@@ -134,6 +134,7 @@ export namespace Errno {
   export const ECONNRESET: i32 = 104;
   export const ENOTCONN: i32 = 107;
   export const ETIMEDOUT: i32 = 110;
+  export const ENOPROTOOPT: i32 = 92;
 }
 
 export namespace Ev {
@@ -167,6 +168,7 @@ export namespace Ev {
   export const SETUP: i32 = 28;
   export const USER_OP: i32 = 29;
   export const PAGE_UNREF: i32 = 30;
+  export const COST: i32 = 31;
 }
 
 export namespace Fill {

@@ -177,6 +177,7 @@ static const char *const CALL_NAMES[] = {
 #define ERRNO_ECONNRESET 104
 #define ERRNO_ENOTCONN 107
 #define ERRNO_ETIMEDOUT 110
+#define ERRNO_ENOPROTOOPT 92
 static inline const char *errno_name(int e) {
   switch (e) {
   case 1: return "EPERM";
@@ -208,6 +209,7 @@ static inline const char *errno_name(int e) {
   case 104: return "ECONNRESET";
   case 107: return "ENOTCONN";
   case 110: return "ETIMEDOUT";
+  case 92: return "ENOPROTOOPT";
   default: return 0;
   }
 }
@@ -243,6 +245,7 @@ static inline const char *errno_name(int e) {
 #define EV_SETUP 28
 #define EV_USER_OP 29
 #define EV_PAGE_UNREF 30
+#define EV_COST 31
 
 /* Fill */
 #define FILL_WRITE 1

@@ -272,6 +272,7 @@ export const Ev = {
   SETUP: 28,         // a: resident source pages, b: source pages in all (first event; the state setup left)
   USER_OP: 29,       // a: call id (mem_read/mem_write/peer_read), b: step, c: addr or sink, d: len
   PAGE_UNREF: 30,    // a: frame, b: new refcount (put_page)
+  COST: 31,          // f: ns of actions the trace does not record one by one (page-cache lookups, small allocations)
 } as const;
 
 /** What a CPU copy copied (Ev.CPU_COPY d). */
@@ -284,7 +285,7 @@ export const Errno = {
   EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14, EBUSY: 16,
   EEXIST: 17, EXDEV: 18, ENODEV: 19, EISDIR: 21, EINVAL: 22, ENFILE: 23, EMFILE: 24, EFBIG: 27, ENOSPC: 28,
   ESPIPE: 29, EPIPE: 32, ERANGE: 34, ENOSYS: 38, EOVERFLOW: 75, ENOTSOCK: 88, EOPNOTSUPP: 95, ECONNRESET: 104,
-  ENOTCONN: 107, ETIMEDOUT: 110,
+  ENOTCONN: 107, ETIMEDOUT: 110, ENOPROTOOPT: 92,
 } as const;
 
 /** Flag and constant values (Linux x86_64): the scenario writes the macro names, the compiler ORs the values. */
