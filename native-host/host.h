@@ -193,6 +193,7 @@ struct host {
 extern struct host H;
 
 /* main.c */
+void knobs(void);
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int64_t now_ns(void);
 /* pattern.c */

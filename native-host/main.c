@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +31,9 @@ void note(const char *fmt, ...) {
   vsnprintf(H.notes[H.nnotes++], sizeof H.notes[0], fmt, ap);
   va_end(ap);
 }
+
+static FILE *J;
+static void report_knobs(void);
 
 /* ---------------------------------------------------------------- signals */
 
@@ -90,7 +95,6 @@ static void install_signals(void) {
 
 /* ---------------------------------------------------------------- JSON */
 
-static FILE *J;
 static void jstr(const char *s) {
   fputc('"', J);
   for (; *s; s++) {
@@ -314,6 +318,7 @@ static void report(void) {
   }
   fprintf(J, "],\"callsDropped\":%lld,", (long long)H.log_dropped);
 
+  report_knobs();
   jkey("notes"); fputc('[', J);
   for (int i = 0; i < H.nnotes; i++) { if (i) fputc(',', J); jstr(H.notes[i]); }
   fputs("]}\n", J);
@@ -322,24 +327,75 @@ static void report(void) {
 
 /* ---------------------------------------------------------------- knobs */
 
-static void knobs(void) {
-  for (int64_t i = 0; i < H.nknobs; i++) {
+/* The program's knobs and what this kernel has instead: the host applies the few it can (the peer's buffer, the
+ * socket buffers, the step budget) and, for the others, reads the kernel's own value where it can, so that a
+ * reader comparing with the model sees which mechanism differs. */
+struct knob_row { int64_t id, program, kernel; int applied; const char *name, *how; };
+static struct knob_row knob_rows[64];
+static int nknob_rows;
+
+static int64_t read_num(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  long long v = -1;
+  if (fscanf(f, "%lld", &v) != 1) v = -1;
+  fclose(f);
+  return v;
+}
+
+void knobs(void) {
+  struct stat st;
+  int64_t ra = -1;
+  if (H.sandbox[0] && stat(H.sandbox, &st) == 0) {
+    char p[128];
+    snprintf(p, sizeof p, "/sys/class/bdi/%u:%u/read_ahead_kb", major(st.st_dev), minor(st.st_dev));
+    ra = read_num(p);
+    if (ra >= 0) ra *= 1024;
+  }
+  int64_t fa = read_num("/sys/kernel/debug/fault_around_bytes");
+  int64_t pms = read_num("/proc/sys/fs/pipe-max-size");
+  for (int64_t i = 0; i < H.nknobs && nknob_rows < 64; i++) {
     int64_t id = H.knobs[2 * i], v = H.knobs[2 * i + 1];
+    struct knob_row r = { id, v, -1, 0, NULL, NULL };
     switch (id) {
-    case KNOB_TCP_SNDBUF: H.sndbuf = v; break;
-    case KNOB_TCP_RCVBUF: H.rcvbuf = v; break;
-    case KNOB_PEER_BUF_BYTES: H.peer_buf = v; break;
-    case KNOB_STEP_BUDGET: case KNOB_TRACE: case KNOB_TRACE_CAP: case KNOB_PEER_LAZY: break;
-    case KNOB_PIPE_DEFAULT_BYTES: case KNOB_PIPE_MAX_SIZE: case KNOB_FAULT_AROUND_BYTES: case KNOB_NIC_SG: case KNOB_NIC_CSUM:
-    case KNOB_NIC_TX_RING: case KNOB_READAHEAD_BYTES: case KNOB_FOLIO_MAX_ORDER: case KNOB_TCP_GSO_MAX: case KNOB_SKB_LINEAR_MAX:
-      break; /* properties of this kernel and its devices: the host measures them as they are */
-    default: break;
+    case KNOB_TCP_SNDBUF: H.sndbuf = v; r = (struct knob_row){ id, v, v, 1, "TCP_SNDBUF", "SO_SNDBUF on the sink socket" }; break;
+    case KNOB_TCP_RCVBUF: H.rcvbuf = v; r = (struct knob_row){ id, v, v, 1, "TCP_RCVBUF", "SO_RCVBUF on the peer's socket" }; break;
+    case KNOB_PEER_BUF_BYTES: H.peer_buf = v; r = (struct knob_row){ id, v, v, 1, "PEER_BUF_BYTES", "the peer's read() size" }; break;
+    case KNOB_STEP_BUDGET: r = (struct knob_row){ id, v, v, 1, "STEP_BUDGET", "instructions before the host stops the program" }; break;
+    case KNOB_PEER_LAZY: r = (struct knob_row){ id, v, v, 1, "PEER_LAZY", "each sink's own lazy flag" }; break;
+    case KNOB_PIPE_DEFAULT_BYTES: r = (struct knob_row){ id, v, 65536, 0, "PIPE_DEFAULT_BYTES", "16 pages: fixed in the kernel" }; break;
+    case KNOB_PIPE_MAX_SIZE: r = (struct knob_row){ id, v, pms, 0, "PIPE_MAX_SIZE", "/proc/sys/fs/pipe-max-size (root may exceed it)" }; break;
+    case KNOB_FAULT_AROUND_BYTES: r = (struct knob_row){ id, v, fa, 0, "FAULT_AROUND_BYTES", fa < 0 ? "debugfs fault_around_bytes not readable (debugfs not mounted); the kernel's default is 65536" : "/sys/kernel/debug/fault_around_bytes" }; break;
+    case KNOB_READAHEAD_BYTES: r = (struct knob_row){ id, v, ra, 0, "READAHEAD_BYTES", "read_ahead_kb of the sandbox's block device (bdi)" }; break;
+    case KNOB_FOLIO_MAX_ORDER: r = (struct knob_row){ id, v, -1, 0, "FOLIO_MAX_ORDER", "the filesystem's choice; see files[].fillFolios" }; break;
+    case KNOB_NIC_SG: case KNOB_NIC_CSUM: case KNOB_NIC_TX_RING:
+      r = (struct knob_row){ id, v, -1, 0, id == KNOB_NIC_SG ? "NIC_SG" : id == KNOB_NIC_CSUM ? "NIC_CSUM" : "NIC_TX_RING", "no NIC here: the TCP sink is loopback (scatter-gather and checksum offload on, no ring)" }; break;
+    case KNOB_TRACE: case KNOB_TRACE_CAP: r = (struct knob_row){ id, v, -1, 0, id == KNOB_TRACE ? "TRACE" : "TRACE_CAP", "the model's event trace; the host keeps a call log instead" }; break;
+    case KNOB_TCP_GSO_MAX: r = (struct knob_row){ id, v, -1, 0, "TCP_GSO_MAX", "the kernel's own (loopback: 64 KiB GSO)" }; break;
+    case KNOB_SKB_LINEAR_MAX: r = (struct knob_row){ id, v, -1, 0, "SKB_LINEAR_MAX", "the kernel's own" }; break;
+    default:
+      if (id >= KNOB_COST_MODE_SWITCH_NS && id <= KNOB_COST_PAGE_ALLOC_NS) continue; /* the model's cost model: the host measures time */
+      r = (struct knob_row){ id, v, -1, 0, "?", "unknown to this host: ignored" };
     }
+    knob_rows[nknob_rows++] = r;
+    if (!r.applied && r.kernel >= 0 && r.kernel != v)
+      note("knob %s: the program asks %lld, this kernel has %lld (%s); not applied, measured as it is", r.name, (long long)v, (long long)r.kernel, r.how);
   }
   if (H.peer_buf <= 0 || H.peer_buf > (64 << 20)) H.peer_buf = 65536;
-  if (H.sndbuf) note("knob TCP_SNDBUF applied: SO_SNDBUF %lld on the sink socket (the kernel doubles it)", (long long)H.sndbuf);
-  if (H.rcvbuf) note("knob TCP_RCVBUF applied: SO_RCVBUF %lld on the peer's socket (the kernel doubles it)", (long long)H.rcvbuf);
-  note("knobs not applied natively (this kernel's own values hold): PIPE_DEFAULT_BYTES, PIPE_MAX_SIZE, FAULT_AROUND_BYTES, READAHEAD_BYTES, FOLIO_MAX_ORDER, TCP_GSO_MAX, SKB_LINEAR_MAX, NIC_*");
+}
+
+static void report_knobs(void) {
+  jkey("knobs"); fputc('[', J);
+  for (int i = 0; i < nknob_rows; i++) {
+    struct knob_row *r = &knob_rows[i];
+    if (i) fputc(',', J);
+    fprintf(J, "{\"knob\":\"%s\",\"id\":%lld,\"program\":%lld,\"kernel\":", r->name, (long long)r->id, (long long)r->program);
+    if (r->kernel >= 0) fprintf(J, "%lld", (long long)r->kernel); else fputs("null", J);
+    fprintf(J, ",\"applied\":%s,\"how\":", r->applied ? "true" : "false");
+    jstr(r->how);
+    fputc('}', J);
+  }
+  fputs("],", J);
 }
 
 static void usage(void) {
@@ -379,7 +435,6 @@ int main(int argc, char **argv) {
   } else {
     int nul = open("/dev/null", O_RDWR);
     if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }
-    knobs();
     if (setup_all() < 0) {
       rc = 2;
     } else {

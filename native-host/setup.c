@@ -249,6 +249,7 @@ int setup_all(void) {
   H.dirfd = hi_fd(open(H.sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (H.dirfd < 0 || fchdir(H.dirfd) < 0) return fail("enter the sandbox %s: %s", H.sandbox, strerror(errno));
 
+  knobs(); /* after the sandbox (its device's readahead), before the sinks (socket buffers) */
   char why0[160];
   H.tp_filemap_id = tracepoint_id("filemap", "mm_filemap_add_to_page_cache", why0, sizeof why0);
   for (int i = 0; i < H.nfiles; i++) if (make_file(i) < 0) return -1;

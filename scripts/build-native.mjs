@@ -1,7 +1,9 @@
 // Builds the native host (native-host/*.c -> native-host/build/zcsim-native) with the system C compiler.
 // Run by `npm run build:native` (part of `npm run build`, so of `npm ci`). Where there is no Linux or no `cc`, it
 // prints one line and exits 0, so that installing the package never fails for want of the native host; the
-// driver (src/node/native.ts) then says why the native engine is unavailable.
+// driver (src/node/native.ts) then says why the native engine is unavailable. The code builds without a warning
+// (test/native/build.test.ts checks it with -Werror); the install itself does not fail on a newer compiler's
+// new warning.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -22,7 +24,7 @@ if (spawnSync(cc, ["--version"], { stdio: "ignore" }).status !== 0) {
 }
 const files = readdirSync(src).filter((f) => f.endsWith(".c")).sort().map((f) => join(src, f));
 mkdirSync(dirname(out), { recursive: true });
-const args = ["-std=gnu11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra", "-Werror", "-Wl,-z,now", "-o", out, ...files];
+const args = ["-std=gnu11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra", "-Wl,-z,now", "-o", out, ...files];
 try {
   execFileSync(cc, args, { stdio: "inherit" });
 } catch {

@@ -52,6 +52,8 @@ export interface NativeRaw {
   /** [call, step, ret, errno, refused, t0Ns, t1Ns, a0..a5]: times from the start of the phase */
   calls: Array<[string, number, number, number, number, number, number, number, number, number, number, number, number]>;
   callsDropped: number;
+  /** the program's knobs: applied by the host, or this kernel's own value (null: not readable here) */
+  knobs: Array<{ knob: string; id: number; program: number; kernel: number | null; applied: boolean; how: string }>;
   notes: string[];
 }
 
