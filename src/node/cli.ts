@@ -7,6 +7,7 @@ import { ScenarioError } from "../scenario/index.js";
 import { registerList, registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerClaims } from "./commands/claims.js";
+import { registerNative } from "./commands/native.js";
 
 export class UsageError extends Error {}
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerList(program);
   registerRun(program);
+  registerNative(program);
   registerCompare(program);
   registerClaims(program);
   return program;
