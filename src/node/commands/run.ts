@@ -1,6 +1,5 @@
 /** `zcsim list` and `zcsim run <name|file> [--set k=v]... [--json]`: the model's result for one scenario. */
 import type { Command } from "commander";
-import { loadSimulator } from "../../model/index.js";
 import type { Result } from "../../result.js";
 import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames } from "../../scenario/index.js";
 import { collect } from "../cli.js";
@@ -37,6 +36,7 @@ export function registerRun(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (arg: string, opts: { set: string[]; json?: boolean }) => {
       const compiled = loadScenarioArg(arg, opts.set);
+      const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
       const { result } = sim.run(compiled, { trace: false });
       process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result));
