@@ -44,3 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// Run directly (`npx tsx src/node/cli.ts ...`, used in development and by tests): behave as bin/zcsim.js.
+import { pathToFileURL } from "node:url";
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
