@@ -71,6 +71,31 @@ describe.skipIf(!ready.ok || !hasTool("pgrep"))(`native safety${ready.ok ? "" : 
       }
     });
 
+  it("a peer that dies mid-transfer: the writes fail with ECONNRESET or EPIPE (recorded), the run ends, nothing is left", async () => {
+    const s = scratch();
+    try {
+      const child = spawn(nativeBinary(), ["--timeout", "30", "-"], { env: { ...process.env, TMPDIR: s.dir }, stdio: ["pipe", "pipe", "pipe"] });
+      let out = "", err = "";
+      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+      child.stdin.end(Buffer.from(blocking().buffer));
+      const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+      for (let i = 0; i < 200 && !(err.includes("sandbox") && children(child.pid!).length); i++) await sleep(25);
+      await sleep(300);
+      const peers = children(child.pid!);
+      expect(peers.length).toBe(1);
+      process.kill(peers[0], "SIGKILL");
+      expect(await exited).toBe(0);
+      const raw = JSON.parse(out) as NativeRaw;
+      expect(raw.status).toBe("PEER_FAILED");
+      expect(raw.errors.some((e) => e.call === "write" && (e.errno === "EPIPE" || e.errno === "ECONNRESET"))).toBe(true);
+      expect(readdirSync(s.dir)).toEqual([]);
+      expect(peers.filter(alive)).toEqual([]);
+    } finally {
+      s.done();
+    }
+  });
+
   it("a peer that never reads ends in a timeout error, not a hang; everything is reaped and removed", async () => {
     const s = scratch();
     try {
