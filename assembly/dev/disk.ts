@@ -1,0 +1,34 @@
+// The disk: a block device holding every file's bytes at version 0 (what setup wrote). A read is one block
+// request (block:block_rq_issue) for a run of contiguous pages, served by the DMA engine straight into the
+// page-cache frames. /proc/self/io read_bytes counts the request's bytes when it is submitted.
+import { Counter, Ev, Dev, Knob } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob } from "../machine";
+import { dmaTransfer } from "./dma";
+import { frSetIdent, mkIdent } from "../mm/frames";
+
+export let diskRequests: i64 = 0;   // block requests issued since reset
+
+/**
+ * Reads `pages` pages of file `pattern` (-1: a file the program created, zeros) starting at page `first` into
+ * the frames `pfns[0..pages)`. One block request, one DMA transfer.
+ */
+export function diskRead(pattern: i32, first: i64, pfns: StaticArray<u32>, pages: i32): void {
+  if (pages <= 0) return;
+  const bytes = <i64>pages << 12;
+  count(Counter.TP_BLOCK_RQ_ISSUE, 1);
+  count(Counter.DISK_PAGES, pages);
+  count(Counter.IO_READ_BYTES, bytes);
+  const c = knob(Knob.COST_DISK_REQUEST_NS);
+  spend(c);
+  ev(Ev.BLOCK_RQ, pattern, first, pages, 0, 0, c);
+  diskRequests++;
+  for (let i = 0; i < pages; i++) {
+    const idx = first + i;
+    frSetIdent(unchecked(pfns[i]), pattern < 0 ? 0 : mkIdent(pattern, idx << 12, 0));
+  }
+  dmaTransfer(Dev.DISK, -1, unchecked(pfns[0]), bytes);
+}
+
+export function diskReset(): void { diskRequests = 0; }

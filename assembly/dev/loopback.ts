@@ -1,0 +1,18 @@
+// The loopback device: hands each skb, with its page references, to the receiving socket. No DMA, no copy: the
+// receiver (the peer) copies the payload out when it reads.
+import { Counter, Ev, Dev } from "../abi";
+import { count } from "../counters";
+import { ev } from "../trace";
+import { skbId, skbLen, skbSock } from "../kernel/skb";
+
+/** The queue the device delivers into: set by the socket layer (kernel/socket.ts peerEnqueue). */
+export let loDelivered: i64 = 0;   // skbs handed over since reset
+
+export function loReset(): void { loDelivered = 0; }
+
+/** loopback_xmit: counts the device's transmit and returns; the caller queues the skb at the peer. */
+export function loXmit(skb: i32): void {
+  count(Counter.TP_NET_DEV_XMIT, 1);
+  ev(Ev.XMIT, skbId(skb), Dev.LOOPBACK, skbLen(skb), skbSock(skb), 0, 0);
+  loDelivered++;
+}

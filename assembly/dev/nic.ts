@@ -1,0 +1,150 @@
+// The simulated NIC (sink `nic`): a TX descriptor ring in the style of the Intel 8254x (e1000) datasheet.
+//
+//   TX ring (ringSize descriptors)
+//                ntc          TDH                     TDT
+//                 v            v                       v
+//   +-----+------+------+------+------+------+------+------+-----+
+//   |     | done | done | posted (NIC fetches)  ...  | free  ... |     ring wraps: index = n % ringSize
+//   +-----+------+------+------+------+------+------+------+-----+
+//   the driver posts at TDT and writes TDT (the doorbell); the NIC DMAs each buffer from memory, sets DD in
+//   the descriptor and advances TDH; the driver reclaims DD descriptors from ntc and frees the skb at EOP.
+//
+//   descriptor (16 bytes)
+//   0                 8        12    13       14      16
+//   +-----------------+--------+-----+--------+-------+
+//   | buffer address  | length | cmd | status |  skb  |   address = pfn << 12 | offset; cmd: EOP (end of
+//   +-----------------+--------+-----+--------+-------+   packet); status: DD (descriptor done)
+//
+// Features: NETIF_F_SG lets one skb take one gather descriptor per fragment; without it the skb must be
+// linear (the CPU copies it). NETIF_F_HW_CSUM lets the NIC compute the checksum; without it the CPU reads the
+// payload to compute it (skb_checksum_help). netdev_fix_features drops SG when no checksum offload is present.
+import { Counter, Ev, Dev, Knob } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob, psCost } from "../machine";
+import { rgrow } from "../mem";
+import { dmaTransfer } from "./dma";
+import {
+  skbLen, skbLinear, skbNfrags, skbLinPfn, fragPfn, fragOff, fragLen, skbId, skbCsum, skbSetCsum, skbLinearize,
+  skbFree, skbSock,
+} from "../kernel/skb";
+import { sinkReceive } from "../kernel/sink";
+
+export const CMD_EOP: u32 = 1;
+export const STA_DD: u32 = 1;
+
+let ring: usize = 0;            // the descriptors
+let ringSize: u32 = 0;          // descriptors in the ring
+export let TDT: u32 = 0;        // transmit descriptor tail: next the driver fills (free-running)
+export let TDH: u32 = 0;        // transmit descriptor head: next the NIC processes (free-running)
+export let ntc: u32 = 0;        // next to clean: oldest descriptor the driver has not reclaimed
+export let featSG: bool = true; // NETIF_F_SG after netdev_fix_features
+export let featCsum: bool = true; // NETIF_F_HW_CSUM
+let wireSink: i32 = -1;         // the sink that receives what the NIC puts on the wire
+export let posted: i64 = 0;     // descriptors posted since reset
+
+export function nicReset(): void {
+  ringSize = <u32>knob(Knob.NIC_TX_RING);
+  if (ringSize < 2) ringSize = 2;
+  if (ring != 0) heap.free(ring);
+  ring = rgrow(0, 0, <usize>ringSize << 4);
+  TDT = 0; TDH = 0; ntc = 0; posted = 0;
+  featCsum = knob(Knob.NIC_CSUM) != 0;
+  // netdev_fix_features: "Dropping NETIF_F_SG since no checksum feature."
+  featSG = knob(Knob.NIC_SG) != 0 && featCsum;
+  wireSink = -1;
+}
+export function nicAttach(sink: i32): void { wireSink = sink; }
+
+@inline function d(n: u32): usize { return ring + (<usize>(n % ringSize) << 4); }
+export function descStatus(n: u32): u32 { return <u32>load<u8>(d(n), 13); }
+export function ringFree(): u32 { return ringSize - (TDT - ntc); }
+export function ringSizeOf(): u32 { return ringSize; }
+
+function post(pfn: u32, off: i32, len: i32, eop: bool, skb: i32): void {
+  const p = d(TDT);
+  store<u64>(p, ((<u64>pfn) << 12) | <u64>off);
+  store<u32>(p, <u32>len, 8);
+  store<u8>(p, eop ? <u8>CMD_EOP : 0, 12);
+  store<u8>(p, 0, 13);
+  store<u16>(p, <u16>skb, 14);
+  const c = knob(Knob.COST_DESC_NS);
+  count(Counter.NIC_DESCRIPTORS, 1);
+  spend(c);
+  ev(Ev.DESC_POST, TDT % ringSize, pfn, len, eop ? CMD_EOP : 0, skbId(skb), c);
+  TDT++;
+  posted++;
+}
+
+/** The driver's TX clean-up: reclaims DD descriptors, freeing each skb at its EOP descriptor. */
+export function nicClean(): void {
+  while (ntc != TDH) {
+    const p = d(ntc);
+    if (!(<u32>load<u8>(p, 13) & STA_DD)) break;
+    if (<u32>load<u8>(p, 12) & CMD_EOP) skbFree(<i32>load<u16>(p, 14));
+    store<u8>(p, 0, 13);
+    ntc++;
+  }
+}
+
+/** ndo_start_xmit: validate_xmit_skb (checksum, linearize), then one descriptor per buffer, then the doorbell. */
+export function nicXmit(skb: i32): void {
+  count(Counter.TP_NET_DEV_XMIT, 1);
+  ev(Ev.XMIT, skbId(skb), Dev.NIC, skbLen(skb), skbSock(skb), 0, 0);
+  if (!featCsum && !skbCsum(skb)) {
+    // skb_checksum_help: the CPU reads the payload
+    const bytes = skbLen(skb);
+    const c = psCost(bytes, knob(Knob.COST_CSUM_PS_PER_BYTE));
+    count(Counter.CSUM_BYTES, bytes);
+    spend(c);
+    ev(Ev.CSUM, skbNfrags(skb) > 0 ? fragPfn(skb, 0) : skbLinPfn(skb, 0), bytes, skbId(skb), 0, 0, c);
+    skbSetCsum(skb);
+  }
+  let need: u32 = (skbLinear(skb) > 0 ? 1 : 0) + <u32>skbNfrags(skb);
+  if ((!featSG && skbNfrags(skb) > 0) || need > ringSize - 1) {
+    skbLinearize(skb);
+    need = 1;
+  }
+  if (ringFree() < need) { nicClean(); }
+  if (ringFree() < need) { nicProcess(); nicClean(); }
+  const nf = skbNfrags(skb);
+  if (skbLinear(skb) > 0) post(skbLinPfn(skb, 0), 0, skbLinear(skb), nf == 0, skb);
+  for (let i = 0; i < nf; i++) {
+    const o = fragOff(skb, i);
+    post(fragPfn(skb, i) + <u32>(o >> 12), o & 4095, fragLen(skb, i), i == nf - 1, skb);
+  }
+  // doorbell: writing TDT makes the NIC fetch what was posted
+  nicProcess();
+}
+
+/** The NIC fetches every posted descriptor: DMA from memory to the wire, then DD (after a doorbell). */
+export function nicProcess(): void {
+  while (TDH != TDT) {
+    const p = d(TDH);
+    const addr = load<u64>(p);
+    const len = <i32>load<u32>(p, 8);
+    const skb = <i32>load<u16>(p, 14);
+    const pfn = <u32>(addr >> 12);
+    dmaTransfer(Dev.NIC, pfn, -1, len);
+    let left = len;
+    let off = <i32>(addr & 4095);
+    let page = pfn;
+    let li = linIndex(skb, pfn);
+    while (left > 0) {
+      const n = 4096 - off < left ? 4096 - off : left;
+      if (wireSink >= 0) sinkReceive(wireSink, page, off, n, -1);
+      left -= n;
+      off = 0;
+      if (li >= 0) { li++; page = li < 16 ? skbLinPfn(skb, li) : 0; } else page++;
+    }
+    store<u8>(p, <u8>STA_DD, 13);
+    ev(Ev.DESC_DONE, TDH % ringSize, STA_DD, 0, 0, 0, 0);
+    TDH++;
+  }
+}
+
+function linIndex(skb: i32, pfn: u32): i32 {
+  const n = (skbLinear(skb) + 4095) >> 12;
+  for (let i = 0; i < n; i++) if (skbLinPfn(skb, i) == pfn) return i;
+  return -1;
+}

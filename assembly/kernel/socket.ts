@@ -1,0 +1,269 @@
+// TCP sockets connected to a sink: the loopback peer (sink `tcp`) or the simulated NIC (sink `nic`).
+//
+// tcp_sendmsg builds skbs of at most TCP_GSO_MAX payload bytes. Data from user memory is copied into the skb's
+// linear part (one copy op per skb). Pages from a pipe (splice, sendfile: MSG_SPLICE_PAGES) become fragments by
+// reference when the route can gather (NETIF_F_SG); otherwise they are copied in (the socket linearizes them).
+// Without checksum offload on the route the CPU computes the checksum while copying user data.
+// A full skb is transmitted at once; the sender may have at most SNDBUF (+ RCVBUF on loopback, where the peer
+// holds the rest) bytes in skbs not yet freed, and sleeps (a voluntary context switch) while the peer reads or
+// the NIC completes. A lazy peer reads nothing until peer_read or close: a sender that would then wait forever
+// returns what it has sent (the model's stand-in for a blocking call that never returns).
+//
+// The peer (another process, counted apart in PEER_*) reads with recv() of PEER_BUF_BYTES: for each skb it
+// copies from (skb_copy_datagram_iter: the tracepoint skb:skb_copy_datagram_iovec), then verifies what landed in
+// its buffer. Zero-copy data is read from the page as it is at that moment.
+import { Counter, Ev, Knob, CopyWhat, Call } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob, psCost } from "../machine";
+import { frAlloc, frInitRef, FK_KBUF } from "../mm/frames";
+import { cpuCopyBegin, cpuCopyPiece, copyFromUser, uaccessFault } from "../mm/usercopy";
+import {
+  skbAlloc, skbSeal, skbLen, skbLinRoom, skbLinTail, skbLinAdd, skbLinear, skbAddFrag, skbCopyIn, skbFree,
+  skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbSetCsum, skbId, FRAG_MAX,
+} from "./skb";
+import { loXmit } from "../dev/loopback";
+import { nicXmit, nicClean, nicProcess, featSG, featCsum } from "../dev/nic";
+import { sinkReceive, sinkLazy } from "./sink";
+import { sleepFor, WAIT_SOCKET } from "../mm/pagecache";
+
+export const ROUTE_LO: i32 = 1;
+export const ROUTE_NIC: i32 = 2;
+export const MAX_SOCKS: i32 = 16;
+
+const kRoute = new StaticArray<i32>(MAX_SOCKS);      // ROUTE_*
+const kSink = new StaticArray<i32>(MAX_SOCKS);       // the sink at the other end
+const kCur = new StaticArray<i32>(MAX_SOCKS);        // skb being filled, -1
+const kInflight = new StaticArray<i64>(MAX_SOCKS);   // bytes in skbs sent and not yet freed (sk_wmem_queued)
+const kQHead = new StaticArray<i32>(MAX_SOCKS);      // the peer's receive queue (skbs), oldest first
+const kQTail = new StaticArray<i32>(MAX_SOCKS);
+const kQBytes = new StaticArray<i64>(MAX_SOCKS);     // unread bytes in the peer's receive queue
+const kPeerBuf = new StaticArray<usize>(MAX_SOCKS);  // u32[] the peer's recv() buffer frames
+const kPeerPages = new StaticArray<i32>(MAX_SOCKS);  // pages in the peer's buffer
+const kClosed = new StaticArray<bool>(MAX_SOCKS);    // the sender closed (the peer drains and stops)
+const kZc = new StaticArray<bool>(MAX_SOCKS);        // SO_ZEROCOPY set
+let socks: i32 = 0;
+
+export function sockReset(): void {
+  for (let i = 0; i < socks; i++) if (kPeerBuf[i] != 0) heap.free(kPeerBuf[i]);
+  socks = 0;
+}
+
+export function sockNew(route: i32, sink: i32): i32 {
+  const k = socks++;
+  kRoute[k] = route; kSink[k] = sink; kCur[k] = -1; kInflight[k] = 0;
+  kQHead[k] = -1; kQTail[k] = -1; kQBytes[k] = 0; kClosed[k] = false; kZc[k] = false;
+  const pages = <i32>((knob(Knob.PEER_BUF_BYTES) + 4095) >> 12);
+  kPeerPages[k] = pages;
+  kPeerBuf[k] = heap.alloc(<usize>pages << 2);
+  for (let i = 0; i < pages; i++) {
+    const p = frAlloc(0, FK_KBUF);
+    frInitRef(p, 1);
+    store<u32>(kPeerBuf[k] + (<usize>i << 2), p);
+  }
+  return k;
+}
+export function sockRoute(k: i32): i32 { return kRoute[k]; }
+export function sockSink(k: i32): i32 { return kSink[k]; }
+export function sockSetZc(k: i32, on: bool): void { kZc[k] = on; }
+export function sockZc(k: i32): bool { return kZc[k]; }
+export function sockClosed(k: i32): bool { return kClosed[k]; }
+/** The route's features (sk_route_caps): loopback has them all; the NIC what netdev_fix_features left. */
+export function routeSG(k: i32): bool { return kRoute[k] == ROUTE_LO ? true : featSG; }
+export function routeCsum(k: i32): bool { return kRoute[k] == ROUTE_LO ? true : featCsum; }
+
+function limit(k: i32): i64 {
+  const snd = knob(Knob.TCP_SNDBUF);
+  return kRoute[k] == ROUTE_LO ? snd + knob(Knob.TCP_RCVBUF) : snd;
+}
+
+/** Transmits skb `s` on the socket's route. */
+function xmit(k: i32, s: i32): void {
+  skbSeal(s);
+  kInflight[k] += skbLen(s);
+  if (kRoute[k] == ROUTE_LO) {
+    loXmit(s);
+    skbSetNext(s, -1);
+    if (kQTail[k] >= 0) skbSetNext(kQTail[k], s); else kQHead[k] = s;
+    kQTail[k] = s;
+    kQBytes[k] += skbLen(s);
+  } else {
+    nicXmit(s);
+  }
+}
+
+/** tcp_push: sends the skb being filled. */
+export function tcpPush(k: i32): void {
+  const s = kCur[k];
+  if (s < 0) return;
+  kCur[k] = -1;
+  if (skbLen(s) == 0) { skbFree(s); return; }
+  xmit(k, s);
+}
+
+/**
+ * sk_stream_wait_memory: makes room for `need` more bytes. Returns false if no room can come (a lazy peer).
+ */
+function waitRoom(k: i32, need: i64): bool {
+  if (kInflight[k] + need <= limit(k)) return true;
+  if (kRoute[k] == ROUTE_NIC) {
+    nicProcess();
+    nicClean();
+    sleepFor(WAIT_SOCKET, 0);
+    return true;
+  }
+  if (sinkLazy(kSink[k])) return false;
+  sleepFor(WAIT_SOCKET, 0);
+  peerDrain(k);
+  return true;
+}
+
+function goal(): i32 { return <i32>knob(Knob.TCP_GSO_MAX); }
+
+function curSkb(k: i32): i32 {
+  let s = kCur[k];
+  if (s >= 0 && skbLen(s) >= goal()) { tcpPush(k); s = -1; }
+  if (s < 0) { s = skbAlloc(k); kCur[k] = s; cpuCopyBegin(); }
+  return s;
+}
+
+/** Bytes a send may queue now before it must wait. */
+function room(k: i32): i64 { return limit(k) - kInflight[k]; }
+
+/**
+ * tcp_sendmsg from user memory: copies `len` bytes at `uaddr` into skbs. Returns bytes sent, or -errno
+ * (-EFAULT when nothing could be read). `zc`: MSG_ZEROCOPY with SO_ZEROCOPY: user pages become fragments.
+ */
+export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
+  let sent: i64 = 0;
+  while (sent < len) {
+    if (room(k) <= 0 && !waitRoom(k, 1)) break;
+    const s = curSkb(k);
+    let n = <i64>goal() - skbLen(s);
+    const lr = <i64>skbLinRoom(s);
+    if (lr < n) n = lr;
+    if (n <= 0) { tcpPush(k); continue; }
+    if (n > len - sent) n = len - sent;
+    const r = room(k);
+    if (n > r) n = r;
+    // copy page by page into the linear part
+    let done: i64 = 0;
+    let fault = false;
+    while (done < n) {
+      const lin = skbLinear(s);
+      const page = skbLinTail(s);
+      let m = 4096 - (lin & 4095);
+      if (<i64>m > n - done) m = <i32>(n - done);
+      const got = copyFromUser(uaddr + sent + done, page, lin & 4095, m, CopyWhat.FROM_USER);
+      skbLinAdd(s, got);
+      done += got;
+      if (got < m) { fault = true; break; }
+    }
+    if (!routeCsum(k) && done > 0) {
+      // csum_and_copy_from_user: the checksum is computed while copying
+      count(Counter.CSUM_BYTES, done);
+      const c = psCost(done, knob(Knob.COST_CSUM_PS_PER_BYTE));
+      spend(c);
+      ev(Ev.CSUM, skbLinTail(s), done, skbId(s), 0, 0, c);
+      skbSetCsum(s);
+    }
+    sent += done;
+    if (fault) break;
+    if (skbLen(s) >= goal()) tcpPush(k);
+  }
+  tcpPush(k);
+  if (sent == 0 && uaccessFault != 0) return -14;
+  return sent;
+}
+
+/**
+ * tcp_sendmsg with MSG_SPLICE_PAGES: adds [off, off+len) of page `pfn` (len <= 4096 - off). With SG the page
+ * is referenced as a fragment; without, it is copied into the linear part. Returns bytes taken (0: must wait
+ * and could not).
+ */
+export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
+  if (room(k) < <i64>len && !waitRoom(k, len)) return 0;
+  let s = curSkb(k);
+  if (routeSG(k)) {
+    if (skbLen(s) + len > goal() || !skbAddFrag(s, pfn, off, len)) {
+      tcpPush(k);
+      s = curSkb(k);
+      skbAddFrag(s, pfn, off, len);
+    }
+  } else {
+    if (skbLen(s) + len > goal() || skbLinRoom(s) < len) { tcpPush(k); s = curSkb(k); }
+    skbCopyIn(s, pfn, off, len, CopyWhat.LINEARIZE);
+  }
+  return len;
+}
+
+/** One recv() by the peer: up to PEER_BUF_BYTES from the receive queue. Returns bytes read. */
+export function peerRead(k: i32): i64 {
+  const max = <i64>kPeerPages[k] << 12;
+  let got: i64 = 0;
+  while (got < max && kQHead[k] >= 0) {
+    const s = kQHead[k];
+    cpuCopyBegin();
+    count(Counter.TP_SKB_COPY_DATAGRAM, 1);
+    let at = skbConsumed(s);
+    const len = skbLen(s);
+    while (at < len && got < max) {
+      skbByte(s, at);
+      const dstPage = load<u32>(kPeerBuf[k] + (<usize>(got >> 12) << 2));
+      const dOff = <i32>(got & 4095);
+      let n = atRun;
+      if (4096 - dOff < n) n = 4096 - dOff;
+      if (<i64>n > max - got) n = <i32>(max - got);
+      if (n > len - at) n = len - at;
+      cpuCopyPiece(atPfn, atOff, dstPage, dOff, n, CopyWhat.PEER_TO_USER);
+      at += n;
+      got += n;
+    }
+    skbSetConsumed(s, at);
+    if (at >= len) {
+      kQHead[k] = skbNext(s);
+      if (kQHead[k] < 0) kQTail[k] = -1;
+      kInflight[k] -= len;
+      skbFree(s);
+    }
+  }
+  kQBytes[k] -= got;
+  count(Counter.PEER_SYSCALLS, 1);
+  ev(Ev.PEER_CALL, Call.read, got, k, 0, 0, 0);
+  // the peer verifies what its buffer now holds
+  let v: i64 = 0;
+  while (v < got) {
+    const page = load<u32>(kPeerBuf[k] + (<usize>(v >> 12) << 2));
+    const n = got - v < 4096 ? <i32>(got - v) : 4096;
+    sinkReceive(kSink[k], page, 0, n, -1);
+    v += n;
+  }
+  return got;
+}
+
+/** The peer reads until its receive queue is empty (an eager peer after each of the sender's calls). */
+export function peerDrain(k: i32): void {
+  while (kQHead[k] >= 0) peerRead(k);
+}
+
+/** After a syscall returns: an eager peer reads what is queued; the NIC driver reclaims completed skbs. */
+export function sockSettle(k: i32): void {
+  if (kRoute[k] == ROUTE_LO) { if (!sinkLazy(kSink[k])) peerDrain(k); }
+  else { nicClean(); kInflight[k] = inflightNic(); }
+}
+
+function inflightNic(): i64 { return 0; }
+
+/** close(): pushes what is pending; the peer reads the rest and sees EOF (its final read returns 0). */
+export function sockClose(k: i32): void {
+  tcpPush(k);
+  if (kRoute[k] == ROUTE_LO) {
+    peerDrain(k);
+    count(Counter.PEER_SYSCALLS, 1);
+    ev(Ev.PEER_CALL, Call.read, 0, k, 0, 0, 0);
+  } else { nicProcess(); nicClean(); }
+  kClosed[k] = true;
+}
+
+export function sockCount(): i32 { return socks; }
+export function unusedFragMax(): i32 { return FRAG_MAX; }

@@ -1,0 +1,70 @@
+// The machine: owns the knobs every part reads (page size, pipe slots, fault-around, NIC features, costs) and
+// resets every part before a program runs. Knobs set mechanisms (a ring's size, a device feature, a cost per
+// action), never a count.
+import { Knob } from "./abi";
+
+export const PAGE_SHIFT: i32 = 12;
+export const PAGE_SIZE: i64 = 4096;
+export const PAGE_MASK: i64 = 4095;
+/** MAX_RW_COUNT: the most one read/write/sendfile/splice call moves (INT_MAX rounded down to a page) */
+export const MAX_RW_COUNT: i64 = 0x7ffff000;
+
+const KNOB_SLOTS: i32 = 64;
+/** knob values by Knob id (the program's knob section overrides the defaults below) */
+const knobs = new StaticArray<i64>(KNOB_SLOTS);
+
+/** Linux's defaults (and the cost model's starting point before calibration). */
+export function knobDefaults(): void {
+  for (let i = 0; i < KNOB_SLOTS; i++) knobs[i] = 0;
+  knobs[Knob.PIPE_DEFAULT_BYTES] = 16 * 4096;   // PIPE_DEF_BUFFERS pages
+  knobs[Knob.PIPE_MAX_SIZE] = 1048576;          // /proc/sys/fs/pipe-max-size
+  knobs[Knob.FAULT_AROUND_BYTES] = 65536;       // /sys/kernel/mm/... fault_around_bytes
+  knobs[Knob.NIC_SG] = 1;
+  knobs[Knob.NIC_CSUM] = 1;
+  knobs[Knob.NIC_TX_RING] = 256;
+  knobs[Knob.READAHEAD_BYTES] = 131072;         // read_ahead_kb = 128
+  knobs[Knob.FOLIO_MAX_ORDER] = 9;              // measured on ext4, Linux 6.18: a 8 MiB write() makes order-9 folios
+  knobs[Knob.TCP_SNDBUF] = 4194304;             // tcp_wmem[2]: the autotuned ceiling
+  knobs[Knob.TCP_RCVBUF] = 6291456;             // tcp_rmem[2]
+  knobs[Knob.TCP_GSO_MAX] = 65536;              // GSO_LEGACY_MAX_SIZE: the largest skb TCP builds for lo/NIC
+  knobs[Knob.PEER_BUF_BYTES] = 65536;           // the peer's recv() buffer
+  knobs[Knob.TRACE] = 0;
+  knobs[Knob.TRACE_CAP] = 1 << 20;
+  knobs[Knob.STEP_BUDGET] = 100000000;
+  knobs[Knob.PEER_LAZY] = 0;
+  knobs[Knob.SKB_LINEAR_MAX] = 65536;           // copied payload one skb carries (size goal)
+  // cost model (ns, or ps per byte)
+  knobs[Knob.COST_MODE_SWITCH_NS] = 60;
+  knobs[Knob.COST_COPY_PS_PER_BYTE] = 100;      // ~10 GB/s memcpy
+  knobs[Knob.COST_FAULT_NS] = 400;
+  knobs[Knob.COST_PAGECACHE_LOOKUP_NS] = 15;
+  knobs[Knob.COST_PTE_NS] = 4;
+  knobs[Knob.COST_DMA_PS_PER_BYTE] = 250;       // ~4 GB/s device
+  knobs[Knob.COST_DISK_REQUEST_NS] = 80000;     // one block request's latency
+  knobs[Knob.COST_DESC_NS] = 30;
+  knobs[Knob.COST_WAKEUP_NS] = 3000;
+  knobs[Knob.COST_CSUM_PS_PER_BYTE] = 120;
+  knobs[Knob.COST_PAGE_REF_NS] = 2;
+  knobs[Knob.COST_PAGE_ALLOC_NS] = 60;
+}
+
+export function setKnob(id: i64, v: i64): void {
+  if (id >= 0 && id < KNOB_SLOTS) knobs[<i32>id] = v;
+}
+
+@inline export function knob(id: i32): i64 {
+  return unchecked(knobs[id]);
+}
+
+/** Cost of `bytes` at `psPerByte` picoseconds per byte, in ns. */
+@inline export function psCost(bytes: i64, psPerByte: i64): i64 {
+  return (bytes * psPerByte) / 1000;
+}
+
+/** Whether the program's code section is running (counting) or setup is (not counted). */
+export let counting: bool = false;
+export function setCounting(on: bool): void { counting = on; }
+
+/** True while the CPU runs kernel code on behalf of the process (a syscall, a fault handler). */
+export let inKernel: bool = false;
+export function setInKernel(on: bool): void { inKernel = on; }

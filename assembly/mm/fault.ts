@@ -1,0 +1,241 @@
+// The page-fault handler (handle_mm_fault and its file and anonymous paths).
+//
+// A read fault on a file mapping first tries fault-around (do_fault_around): a window of FAULT_AROUND_BYTES,
+// aligned in the virtual address space, clipped to the VMA and to one page table, in which filemap_map_pages maps
+// every cached, uptodate page that is not marked PG_readahead; a large folio it meets is mapped whole when the
+// folio lies inside the VMA and inside one PMD and is not the folio holding EOF (Linux 6.18). If that did not map
+// the faulting page, filemap_fault finds it (sync read-around on a miss: a major fault; async readahead on a
+// PG_readahead folio) and finish_fault maps that one page. Write faults on shared mappings make the PTE writable
+// (page_mkwrite); on private ones they copy the page (COW). Anonymous read faults map the zero page.
+//
+// Who counts: a fault from user mode counts FAULTS_* and the tracepoint exceptions:page_fault_user; a fault taken
+// in the kernel while it copies to or from user memory counts FAULTS_* only (the tracepoint is page_fault_kernel);
+// MAP_POPULATE's faults (GUP, inside mmap) count FAULTS_MINOR only.
+import { Counter, Ev, Knob, Flags, CopyWhat } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob } from "../machine";
+import {
+  frAlloc, frInitRef, frHead, frOrder, frFlags, frSetFlag, getPage, putPage, frKind, frCopy,
+  FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
+} from "./frames";
+import { walk, setPte, entryPfn, PTE_P, PTE_W, PTE_H } from "./pagetable";
+import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared } from "./vma";
+import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK } from "./pagecache";
+import { cpuCopyPiece, cpuCopyBegin } from "./usercopy";
+
+export const FM_USER: i32 = 0;     // a load or store by the program
+export const FM_GUP: i32 = 1;      // get_user_pages: MAP_POPULATE inside mmap()
+export const FM_KERNEL: i32 = 2;   // the kernel touching user memory in a syscall (copy_to/from_user)
+
+export const FAULT_OK: i32 = 0;
+export const FAULT_SIGBUS: i32 = 7;
+export const FAULT_SIGSEGV: i32 = 11;
+
+/** the read-around state of mmap faults (file->f_ra of the mapping; one per inode is enough here) */
+const mmapRa = new Array<Ra>(0);
+function raOf(ino: i32): Ra {
+  while (mmapRa.length <= ino) mmapRa.push(new Ra());
+  return mmapRa[ino];
+}
+export function faultReset(): void { mmapRa.length = 0; }
+
+let mapped: i32 = 0;     // pages the current fault mapped
+let major: bool = false; // the current fault waited for the disk
+
+function mapPage(va: i64, pfn: u32, flags: u64): void {
+  const slot = walk(va, true);
+  if (load<u64>(slot) & PTE_P) return;
+  getPage(pfn);
+  setPte(slot, va, pfn, flags);
+  mapped++;
+}
+
+/** filemap_map_pages over file pages [startPg, endPg] of area v (inclusive), v's page `pg0` at address `va0`. */
+function mapPages(v: i32, startPg: i64, endPg: i64): void {
+  const ino = vmaIno(v);
+  const fileEnd = ((inoSizeOf(ino) + 4095) >> 12) - 1;
+  if (endPg > fileEnd) endPg = fileEnd;
+  let pg = startPg;
+  while (pg <= endPg) {
+    const pfn = pcPeek(ino, pg);
+    if (pfn == 0) { pg++; continue; }
+    const head = frHead(pfn);
+    const nr: i64 = 1 << frOrder(head);
+    const first = pg - <i64>(pfn - head);          // the folio's first page index
+    const next = first + nr;
+    if (frFlags(head) & FL_READAHEAD) { pg = next; continue; }
+    let a = pg;
+    let b = next - 1 < endPg ? next - 1 : endPg;
+    if (nr > 1 && fileEnd >= next) {
+      const va0 = vmaStart(v) + ((first - vmaPgoff(v)) << 12);
+      const va1 = va0 + (nr << 12) - 1;
+      if (va0 >= vmaStart(v) && va1 < vmaEnd(v) && (va0 >> 21) == (va1 >> 21)) { a = first; b = next - 1; }
+    }
+    for (let p = a; p <= b; p++) {
+      mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << 12), head + <u32>(p - first), 0);
+    }
+    pg = next;
+  }
+}
+
+/** do_fault_around for a read fault at `va` in area v. */
+function faultAround(v: i32, va: i64): void {
+  let nr = knob(Knob.FAULT_AROUND_BYTES) >> 12;
+  if (nr <= 1) return;
+  nr = (<i64>1) << (63 - <i32>clz<i64>(nr));     // fault_around_pages: rounded down to a power of two
+  const pteOff = (va >> 12) & 511;
+  const vmaOff = (va - vmaStart(v)) >> 12;
+  const vmaPages = (vmaEnd(v) - vmaStart(v)) >> 12;
+  let from = pteOff & ~(nr - 1);
+  const lo = pteOff - (pteOff < vmaOff ? pteOff : vmaOff);
+  if (lo > from) from = lo;
+  let to = from + nr;
+  if (to > 512) to = 512;
+  const vend = pteOff + vmaPages - vmaOff;
+  if (vend < to) to = vend;
+  to -= 1;
+  const pg = vmaPgoff(v) + vmaOff;
+  mapPages(v, pg - (pteOff - from), pg - (pteOff - from) + (to - from));
+}
+
+/** filemap_fault + finish_fault: returns FAULT_OK or FAULT_SIGBUS. */
+function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
+  const ino = vmaIno(v);
+  const pg = vmaPgoff(v) + ((va - vmaStart(v)) >> 12);
+  const npages = (inoSizeOf(ino) + 4095) >> 12;
+  if (pg >= npages) return FAULT_SIGBUS;
+  let pfn = pcLookup(ino, pg);
+  const ra = raOf(ino);
+  if (pfn == 0) {
+    // do_sync_mmap_readahead: read-around, ra_pages centred on the fault
+    const max = knob(Knob.READAHEAD_BYTES) >> 12;
+    let start = pg - max / 2;
+    if (start < 0) start = 0;
+    ra.start = start;
+    ra.size = max > 0 ? max : 1;
+    ra.asyncSize = max / 4;
+    ra.order = 0;
+    raReadWindow(ino, ra.start, ra.size, 0, ra.asyncSize > 0 ? ra.start + ra.size - ra.asyncSize : -1);
+    pfn = pcPeek(ino, pg);
+    major = true;
+    sleepFor(WAIT_DISK, 0);
+  } else {
+    const head = frHead(pfn);
+    if (frFlags(head) & FL_READAHEAD) raAsync(ino, ra, head, pg);
+  }
+  const slot = walk(va, true);
+  const e = load<u64>(slot);
+  if (!vmaShared(v) && write) {
+    // do_cow_fault / wp_page_copy: a private copy of the page
+    const np = frAlloc(0, FK_ANON);
+    frInitRef(np, 0);
+    cpuCopyBegin();
+    cpuCopyPiece(pfn, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE);
+    if (e & PTE_P) { store<u64>(slot, 0); putPage(entryPfn(e)); }
+    mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
+    return FAULT_OK;
+  }
+  if (e & PTE_P) {
+    // write to a present read-only shared page: page_mkwrite, the PTE becomes writable
+    store<u64>(slot, e | PTE_W | PTE_DIRTY_BITS);
+    frSetFlag(frHead(pfn), FL_DIRTY);
+    return FAULT_OK;
+  }
+  mapPage(va, pfn, write ? PTE_W | PTE_DIRTY_BITS : 0);
+  if (write) frSetFlag(frHead(pfn), FL_DIRTY);
+  return FAULT_OK;
+}
+const PTE_DIRTY_BITS: u64 = 0x60;
+
+function anonFault(va: i64, write: bool): void {
+  const slot = walk(va, true);
+  const e = load<u64>(slot);
+  if (!write) { mapPage(va, ZERO_PFN, 0); return; }
+  const np = frAlloc(0, FK_ANON);
+  frInitRef(np, 0);
+  if (e & PTE_P) {
+    const old = entryPfn(e);
+    if (old != ZERO_PFN) { cpuCopyBegin(); cpuCopyPiece(old, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE); }
+    store<u64>(slot, 0);
+    putPage(old);
+  }
+  mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
+}
+
+/**
+ * handle_mm_fault for an access at `va`. Returns FAULT_OK, FAULT_SIGSEGV (no area, or the area forbids the
+ * access) or FAULT_SIGBUS (a file page wholly past EOF).
+ */
+export function handleFault(va: i64, write: bool, mode: i32): i32 {
+  const c = knob(Knob.COST_FAULT_NS);
+  spend(c);
+  // the arch entry (exc_page_fault) fires the tracepoint for faults from user mode, whatever follows
+  if (mode == FM_USER) count(Counter.TP_PAGE_FAULT_USER, 1);
+  mapped = 0;
+  major = false;
+  let r = FAULT_OK;
+  const v = findVma(va);
+  if (v < 0) r = FAULT_SIGSEGV;
+  else {
+    const prot = vmaProt(v);
+    if (write ? !(prot & Flags.PROT_WRITE) : !(prot & Flags.PROT_READ)) r = FAULT_SIGSEGV;
+    else if (vmaIno(v) < 0) anonFault(va, write);
+    else {
+      const slot = walk(va, true);
+      if (!write && !(load<u64>(slot) & PTE_P)) faultAround(v, va);
+      if (!(load<u64>(slot) & PTE_P) || write) r = fileFault(v, va, write, mode);
+    }
+  }
+  if (r != FAULT_OK) {
+    // VM_FAULT_SIGBUS / a bad area: not accounted as a minor or major fault (mm_account_fault skips errors)
+    ev(Ev.FAULT, va, -1, 0, mode, r, c);
+    return r;
+  }
+  const isMajor = major && mode != FM_GUP;
+  count(isMajor ? Counter.FAULTS_MAJOR : Counter.FAULTS_MINOR, 1);
+  ev(Ev.FAULT, va, isMajor ? 1 : 0, mapped, mode, 0, c);
+  return FAULT_OK;
+}
+
+/**
+ * The frame behind `va` for an access (write: a store), faulting it in if needed. Returns the frame, or 0 with
+ * `lastFault` set to the signal.
+ */
+export let lastFault: i32 = 0;
+export function translate(va: i64, write: bool, mode: i32): u32 {
+  let slot = walk(va, false);
+  let e: u64 = slot == 0 ? 0 : load<u64>(slot);
+  if (!(e & PTE_P) || (write && !(e & PTE_W))) {
+    const r = handleFault(va, write, mode);
+    if (r != FAULT_OK) { lastFault = r; return 0; }
+    slot = walk(va, false);
+    e = load<u64>(slot);
+  }
+  if (e & PTE_H) return entryPfn(e) + <u32>((va >> 12) & 511);
+  return entryPfn(e);
+}
+
+/** Pre-faults [start, end) for setup or MAP_POPULATE (GUP). Returns FAULT_OK or the signal of the first failure. */
+export function populate(start: i64, end: i64, write: bool, mode: i32): i32 {
+  for (let va = start; va < end; va += 4096) {
+    const slot = walk(va, false);
+    const e: u64 = slot == 0 ? 0 : load<u64>(slot);
+    if ((e & PTE_P) && (!write || (e & PTE_W))) continue;
+    const r = handleFault(va, write, mode);
+    if (r != FAULT_OK) return r;
+  }
+  return FAULT_OK;
+}
+
+/** munmap's zap: clears the PTEs of [start, end) and drops their page references. */
+export function zapRange(start: i64, end: i64): void {
+  for (let va = start; va < end; va += 4096) {
+    const slot = walk(va, false);
+    if (slot == 0) { va = (va | ((1 << 21) - 1)) + 1 - 4096; continue; }
+    const e = load<u64>(slot);
+    if (!(e & PTE_P)) continue;
+    store<u64>(slot, 0);
+    putPage(entryPfn(e));
+  }
+}

@@ -1,0 +1,445 @@
+// Physical frames: a flat table of 16-byte records, one per simulated 4 KiB frame, with the frame's reference
+// count, folio order, kind, and what the frame holds. A frame holds identities, not bytes: byte o of a frame is
+// byte (base + o) of file `file` at `version`, or a run of such pieces when copies wrote parts of it.
+//
+//   frame record (16 bytes, at frameTable + 16 * pfn)
+//   0                 8        10      11       12            16
+//   +-----------------+--------+-------+--------+-------------+
+//   |      ident      | refcnt | order | flags  |     aux     |
+//   +-----------------+--------+-------+--------+-------------+
+//   flags: bits 0-3 kind (FK_*), 4 MIXED (content is a run list), 5 READAHEAD (PG_readahead), 6 DIRTY
+//   aux:   CACHE: the page's index in its file; PT: the table's content block; free frames: next free pfn
+//
+//   ident (u64): one run of file bytes, position-independent, so clipping a run never changes it
+//   63       52 51      40 39                            0
+//   +----------+----------+-------------------------------+
+//   | version  |  file+1  |      base + 2^39 (bytes)      |
+//   +----------+----------+-------------------------------+
+//   file+1 == 0: zero bytes (anonymous memory); file+1 == 0xfff: bytes the model lost track of (never intact)
+//
+// A MIXED frame's content is a run list (sorted, covering [0, 4096)) kept in a side table: pfn -> block of up
+// to RUN_MAX runs. Only frames written in part by copies become MIXED; page-cache pages never do unless a store
+// changes part of them.
+import { Counter, Ev } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob } from "../machine";
+import { Knob } from "../abi";
+import { rgrow } from "../mem";
+
+export const FK_FREE: i32 = 0;
+export const FK_CACHE: i32 = 1;   // a page-cache folio page
+export const FK_ANON: i32 = 2;    // anonymous process memory
+export const FK_ZERO: i32 = 3;    // the shared zero page
+export const FK_PT: i32 = 4;      // a page-table page (PUD, PMD or PTE level, or the PGD)
+export const FK_KBUF: i32 = 5;    // a kernel buffer page (pipe data copied in, skb data, sink staging)
+export const FL_MIXED: i32 = 0x10;
+export const FL_READAHEAD: i32 = 0x20;
+export const FL_DIRTY: i32 = 0x40;
+
+const REC: usize = 16;
+const BIAS: i64 = (<i64>1) << 39;
+export const IDENT_ZERO: u64 = 0;
+export const IDENT_LOST: u64 = (<u64>0xfff) << 40;
+export const ZERO_PFN: u32 = 1;
+
+let frameTable: usize = 0;          // base of the records
+let frameCap: u32 = 0;              // records allocated
+let frameTop: u32 = 2;              // next never-used pfn (0 is null, 1 the zero page)
+const freeHead = new StaticArray<u32>(16);  // free lists by order, linked through aux
+export let framesInUse: i64 = 0;    // frames allocated and not freed
+export let framesPeak: i64 = 0;     // most frames in use at once
+
+// ---- identities -------------------------------------------------------------------------------------------
+@inline export function mkIdent(file: i32, base: i64, ver: i32): u64 {
+  return ((<u64>ver) << 52) | ((<u64>(file + 1) & 0xfff) << 40) | (<u64>(base + BIAS) & 0xffffffffff);
+}
+@inline export function identFile(id: u64): i32 { return (<i32>((id >> 40) & 0xfff)) - 1; }
+@inline export function identBase(id: u64): i64 { return (<i64>(id & 0xffffffffff)) - BIAS; }
+@inline export function identVer(id: u64): i32 { return <i32>(id >> 52); }
+/** the same bytes seen `delta` bytes later in the page (base - delta) */
+@inline export function identShift(id: u64, delta: i64): u64 {
+  if (((id >> 40) & 0xfff) == 0 || ((id >> 40) & 0xfff) == 0xfff) return id;
+  return (id & ~(<u64>0xffffffffff)) | (<u64>(<i64>(id & 0xffffffffff) - delta) & 0xffffffffff);
+}
+
+// ---- the table --------------------------------------------------------------------------------------------
+@inline function rec(pfn: u32): usize { return frameTable + (<usize>pfn) * REC; }
+@inline export function frIdent(pfn: u32): u64 { return load<u64>(rec(pfn)); }
+@inline export function frSetIdentRaw(pfn: u32, id: u64): void { store<u64>(rec(pfn), id); }
+@inline export function frRef(pfn: u32): i32 { return <i32>load<u16>(rec(pfn), 8); }
+@inline function frSetRef(pfn: u32, r: i32): void { store<u16>(rec(pfn), <u16>r, 8); }
+@inline export function frOrder(pfn: u32): i32 { return <i32>load<u8>(rec(pfn), 10); }
+@inline export function frFlags(pfn: u32): i32 { return <i32>load<u8>(rec(pfn), 11); }
+@inline export function frKind(pfn: u32): i32 { return <i32>load<u8>(rec(pfn), 11) & 15; }
+@inline export function frSetFlag(pfn: u32, f: i32): void { store<u8>(rec(pfn), <u8>(load<u8>(rec(pfn), 11) | f), 11); }
+@inline export function frClearFlag(pfn: u32, f: i32): void { store<u8>(rec(pfn), <u8>(load<u8>(rec(pfn), 11) & ~f), 11); }
+@inline export function frAux(pfn: u32): u32 { return load<u32>(rec(pfn), 12); }
+@inline export function frSetAux(pfn: u32, v: u32): void { store<u32>(rec(pfn), v, 12); }
+
+/** The head frame of the folio `pfn` belongs to. */
+export function frHead(pfn: u32): u32 {
+  const o = frOrder(pfn);
+  if (o == 0) return pfn;
+  return pfn - (frAux(pfn) & ((1 << o) - 1));
+}
+
+export function framesReset(): void {
+  if (frameTable == 0) {
+    frameCap = 1024;
+    frameTable = rgrow(0, 0, <usize>frameCap * REC);
+  } else memory.fill(frameTable, 0, <usize>frameCap * REC);
+  frameTop = 2;
+  for (let i = 0; i < 16; i++) freeHead[i] = 0;
+  store<u8>(rec(ZERO_PFN), <u8>FK_ZERO, 11);
+  frSetRef(ZERO_PFN, 1);
+  framesInUse = 0;
+  framesPeak = 0;
+  mixedReset();
+}
+
+/** Bytes of wasm memory the frame table and run blocks occupy (for the memory-per-page figure). */
+export function framesBytes(): i64 {
+  return <i64>frameCap * <i64>REC + <i64>mixedCap * 12 + <i64>blockCap * <i64>BLOCK;
+}
+
+/**
+ * Allocates 2^order contiguous frames of `kind`, refcount 0, holding zeros. Counts nothing: the caller counts the
+ * allocation where it means something (a page-table page, a page-cache folio).
+ */
+export function frAlloc(order: i32, kind: i32): u32 {
+  const n: u32 = 1 << order;
+  let pfn = freeHead[order];
+  if (pfn != 0) {
+    freeHead[order] = frAux(pfn);
+  } else {
+    if (frameTop + n > frameCap) {
+      let nu = frameCap * 2;
+      while (frameTop + n > nu) nu *= 2;
+      frameTable = rgrow(frameTable, <usize>frameCap * REC, <usize>nu * REC);
+      frameCap = nu;
+    }
+    pfn = frameTop;
+    frameTop += n;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    const p = rec(pfn + i);
+    store<u64>(p, IDENT_ZERO);
+    store<u16>(p, 0, 8);
+    store<u8>(p, <u8>order, 10);
+    store<u8>(p, <u8>kind, 11);
+    store<u32>(p, i, 12);
+  }
+  framesInUse += n;
+  if (framesInUse > framesPeak) framesPeak = framesInUse;
+  return pfn;
+}
+
+/** Returns the folio headed by `head` to the free lists. */
+export function frFree(head: u32): void {
+  const o = frOrder(head);
+  const n: u32 = 1 << o;
+  for (let i: u32 = 0; i < n; i++) {
+    if (frFlags(head + i) & FL_MIXED) mixedDrop(head + i);
+    store<u8>(rec(head + i), <u8>FK_FREE, 11);
+    store<u64>(rec(head + i), 0);
+  }
+  frSetAux(head, freeHead[o]);
+  freeHead[o] = head;
+  framesInUse -= n;
+  if (frameTop > 0) ev(Ev.PAGE_FREE, head, 0, 0, 0, 0, 0);
+}
+
+/** get_page: takes a reference on the folio of `pfn` (a pipe buffer, an skb frag, a mapping). */
+export function getPage(pfn: u32): void {
+  const h = frHead(pfn);
+  const r = frRef(h) + 1;
+  frSetRef(h, r);
+  const c = knob(Knob.COST_PAGE_REF_NS);
+  count(Counter.PAGE_REFS, 1);
+  spend(c);
+  ev(Ev.PAGE_REF, h, r, 0, 0, 0, c);
+}
+
+/** put_page: drops a reference; the folio is freed when none is left. */
+export function putPage(pfn: u32): void {
+  const h = frHead(pfn);
+  const r = frRef(h) - 1;
+  frSetRef(h, r);
+  ev(Ev.PAGE_UNREF, h, r, 0, 0, 0, 0);
+  if (r <= 0 && frKind(h) != FK_ZERO) frFree(h);
+}
+
+/** Sets the reference count without counting a get_page (the owner's own reference: cache, allocation). */
+export function frInitRef(pfn: u32, r: i32): void { frSetRef(frHead(pfn), r); }
+
+// ---- run lists of MIXED frames ------------------------------------------------------------------------------
+//   block (BLOCK bytes): [n u32, pad u32, RUN_MAX x (lo u16, hi u16, pad u32, ident u64)]
+export const RUN_MAX: i32 = 16;
+const BLOCK: usize = 8 + 16 * 16;
+let mixedKeys: usize = 0;      // open-addressed table: [pfn u32, block u32, pad u32 x 1] (12 bytes), 0 = empty
+let mixedCap: u32 = 0;         // slots in the table (power of two)
+let mixedUsed: u32 = 0;        // slots in use
+let blocks: usize = 0;         // run blocks
+let blockCap: u32 = 0;         // blocks allocated
+let blockTop: u32 = 1;         // next never-used block (0 = none)
+let blockFree: u32 = 0;        // free blocks, linked through n
+
+function mixedReset(): void {
+  if (mixedKeys == 0) {
+    mixedCap = 64;
+    mixedKeys = rgrow(0, 0, <usize>mixedCap * 12);
+    blockCap = 16;
+    blocks = rgrow(0, 0, <usize>blockCap * BLOCK);
+  } else memory.fill(mixedKeys, 0, <usize>mixedCap * 12);
+  mixedUsed = 0;
+  blockTop = 1;
+  blockFree = 0;
+}
+
+@inline function blk(b: u32): usize { return blocks + <usize>b * BLOCK; }
+
+function slotOf(pfn: u32): usize {
+  let i = (pfn * 0x9E3779B1) & (mixedCap - 1);
+  while (true) {
+    const p = mixedKeys + <usize>i * 12;
+    const k = load<u32>(p);
+    if (k == pfn || k == 0) return p;
+    i = (i + 1) & (mixedCap - 1);
+  }
+}
+
+function blockOf(pfn: u32): u32 {
+  const p = slotOf(pfn);
+  return load<u32>(p) == pfn ? load<u32>(p, 4) : 0;
+}
+
+function newBlock(pfn: u32): u32 {
+  if ((mixedUsed + 1) * 2 > mixedCap) {
+    // rehash into a table twice the size
+    const old = mixedKeys;
+    const oldCap = mixedCap;
+    mixedCap *= 2;
+    mixedKeys = rgrow(0, 0, <usize>mixedCap * 12);
+    for (let i: u32 = 0; i < oldCap; i++) {
+      const k = load<u32>(old + <usize>i * 12);
+      if (k != 0 && load<u32>(old + <usize>i * 12, 8) == 0) {
+        const s = slotOf(k);
+        store<u32>(s, k);
+        store<u32>(s, load<u32>(old + <usize>i * 12, 4), 4);
+      }
+    }
+    heap.free(old);
+  }
+  let b = blockFree;
+  if (b != 0) blockFree = load<u32>(blk(b));
+  else {
+    if (blockTop >= blockCap) {
+      blocks = rgrow(blocks, <usize>blockCap * BLOCK, <usize>blockCap * 2 * BLOCK);
+      blockCap *= 2;
+    }
+    b = blockTop++;
+  }
+  const s = slotOf(pfn);
+  store<u32>(s, pfn);
+  store<u32>(s, b, 4);
+  store<u32>(s, 0, 8);
+  mixedUsed++;
+  return b;
+}
+
+function mixedDrop(pfn: u32): void {
+  // delete with backward-shift so probing stays correct
+  let p = slotOf(pfn);
+  if (load<u32>(p) != pfn) return;
+  const b = load<u32>(p, 4);
+  store<u32>(blk(b), blockFree);
+  blockFree = b;
+  let i = <u32>((p - mixedKeys) / 12);
+  let j = i;
+  while (true) {
+    j = (j + 1) & (mixedCap - 1);
+    const q = mixedKeys + <usize>j * 12;
+    const k = load<u32>(q);
+    if (k == 0) break;
+    const home = (k * 0x9E3779B1) & (mixedCap - 1);
+    // can k move to slot i?
+    const fits = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+    if (fits) {
+      const pi = mixedKeys + <usize>i * 12;
+      store<u32>(pi, k);
+      store<u32>(pi, load<u32>(q, 4), 4);
+      i = j;
+    }
+  }
+  store<u32>(mixedKeys + <usize>i * 12, 0);
+  mixedUsed--;
+  frClearFlag(pfn, FL_MIXED);
+}
+
+// scratch run lists: R (read from a source) and W (being built)
+const rLo = new StaticArray<i32>(64);
+const rHi = new StaticArray<i32>(64);
+const rId = new StaticArray<u64>(64);
+const wLo = new StaticArray<i32>(80);
+const wHi = new StaticArray<i32>(80);
+const wId = new StaticArray<u64>(80);
+
+/** Reads the runs of `pfn` that cover [lo, hi) into R, clipped; returns how many. */
+export function readRuns(pfn: u32, lo: i32, hi: i32): i32 {
+  if (!(frFlags(pfn) & FL_MIXED)) {
+    unchecked(rLo[0] = lo); unchecked(rHi[0] = hi); unchecked(rId[0] = frIdent(pfn));
+    return 1;
+  }
+  const b = blk(blockOf(pfn));
+  const n = <i32>load<u32>(b);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const r = b + 8 + (<usize>i << 4);
+    const a = <i32>load<u16>(r);
+    const z = <i32>load<u16>(r, 2) + 1;
+    if (z <= lo || a >= hi) continue;
+    unchecked(rLo[k] = a < lo ? lo : a);
+    unchecked(rHi[k] = z > hi ? hi : z);
+    unchecked(rId[k] = load<u64>(r, 8));
+    k++;
+  }
+  return k;
+}
+@inline export function runLo(i: i32): i32 { return unchecked(rLo[i]); }
+@inline export function runHi(i: i32): i32 { return unchecked(rHi[i]); }
+@inline export function runId(i: i32): u64 { return unchecked(rId[i]); }
+
+/** Stores W (n runs, covering [0, 4096)) as the content of `pfn`, merging neighbours. */
+function storeW(pfn: u32, n: i32): void {
+  // merge adjacent runs with the same ident (idents are position-independent)
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (unchecked(wHi[i]) <= unchecked(wLo[i])) continue;
+    if (m > 0 && unchecked(wId[m - 1]) == unchecked(wId[i]) && unchecked(wHi[m - 1]) == unchecked(wLo[i])) {
+      unchecked(wHi[m - 1] = wHi[i]);
+      continue;
+    }
+    unchecked(wLo[m] = wLo[i]); unchecked(wHi[m] = wHi[i]); unchecked(wId[m] = wId[i]);
+    m++;
+  }
+  if (m == 1) {
+    if (frFlags(pfn) & FL_MIXED) mixedDrop(pfn);
+    frSetIdentRaw(pfn, unchecked(wId[0]));
+    return;
+  }
+  if (m > RUN_MAX) {
+    // more pieces than a block holds: keep the first RUN_MAX - 1 and mark the rest as lost (never intact)
+    unchecked(wLo[RUN_MAX - 1] = wLo[RUN_MAX - 1]);
+    unchecked(wHi[RUN_MAX - 1] = 4096);
+    unchecked(wId[RUN_MAX - 1] = IDENT_LOST);
+    m = RUN_MAX;
+  }
+  let b = (frFlags(pfn) & FL_MIXED) ? blockOf(pfn) : 0;
+  if (b == 0) { b = newBlock(pfn); frSetFlag(pfn, FL_MIXED); }
+  const p = blk(b);
+  store<u32>(p, m);
+  for (let i = 0; i < m; i++) {
+    const r = p + 8 + (<usize>i << 4);
+    store<u16>(r, <u16>unchecked(wLo[i]));
+    store<u16>(r, <u16>(unchecked(wHi[i]) - 1), 2);
+    store<u64>(r, unchecked(wId[i]), 8);
+  }
+  frSetIdentRaw(pfn, unchecked(wId[0]));
+}
+
+/** Writes the n runs in R, moved by `shift` bytes, over [lo, hi) of `pfn`. */
+function writeRuns(pfn: u32, lo: i32, hi: i32, n: i32, shift: i32): void {
+  let w = 0;
+  // what stays before lo
+  const keepN = readRunsInto(pfn);
+  for (let i = 0; i < keepN; i++) {
+    if (unchecked(kLo[i]) < lo) {
+      unchecked(wLo[w] = kLo[i]); unchecked(wHi[w] = kHi[i] < lo ? kHi[i] : lo); unchecked(wId[w] = kId[i]); w++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    unchecked(wLo[w] = rLo[i] + shift); unchecked(wHi[w] = rHi[i] + shift); unchecked(wId[w] = identShift(rId[i], -shift)); w++;
+  }
+  for (let i = 0; i < keepN; i++) {
+    if (unchecked(kHi[i]) > hi) {
+      unchecked(wLo[w] = kLo[i] > hi ? kLo[i] : hi); unchecked(wHi[w] = kHi[i]); unchecked(wId[w] = kId[i]); w++;
+    }
+  }
+  storeW(pfn, w);
+}
+
+// the destination's own runs, whole page
+const kLo = new StaticArray<i32>(RUN_MAX);
+const kHi = new StaticArray<i32>(RUN_MAX);
+const kId = new StaticArray<u64>(RUN_MAX);
+function readRunsInto(pfn: u32): i32 {
+  if (!(frFlags(pfn) & FL_MIXED)) {
+    unchecked(kLo[0] = 0); unchecked(kHi[0] = 4096); unchecked(kId[0] = frIdent(pfn));
+    return 1;
+  }
+  const b = blk(blockOf(pfn));
+  const n = <i32>load<u32>(b);
+  for (let i = 0; i < n; i++) {
+    const r = b + 8 + (<usize>i << 4);
+    unchecked(kLo[i] = <i32>load<u16>(r));
+    unchecked(kHi[i] = <i32>load<u16>(r, 2) + 1);
+    unchecked(kId[i] = load<u64>(r, 8));
+  }
+  return n;
+}
+
+/** Sets the whole content of `pfn` to one run. */
+export function frSetIdent(pfn: u32, id: u64): void {
+  if (frFlags(pfn) & FL_MIXED) mixedDrop(pfn);
+  frSetIdentRaw(pfn, id);
+}
+
+/**
+ * Copies identities: bytes [soff, soff+len) of frame `src` to [doff, doff+len) of frame `dst` (one page each).
+ * This is what a CPU copy or a DMA transfer does to the simulated memory; the callers count it.
+ */
+export function frCopy(src: u32, soff: i32, dst: u32, doff: i32, len: i32): void {
+  if (len <= 0) return;
+  const srcMixed = frFlags(src) & FL_MIXED;
+  if (!srcMixed && doff == 0 && len == 4096) {
+    frSetIdent(dst, identShift(frIdent(src), doff - soff));
+    return;
+  }
+  const n = readRuns(src, soff, soff + len);
+  writeRuns(dst, doff, doff + len, n, doff - soff);
+}
+
+/** A store of `len` bytes at `off`: the bytes take the next version of what they hold (zeros stay zeros). */
+export function frBumpVersion(pfn: u32, off: i32, len: i32): void {
+  const n = readRuns(pfn, off, off + len);
+  for (let i = 0; i < n; i++) {
+    const id = unchecked(rId[i]);
+    const f = (id >> 40) & 0xfff;
+    if (f != 0 && f != 0xfff) unchecked(rId[i] = id + ((<u64>1) << 52));
+  }
+  writeRuns(pfn, off, off + len, n, 0);
+}
+
+/** Result of frVerify: bytes not equal to the expected pattern, bytes at a version above 0. */
+export let vBad: i64 = 0;
+export let vModified: i64 = 0;
+
+/**
+ * Checks bytes [off, off+len) of `pfn` against stream position `pos` of file `expect` (-1: anything goes), by
+ * identity: byte o must be byte pos + (o - off) of `expect`, at any version.
+ */
+export function frVerify(pfn: u32, off: i32, len: i32, expect: i32, pos: i64): void {
+  vBad = 0;
+  vModified = 0;
+  const n = readRuns(pfn, off, off + len);
+  for (let i = 0; i < n; i++) {
+    const id = unchecked(rId[i]);
+    const lo = unchecked(rLo[i]);
+    const bytes = <i64>(unchecked(rHi[i]) - lo);
+    const f = identFile(id);
+    if (identVer(id) > 0 && f >= 0 && f < 0xffe) vModified += bytes;
+    if (expect < 0) continue;
+    if (f != expect || identBase(id) + <i64>lo != pos + <i64>(lo - off)) vBad += bytes;
+  }
+}

@@ -1,0 +1,106 @@
+// Per-process 4-level page tables, x86-64 style, 4 KiB pages. Each table is a page-table frame (FK_PT) whose
+// 512 entries live in a 4 KiB content block of raw memory (the frame's aux names the block).
+//
+//   virtual address (48 bits)
+//   47      39 38      30 29      21 20      12 11         0
+//   +---------+----------+----------+----------+------------+
+//   | PGD idx |  PUD idx |  PMD idx |  PTE idx |   offset   |
+//   +---------+----------+----------+----------+------------+
+//
+//   entry (u64)
+//   63                          12 11     8 7 6 5 4   2 1 0
+//   +-----------------------------+--------+-+-+-+-----+-+-+
+//   |            pfn              |  avl   |H|D|A|     |W|P|
+//   +-----------------------------+--------+-+-+-+-----+-+-+
+//   P present, W writable, A accessed, D dirty, H huge (a PMD entry mapping 2 MiB directly)
+//
+// Levels below the PGD are allocated on first use (__pte_alloc & co): each is one PT_PAGES count and a
+// PT_ALLOC event.
+import { Counter, Ev, Knob } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob } from "../machine";
+import { rgrow } from "../mem";
+import { frAlloc, frAux, frSetAux, frInitRef, FK_PT } from "./frames";
+
+export const PTE_P: u64 = 1;
+export const PTE_W: u64 = 2;
+export const PTE_A: u64 = 0x20;
+export const PTE_D: u64 = 0x40;
+export const PTE_H: u64 = 0x80;
+
+let blocks: usize = 0;       // content blocks, 4 KiB each
+let blockCap: u32 = 0;       // blocks allocated
+let blockTop: u32 = 0;       // blocks used
+export let pgd: u32 = 0;     // the process's PGD frame
+export let ptPages: i64 = 0; // page-table frames of the process, the PGD included
+
+export function ptReset(): void {
+  if (blocks == 0) { blockCap = 8; blocks = rgrow(0, 0, <usize>blockCap << 12); }
+  else memory.fill(blocks, 0, <usize>blockTop << 12);
+  blockTop = 0;
+  ptPages = 0;
+  pgd = newTable();
+}
+
+export function ptBytes(): i64 { return <i64>blockCap << 12; }
+
+function newTable(): u32 {
+  if (blockTop >= blockCap) {
+    blocks = rgrow(blocks, <usize>blockCap << 12, <usize>blockCap << 13);
+    blockCap *= 2;
+  }
+  const b = blockTop++;
+  const pfn = frAlloc(0, FK_PT);
+  frInitRef(pfn, 1);
+  frSetAux(pfn, b);
+  ptPages++;
+  return pfn;
+}
+
+/** The content (512 u64 entries) of page-table frame `pfn`. */
+@inline export function tableOf(pfn: u32): usize { return blocks + (<usize>frAux(pfn) << 12); }
+
+@inline export function entryPfn(e: u64): u32 { return <u32>(e >> 12); }
+
+/**
+ * Walks the tables for `va`. Returns the address of the PTE slot (or of a huge PMD entry), or 0 when a level is
+ * missing and `alloc` is false. With `alloc`, missing levels are allocated and counted.
+ */
+export function walk(va: i64, alloc: bool): usize {
+  let table = pgd;
+  for (let level = 4; level > 1; level--) {
+    const shift = 12 + 9 * (level - 1);
+    const slot = tableOf(table) + (<usize>((va >> shift) & 511) << 3);
+    let e = load<u64>(slot);
+    if (!(e & PTE_P)) {
+      if (!alloc) return 0;
+      const t = newTable();
+      e = ((<u64>t) << 12) | PTE_P | PTE_W;
+      store<u64>(slot, e);
+      const c = knob(Knob.COST_PAGE_ALLOC_NS);
+      count(Counter.PT_PAGES, 1);
+      spend(c);
+      ev(Ev.PT_ALLOC, level - 1, t, va & ~(((<i64>1) << shift) - 1), 0, 0, c);
+    } else if (level == 2 && (e & PTE_H)) {
+      return slot;
+    }
+    table = entryPfn(e);
+  }
+  return tableOf(table) + (<usize>((va >> 12) & 511) << 3);
+}
+
+/** Sets the PTE at `slot` (for `va`) to map `pfn` with `flags`; counts it. */
+export function setPte(slot: usize, va: i64, pfn: u32, flags: u64): void {
+  store<u64>(slot, ((<u64>pfn) << 12) | flags | PTE_P);
+  const c = knob(Knob.COST_PTE_NS);
+  count(Counter.PTES_SET, 1);
+  spend(c);
+  ev(Ev.PTE_SET, va, pfn, <i64>(flags | PTE_P), 0, 0, c);
+}
+
+/** The PTE for `va`, or 0 if none (no tables allocated). */
+export function pteOf(va: i64): u64 {
+  const s = walk(va, false);
+  return s == 0 ? 0 : load<u64>(s);
+}

@@ -1,0 +1,80 @@
+// CPU copies, and copies to and from user memory through the page tables (copy_to_user / copy_from_user).
+// A copy moves identities frame to frame (frames.ts frCopy); each piece stays within one source page and one
+// destination page. One copy operation (one kernel routine's copy: a read()'s copy-out, one skb's fill, a COW)
+// counts one op however many pieces it takes; its first piece carries e = 1 in the CPU_COPY event.
+import { Counter, Ev, Knob, CopyWhat } from "../abi";
+import { count, spend } from "../counters";
+import { ev } from "../trace";
+import { knob, psCost } from "../machine";
+import { frCopy } from "./frames";
+import { translate, FM_KERNEL, lastFault } from "./fault";
+
+let armed: bool = false;   // the next piece starts a new copy operation
+
+/** Starts a copy operation: its first piece will count one op. */
+export function cpuCopyBegin(): void { armed = true; }
+
+/** One piece of a CPU copy: identities of [soff, soff+len) of `src` to [doff, ...) of `dst`. */
+export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32, what: i32): void {
+  if (len <= 0) return;
+  frCopy(src, soff, dst, doff, len);
+  const c = psCost(len, knob(Knob.COST_COPY_PS_PER_BYTE));
+  const first = armed ? 1 : 0;
+  if (what == CopyWhat.PEER_TO_USER) {
+    if (armed) count(Counter.PEER_COPY_OPS, 1);
+    count(Counter.PEER_COPY_BYTES, len);
+  } else {
+    if (armed) count(Counter.CPU_COPY_OPS, 1);
+    count(Counter.CPU_COPY_BYTES, len);
+    spend(c);
+  }
+  armed = false;
+  ev(Ev.CPU_COPY, src, dst, len, what, first, what == CopyWhat.PEER_TO_USER ? 0 : c);
+}
+
+/** EFAULT-style outcome of the last user copy: the signal the fault raised (0: none). */
+export let uaccessFault: i32 = 0;
+
+/**
+ * copy_to_user: bytes [soff, soff+len) of kernel frame `src` (len <= 4096 - soff) to user address `uaddr`.
+ * Returns the bytes copied (short on a fault it could not fix: EFAULT).
+ */
+export function copyToUser(uaddr: i64, src: u32, soff: i32, len: i32, what: i32): i32 {
+  let done = 0;
+  uaccessFault = 0;
+  while (done < len) {
+    const va = uaddr + done;
+    const pageOff = <i32>(va & 4095);
+    let n = 4096 - pageOff;
+    if (n > len - done) n = len - done;
+    const dst = translate(va, true, FM_KERNEL);
+    if (dst == 0) { uaccessFault = lastFault; break; }
+    cpuCopyPiece(src, soff + done, dst, pageOff, n, what);
+    done += n;
+  }
+  return done;
+}
+
+/** copy_from_user: `len` bytes at `uaddr` to [doff, doff+len) of kernel frame `dst`. Returns bytes copied. */
+export function copyFromUser(uaddr: i64, dst: u32, doff: i32, len: i32, what: i32): i32 {
+  let done = 0;
+  uaccessFault = 0;
+  while (done < len) {
+    const va = uaddr + done;
+    const pageOff = <i32>(va & 4095);
+    let n = 4096 - pageOff;
+    if (n > len - done) n = len - done;
+    const src = translate(va, false, FM_KERNEL);
+    if (src == 0) { uaccessFault = lastFault; break; }
+    cpuCopyPiece(src, pageOff, dst, doff + done, n, what);
+    done += n;
+  }
+  return done;
+}
+
+/** Whether [uaddr, uaddr+len) can be read (faulting it in): the frame of each page, for zero-copy users. */
+export function userPageFor(va: i64, write: bool): u32 {
+  const p = translate(va, write, FM_KERNEL);
+  uaccessFault = p == 0 ? lastFault : 0;
+  return p;
+}

@@ -1,0 +1,79 @@
+// The process's virtual memory areas (struct vm_area_struct): [start, end), protections, flags, and the file
+// and page offset they map (or anonymous memory). mmap() places new areas top-down below MMAP_BASE, as Linux
+// does, and aligns a file mapping of 2 MiB or more to 2 MiB (thp_get_unmapped_area).
+import { Flags } from "../abi";
+
+export const MAX_VMAS: i32 = 128;
+export const MMAP_BASE: i64 = 0x7f0000000000;
+const PMD_SIZE: i64 = 2 << 20;
+
+const vStart = new StaticArray<i64>(MAX_VMAS);   // first byte
+const vEnd = new StaticArray<i64>(MAX_VMAS);     // one past the last byte
+const vProt = new StaticArray<i32>(MAX_VMAS);    // PROT_*
+const vFlags = new StaticArray<i32>(MAX_VMAS);   // MAP_SHARED / MAP_PRIVATE / MAP_ANONYMOUS
+const vIno = new StaticArray<i32>(MAX_VMAS);     // inode mapped, -1 anonymous
+const vPgoff = new StaticArray<i64>(MAX_VMAS);   // file page mapped at vStart
+const vUsed = new StaticArray<bool>(MAX_VMAS);   // slot in use
+let mmapLow: i64 = MMAP_BASE;                    // the lowest address handed out so far
+
+export function vmaReset(): void {
+  for (let i = 0; i < MAX_VMAS; i++) vUsed[i] = false;
+  mmapLow = MMAP_BASE;
+}
+
+@inline export function vmaStart(v: i32): i64 { return vStart[v]; }
+@inline export function vmaEnd(v: i32): i64 { return vEnd[v]; }
+@inline export function vmaProt(v: i32): i32 { return vProt[v]; }
+@inline export function vmaFlags(v: i32): i32 { return vFlags[v]; }
+@inline export function vmaIno(v: i32): i32 { return vIno[v]; }
+@inline export function vmaPgoff(v: i32): i64 { return vPgoff[v]; }
+@inline export function vmaShared(v: i32): bool { return (vFlags[v] & Flags.MAP_SHARED) != 0; }
+
+/** find_vma: the area holding `va`, or -1. */
+export function findVma(va: i64): i32 {
+  for (let i = 0; i < MAX_VMAS; i++) if (vUsed[i] && va >= vStart[i] && va < vEnd[i]) return i;
+  return -1;
+}
+
+/** get_unmapped_area, top-down. */
+export function pickAddress(len: i64, file: bool): i64 {
+  let a = (mmapLow - len) & ~4095;
+  if (file && len >= PMD_SIZE) a &= ~(PMD_SIZE - 1);
+  return a;
+}
+
+export function vmaInsert(start: i64, end: i64, prot: i32, flags: i32, ino: i32, pgoff: i64): i32 {
+  for (let i = 0; i < MAX_VMAS; i++) {
+    if (vUsed[i]) continue;
+    vUsed[i] = true;
+    vStart[i] = start; vEnd[i] = end; vProt[i] = prot; vFlags[i] = flags; vIno[i] = ino; vPgoff[i] = pgoff;
+    if (start < mmapLow) mmapLow = start;
+    return i;
+  }
+  return -1;
+}
+
+/** Removes [start, end) from every area (splitting where needed). Returns false if out of slots. */
+export function vmaRemove(start: i64, end: i64): bool {
+  for (let i = 0; i < MAX_VMAS; i++) {
+    if (!vUsed[i] || vEnd[i] <= start || vStart[i] >= end) continue;
+    if (vStart[i] < start && vEnd[i] > end) {
+      // split: keep [vStart, start), add [end, vEnd)
+      const tail = vmaInsert(end, vEnd[i], vProt[i], vFlags[i], vIno[i], vPgoff[i] + ((end - vStart[i]) >> 12));
+      if (tail < 0) return false;
+      vEnd[i] = start;
+    } else if (vStart[i] < start) {
+      vEnd[i] = start;
+    } else if (vEnd[i] > end) {
+      vPgoff[i] += (end - vStart[i]) >> 12;
+      vStart[i] = end;
+    } else vUsed[i] = false;
+  }
+  return true;
+}
+
+/** Whether any area overlaps [start, end). */
+export function vmaOverlaps(start: i64, end: i64): bool {
+  for (let i = 0; i < MAX_VMAS; i++) if (vUsed[i] && vEnd[i] > start && vStart[i] < end) return true;
+  return false;
+}

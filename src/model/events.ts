@@ -1,0 +1,152 @@
+/**
+ * The model's trace events, decoded: `{ seq, kind: "CPU_COPY", ...named fields }`, and what each event counts.
+ * The step player rebuilds every counter from the events alone with `countEvent`; the wasm counts the same
+ * actions independently where they happen, and a test checks that both end equal.
+ */
+import { Call, Counter, CopyWhat, Dev, Ev, Errno, COUNTER_COUNT } from "../scenario/abi.js";
+
+export type EvKind = keyof typeof Ev;
+
+export interface SimEvent {
+  seq: number;
+  kind: EvKind;
+  /** cost-model nanoseconds this action cost (word f; absent on SYS_ENTER) */
+  ns?: number;
+  [field: string]: number | string | undefined;
+}
+
+const KIND_NAME: Record<number, EvKind> = Object.fromEntries(Object.entries(Ev).map(([k, v]) => [v, k as EvKind]));
+const CALL_NAME: Record<number, string> = Object.fromEntries(Object.entries(Call).map(([k, v]) => [v.id, k]));
+const COPY_NAME: Record<number, string> = Object.fromEntries(Object.entries(CopyWhat).map(([k, v]) => [v, k]));
+const DEV_NAME: Record<number, string> = Object.fromEntries(Object.entries(Dev).map(([k, v]) => [v, k]));
+const ERRNO_NAME: Record<number, string> = Object.fromEntries(Object.entries(Errno).map(([k, v]) => [v, k]));
+const FAULT_MODE = ["user", "populate", "kernel"];
+const WAIT_NAME: Record<number, string> = { 1: "disk", 2: "socket", 3: "pipe" };
+
+export function callName(id: number): string { return CALL_NAME[id] ?? `call${id}`; }
+export function errnoName(n: number): string { return ERRNO_NAME[n] ?? `E${n}`; }
+
+/** Field names of words a..f per kind (as documented beside Ev in abi.ts). */
+const FIELDS: Partial<Record<EvKind, string[]>> = {
+  SYS_ENTER: ["call", "step", "arg0", "arg1", "arg2", "arg3"],
+  SYS_EXIT: ["call", "step", "ret", "errno"],
+  FAULT: ["vaddr", "major", "pages", "mode", "signal"],
+  PTE_SET: ["vaddr", "frame", "flags"],
+  PT_ALLOC: ["level", "frame", "vaddr"],
+  CPU_COPY: ["src", "dst", "bytes", "what", "opStart"],
+  DMA: ["device", "src", "dst", "bytes"],
+  DESC_POST: ["index", "frame", "len", "flags", "skb"],
+  DESC_DONE: ["index", "status"],
+  CACHE_ADD: ["file", "index", "order", "frame"],
+  PIPE_PUSH: ["pipe", "slot", "frame", "len", "offset"],
+  PIPE_POP: ["pipe", "slot", "frame", "len"],
+  SKB_ALLOC: ["skb", "linear", "socket", "len", "frags"],
+  SKB_FRAG: ["skb", "frame", "offset", "len", "frag"],
+  XMIT: ["skb", "device", "bytes", "socket"],
+  DELIVER: ["sink", "bytes", "intact", "bad", "modified"],
+  CSUM: ["frame", "bytes", "skb"],
+  PAGE_REF: ["frame", "refcount"],
+  PAGE_UNREF: ["frame", "refcount"],
+  PAGE_FREE: ["frame"],
+  SIGNAL: ["signo", "code", "addr"],
+  WAIT: ["what", "waitNs"],
+  MODE_SWITCH: ["toKernel", "call"],
+  BLOCK_RQ: ["file", "index", "pages"],
+  ZC_COMPLETE: ["lo", "hi", "copied"],
+  TRACE_CUT: ["dropped"],
+  IO_ACCT: ["rchar", "wchar", "syscr", "syscw"],
+  PEER_CALL: ["call", "ret", "socket"],
+  SETUP: ["residentPages", "filePages"],
+  USER_OP: ["call", "step", "arg0", "arg1"],
+  COST: [],
+};
+
+/** Decodes record `i` of a trace (8 int64 words each). */
+export function decodeEvent(words: BigInt64Array, i: number): SimEvent {
+  const o = i * 8;
+  const k = Number(words[o + 1]);
+  const kind = KIND_NAME[k] ?? ("UNKNOWN" as EvKind);
+  const e: SimEvent = { seq: Number(words[o]), kind };
+  const names = FIELDS[kind] ?? ["a", "b", "c", "d", "e", "f"];
+  for (let j = 0; j < names.length && j < 6; j++) e[names[j]] = Number(words[o + 2 + j]);
+  if (kind !== "SYS_ENTER") e.ns = Number(words[o + 7]);
+  if (kind === "SYS_ENTER" || kind === "SYS_EXIT" || kind === "USER_OP" || kind === "PEER_CALL" || kind === "MODE_SWITCH") {
+    e.name = callName(Number(e.call));
+  }
+  if (kind === "SYS_EXIT" && Number(e.errno) > 0) e.errnoName = errnoName(Number(e.errno));
+  if (kind === "CPU_COPY") e.whatName = COPY_NAME[Number(e.what)];
+  if (kind === "DMA" || kind === "XMIT") e.deviceName = DEV_NAME[Number(e.device)];
+  if (kind === "FAULT") e.modeName = FAULT_MODE[Number(e.mode)] ?? String(e.mode);
+  if (kind === "WAIT") e.whatName = WAIT_NAME[Number(e.what)];
+  return e;
+}
+
+/** A counter array the player fills (int64 values as numbers: exact up to 2^53). */
+export type CounterArray = Float64Array;
+export function newCounters(): CounterArray { return new Float64Array(COUNTER_COUNT); }
+
+/**
+ * What one event counts. This is the step player's independent account of the counters: the same actions the
+ * wasm counts where they happen, read back from the events that record them.
+ */
+export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string, number>): void {
+  const n = (k: string) => Number(e[k] ?? 0);
+  if (e.kind !== "SYS_ENTER") c[Counter.TIME_NS] += e.ns ?? 0;
+  switch (e.kind) {
+    case "SYS_ENTER":
+      c[Counter.SYSCALLS]++;
+      if (byName) byName[String(e.name)] = (byName[String(e.name)] ?? 0) + 1;
+      break;
+    case "MODE_SWITCH": c[Counter.MODE_SWITCHES]++; break;
+    case "FAULT":
+      if (n("major") === 1) c[Counter.FAULTS_MAJOR]++;
+      else if (n("major") === 0) c[Counter.FAULTS_MINOR]++;
+      if (n("mode") === 0) c[Counter.TP_PAGE_FAULT_USER]++;
+      break;
+    case "PTE_SET": c[Counter.PTES_SET]++; break;
+    case "PT_ALLOC": c[Counter.PT_PAGES]++; break;
+    case "CPU_COPY":
+      if (n("what") === CopyWhat.PEER_TO_USER) {
+        c[Counter.PEER_COPY_OPS] += n("opStart");
+        c[Counter.PEER_COPY_BYTES] += n("bytes");
+        c[Counter.TP_SKB_COPY_DATAGRAM] += n("opStart");
+      } else {
+        c[Counter.CPU_COPY_OPS] += n("opStart");
+        c[Counter.CPU_COPY_BYTES] += n("bytes");
+      }
+      break;
+    case "DMA": c[Counter.DMA_OPS]++; c[Counter.DMA_BYTES] += n("bytes"); break;
+    case "DESC_POST": c[Counter.NIC_DESCRIPTORS]++; break;
+    case "CACHE_ADD": c[Counter.TP_FILEMAP_ADD]++; break;
+    case "SKB_ALLOC":
+      c[Counter.SKBS]++;
+      c[Counter.SKB_LINEAR_BYTES] += n("linear");
+      c[Counter.SKB_FRAG_BYTES] += n("len") - n("linear");
+      break;
+    case "XMIT": c[Counter.TP_NET_DEV_XMIT]++; break;
+    case "DELIVER":
+      c[Counter.DELIVERED_BYTES] += n("bytes");
+      c[Counter.DELIVERED_BAD] += n("bad");
+      c[Counter.DELIVERED_MODIFIED] += n("modified");
+      break;
+    case "CSUM": c[Counter.CSUM_BYTES] += n("bytes"); break;
+    case "PAGE_REF": c[Counter.PAGE_REFS]++; break;
+    case "SIGNAL": c[Counter.SIGNALS]++; break;
+    case "WAIT": c[Counter.NVCSW]++; break;
+    case "BLOCK_RQ":
+      c[Counter.TP_BLOCK_RQ_ISSUE]++;
+      c[Counter.DISK_PAGES] += n("pages");
+      c[Counter.IO_READ_BYTES] += n("pages") * 4096;
+      break;
+    case "ZC_COMPLETE": c[Counter.ZC_COMPLETIONS]++; c[Counter.ZC_COPIED] += n("copied"); break;
+    case "IO_ACCT":
+      c[Counter.IO_RCHAR] += n("rchar");
+      c[Counter.IO_WCHAR] += n("wchar");
+      c[Counter.IO_SYSCR] += n("syscr");
+      c[Counter.IO_SYSCW] += n("syscw");
+      break;
+    case "PEER_CALL": c[Counter.PEER_SYSCALLS]++; break;
+    case "SETUP": c[Counter.RESIDENT_PAGES] = n("residentPages"); c[Counter.FILE_PAGES] = n("filePages"); break;
+    default: break;
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The simulator: one instance of the wasm model, typed. `run(compiled)` runs a compiled scenario and builds the
+ * result of DESIGN.md from the model's counters; `player(compiled)` plays its trace event by event, rebuilding
+ * the counters from the events alone.
+ */
+import { Call, Counter, Knob, Status, SinkKind, COUNTER_COUNT } from "../scenario/abi.js";
+import type { Compiled } from "../scenario/types.js";
+import type { Result, ErrorRecord, SignalRecord } from "../result.js";
+import { compileModel, instantiateModel, type ModelExports, type WasmSource } from "./wasm.js";
+import { decodeEvent, countEvent, newCounters, callName, errnoName, type SimEvent, type CounterArray } from "./events.js";
+
+export interface RunOptions {
+  /** keep the event trace (default: false, counters only) */
+  trace?: boolean;
+  /** most events kept (Knob.TRACE_CAP); past it the trace ends with TRACE_CUT */
+  traceCap?: number;
+  /** knob overrides by Knob id, applied after the program's own knobs */
+  knobs?: Record<number, number>;
+}
+
+export type StatusName = keyof typeof Status;
+
+export interface RunOutput {
+  result: Result;
+  events?: SimEvent[];
+  /** the engine's status: "DONE" when the program ran to its end */
+  status: StatusName;
+  /** the raw counters, by Counter index */
+  counters: number[];
+  /** events dropped past the trace cap (0 when complete) */
+  traceDropped: number;
+  /** bytes of wasm memory in use, and the model's own tables */
+  memoryBytes: number;
+  modelBytes: number;
+}
+
+const STATUS_NAME: Record<number, StatusName> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k as StatusName]));
+const SIG_NAME: Record<number, string> = { 7: "SIGBUS", 11: "SIGSEGV", 13: "SIGPIPE" };
+const SI_CODE: Record<string, Record<number, string>> = { SIGBUS: { 2: "BUS_ADRERR" }, SIGSEGV: { 1: "SEGV_MAPERR", 2: "SEGV_ACCERR" } };
+const SYSCALL_IDS = new Set<number>(Object.values(Call).filter((c) => c.syscall).map((c) => c.id));
+
+/** The result shape, built from a counter array and what the run recorded. */
+export function buildResult(
+  compiled: Compiled,
+  c: ArrayLike<number>,
+  byName: Record<string, number>,
+  errors: ErrorRecord[],
+  signals: SignalRecord[],
+  sinks: { kind: number; expect: number; bytes: number; bad: number; modified: number }[],
+): Result {
+  const expectSize = (f: number) => compiled.files.find((x) => x.id === f)?.size ?? 0;
+  let intact = true;
+  sinks.forEach((s) => {
+    if (s.bad > 0) intact = false;
+    if (s.expect >= 0 && s.kind !== SinkKind.null && s.bytes !== expectSize(s.expect)) intact = false;
+  });
+  const kernel: Record<string, number> = {
+    pageFaultUser: c[Counter.TP_PAGE_FAULT_USER],
+    filemapAddToPageCache: c[Counter.TP_FILEMAP_ADD],
+    blockRqIssue: c[Counter.TP_BLOCK_RQ_ISSUE],
+    netDevStartXmit: c[Counter.TP_NET_DEV_XMIT],
+    skbCopyDatagramIovec: c[Counter.TP_SKB_COPY_DATAGRAM],
+    csumBytes: c[Counter.CSUM_BYTES],
+    nicDescriptors: c[Counter.NIC_DESCRIPTORS],
+    skbs: c[Counter.SKBS],
+    skbFragBytes: c[Counter.SKB_FRAG_BYTES],
+    skbLinearBytes: c[Counter.SKB_LINEAR_BYTES],
+    pageRefs: c[Counter.PAGE_REFS],
+    ptesSet: c[Counter.PTES_SET],
+    ptPages: c[Counter.PT_PAGES],
+    diskPages: c[Counter.DISK_PAGES],
+    residentPages: c[Counter.RESIDENT_PAGES],
+    filePages: c[Counter.FILE_PAGES],
+    nvcsw: c[Counter.NVCSW],
+    signals: c[Counter.SIGNALS],
+    zcCompletions: c[Counter.ZC_COMPLETIONS],
+    zcCopied: c[Counter.ZC_COPIED],
+  };
+  sinks.forEach((s, i) => {
+    const name = compiled.sinks[i]?.name ?? String(i);
+    kernel[`sink.${name}.bytes`] = s.bytes;
+    kernel[`sink.${name}.bad`] = s.bad;
+  });
+  const hasPeer = compiled.sinks.some((s) => s.kind === "tcp");
+  const result: Result = {
+    engine: "sim",
+    scenario: compiled.name,
+    params: compiled.params,
+    payloadBytes: compiled.payloadBytes,
+    syscalls: { total: c[Counter.SYSCALLS], byName },
+    modeSwitches: c[Counter.MODE_SWITCHES],
+    faults: { minor: c[Counter.FAULTS_MINOR], major: c[Counter.FAULTS_MAJOR] },
+    copies: {
+      cpu: { ops: c[Counter.CPU_COPY_OPS], bytes: c[Counter.CPU_COPY_BYTES] },
+      dma: { ops: c[Counter.DMA_OPS], bytes: c[Counter.DMA_BYTES] },
+    },
+    io: {
+      rchar: c[Counter.IO_RCHAR], wchar: c[Counter.IO_WCHAR], syscr: c[Counter.IO_SYSCR], syscw: c[Counter.IO_SYSCW],
+      readBytes: c[Counter.IO_READ_BYTES], writeBytes: c[Counter.IO_WRITE_BYTES],
+    },
+    errors,
+    delivered: { bytes: c[Counter.DELIVERED_BYTES], intact, modifiedBytes: c[Counter.DELIVERED_MODIFIED] },
+    timeNs: c[Counter.TIME_NS],
+    kernel,
+  };
+  if (signals.length) result.signals = signals;
+  if (hasPeer) {
+    result.peer = {
+      copies: { ops: c[Counter.PEER_COPY_OPS], bytes: c[Counter.PEER_COPY_BYTES] },
+      syscalls: { total: c[Counter.PEER_SYSCALLS], byName: { read: c[Counter.PEER_SYSCALLS] } },
+    };
+  }
+  return result;
+}
+
+export class Simulator {
+  constructor(private readonly x: ModelExports) {}
+
+  private i64(ptr: number, n: number): BigInt64Array {
+    return new BigInt64Array(this.x.memory.buffer.slice(ptr, ptr + n * 8));
+  }
+
+  /** Loads and sets up `compiled`; returns the status name. */
+  private prepare(compiled: Compiled, opts: RunOptions): StatusName {
+    const x = this.x;
+    const words = compiled.program;
+    const ptr = x.zc_alloc(words.length * 8);
+    new BigInt64Array(x.memory.buffer, ptr, words.length).set(words);
+    let st = x.zc_load(ptr, words.length);
+    x.zc_free(ptr);
+    if (st !== Status.OK) return STATUS_NAME[st];
+    x.zc_clear_knobs();
+    x.zc_set_knob(Knob.TRACE, opts.trace ? 1n : 0n);
+    if (opts.traceCap !== undefined) x.zc_set_knob(Knob.TRACE_CAP, BigInt(opts.traceCap));
+    for (const [k, v] of Object.entries(opts.knobs ?? {})) x.zc_set_knob(Number(k), BigInt(v));
+    st = x.zc_setup();
+    return STATUS_NAME[st];
+  }
+
+  private counters(): number[] {
+    const w = this.i64(this.x.zc_counters_ptr(), COUNTER_COUNT);
+    return Array.from(w, Number);
+  }
+
+  private errors(compiled: Compiled): ErrorRecord[] {
+    const n = this.x.zc_errors_len();
+    const w = this.i64(this.x.zc_errors_ptr(), n * 4);
+    const out: ErrorRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const step = Number(w[i * 4]);
+      out.push({ step, at: compiled.steps[step]?.at, call: callName(Number(w[i * 4 + 1])), errno: errnoName(Number(w[i * 4 + 2])), count: Number(w[i * 4 + 3]) });
+    }
+    return out;
+  }
+
+  private signals(compiled: Compiled): SignalRecord[] {
+    const n = this.x.zc_signals_len();
+    const w = this.i64(this.x.zc_signals_ptr(), n * 6);
+    const out: SignalRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const b = i * 6;
+      const step = Number(w[b]);
+      const signal = SIG_NAME[Number(w[b + 1])] ?? String(w[b + 1]);
+      const rec: SignalRecord = { step, at: compiled.steps[step]?.at, signal, code: SI_CODE[signal]?.[Number(w[b + 2])] ?? String(w[b + 2]) };
+      if (w[b + 4] >= 0n) { rec.addr = String(w[b + 3]); rec.mapOffset = Number(w[b + 5]); }
+      out.push(rec);
+    }
+    return out;
+  }
+
+  private sinks(): { kind: number; expect: number; bytes: number; bad: number; modified: number }[] {
+    const n = this.x.zc_sinks_len();
+    const w = this.i64(this.x.zc_sinks_ptr(), n * 5);
+    return Array.from({ length: n }, (_, i) => ({
+      kind: Number(w[i * 5]), expect: Number(w[i * 5 + 1]), bytes: Number(w[i * 5 + 2]), bad: Number(w[i * 5 + 3]), modified: Number(w[i * 5 + 4]),
+    }));
+  }
+
+  private byName(): Record<string, number> {
+    const w = this.i64(this.x.zc_calls_ptr(), 64);
+    const out: Record<string, number> = {};
+    for (let i = 0; i < 64; i++) if (w[i] > 0n && SYSCALL_IDS.has(i)) out[callName(i)] = Number(w[i]);
+    return out;
+  }
+
+  /** The raw trace words of the last run (8 int64 per event). */
+  traceWords(): BigInt64Array {
+    return this.i64(this.x.zc_trace_ptr(), Number(this.x.zc_trace_len()) * 8);
+  }
+
+  /** Runs `compiled` to its end and builds the result. */
+  run(compiled: Compiled, opts: RunOptions = {}): RunOutput {
+    const x = this.x;
+    let st = this.prepare(compiled, opts);
+    if (st === "OK") st = STATUS_NAME[x.zc_run(0n)];
+    const counters = this.counters();
+    const result = buildResult(compiled, counters, this.byName(), this.errors(compiled), this.signals(compiled), this.sinks());
+    if (st !== "DONE") result.notes = [`the model stopped with status ${st}`];
+    const out: RunOutput = {
+      result, status: st, counters, traceDropped: Number(x.zc_trace_dropped()),
+      memoryBytes: Number(x.zc_memory_bytes()), modelBytes: Number(x.zc_model_bytes()),
+    };
+    if (opts.trace) {
+      const words = this.traceWords();
+      out.events = Array.from({ length: words.length / 8 }, (_, i) => decodeEvent(words, i));
+    }
+    return out;
+  }
+
+  /**
+   * A player over the run's trace: step through it event by event, back, seek; counters() gives the counters as
+   * the events so far account for them (rebuilt from the events, not read from the wasm).
+   */
+  player(compiled: Compiled, opts: Omit<RunOptions, "trace"> = {}): Player {
+    const out = this.run(compiled, { ...opts, trace: true });
+    return new Player(compiled, out);
+  }
+}
+
+export class Player {
+  private pos = 0;
+  private c: CounterArray = newCounters();
+  private names: Record<string, number> = {};
+  readonly events: SimEvent[];
+
+  constructor(private readonly compiled: Compiled, readonly run: RunOutput) {
+    this.events = run.events ?? [];
+  }
+
+  get length(): number { return this.events.length; }
+  get position(): number { return this.pos; }
+
+  /** Plays the next event; null at the end. */
+  step(): SimEvent | null {
+    if (this.pos >= this.events.length) return null;
+    const e = this.events[this.pos++];
+    countEvent(this.c, e, this.names);
+    return e;
+  }
+
+  /** Goes back one event. */
+  back(): SimEvent | null {
+    if (this.pos === 0) return null;
+    this.seek(this.pos - 1);
+    return this.events[this.pos] ?? null;
+  }
+
+  /** Goes to position n (0: before the first event). */
+  seek(n: number): void {
+    n = Math.max(0, Math.min(this.events.length, Math.floor(n)));
+    if (n < this.pos) this.reset();
+    while (this.pos < n) this.step();
+  }
+
+  reset(): void {
+    this.pos = 0;
+    this.c = newCounters();
+    this.names = {};
+  }
+
+  /** The raw counters so far (by Counter index). */
+  rawCounters(): number[] { return Array.from(this.c); }
+
+  /** The counters so far, in the result's shape (errors and delivery verdicts are the whole run's). */
+  counters(): Result {
+    return buildResult(this.compiled, this.c, { ...this.names }, this.run.result.errors, this.run.result.signals ?? [], []);
+  }
+}
+
+/** Loads the model. `wasm`: the module's bytes, its URL, or a compiled module (default: the package's build). */
+export async function loadSimulator(opts: { wasm?: WasmSource } = {}): Promise<Simulator> {
+  const mod = await compileModel(opts.wasm);
+  return new Simulator(await instantiateModel(mod));
+}

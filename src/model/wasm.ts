@@ -1,0 +1,88 @@
+/**
+ * Loading the model's wasm (a WASI reactor) through @bjorn3/browser_wasi_shim, without asc's JS bindings.
+ * Browser-safe: Node's file system is reached only through a dynamic import when no wasm is given.
+ */
+import { WASI } from "@bjorn3/browser_wasi_shim";
+
+/** The model's exports (assembly/index.ts). int64 values cross as bigint. */
+export interface ModelExports {
+  memory: WebAssembly.Memory;
+  zc_alloc(bytes: number): number;
+  zc_free(ptr: number): void;
+  zc_load(ptr: number, nwords: number): number;
+  zc_set_knob(id: number, value: bigint): void;
+  zc_clear_knobs(): void;
+  zc_setup(): number;
+  zc_run(max: bigint): number;
+  zc_step(): number;
+  zc_status(): number;
+  zc_pc(): number;
+  zc_steps(): bigint;
+  zc_counters_ptr(): number;
+  zc_counter_count(): number;
+  zc_calls_ptr(): number;
+  zc_trace_ptr(): number;
+  zc_trace_len(): bigint;
+  zc_trace_dropped(): bigint;
+  zc_errors_ptr(): number;
+  zc_errors_len(): number;
+  zc_signals_ptr(): number;
+  zc_signals_len(): number;
+  zc_sinks_ptr(): number;
+  zc_sinks_len(): number;
+  zc_regs_ptr(): number;
+  zc_memory_bytes(): bigint;
+  zc_model_bytes(): bigint;
+  zc_frames_peak(): bigint;
+}
+
+export type WasmSource = BufferSource | URL | WebAssembly.Module;
+
+const isNode = typeof process !== "undefined" && !!process.versions?.node;
+
+/** Where the built wasm lives relative to this module (src/model or dist/src/model). */
+function defaultUrls(): URL[] {
+  return [new URL("../../build/zcsim.wasm", import.meta.url), new URL("../../../build/zcsim.wasm", import.meta.url)];
+}
+
+async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array> {
+  if (url.protocol === "file:" && isNode) {
+    const fs = await import("node:fs/promises");
+    return fs.readFile(url);
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`cannot fetch ${url.href}: ${res.status}`);
+  return res.arrayBuffer();
+}
+
+let cachedModule: Promise<WebAssembly.Module> | null = null;
+
+/** Compiles the model's module (the default build is compiled once and cached). */
+export async function compileModel(src?: WasmSource): Promise<WebAssembly.Module> {
+  if (src instanceof WebAssembly.Module) return src;
+  if (src instanceof URL) return WebAssembly.compile((await readUrl(src)) as BufferSource);
+  if (src) return WebAssembly.compile(src);
+  if (!cachedModule) {
+    cachedModule = (async () => {
+      let lastErr: unknown = null;
+      for (const u of defaultUrls()) {
+        try {
+          return await WebAssembly.compile((await readUrl(u)) as BufferSource);
+        } catch (e) {
+          lastErr = e;
+        }
+      }
+      throw new Error(`zcsim.wasm not found (run npm run build:wasm): ${String(lastErr)}`);
+    })();
+    cachedModule.catch(() => { cachedModule = null; });
+  }
+  return cachedModule;
+}
+
+/** Instantiates one model: its own memory, its own machine. */
+export async function instantiateModel(mod: WebAssembly.Module): Promise<ModelExports> {
+  const wasi = new WASI([], [], [], { debug: false });
+  const inst = await WebAssembly.instantiate(mod, { wasi_snapshot_preview1: wasi.wasiImport as unknown as WebAssembly.ModuleImports });
+  wasi.initialize(inst as unknown as { exports: { memory: WebAssembly.Memory; _initialize?: () => unknown } });
+  return inst.exports as unknown as ModelExports;
+}
