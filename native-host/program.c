@@ -186,6 +186,9 @@ int program_load(const char *path) {
     if (f[4] < 0 || f[4] > (1LL << 30)) return bad("files[%lld]: bad fill_chunk", (long long)i);
     H.files[i] = (struct file_spec){ .name = H.strings[f[0]], .size = f[1], .cache = f[2], .fill = f[3], .fill_chunk = f[4] ? f[4] : (1 << 20) };
   }
+  int64_t total = 0;
+  for (int64_t i = 0; i < H.nfiles; i++) total += H.files[i].size;
+  if (total > (32LL << 30)) return bad("the setup files add up to %lld bytes, more than the host's 32 GiB", (long long)total);
   for (int64_t i = 0; i < H.nsinks; i++) {
     const int64_t *s = H.sinkw + 5 * i;
     if (s[0] < 0 || s[0] >= H.nstrings) return bad("sinks[%lld]: bad name", (long long)i);
@@ -411,6 +414,7 @@ static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_
 /* ---------------------------------------------------------------- the calls */
 
 static struct iovec iov_buf[MAX_IOV];
+static uint64_t anon_bytes; /* anonymous bytes the program mapped (never decreases: a bound, not a gauge) */
 static unsigned char cmsg_buf[256];
 
 static int fd_ok(int64_t fd) { return fd < FD_INTERNAL; } /* negative: the kernel says EBADF */
@@ -419,6 +423,19 @@ static int in_fds(int64_t fd) { return fd >= 0 && fd < MAX_FDS; }
 static int allowed_fcntl(int64_t cmd) {
   return cmd == F_GETFL || cmd == F_SETFL || cmd == F_SETPIPE_SZ || cmd == F_GETPIPE_SZ || cmd == F_GETFD ||
          cmd == F_SETFD;
+}
+
+/* madvise advice a scenario may give: the ones that change how pages are read, kept or dropped. Never the ones
+ * that poison memory or change it for other processes (MADV_HWPOISON, MADV_SOFT_OFFLINE, MADV_MERGEABLE...). */
+static int allowed_madvise(int64_t adv) {
+  switch (adv) {
+  case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
+  case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLD: case MADV_PAGEOUT: case 22 /* MADV_POPULATE_READ */:
+  case 23 /* MADV_POPULATE_WRITE */:
+    return 1;
+  default:
+    return 0;
+  }
 }
 
 static int sink_of(int64_t v) {
@@ -470,6 +487,7 @@ static int64_t do_call(const int64_t *in) {
     case CALL_MUNMAP: case CALL_MADVISE: {
       struct region *r = region_of((uintptr_t)a[0], page_round((uint64_t)a[1]));
       if (!r || (call == CALL_MUNMAP && r->kind != RG_MAP)) refuse = EFAULT;
+      if (call == CALL_MADVISE && !allowed_madvise(a[2])) refuse = EINVAL;
       break;
     }
     case CALL_MMAP:
@@ -478,6 +496,8 @@ static int64_t do_call(const int64_t *in) {
         if (!r || r->kind != RG_MAP) refuse = EFAULT;
       }
       if (!(a[3] & MAP_ANONYMOUS) && !fd_ok(a[4])) refuse = EBADF;
+      /* anonymous memory a program can make the host allocate (mem_write touches it): at most 4 GiB in all */
+      if ((a[3] & MAP_ANONYMOUS) && (a[1] < 0 || anon_bytes + page_round((uint64_t)a[1]) > (4ull << 30))) refuse = ENOMEM;
       break;
     case CALL_VMSPLICE: {
       int64_t n = H.pool[a[1]];
@@ -583,6 +603,7 @@ static int64_t do_call(const int64_t *in) {
       break;
     case CALL_MMAP:
       if (a[3] & MAP_FIXED) region_cut((uintptr_t)ret, page_round((uint64_t)a[1]));
+      if (a[3] & MAP_ANONYMOUS) anon_bytes += page_round((uint64_t)a[1]);
       region_add((uintptr_t)ret, page_round((uint64_t)a[1]), RG_MAP,
                  (a[3] & MAP_ANONYMOUS) || !in_fds(a[4]) ? -1 : H.fd_file[a[4]], a[5], H.nmaps++);
       break;

@@ -14,7 +14,7 @@ import { nativeReady } from "./helpers.js";
 
 const ready = nativeReady();
 function host(p: BigInt64Array): NativeRaw {
-  const r = spawnSync(nativeBinary(), ["-"], { input: Buffer.from(p.buffer), timeout: 60_000 });
+  const r = spawnSync(nativeBinary(), ["-"], { input: Buffer.from(p.buffer), timeout: 60_000, maxBuffer: 1 << 28 });
   return JSON.parse(r.stdout.toString()) as NativeRaw;
 }
 const plus = (r: number, k: number) => ({ expr: [[Rpn.REG, r], [Rpn.IMM, k], [Rpn.ADD, 0]] as Array<[number, number]> });

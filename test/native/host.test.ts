@@ -16,7 +16,7 @@ const ready = nativeReady();
 
 function host(program: BigInt64Array | Buffer, args: string[] = [], env: Record<string, string> = {}): { code: number | null; raw: NativeRaw; stderr: string } {
   const input = Buffer.isBuffer(program) ? program : Buffer.from(program.buffer, program.byteOffset, program.byteLength);
-  const r = spawnSync(nativeBinary(), [...args, "-"], { input, env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(nativeBinary(), [...args, "-"], { input, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 1 << 28 });
   return { code: r.status, raw: JSON.parse(r.stdout.toString()) as NativeRaw, stderr: r.stderr.toString() };
 }
 

@@ -146,6 +146,7 @@ describe.skipIf(!ready.ok || !nobody)(`native, unprivileged (as nobody)${nobody 
         input: Buffer.from(compiled.program.buffer),
         env: { ...process.env, TMPDIR: s.dir },
         timeout: 60_000,
+        maxBuffer: 1 << 28,
       });
       const raw = JSON.parse(r.stdout.toString()) as NativeRaw;
       expect(raw.status).toBe("OK");
