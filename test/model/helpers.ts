@@ -1,0 +1,41 @@
+/** Shared by the model's tests: one simulator, small scenario builders, trace queries. */
+import { compile, compileByName, type Compiled } from "../../src/scenario/index.js";
+import { loadSimulator, type Simulator, type RunOutput, type SimEvent } from "../../src/model/index.js";
+
+let simP: Promise<Simulator> | null = null;
+export function sim(): Promise<Simulator> {
+  if (!simP) simP = loadSimulator();
+  return simP;
+}
+
+export const KiB = 1024;
+export const MiB = 1024 * 1024;
+export const PAGE = 4096;
+export const GSO = 65536; // TCP_GSO_MAX default: payload one skb carries
+
+export async function runByName(name: string, over: Record<string, string | number | boolean> = {}, trace = false): Promise<RunOutput> {
+  const s = await sim();
+  return s.run(compileByName(name, over), { trace });
+}
+
+/** A scenario written inline (the public format), compiled. */
+export function scenario(program: unknown[], setup: Record<string, unknown> = {}, params: Record<string, unknown> = {}): Compiled {
+  return compile({ name: "t", title: "test", params, setup, program });
+}
+
+export async function runProgram(program: unknown[], setup: Record<string, unknown> = {}, opts: { trace?: boolean; knobs?: Record<number, number> } = {}, params: Record<string, unknown> = {}): Promise<RunOutput> {
+  const s = await sim();
+  return s.run(scenario(program, setup, params), { trace: opts.trace ?? true, knobs: opts.knobs });
+}
+
+export function evs(out: RunOutput, kind: string): SimEvent[] {
+  return (out.events ?? []).filter((e) => e.kind === kind);
+}
+
+/** The return value of the n-th SYS_EXIT of `call`. */
+export function retOf(out: RunOutput, call: string, n = 0): number {
+  const xs = evs(out, "SYS_EXIT").filter((e) => e.name === call);
+  return Number(xs[n]?.ret);
+}
+
+export const ceil = (a: number, b: number) => Math.ceil(a / b);

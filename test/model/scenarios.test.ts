@@ -1,0 +1,174 @@
+/**
+ * Every catalogue scenario at 64 KiB, 1 MiB and 16 MiB with 4 KiB and 64 KiB chunks, against counts derived here
+ * by hand from the mechanism (an EOF read, a pipe's capacity, an skb's size goal, a fault-around window).
+ */
+import { describe, it, expect } from "vitest";
+import { runByName, KiB, MiB, PAGE, GSO, ceil } from "./helpers.js";
+
+const SIZES = [64 * KiB, MiB, 16 * MiB];
+const CHUNKS = [4 * KiB, 64 * KiB];
+
+describe("read-write: read into a buffer, write to the socket", () => {
+  for (const size of SIZES) for (const chunk of CHUNKS) {
+    it(`${size / KiB} KiB in ${chunk / KiB} KiB chunks`, async () => {
+      const { result: r, status } = await runByName("read-write", { fileSize: size, chunk });
+      expect(status).toBe("DONE");
+      const n = ceil(size, chunk);              // reads that return data
+      const reads = n + 1;                      // + the read that returns 0 at EOF
+      const writes = n;
+      expect(r.syscalls.byName).toEqual({ open: 1, read: reads, write: writes, close: 1 });
+      expect(r.syscalls.total).toBe(reads + writes + 2);
+      expect(r.modeSwitches).toBe(2 * r.syscalls.total);
+      // page cache -> buffer, buffer -> skb: each byte twice; one op per read, one per skb a write fills
+      expect(r.copies.cpu.bytes).toBe(2 * size);
+      expect(r.copies.cpu.ops).toBe(n + writes * ceil(chunk, GSO));
+      expect(r.copies.dma).toEqual({ ops: 0, bytes: 0 });   // warm cache, loopback: no device moves data
+      expect(r.faults).toEqual({ minor: 0, major: 0 });      // the buffer was pre-faulted in setup
+      expect(r.io).toMatchObject({ rchar: size, wchar: size, syscr: reads, syscw: writes, readBytes: 0 });
+      expect(r.delivered).toMatchObject({ bytes: size, intact: true, modifiedBytes: 0 });
+      expect(r.peer!.copies.bytes).toBe(size);               // the peer copies what it receives
+      expect(r.kernel!.skbs).toBe(writes * ceil(chunk, GSO));
+      expect(r.kernel!.skbLinearBytes).toBe(size);
+      expect(r.kernel!.skbFragBytes).toBe(0);
+    });
+  }
+});
+
+describe("mmap-write: map the file, write the mapping", () => {
+  for (const size of SIZES) for (const chunk of CHUNKS) {
+    it(`${size / KiB} KiB in ${chunk / KiB} KiB writes`, async () => {
+      const { result: r, status } = await runByName("mmap-write", { fileSize: size, chunk });
+      expect(status).toBe("DONE");
+      const writes = ceil(size, chunk);
+      expect(r.syscalls.byName).toEqual({ open: 1, mmap: 1, write: writes, munmap: 1, close: 1 });
+      expect(r.modeSwitches).toBe(2 * (writes + 4));
+      // one copy: the mapped page-cache pages to the skbs
+      expect(r.copies.cpu.bytes).toBe(size);
+      // The setup wrote the file in 1 MiB write()s: folios of min(size, 1 MiB). The write()'s copy faults the
+      // mapping in from the kernel (not a user-mode fault). A fault maps a whole large folio unless it holds EOF;
+      // the EOF folio is mapped by aligned 16-page fault-around windows (the mapping is 64 KiB aligned here).
+      const folio = Math.min(size, MiB);
+      const folios = size / folio;
+      const expected = folio > 64 * KiB ? (folios - 1) + folio / (64 * KiB) : size / (64 * KiB);
+      expect(r.faults).toEqual({ minor: expected, major: 0 });
+      expect(r.kernel!.pageFaultUser).toBe(0);
+      expect(r.kernel!.ptesSet).toBe(size / PAGE);
+      expect(r.io).toMatchObject({ rchar: 0, wchar: size, syscr: 0, syscw: writes });
+      expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+    });
+  }
+});
+
+describe("sendfile: file to socket in the kernel", () => {
+  for (const size of SIZES) for (const chunk of CHUNKS) {
+    it(`${size / KiB} KiB, ${chunk / KiB} KiB per call`, async () => {
+      const { result: r, status } = await runByName("sendfile", { fileSize: size, chunk });
+      expect(status).toBe("DONE");
+      const calls = ceil(size, chunk) + 1;     // the last returns 0 at EOF
+      expect(r.syscalls.byName).toEqual({ open: 1, sendfile: calls, close: 1 });
+      expect(r.copies.cpu).toEqual({ ops: 0, bytes: 0 });
+      expect(r.io).toMatchObject({ rchar: size, wchar: size, syscr: calls, syscw: calls });
+      // each call pushes its skbs; an skb carries at most GSO bytes, one fragment per page
+      expect(r.kernel!.skbs).toBe(ceil(size, chunk) * ceil(chunk, GSO));
+      expect(r.kernel!.skbFragBytes).toBe(size);
+      // a reference for the internal pipe's buffer and one for the skb's fragment, per page
+      expect(r.kernel!.pageRefs).toBe(2 * (size / PAGE));
+      expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+      expect(r.peer!.copies.bytes).toBe(size);
+    });
+  }
+  it("whole file in one call, NIC with gather: no CPU copy, one descriptor per fragment", async () => {
+    const size = MiB;
+    const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic" });
+    expect(r.syscalls.byName.sendfile).toBe(2);
+    expect(r.copies.cpu.bytes).toBe(0);
+    expect(r.kernel!.nicDescriptors).toBe(size / PAGE);
+    expect(r.copies.dma).toEqual({ ops: size / PAGE, bytes: size });
+    expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+  });
+  it("NIC without gather: the socket copies the pages into linear skbs, one descriptor per skb", async () => {
+    const size = MiB;
+    const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic", nicSg: false });
+    expect(r.copies.cpu.bytes).toBe(size);
+    expect(r.kernel!.skbLinearBytes).toBe(size);
+    expect(r.kernel!.nicDescriptors).toBe(size / GSO);
+    expect(r.kernel!.csumBytes).toBe(0);
+    expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+  });
+  it("NIC without checksum offload: SG is dropped too (netdev_fix_features), and the CPU checksums", async () => {
+    const size = MiB;
+    const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic", nicCsum: false });
+    expect(r.copies.cpu.bytes).toBe(size);
+    expect(r.kernel!.csumBytes).toBe(size);
+    expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+  });
+  it("cold cache: the disk DMAs the file into the page cache, read_bytes shows it", async () => {
+    const size = MiB;
+    const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic", cache: "cold" });
+    expect(r.io.readBytes).toBe(size);
+    expect(r.copies.dma.bytes).toBe(2 * size);     // disk -> memory, memory -> NIC
+    expect(r.kernel!.diskPages).toBe(size / PAGE);
+    expect(r.kernel!.blockRqIssue).toBeGreaterThan(1);   // window after window
+  });
+});
+
+describe("splice: file to pipe to socket", () => {
+  for (const size of SIZES) for (const chunk of CHUNKS) {
+    it(`${size / KiB} KiB, len ${chunk / KiB} KiB, 64 KiB pipe`, async () => {
+      const { result: r, status } = await runByName("splice", { fileSize: size, chunk, pipeSize: "64KiB" });
+      expect(status).toBe("DONE");
+      const per = Math.min(chunk, 64 * KiB);    // a splice into the pipe moves at most its capacity
+      const rounds = ceil(size, per);
+      expect(r.syscalls.byName.splice).toBe(2 * rounds + 1);   // in + out per round, + the 0 at EOF
+      expect(r.copies.cpu).toEqual({ ops: 0, bytes: 0 });
+      expect(r.io).toMatchObject({ rchar: 0, wchar: 0, syscr: 0, syscw: 0 });  // splice does not account
+      expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+      expect(r.kernel!.skbFragBytes).toBe(size);
+    });
+  }
+});
+
+describe("tee: duplicate pipe data without copying", () => {
+  for (const size of SIZES) for (const chunk of CHUNKS) {
+    it(`${size / KiB} KiB, ${chunk / KiB} KiB per round`, async () => {
+      const { result: r, status } = await runByName("tee", { fileSize: size, chunk });
+      expect(status).toBe("DONE");
+      const rounds = ceil(size, chunk);
+      expect(r.syscalls.byName.splice).toBe(3 * rounds + 1);
+      expect(r.syscalls.byName.tee).toBe(rounds);
+      // both sinks receive the whole file; only the file sink's write into its page cache copies
+      expect(r.delivered).toMatchObject({ bytes: 2 * size, intact: true });
+      expect(r.copies.cpu.bytes).toBe(size);
+      expect(r.kernel!["sink.out.bytes"]).toBe(size);
+      expect(r.kernel!["sink.copy.bytes"]).toBe(size);
+    });
+  }
+});
+
+describe("knobs change counts by changing the mechanism", () => {
+  it("a 1 MiB pipe cuts splice calls sixteenfold for a large len", async () => {
+    const small = (await runByName("splice", { fileSize: 16 * MiB, chunk: "whole", pipeSize: "64KiB" })).result;
+    const big = (await runByName("splice", { fileSize: 16 * MiB, chunk: "whole", pipeSize: "1MiB" })).result;
+    const rounds = (r: typeof small) => (r.syscalls.byName.splice - 1) / 2;
+    expect(rounds(small)).toBe(16 * MiB / (64 * KiB));
+    expect(rounds(big)).toBe(16 * MiB / MiB);
+    expect(rounds(small) / rounds(big)).toBe(16);
+  });
+  it("gather off adds a CPU copy", async () => {
+    const on = (await runByName("sendfile", { fileSize: MiB, sink: "nic", nicSg: true })).result;
+    const off = (await runByName("sendfile", { fileSize: MiB, sink: "nic", nicSg: false })).result;
+    expect(on.copies.cpu.bytes / on.payloadBytes).toBe(0);
+    expect(off.copies.cpu.bytes / off.payloadBytes).toBe(1);
+  });
+  it("a smaller fault-around window means more faults", async () => {
+    const a = (await runByName("mmap-write", { fileSize: MiB, faultAround: "64KiB" })).result;
+    const b = (await runByName("mmap-write", { fileSize: MiB, faultAround: "16KiB" })).result;
+    expect(a.faults.minor).toBe(16);
+    expect(b.faults.minor).toBe(64);
+  });
+  it("MAP_POPULATE faults inside mmap: counted as faults, not as user page faults", async () => {
+    const r = (await runByName("mmap-write", { fileSize: MiB, populate: true })).result;
+    expect(r.faults.minor).toBe(16);
+    expect(r.kernel!.pageFaultUser).toBe(0);
+  });
+});
