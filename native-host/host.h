@@ -202,6 +202,7 @@ uint8_t pattern_byte(int64_t file, uint64_t off, uint64_t version);
 void pattern_fill(int64_t file, uint64_t off, unsigned char *buf, size_t len);
 void pattern_check(int64_t file, uint64_t pos, const unsigned char *buf, size_t len, int64_t *bad, int64_t *modified,
                    int64_t *first_bad);
+int pattern_identify(uint64_t w, int64_t *file, uint64_t *off, uint64_t *version);
 /* program.c */
 int program_load(const char *path);
 int program_run(void);

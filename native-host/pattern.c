@@ -53,3 +53,18 @@ void pattern_check(int64_t file, uint64_t pos, const unsigned char *buf, size_t 
     i++;
   }
 }
+
+/* Which file, offset and version an 8-byte word of the pattern is, if it is one: W is affine in o/8 with an odd
+ * factor, so o/8 = (w - (f+1)*B - v*C) * A^-1 (mod 2^64); a word is recognised when that lands inside the file.
+ * (A random word passes with a chance of about size/2^67.) Returns 1 and fills the identity, or 0. */
+int pattern_identify(uint64_t w, int64_t *file, uint64_t *off, uint64_t *version) {
+  const uint64_t A = 0x9E3779B97F4A7C15ull, B = 0xD1B54A32D192ED03ull, C = 0x94D049BB133111EBull;
+  uint64_t inv = A;
+  for (int i = 0; i < 6; i++) inv *= 2 - A * inv; /* Newton: A * inv = 1 (mod 2^64) */
+  for (int64_t f = 0; f < H.nfiles; f++)
+    for (uint64_t v = 0; v <= PATTERN_MAX_VERSION; v++) {
+      uint64_t q = (w - (uint64_t)(f + 1) * B - v * C) * inv;
+      if (q < ((uint64_t)H.files[f].size + 7) / 8) { *file = f; *off = q * 8; *version = v; return 1; }
+    }
+  return 0;
+}

@@ -358,12 +358,45 @@ static int64_t mem_read(uintptr_t addr, uint64_t len) {
 }
 
 /* Stores version k+1 of the pattern over [addr, addr+len) of a file mapping, k being the version the 8-byte word
- * holds now (matched whole; a word already partly rewritten is matched byte by byte). In a buffer (no file
- * behind it) the host cannot know the bytes' identity: it inverts them, and the result notes it. */
-static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
+ * holds now (matched whole; a word already partly rewritten is matched byte by byte). In a buffer (no file behind
+ * it: filled by read(), say) the bytes' identity is recognised from the words themselves (pattern_identify), so
+ * the store writes the next version of whatever file bytes the buffer holds; bytes it cannot recognise are
+ * inverted. */
+static void buf_write(uintptr_t addr, uint64_t len, const struct region *r) {
   volatile unsigned char *p = (volatile unsigned char *)addr;
-  if (r->kind != RG_MAP || r->file < 0) {
+  uintptr_t end = addr + len, rend = r->addr + r->len;
+  int phase = -1; /* word starts are at addresses = phase (mod 8) */
+  for (int ph = 0; ph < 8 && phase < 0; ph++) {
+    uintptr_t ws = addr - ((addr - (uintptr_t)ph) & 7);
+    if (ws < r->addr || ws + 8 > rend) continue;
+    uint64_t w, o, v;
+    int64_t f;
+    memcpy(&w, (const void *)ws, 8);
+    if (pattern_identify(w, &f, &o, &v)) phase = ph;
+  }
+  if (phase < 0) {
     for (uint64_t i = 0; i < len; i++) p[i] = (unsigned char)~p[i];
+    return;
+  }
+  for (uintptr_t ws = addr - ((addr - (uintptr_t)phase) & 7); ws < end; ws += 8) {
+    uint64_t w = 0, o, v;
+    int64_t f;
+    int whole = ws >= r->addr && ws + 8 <= rend;
+    if (whole) memcpy(&w, (const void *)ws, 8);
+    int known = whole && pattern_identify(w, &f, &o, &v);
+    uint64_t nw = known ? pattern_word(f, o, v + 1 > PATTERN_MAX_VERSION ? PATTERN_MAX_VERSION : v + 1) : 0;
+    for (int i = 0; i < 8; i++) {
+      uintptr_t b = ws + (uintptr_t)i;
+      if (b < addr || b >= end) continue;
+      volatile unsigned char *q = (volatile unsigned char *)b;
+      *q = known ? (unsigned char)(nw >> (8 * i)) : (unsigned char)~*q;
+    }
+  }
+}
+
+static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
+  if (r->kind != RG_MAP || r->file < 0) {
+    buf_write(addr, len, r);
     return (int64_t)len;
   }
   uintptr_t a = addr, end = addr + len;

@@ -116,4 +116,28 @@ describe.skipIf(!ready.ok)(`native: beyond the classic five${ready.ok ? "" : ` (
       expect(r.status).toBe("OK");
       expect(r.sinks[0]).toMatchObject({ bytes: 16384, bad: 0, modified: path === "sendfile" ? 1000 : 0 });
     });
+
+  for (const path of ["vmsplice", "write"] as const)
+    it(`the hazard in a user buffer: ${path} ${path === "vmsplice" ? "shares the buffer's pages (the peer reads the new bytes)" : "copies at the call (the peer reads the old bytes)"}`, () => {
+      const a = new Asm();
+      a.file("src", 16384);
+      const out = a.sink("out", "tcp", 0, true);
+      const buf = a.buf("buf", 16384);
+      const fd = a.reg("fd"), pr = a.reg("pr"), pw = a.reg("pw");
+      a.call("open", [str(a.str("src")), imm(0), imm(0)], [fd]);
+      a.call("read", [reg(fd), reg(buf), imm(16384)], []);
+      if (path === "vmsplice") {
+        a.call("pipe", [], [pr, pw]);
+        a.call("vmsplice", [reg(pw), { iov: [[reg(buf), imm(16384)]] }, imm(0)], []);
+        a.call("splice", [reg(pr), null, reg(out), null, imm(16384), imm(0)], []);
+      } else {
+        a.call("write", [reg(out), reg(buf), imm(16384)], []);
+      }
+      a.call("mem_write", [plus(buf, 100), imm(1000)], []);
+      a.call("peer_read", [reg(out)], []);
+      const r = host(a.build());
+      expect(r.status).toBe("OK");
+      expect(r.errors).toEqual([]);
+      expect(r.sinks[0]).toMatchObject({ bytes: 16384, bad: 0, modified: path === "vmsplice" ? 1000 : 0 });
+    });
 });
