@@ -18,7 +18,7 @@
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { catalogue, compile, formatSize, scenarioNames, ScenarioError, type Compiled, type ParamValue } from "../scenario/index.js";
+import { catalogue, compile, formatSize, MACHINE_PARAMS, scenarioNames, ScenarioError, type Compiled, type ParamValue } from "../scenario/index.js";
 import type { Evidence, Result } from "../result.js";
 import { explain } from "../report/known.js";
 import { ruleFor, toleranceText, withinTolerance, type CounterClass } from "../report/counter-classes.js";
@@ -127,10 +127,40 @@ export interface Engines {
   /** the native host, or null with the reason the kernel column is empty */
   kernel: { run(c: Compiled): Promise<Result> } | null;
   kernelWhy?: string;
+  /**
+   * This kernel's own values of the machine's knobs that the native host cannot set (read_ahead_kb, pipe-max-size,
+   * fault_around_bytes): the model runs with them, so that both engines model the same machine. Knobs, never counts.
+   */
+  calibration?: Record<string, number>;
+  /** one line per calibrated knob: its value and where the kernel keeps it */
+  calibrationNotes?: string[];
+}
+
+/**
+ * Reads this kernel's values of the machine's knobs with one tiny native run (the host reports, per knob, the
+ * program's value and the kernel's own). A knob the host applies itself, or cannot read, is left alone.
+ */
+export async function probeKnobs(): Promise<{ calibration: Record<string, number>; notes: string[] }> {
+  const native = await import("./native.js");
+  const { raw } = await native.runNativeDetailed(compile(catalogue["read-write"], { fileSize: "4KiB", chunk: "4KiB" }));
+  const calibration: Record<string, number> = {};
+  const notes: string[] = [];
+  for (const k of raw.knobs ?? []) {
+    const key = Object.keys(MACHINE_PARAMS).find((p) => MACHINE_PARAMS[p].knob === k.id);
+    if (!key || k.applied || k.kernel === null || k.kernel < 0 || k.kernel === k.program) continue;
+    const mp = MACHINE_PARAMS[key];
+    if ((mp.max !== undefined && k.kernel > mp.max) || (mp.min !== undefined && k.kernel < mp.min)) {
+      notes.push(`${key}: this kernel has ${k.kernel}, outside what the model takes; the model keeps ${k.program}`);
+      continue;
+    }
+    calibration[key] = k.kernel;
+    notes.push(`${key}=${formatSize(k.kernel)} (${k.how}; the model's default is ${formatSize(k.program)})`);
+  }
+  return { calibration, notes };
 }
 
 /** Loads the model and, unless `kernel` is false, the native host (saying why not when it cannot run here). */
-export async function openEngines(opts: { kernel?: boolean } = {}): Promise<Engines> {
+export async function openEngines(opts: { kernel?: boolean; calibrate?: boolean } = {}): Promise<Engines> {
   const { loadSimulator } = await import("../model/index.js");
   const sim = await loadSimulator();
   const model = { run: (c: Compiled) => sim.run(c, { trace: false }).result as Result };
@@ -139,7 +169,17 @@ export async function openEngines(opts: { kernel?: boolean } = {}): Promise<Engi
     const native = await import("./native.js");
     const ok = native.nativeAvailable();
     if (!ok.ok) return { model, kernel: null, kernelWhy: ok.why ?? "the native host cannot run here" };
-    return { model, kernel: { run: (c: Compiled) => native.runNative(c) as Promise<Result> } };
+    const engines: Engines = { model, kernel: { run: (c: Compiled) => native.runNative(c) as Promise<Result> } };
+    if (opts.calibrate !== false) {
+      try {
+        const p = await probeKnobs();
+        engines.calibration = p.calibration;
+        engines.calibrationNotes = p.notes;
+      } catch (e) {
+        engines.calibrationNotes = [`this kernel's knobs could not be read (${errText(e)}): the model runs with its defaults`];
+      }
+    }
+    return engines;
   } catch (e) {
     return { model, kernel: null, kernelWhy: `the native host could not be loaded: ${(e as Error).message}` };
   }
@@ -168,6 +208,15 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
   } catch (e) {
     return { task: t, compileError: (e as Error).message, ms: 0 };
   }
+  let modelCompiled = compiled;
+  const cal = Object.entries(engines.calibration ?? {}).filter(([k]) => !(k in t.overrides));
+  if (cal.length) {
+    try {
+      modelCompiled = compile(t.source ?? catalogue[t.scenario], { ...Object.fromEntries(cal), ...t.overrides });
+    } catch {
+      modelCompiled = compiled;
+    }
+  }
   const out: Outcome = { task: t, ms: 0 };
   const nic = compiled.sinks.find((k) => k.kind === "nic");
   if (nic && engines.kernel) out.kernelSkip = `sink "${nic.name}" is the simulated NIC, which only the model has`;
@@ -175,7 +224,7 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
     ? engines.kernel.run(compiled).then((r) => { out.kernel = r; }, (e: unknown) => { out.kernelError = errText(e); })
     : Promise.resolve();
   try {
-    out.model = engines.model.run(compiled);
+    out.model = engines.model.run(modelCompiled);
   } catch (e) {
     out.modelError = errText(e);
   }
@@ -270,8 +319,23 @@ export function counters(r: Result): Map<string, Value> {
   }
   for (const [k, v] of Object.entries(r.kernel ?? {})) if (typeof v === "number" || typeof v === "boolean") m.set(`kernel.${k}`, v);
   for (const [k, v] of m) if (v === undefined) m.delete(k);
+  for (const [from, to] of Object.entries(ALIASES)) {
+    if (m.has(from) && !m.has(to)) m.set(to, m.get(from)!);
+    m.delete(from);
+  }
   return m;
 }
+
+/**
+ * The same counter under the two engines' names (names only, never values). The native host names the kernel's
+ * tracepoints as native.ts does; the model's wrapper spells some of them out. Remove an entry once both agree.
+ * The model's TP_SKB_COPY_DATAGRAM is the peer's receive copies (abi.ts), which native.ts calls peerSkbCopyDatagram.
+ */
+export const ALIASES: Record<string, string> = {
+  "kernel.filemapAddToPageCache": "kernel.filemapAdd",
+  "kernel.netDevStartXmit": "kernel.netDevXmit",
+  "kernel.skbCopyDatagramIovec": "kernel.peerSkbCopyDatagram",
+};
 
 /** Counter paths whose absence on one side means zero: a call not made, a syscall not in byName. */
 const ZERO_WHEN_ABSENT = /^syscalls\.byName\./;
@@ -453,17 +517,19 @@ export interface CompareReport {
   /** per task: the two results, for the charts */
   runs: { scenario: string; params: Record<string, string>; payloadBytes: number; model?: Result; kernel?: Result }[];
   kernelWhy?: string;
+  /** the knobs the model took from this kernel (Engines.calibration) */
+  calibration: string[];
   ms: number;
 }
 
-export function buildReport(matrix: MatrixName, outs: Outcome[], engines: Pick<Engines, "kernel" | "kernelWhy">, ms: number): CompareReport {
+export function buildReport(matrix: MatrixName, outs: Outcome[], engines: Pick<Engines, "kernel" | "kernelWhy" | "calibrationNotes">, ms: number): CompareReport {
   const rows = rowsOf(outs, engines.kernelWhy);
   const summary = summarize(rows, outs.length, engines.kernel ? "ran" : engines.kernelWhy ?? "did not run");
   const notes: CompareReport["notes"] = [];
   for (const o of outs) for (const [engine, r] of [["model", o.model], ["kernel", o.kernel]] as const)
     for (const n of r?.notes ?? []) notes.push({ scenario: o.task.scenario, params: o.task.params, engine, note: n });
   const runs = outs.map((o) => ({ scenario: o.task.scenario, params: o.task.params, payloadBytes: o.model?.payloadBytes ?? o.kernel?.payloadBytes ?? 0, model: o.model, kernel: o.kernel }));
-  return { matrix, rows, summary, notes, runs, kernelWhy: engines.kernel ? undefined : engines.kernelWhy, ms };
+  return { matrix, rows, summary, notes, runs, kernelWhy: engines.kernel ? undefined : engines.kernelWhy, calibration: engines.calibrationNotes ?? [], ms };
 }
 
 /** The exit status of `zcsim compare` (src/node/commands/compare.ts says what each means). */

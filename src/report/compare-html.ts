@@ -125,6 +125,7 @@ the tolerance shown; <b>unobservable</b> ones are shown and never scored.</p>
 <p class="big ${s.disagree ? "bad" : "good"}" id="agreement">Exact counters: ${s.agree} of ${s.exact} agree (${pct}%)${s.disagree ? `, ${s.disagree} disagree (${s.unexplained} unexplained)` : ""}.</p>
 <p>Tolerance: ${s.toleranceAgree} of ${s.tolerance} within. Unobservable: ${s.unobservable}. Exact rows not scored: ${s.notScored}.${s.kernel !== "ran" ? ` <b>The kernel column is empty:</b> ${esc(s.kernel)}.` : ""}</p>
 <table><tr><th>scenario</th><th>agree</th><th>exact</th><th>share</th></tr>${perScenario}</table>
+${report.calibration?.length ? `<h2>The model runs with this kernel's knobs</h2><ul>${report.calibration.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}
 ${notes.length ? `<h2>Notes from the engines</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}
 <h2>Disagreements</h2>
 ${disagreements.length ? rowTable(disagreements, true) : "<p>None.</p>"}

@@ -79,6 +79,11 @@ export function formatTable(report: CompareReport, opts: TableOptions = {}): str
     for (const n of notes) lines.push(`  ${n.engine}: ${n.note}`);
     lines.push("");
   }
+  if (report.calibration?.length) {
+    lines.push(paint(color, 1, "the model runs with this kernel's knobs"));
+    for (const c of report.calibration) lines.push(`  ${c}`);
+    lines.push("");
+  }
   lines.push(...formatSummary(report.summary, report.matrix, report.ms, color));
   return lines.join("\n") + "\n";
 }

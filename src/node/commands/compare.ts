@@ -31,6 +31,7 @@ interface Opts {
   json?: boolean;
   html?: string | false;
   kernel: boolean;
+  calibrate: boolean;
   requireKernel?: boolean;
   baseline?: string;
   writeBaseline?: string;
@@ -49,6 +50,7 @@ export function registerCompare(program: Command): void {
     .option("--html <file>", `write the self-contained HTML report there (default without --json: ${DEFAULT_HTML})`)
     .option("--no-html", "write no HTML report")
     .option("--no-kernel", "run the model side only")
+    .option("--no-calibrate", "run the model with its Linux defaults, not with this kernel's knobs (read_ahead_kb, pipe-max-size, fault_around_bytes)")
     .option("--require-kernel", "exit 2 when the kernel side cannot run here (for CI)")
     .option("--baseline <file>", "fail (exit 1) only when a scenario's agreeing exact rows fall below this baseline's")
     .option("--write-baseline <file>", "write this run's agreement per scenario into a baseline file")
@@ -81,7 +83,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
       throw new UsageError(`--baseline ${opts.baseline}: ${(e as Error).message}`);
     }
   }
-  const engines = await openEngines({ kernel: opts.kernel });
+  const engines = await openEngines({ kernel: opts.kernel, calibrate: opts.calibrate });
   if (!engines.kernel && opts.requireKernel) {
     process.stderr.write(`zcsim compare: the kernel side cannot run: ${engines.kernelWhy}\n`);
     return 2;
