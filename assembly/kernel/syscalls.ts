@@ -84,15 +84,17 @@ export function sys_close(fd: i64): i64 {
   const f = fdGet(fd);
   if (f < 0) return EBADF;
   fdClear(fd);
-  if (fileUnref(f)) release(f);
+  const t = fileType(f);
+  const obj = fileObj(f);
+  if (fileUnref(f)) release(t, obj);
   return 0;
 }
 
-function release(f: i32): void {
-  const t = fileType(f);
-  if (t == FT_PIPE_R) pipeCloseEnd(fileObj(f), false);
-  else if (t == FT_PIPE_W) pipeCloseEnd(fileObj(f), true);
-  else if (t == FT_SOCK) sockClose(fileObj(f));
+/** The last descriptor of an open file went away: release what it refers to. */
+function release(t: i32, obj: i32): void {
+  if (t == FT_PIPE_R) pipeCloseEnd(obj, false);
+  else if (t == FT_PIPE_W) pipeCloseEnd(obj, true);
+  else if (t == FT_SOCK) sockClose(obj);
 }
 
 /** Opens setup objects (sinks) as descriptors. */

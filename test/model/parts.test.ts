@@ -1,0 +1,176 @@
+/**
+ * The machine's parts on their own, driven by small programs: page-table walks and the levels they allocate,
+ * fault-around windows, the pipe ring, tee's references, the NIC ring, F_SETPIPE_SZ.
+ */
+import { describe, it, expect } from "vitest";
+import { Knob } from "../../src/scenario/abi.js";
+import { runProgram, evs, retOf, KiB, MiB, PAGE } from "./helpers.js";
+
+const GiB = 1024 * MiB;
+// a fixed place far from the model's mmap area, 1 GiB aligned, so every table level below the PGD is new
+const BASE = 0x100000000000;
+
+describe("page tables", () => {
+  it("the first touch allocates PUD, PMD and PTE tables; a new 2 MiB region a PTE table; a new 1 GiB region a PMD and a PTE table", async () => {
+    const out = await runProgram([
+      { call: "mmap", addr: BASE, length: 2 * GiB, prot: ["PROT_READ", "PROT_WRITE"], flags: ["MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"], fd: -1, offset: 0, ret: "p" },
+      { call: "mem_write", addr: "$p", len: 1 },                 // PUD + PMD + PTE table
+      { call: "mem_write", addr: "$p + 4096", len: 1 },          // same PTE table
+      { call: "mem_write", addr: `$p + ${2 * MiB}`, len: 1 },    // next PMD entry: a PTE table
+      { call: "mem_write", addr: `$p + ${GiB}`, len: 1 },        // next PUD entry: a PMD and a PTE table
+    ]);
+    const alloc = evs(out, "PT_ALLOC");
+    expect(alloc.map((e) => e.level)).toEqual([3, 2, 1, 1, 2, 1]);
+    expect(out.result.kernel!.ptPages).toBe(6);
+    // anonymous write faults: one each, each maps a fresh page
+    expect(out.result.faults.minor).toBe(4);
+    expect(out.result.kernel!.pageFaultUser).toBe(4);
+    expect(out.result.kernel!.ptesSet).toBe(4);
+  });
+  it("an anonymous read maps the zero page; the write after it copies nothing and maps a new page", async () => {
+    const out = await runProgram([
+      { call: "mmap", addr: null, length: 4096, prot: ["PROT_READ", "PROT_WRITE"], flags: ["MAP_PRIVATE", "MAP_ANONYMOUS"], fd: -1, offset: 0, ret: "p" },
+      { call: "mem_read", addr: "$p", len: 8 },
+      { call: "mem_write", addr: "$p", len: 8 },
+    ]);
+    expect(out.result.faults.minor).toBe(2);
+    expect(out.result.copies.cpu.bytes).toBe(0);
+  });
+});
+
+/** A warm file made of 4 KiB folios, mapped at `addr`, every page read once in order. */
+async function touchMapped(addr: number, size: number, length = size, fa?: number) {
+  return runProgram([
+    { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+    { call: "mmap", addr, length, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
+    { set: "o", to: 0 },
+    { repeat: { while: `$o < ${size}` }, do: [
+      { call: "mem_read", addr: "$p + $o", len: 1 },
+      { set: "o", to: "$o + 4096" },
+    ] },
+  ], { files: { src: { size, cache: "warm", fill: "write", fillChunk: 4096 } } }, { knobs: fa ? { [Knob.FAULT_AROUND_BYTES]: fa } : {} });
+}
+
+describe("fault-around", () => {
+  it("aligned mapping: one fault per aligned 64 KiB window", async () => {
+    const out = await touchMapped(BASE, MiB);
+    expect(out.result.faults.minor).toBe(MiB / (64 * KiB));
+    expect(evs(out, "FAULT").every((e) => e.pages === 16)).toBe(true);
+    expect(out.result.kernel!.pageFaultUser).toBe(16);
+  });
+  it("unaligned mapping: the first window starts at the VMA and spans 16 pages, the rest are aligned", async () => {
+    // mapped 10 pages past a 64 KiB boundary: window [0,16) pages of the VMA, then [16,22) up to the aligned
+    // boundary, then aligned windows of 16 over the remaining 234 pages (the last 10 in a short window)
+    const out = await touchMapped(BASE + 10 * PAGE, MiB);
+    const pages = evs(out, "FAULT").map((e) => Number(e.pages));
+    expect(pages[0]).toBe(16);
+    expect(pages[1]).toBe(6);
+    expect(pages.slice(2, -1).every((p) => p === 16)).toBe(true);
+    expect(pages.reduce((a, b) => a + b, 0)).toBe(256);
+    expect(out.result.faults.minor).toBe(2 + Math.ceil((256 - 22) / 16));
+  });
+  it("clipped at the end of the VMA", async () => {
+    // a 40 KiB mapping of a larger file: one fault maps the 10 pages the VMA has
+    const out = await touchMapped(BASE, 40 * KiB, 40 * KiB);
+    expect(evs(out, "FAULT").map((e) => e.pages)).toEqual([10]);
+  });
+  it("clipped at the page table (PMD) boundary", async () => {
+    // the mapping starts 8 pages before a 2 MiB boundary: the first window cannot cross into the next PTE table
+    const out = await touchMapped(BASE + 2 * MiB - 8 * PAGE, 64 * KiB);
+    expect(evs(out, "FAULT").map((e) => e.pages)).toEqual([8, 8]);
+    expect(evs(out, "PT_ALLOC").filter((e) => e.level === 1).length).toBe(2);
+  });
+  it("fault_around_bytes of one page: one fault per page", async () => {
+    const out = await touchMapped(BASE, 64 * KiB, 64 * KiB, 4096);
+    expect(out.result.faults.minor).toBe(16);
+  });
+  it("a page wholly past EOF raises SIGBUS at the exact address", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "mmap", addr: null, length: 3 * PAGE, prot: ["PROT_READ"], flags: ["MAP_SHARED"], fd: "fd", offset: 0, ret: "p" },
+      { call: "mem_read", addr: "$p + 8192 + 100", len: 1 },
+    ], { files: { src: { size: 5000, cache: "warm" } } });
+    expect(out.result.signals?.[0]).toMatchObject({ signal: "SIGBUS", code: "BUS_ADRERR", mapOffset: 8292 });
+  });
+});
+
+describe("pipes", () => {
+  it("the ring wraps around: slots cycle through 16, buffers are released as read", async () => {
+    const out = await runProgram([
+      { call: "pipe", ret: ["r", "w"] },
+      { repeat: { count: 40 }, do: [
+        { call: "write", fd: "w", buf: "b", count: 4096 },
+        { call: "read", fd: "r", buf: "b", count: 4096 },
+      ] },
+    ], { buffers: { b: { size: 4096 } } });
+    const slots = evs(out, "PIPE_PUSH").map((e) => Number(e.slot));
+    expect(slots.length).toBe(40);
+    expect(slots).toEqual(Array.from({ length: 40 }, (_, i) => i % 16));
+    expect(evs(out, "PIPE_POP").length).toBe(40);
+    expect(out.result.copies.cpu.bytes).toBe(2 * 40 * 4096);
+  });
+  it("a full pipe takes no more: write returns what fitted, splice moves at most the free capacity", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "pipe2", flags: ["O_NONBLOCK"], ret: ["r", "w"] },
+      { call: "splice", fd_in: "fd", off_in: null, fd_out: "w", off_out: null, len: 40960, flags: [], ret: "a" },
+      { call: "splice", fd_in: "fd", off_in: null, fd_out: "w", off_out: null, len: MiB, flags: [], ret: "b" },
+      { call: "splice", fd_in: "fd", off_in: null, fd_out: "w", off_out: null, len: MiB, flags: [], ret: "c" },
+    ], { files: { src: { size: MiB, cache: "warm" } } });
+    expect(retOf(out, "splice", 0)).toBe(40960);
+    expect(retOf(out, "splice", 1)).toBe(65536 - 40960);
+    expect(retOf(out, "splice", 2)).toBe(-1);
+    expect(out.result.errors).toEqual([expect.objectContaining({ call: "splice", errno: "EAGAIN" })]);
+  });
+  it("tee duplicates references: each page is held by the cache and both pipes", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "pipe", ret: ["r1", "w1"] },
+      { call: "pipe", ret: ["r2", "w2"] },
+      { call: "splice", fd_in: "fd", off_in: null, fd_out: "w1", off_out: null, len: 16384, flags: [] },
+      { call: "tee", fd_in: "r1", fd_out: "w2", len: 16384, flags: [], ret: "t" },
+    ], { files: { src: { size: 16384, cache: "warm", fillChunk: 4096 } } });
+    const refs = evs(out, "PAGE_REF");
+    expect(refs.length).toBe(8);                                       // 4 pages x (splice + tee)
+    expect(refs.slice(4).map((e) => e.refcount)).toEqual([3, 3, 3, 3]);  // cache + pipe 1 + pipe 2
+    expect(retOf(out, "tee")).toBe(16384);
+    expect(out.result.copies.cpu.bytes).toBe(0);
+  });
+  it("F_SETPIPE_SZ rounds up to a power of two pages and enforces pipe-max-size", async () => {
+    const sizes = [1, 4096, 65537, 1048576, 1048577];
+    const out = await runProgram([
+      { call: "pipe", ret: ["r", "w"] },
+      ...sizes.map((s) => ({ call: "fcntl", fd: "w", cmd: "F_SETPIPE_SZ", arg: s })),
+      { call: "fcntl", fd: "w", cmd: "F_GETPIPE_SZ", arg: 0, ret: "g" },
+    ]);
+    const rets = evs(out, "SYS_EXIT").filter((e) => e.name === "fcntl").map((e) => Number(e.ret));
+    expect(rets).toEqual([4096, 4096, 131072, 1048576, -1, 1048576]);
+    expect(out.result.errors).toEqual([expect.objectContaining({ call: "fcntl", errno: "EPERM" })]);
+  });
+  it("F_SETPIPE_SZ below the pipe's occupancy is EBUSY", async () => {
+    const out = await runProgram([
+      { call: "pipe", ret: ["r", "w"] },
+      { call: "write", fd: "w", buf: "b", count: 16384 },
+      { call: "fcntl", fd: "w", cmd: "F_SETPIPE_SZ", arg: 4096 },
+    ], { buffers: { b: { size: 16384 } } });
+    expect(out.result.errors).toEqual([expect.objectContaining({ errno: "EBUSY" })]);
+  });
+});
+
+describe("NIC", () => {
+  it("the TX ring wraps around and every descriptor comes back with DD", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "sendfile", out_fd: "out", in_fd: "fd", offset: null, count: 256 * KiB },
+    ], { files: { src: { size: 256 * KiB, cache: "warm" } }, sinks: { out: { kind: "nic", expect: "src" } } }, { knobs: { [Knob.NIC_TX_RING]: 24 } });
+    const posts = evs(out, "DESC_POST");
+    expect(posts.length).toBe(64);
+    expect(posts.map((e) => e.index)).toEqual(Array.from({ length: 64 }, (_, i) => i % 24));
+    const done = evs(out, "DESC_DONE");
+    expect(done.length).toBe(64);
+    expect(done.every((e) => e.status === 1)).toBe(true);
+    // EOP on the last fragment of each 64 KiB skb (16 fragments)
+    expect(posts.filter((e) => e.flags === 1).length).toBe(4);
+    expect(out.result.delivered).toMatchObject({ bytes: 256 * KiB, intact: true });
+  });
+});

@@ -1,0 +1,82 @@
+/** Whole runs: determinism, the step player against the wasm's own counters, counters-only vs traced runs. */
+import { describe, it, expect } from "vitest";
+import { compileByName } from "../../src/scenario/index.js";
+import { Counter } from "../../src/scenario/abi.js";
+import { sim, MiB } from "./helpers.js";
+
+const CASES: [string, Record<string, string | number | boolean>][] = [
+  ["read-write", { fileSize: MiB, cache: "cold" }],
+  ["mmap-write", { fileSize: MiB, cache: "cold" }],
+  ["sendfile", { fileSize: MiB, sink: "nic", nicSg: false }],
+  ["sendfile", { fileSize: MiB, sink: "nic", cache: "cold" }],
+  ["splice", { fileSize: MiB, chunk: "4KiB" }],
+  ["tee", { fileSize: MiB }],
+];
+
+describe("determinism", () => {
+  for (const [name, over] of CASES) {
+    it(`${name} ${JSON.stringify(over)}: the same trace, word for word, twice`, async () => {
+      const s = await sim();
+      const c = compileByName(name, over);
+      s.run(c, { trace: true });
+      const a = s.traceWords();
+      s.run(compileByName("read-write", {}), { trace: true });   // something else in between
+      s.run(c, { trace: true });
+      const b = s.traceWords();
+      expect(a.length).toBeGreaterThan(100);
+      expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    });
+  }
+});
+
+describe("the step player", () => {
+  for (const [name, over] of CASES) {
+    it(`${name} ${JSON.stringify(over)}: counters rebuilt from the events end equal to the wasm's`, async () => {
+      const s = await sim();
+      const p = s.player(compileByName(name, over));
+      expect(p.run.traceDropped).toBe(0);
+      let n = 0;
+      while (p.step()) n++;
+      expect(n).toBe(p.length);
+      expect(p.rawCounters()).toEqual(p.run.counters);
+      expect(p.counters().syscalls).toEqual(p.run.result.syscalls);
+    });
+  }
+  it("back and seek replay the counters exactly", async () => {
+    const s = await sim();
+    const p = s.player(compileByName("splice", { fileSize: "256KiB" }));
+    p.seek(p.length);
+    const end = p.rawCounters();
+    p.seek(Math.floor(p.length / 2));
+    const mid = p.rawCounters();
+    p.back();
+    p.step();
+    expect(p.rawCounters()).toEqual(mid);
+    p.seek(p.length);
+    expect(p.rawCounters()).toEqual(end);
+    p.reset();
+    expect(p.position).toBe(0);
+    expect(p.rawCounters().every((v) => v === 0)).toBe(true);
+  });
+  it("a capped trace ends with TRACE_CUT and says how many it dropped", async () => {
+    const s = await sim();
+    const out = s.run(compileByName("read-write", { fileSize: MiB }), { trace: true, traceCap: 100 });
+    expect(out.events!.length).toBe(101);
+    expect(out.events![100].kind).toBe("TRACE_CUT");
+    expect(out.traceDropped).toBeGreaterThan(0);
+    expect(out.events![100].dropped).toBe(out.traceDropped);
+  });
+});
+
+describe("counters-only", () => {
+  for (const [name, over] of CASES) {
+    it(`${name}: the same counters with and without the trace`, async () => {
+      const s = await sim();
+      const c = compileByName(name, over);
+      const a = s.run(c, { trace: true }).counters;
+      const b = s.run(c, { trace: false }).counters;
+      expect(b).toEqual(a);
+      expect(b[Counter.SYSCALLS]).toBeGreaterThan(0);
+    });
+  }
+});
