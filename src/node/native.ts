@@ -273,6 +273,16 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     }
     if (!tp) { kernel.skbs = null; evidence["kernel.skbs"] = "unavailable"; unavailable["kernel.skbs"] = unavailable["kernel.peerNetDevXmit"]; }
   }
+  for (const sk of raw.sinks) {
+    kernel[`sink.${sk.name}.bytes`] = sk.bytes;
+    evidence[`kernel.sink.${sk.name}.bytes`] = sk.verified === "none" ? "derived" : "measured";
+    if (sk.verified !== "none") {
+      kernel[`sink.${sk.name}.bad`] = sk.bad ?? 0;
+      evidence[`kernel.sink.${sk.name}.bad`] = "measured";
+    }
+  }
+  kernel.signals = c.SIGNALS ?? 0;
+  evidence["kernel.signals"] = "measured";
   kernel.nicDma = null;
   evidence["kernel.nicDma"] = "unobservable";
   for (const f of raw.files) kernel[`resident.${f.name}`] = `${f.resident}/${f.pages} pages (${f.cache}${f.cache === "warm" ? `, fill ${f.fill}` : ""}${f.verified ? "" : ", NOT as asked"})`;
