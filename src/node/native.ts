@@ -345,6 +345,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   evidence.timeNs = "measured";
   if (unverifiable) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
   result.notes!.push("copies.cpu is derived from the calls made and their semantics on this kernel (ext4 page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)");
+  result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${raw.detail}` : ""}`);
   return result;
 }
