@@ -7,8 +7,10 @@ import type { CompareReport, Row, Summary } from "../node/compare.js";
 export interface TableOptions {
   /** ANSI colours (a terminal) */
   color?: boolean;
-  /** only the rows that disagree or are not scored, and the summary */
+  /** only the rows that disagree, and the summary */
   onlyDisagreements?: boolean;
+  /** also the rows only one engine reports (hidden by default: they are in the JSON and the HTML) */
+  all?: boolean;
 }
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -49,7 +51,9 @@ export function formatTable(report: CompareReport, opts: TableOptions = {}): str
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
-  const shown = (r: Row) => !opts.onlyDisagreements || r.agree === false;
+  const oneSided = (r: Row) => r.agree === null && r.class !== "unobservable" && (r.why.startsWith("not modelled") || r.why.startsWith("the native host does not report"));
+  const shown = (r: Row) => (opts.onlyDisagreements ? r.agree === false : opts.all || !oneSided(r));
+  const hidden = report.rows.filter((r) => !shown(r) && oneSided(r)).length;
   const all = report.rows.filter(shown);
   const w = {
     counter: Math.max(7, ...all.map((r) => r.counter.length)),
@@ -71,6 +75,10 @@ export function formatTable(report: CompareReport, opts: TableOptions = {}): str
         `  ${pad(r.counter, w.counter)}  ${pad(r.class, w.cls)}  ${pad(formatValue(r.model), w.model)}  ${pad(formatValue(r.kernel), w.kernel)}  ${pad(agreeText(r, color), 6)}  ${whyText(r, report.kernelWhy)}`.trimEnd(),
       );
     }
+    lines.push("");
+  }
+  if (hidden && !opts.onlyDisagreements) {
+    lines.push(paint(color, 2, `(${hidden} rows reported by one engine only are not shown: --all shows them; the JSON and the HTML have them)`));
     lines.push("");
   }
   const notes = report.notes.filter((n, i, a) => a.findIndex((m) => m.engine === n.engine && m.note === n.note) === i);

@@ -30,7 +30,7 @@ export const RULES: Rule[] = [
   { match: /^io\./, class: "exact", family: "/proc/self/io" },
   { match: /^(errors|signals)$/, class: "exact", family: "errors" },
   { match: /^delivered\./, class: "exact", family: "delivered" },
-  { match: /^timeNs$|Ns$|time/i, class: "tolerance", tol: { factor: 4, abs: 50_000 }, family: "time" },
+  { match: /^timeNs$|[a-z]Ns$/, class: "tolerance", tol: { factor: 4, abs: 50_000 }, family: "time" },
   { match: /csw|context/i, class: "tolerance", tol: { factor: 3, abs: 16 }, family: "context switches" },
   // How TCP cuts a stream into skbs on loopback is timing: a write joins the unsent tail skb or starts a new one,
   // autocorking holds a small skb while earlier ones sit in the device queue, and the peer's ACKs, processed in the

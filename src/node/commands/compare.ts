@@ -36,6 +36,7 @@ interface Opts {
   baseline?: string;
   writeBaseline?: string;
   disagreements?: boolean;
+  all?: boolean;
   progress: boolean;
 }
 
@@ -55,6 +56,7 @@ export function registerCompare(program: Command): void {
     .option("--baseline <file>", "fail (exit 1) only when a scenario's agreeing exact rows fall below this baseline's")
     .option("--write-baseline <file>", "write this run's agreement per scenario into a baseline file")
     .option("--disagreements", "the table shows only the rows that disagree")
+    .option("--all", "the table also shows the counters only one engine reports")
     .option("--no-progress", "no progress bar on stderr")
     .addHelpText("after", `
 Counter classes: exact (syscalls by name, mode switches, /proc/self/io, errors, signals, delivered bytes and
@@ -113,7 +115,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     const { rows, summary, notes } = report;
     process.stdout.write(JSON.stringify({ matrix, rows, summary, notes }, null, 2) + "\n");
   } else {
-    process.stdout.write(formatTable(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, onlyDisagreements: opts.disagreements }));
+    process.stdout.write(formatTable(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, onlyDisagreements: opts.disagreements, all: opts.all }));
   }
 
   const htmlFile = opts.html === false ? undefined : opts.html ?? (opts.json ? undefined : DEFAULT_HTML);
