@@ -27,9 +27,9 @@ export function argsSetProgram(base: usize, pool: usize, so: usize, ns: i32, r: 
 }
 
 /** Whether argument `i` is a NULL pointer. */
-@inline export function isNull(i: i32): bool { return argTag[i] == Tag.NULL; }
+@inline export function isNull(i: i32): bool { return unchecked(argTag[i]) == Tag.NULL; }
 /** Whether argument `i` is a REF (a pointer to a loff_t in a register). */
-@inline export function isRef(i: i32): bool { return argTag[i] == Tag.REF; }
+@inline export function isRef(i: i32): bool { return unchecked(argTag[i]) == Tag.REF; }
 
 /** Two strings are the same name. */
 export function strEq(a: i32, b: i32): bool {

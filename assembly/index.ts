@@ -50,8 +50,8 @@ const sinkInfo = new StaticArray<i64>(16 * 5);
 export function zc_sinks_len(): i32 { return sinkCount(); }
 export function zc_sinks_ptr(): usize {
   for (let s = 0; s < sinkCount(); s++) {
-    sinkInfo[s * 5] = sinkKind(s); sinkInfo[s * 5 + 1] = sinkExpect(s); sinkInfo[s * 5 + 2] = sinkBytes(s);
-    sinkInfo[s * 5 + 3] = sinkBad(s); sinkInfo[s * 5 + 4] = sinkModified(s);
+    unchecked(sinkInfo[s * 5] = sinkKind(s)); unchecked(sinkInfo[s * 5 + 1] = sinkExpect(s)); unchecked(sinkInfo[s * 5 + 2] = sinkBytes(s));
+    unchecked(sinkInfo[s * 5 + 3] = sinkBad(s)); unchecked(sinkInfo[s * 5 + 4] = sinkModified(s));
   }
   return changetype<usize>(sinkInfo);
 }

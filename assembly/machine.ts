@@ -15,41 +15,41 @@ const knobs = new StaticArray<i64>(KNOB_SLOTS);
 
 /** Linux's defaults (and the cost model's starting point before calibration). */
 export function knobDefaults(): void {
-  for (let i = 0; i < KNOB_SLOTS; i++) knobs[i] = 0;
-  knobs[Knob.PIPE_DEFAULT_BYTES] = 16 * 4096;   // PIPE_DEF_BUFFERS pages
-  knobs[Knob.PIPE_MAX_SIZE] = 1048576;          // /proc/sys/fs/pipe-max-size
-  knobs[Knob.FAULT_AROUND_BYTES] = 65536;       // /sys/kernel/mm/... fault_around_bytes
-  knobs[Knob.NIC_SG] = 1;
-  knobs[Knob.NIC_CSUM] = 1;
-  knobs[Knob.NIC_TX_RING] = 256;
-  knobs[Knob.READAHEAD_BYTES] = 131072;         // read_ahead_kb = 128
-  knobs[Knob.FOLIO_MAX_ORDER] = 9;              // measured on ext4, Linux 6.18: a 8 MiB write() makes order-9 folios
-  knobs[Knob.TCP_SNDBUF] = 4194304;             // tcp_wmem[2]: the autotuned ceiling
-  knobs[Knob.TCP_RCVBUF] = 6291456;             // tcp_rmem[2]
-  knobs[Knob.TCP_GSO_MAX] = 65536;              // GSO_LEGACY_MAX_SIZE: the largest skb TCP builds for lo/NIC
-  knobs[Knob.PEER_BUF_BYTES] = 65536;           // the peer's recv() buffer
-  knobs[Knob.TRACE] = 0;
-  knobs[Knob.TRACE_CAP] = 1 << 20;
-  knobs[Knob.STEP_BUDGET] = 100000000;
-  knobs[Knob.PEER_LAZY] = 0;
-  knobs[Knob.SKB_LINEAR_MAX] = 65536;           // copied payload one skb carries (size goal)
+  for (let i = 0; i < KNOB_SLOTS; i++) unchecked(knobs[i] = 0);
+  unchecked(knobs[Knob.PIPE_DEFAULT_BYTES] = 16 * 4096);   // PIPE_DEF_BUFFERS pages
+  unchecked(knobs[Knob.PIPE_MAX_SIZE] = 1048576);          // /proc/sys/fs/pipe-max-size
+  unchecked(knobs[Knob.FAULT_AROUND_BYTES] = 65536);       // /sys/kernel/mm/... fault_around_bytes
+  unchecked(knobs[Knob.NIC_SG] = 1);
+  unchecked(knobs[Knob.NIC_CSUM] = 1);
+  unchecked(knobs[Knob.NIC_TX_RING] = 256);
+  unchecked(knobs[Knob.READAHEAD_BYTES] = 131072);         // read_ahead_kb = 128
+  unchecked(knobs[Knob.FOLIO_MAX_ORDER] = 9);              // measured on ext4, Linux 6.18: a 8 MiB write() makes order-9 folios
+  unchecked(knobs[Knob.TCP_SNDBUF] = 4194304);             // tcp_wmem[2]: the autotuned ceiling
+  unchecked(knobs[Knob.TCP_RCVBUF] = 6291456);             // tcp_rmem[2]
+  unchecked(knobs[Knob.TCP_GSO_MAX] = 65536);              // GSO_LEGACY_MAX_SIZE: the largest skb TCP builds for lo/NIC
+  unchecked(knobs[Knob.PEER_BUF_BYTES] = 65536);           // the peer's recv() buffer
+  unchecked(knobs[Knob.TRACE] = 0);
+  unchecked(knobs[Knob.TRACE_CAP] = 1 << 20);
+  unchecked(knobs[Knob.STEP_BUDGET] = 100000000);
+  unchecked(knobs[Knob.PEER_LAZY] = 0);
+  unchecked(knobs[Knob.SKB_LINEAR_MAX] = 65536);           // copied payload one skb carries (size goal)
   // cost model (ns, or ps per byte)
-  knobs[Knob.COST_MODE_SWITCH_NS] = 60;
-  knobs[Knob.COST_COPY_PS_PER_BYTE] = 100;      // ~10 GB/s memcpy
-  knobs[Knob.COST_FAULT_NS] = 400;
-  knobs[Knob.COST_PAGECACHE_LOOKUP_NS] = 15;
-  knobs[Knob.COST_PTE_NS] = 4;
-  knobs[Knob.COST_DMA_PS_PER_BYTE] = 250;       // ~4 GB/s device
-  knobs[Knob.COST_DISK_REQUEST_NS] = 80000;     // one block request's latency
-  knobs[Knob.COST_DESC_NS] = 30;
-  knobs[Knob.COST_WAKEUP_NS] = 3000;
-  knobs[Knob.COST_CSUM_PS_PER_BYTE] = 120;
-  knobs[Knob.COST_PAGE_REF_NS] = 2;
-  knobs[Knob.COST_PAGE_ALLOC_NS] = 60;
+  unchecked(knobs[Knob.COST_MODE_SWITCH_NS] = 60);
+  unchecked(knobs[Knob.COST_COPY_PS_PER_BYTE] = 100);      // ~10 GB/s memcpy
+  unchecked(knobs[Knob.COST_FAULT_NS] = 400);
+  unchecked(knobs[Knob.COST_PAGECACHE_LOOKUP_NS] = 15);
+  unchecked(knobs[Knob.COST_PTE_NS] = 4);
+  unchecked(knobs[Knob.COST_DMA_PS_PER_BYTE] = 250);       // ~4 GB/s device
+  unchecked(knobs[Knob.COST_DISK_REQUEST_NS] = 80000);     // one block request's latency
+  unchecked(knobs[Knob.COST_DESC_NS] = 30);
+  unchecked(knobs[Knob.COST_WAKEUP_NS] = 3000);
+  unchecked(knobs[Knob.COST_CSUM_PS_PER_BYTE] = 120);
+  unchecked(knobs[Knob.COST_PAGE_REF_NS] = 2);
+  unchecked(knobs[Knob.COST_PAGE_ALLOC_NS] = 60);
 }
 
 export function setKnob(id: i64, v: i64): void {
-  if (id >= 0 && id < KNOB_SLOTS) knobs[<i32>id] = v;
+  if (id >= 0 && id < KNOB_SLOTS) unchecked(knobs[<i32>id] = v);
 }
 
 @inline export function knob(id: i32): i64 {

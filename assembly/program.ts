@@ -11,7 +11,7 @@ import { count, resetCounters, setCounter, spend } from "./counters";
 import { ev, traceReset, traceFinish, traceOn } from "./trace";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
 import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS } from "./args";
-import { framesReset } from "./mm/frames";
+import { framesReset, framesReserve } from "./mm/frames";
 import { pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, IK_REGULAR, IK_NULL } from "./mm/pagecache";
 import { ptReset } from "./mm/pagetable";
 import { vmaReset } from "./mm/vma";
@@ -27,7 +27,7 @@ import { skbReset } from "./kernel/skb";
 import { sockReset, sockNew, ROUTE_LO, ROUTE_NIC } from "./kernel/socket";
 import { sinkReset, sinkNew } from "./kernel/sink";
 import * as sys from "./kernel/syscalls";
-import { rgrow, rfree } from "./mem";
+import { rgrow, rfree, arenaReset } from "./mem";
 
 // ---- the loaded program ---------------------------------------------------------------------------------
 let prog: usize = 0;          // a copy of the program's words
@@ -55,7 +55,7 @@ export let halted: bool = false;
 const ovId = new StaticArray<i64>(64);
 const ovVal = new StaticArray<i64>(64);
 let nov: i32 = 0;
-export function overrideKnob(id: i64, v: i64): void { if (nov < 64) { ovId[nov] = id; ovVal[nov] = v; nov++; } }
+export function overrideKnob(id: i64, v: i64): void { if (nov < 64) { unchecked(ovId[nov] = id); unchecked(ovVal[nov] = v); nov++; } }
 export function clearOverrides(): void { nov = 0; }
 
 /** per call id: how many times it was made */
@@ -113,20 +113,26 @@ export function setup(): i32 {
   if (prog == 0) return Status.BAD_PROGRAM;
   knobDefaults();
   for (let i = 0; i < nknobs; i++) setKnob(w(knobsAt + 2 * i), w(knobsAt + 2 * i + 1));
-  for (let i = 0; i < nov; i++) setKnob(ovId[i], ovVal[i]);
+  for (let i = 0; i < nov; i++) setKnob(unchecked(ovId[i]), unchecked(ovVal[i]));
   setCounting(false);
   traceReset(false, 1);
+  arenaReset();
   framesReset(); pcReset(); ptReset(); vmaReset(); faultReset(); dmaReset(); diskReset(); nicReset(); loReset();
   filesReset(); fdReset(); pipeReset(); skbReset(); sockReset(); sinkReset(); sys.syscallsReset();
   memory.fill(regsPtr, 0, <usize>nregsP << 3);
-  for (let i = 0; i < 64; i++) callCounts[i] = 0;
+  for (let i = 0; i < 64; i++) unchecked(callCounts[i] = 0);
   nerr = 0; nsig = 0; pc = 0; steps = 0; halted = false; status = Status.OK; finished = false;
   // stdin/stdout/stderr
   const nullIno = inodeNew(IK_NULL, 0, -1, -1);
   const stdio = fileNew(FT_NULL, nullIno, Flags.O_RDWR);
   fdStdio(stdio);
-  // files: inode i = file id i
+  // files: inode i = file id i; the frame table is sized once for what the files can fill
   let filePages: i64 = 0;
+  let allPages: i64 = 0;
+  for (let i = 0; i < nfiles; i++) allPages += (w(filesAt + i * 5 + 1) + 4095) >> 12;
+  let bufPages: i64 = 0;
+  for (let i = 0; i < nbufs; i++) bufPages += (w(bufsAt + i * 3 + 1) + 4095) >> 12;
+  framesReserve(<u32>(allPages + bufPages + 4096));
   for (let i = 0; i < nfiles; i++) {
     const b = filesAt + i * 5;
     const size = w(b + 1);
@@ -190,11 +196,11 @@ function evalExpr(off: i32): i64 {
   for (let i = 0; i < n; i++) {
     const op = <i32>w(p + 1 + 2 * i);
     const v = w(p + 2 + 2 * i);
-    if (op == Rpn.IMM) { if (sp < 256) stack[sp++] = v; continue; }
-    if (op == Rpn.REG) { if (sp < 256) stack[sp++] = reg(v); continue; }
+    if (op == Rpn.IMM) { if (sp < 256) unchecked(stack[sp++] = v); continue; }
+    if (op == Rpn.REG) { if (sp < 256) unchecked(stack[sp++] = reg(v)); continue; }
     if (sp < 2) return 0;
-    const b = stack[--sp];
-    const a = stack[--sp];
+    const b = unchecked(stack[--sp]);
+    const a = unchecked(stack[--sp]);
     let r: i64 = 0;
     switch (op) {
       case Rpn.ADD: r = a + b; break;
@@ -212,9 +218,9 @@ function evalExpr(off: i32): i64 {
       case Rpn.NE: r = a != b ? 1 : 0; break;
       default: r = 0;
     }
-    stack[sp++] = r;
+    unchecked(stack[sp++] = r);
   }
-  return sp > 0 ? stack[sp - 1] : 0;
+  return sp > 0 ? unchecked(stack[sp - 1]) : 0;
 }
 
 /** The value of operand (tag, val): numbers for IMM/REG/EXPR; REF, STR, IOV, NULL pass their val through. */
@@ -234,7 +240,7 @@ function sysEnter(call: i32, step: i64): void {
   count(Counter.SYSCALLS, 1);
   count(Counter.MODE_SWITCHES, 1);
   spend(c);
-  ev(Ev.SYS_ENTER, call, step, argVal[0], argVal[1], argVal[2], argVal[3]);
+  ev(Ev.SYS_ENTER, call, step, unchecked(argVal[0]), unchecked(argVal[1]), unchecked(argVal[2]), unchecked(argVal[3]));
   ev(Ev.MODE_SWITCH, 1, call, 0, 0, 0, c);
   setInKernel(true);
 }
@@ -250,10 +256,10 @@ function sysExit(call: i32, step: i64, ret: i64): void {
 
 function recordError(step: i64, call: i32, errno: i64): void {
   for (let i = 0; i < nerr; i++) {
-    if (errRecs[i * 4] == step && errRecs[i * 4 + 2] == errno) { errRecs[i * 4 + 3]++; return; }
+    if (unchecked(errRecs[i * 4]) == step && unchecked(errRecs[i * 4 + 2]) == errno) { unchecked(errRecs[i * 4 + 3] = unchecked(errRecs[i * 4 + 3]) + 1); return; }
   }
   if (nerr >= ERR_MAX) return;
-  errRecs[nerr * 4] = step; errRecs[nerr * 4 + 1] = call; errRecs[nerr * 4 + 2] = errno; errRecs[nerr * 4 + 3] = 1;
+  unchecked(errRecs[nerr * 4] = step); unchecked(errRecs[nerr * 4 + 1] = call); unchecked(errRecs[nerr * 4 + 2] = errno); unchecked(errRecs[nerr * 4 + 3] = 1);
   nerr++;
 }
 
@@ -262,16 +268,16 @@ function recordSignal(step: i64): void {
   ev(Ev.SIGNAL, sys.sigNo, sys.sigCode, sys.sigAddr, 0, 0, 0);
   if (nsig >= SIG_MAX) return;
   const b = nsig * 6;
-  sigRecs[b] = step; sigRecs[b + 1] = sys.sigNo; sigRecs[b + 2] = sys.sigCode; sigRecs[b + 3] = sys.sigAddr;
+  unchecked(sigRecs[b] = step); unchecked(sigRecs[b + 1] = sys.sigNo); unchecked(sigRecs[b + 2] = sys.sigCode); unchecked(sigRecs[b + 3] = sys.sigAddr);
   const v = findVmaStart(sys.sigAddr);
-  sigRecs[b + 4] = v; sigRecs[b + 5] = v >= 0 ? sys.sigAddr - v : -1;
+  unchecked(sigRecs[b + 4] = v); unchecked(sigRecs[b + 5] = v >= 0 ? sys.sigAddr - v : -1);
   nsig++;
 }
 import { findVma, vmaStart } from "./mm/vma";
 function findVmaStart(a: i64): i64 { const v = findVma(a); return v < 0 ? -1 : vmaStart(v); }
 
 function dispatch(call: i32): i64 {
-  const a0 = argVal[0], a1 = argVal[1], a2 = argVal[2], a3 = argVal[3], a4 = argVal[4], a5 = argVal[5];
+  const a0 = unchecked(argVal[0]), a1 = unchecked(argVal[1]), a2 = unchecked(argVal[2]), a3 = unchecked(argVal[3]), a4 = unchecked(argVal[4]), a5 = unchecked(argVal[5]);
   switch (call) {
     case Call.open: return sys.sys_open(<i32>a0, <i32>a1);
     case Call.close: return sys.sys_close(a0);
@@ -316,7 +322,7 @@ function execCall(): void {
     argVal[i] = operand(tag, val);
   }
   const next = pc + 8 + 2 * nargs;
-  if (call >= 0 && call < 64) callCounts[call]++;
+  if (call >= 0 && call < 64) unchecked(callCounts[call] = unchecked(callCounts[call]) + 1);
   const syscall = isSyscall(call);
   sys.resetSignal();
   if (syscall) sysEnter(call, step);

@@ -59,8 +59,11 @@ function put(kind: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): void {
 }
 
 /** Records one event (a no-op in counters-only mode). */
-export function ev(kind: i32, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): void {
-  if (!traceOn) return;
+@inline export function ev(kind: i32, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): void {
+  if (traceOn) evRecord(kind, a, b, c, d, e, f);
+}
+
+function evRecord(kind: i32, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): void {
   if (kind != Ev.SYS_ENTER) { f += pendingNs; pendingNs = 0; }
   if (traceLen >= traceCap) { traceDropped++; return; }
   put(kind, a, b, c, d, e, f);

@@ -35,43 +35,43 @@ export let pipesMade: i32 = 0;                         // pipes created since re
 
 export function pipeReset(): void {
   for (let i = 0; i < MAX_PIPES; i++) {
-    if (pRing[i] != 0) heap.free(pRing[i]);
-    pRing[i] = 0;
-    pUsed[i] = false;
+    if (unchecked(pRing[i]) != 0) heap.free(unchecked(pRing[i]));
+    unchecked(pRing[i] = 0);
+    unchecked(pUsed[i] = false);
   }
   pipesMade = 0;
 }
 
 export function pipeNew(): i32 {
   for (let i = 0; i < MAX_PIPES; i++) {
-    if (pUsed[i]) continue;
+    if (unchecked(pUsed[i])) continue;
     const slots = <u32>(knob(Knob.PIPE_DEFAULT_BYTES) >> 12);
-    pUsed[i] = true;
-    pSlots[i] = slots; pMaxUsage[i] = slots; pHead[i] = 0; pTail[i] = 0; pReaders[i] = 1; pWriters[i] = 1;
-    pRing[i] = rgrow(0, 0, <usize>slots << 4);
+    unchecked(pUsed[i] = true);
+    unchecked(pSlots[i] = slots); unchecked(pMaxUsage[i] = slots); unchecked(pHead[i] = 0); unchecked(pTail[i] = 0); unchecked(pReaders[i] = 1); unchecked(pWriters[i] = 1);
+    unchecked(pRing[i] = rgrow(0, 0, <usize>slots << 4));
     pipesMade++;
     return i;
   }
   return -1;
 }
 
-@inline function slot(p: i32, n: u32): usize { return pRing[p] + (<usize>(n & (pSlots[p] - 1)) << 4); }
-@inline export function pipeOccupancy(p: i32): u32 { return pHead[p] - pTail[p]; }
-@inline export function pipeFull(p: i32): bool { return pHead[p] - pTail[p] >= pMaxUsage[p]; }
-@inline export function pipeEmpty(p: i32): bool { return pHead[p] == pTail[p]; }
-@inline export function pipeMaxUsage(p: i32): u32 { return pMaxUsage[p]; }
-@inline export function pipeReaders(p: i32): i32 { return pReaders[p]; }
-@inline export function pipeWriters(p: i32): i32 { return pWriters[p]; }
-export function pipeHead(p: i32): u32 { return pHead[p]; }
-export function pipeTail(p: i32): u32 { return pTail[p]; }
+@inline function slot(p: i32, n: u32): usize { return unchecked(pRing[p]) + (<usize>(n & (unchecked(pSlots[p]) - 1)) << 4); }
+@inline export function pipeOccupancy(p: i32): u32 { return unchecked(pHead[p]) - unchecked(pTail[p]); }
+@inline export function pipeFull(p: i32): bool { return unchecked(pHead[p]) - unchecked(pTail[p]) >= unchecked(pMaxUsage[p]); }
+@inline export function pipeEmpty(p: i32): bool { return unchecked(pHead[p]) == unchecked(pTail[p]); }
+@inline export function pipeMaxUsage(p: i32): u32 { return unchecked(pMaxUsage[p]); }
+@inline export function pipeReaders(p: i32): i32 { return unchecked(pReaders[p]); }
+@inline export function pipeWriters(p: i32): i32 { return unchecked(pWriters[p]); }
+export function pipeHead(p: i32): u32 { return unchecked(pHead[p]); }
+export function pipeTail(p: i32): u32 { return unchecked(pTail[p]); }
 
 /** The buffer `k` places after the tail (k < occupancy). */
-export function bufPage(p: i32, k: u32): u32 { return load<u32>(slot(p, pTail[p] + k)); }
-export function bufOff(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, pTail[p] + k), 4); }
-export function bufLen(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, pTail[p] + k), 8); }
-export function bufFlags(p: i32, k: u32): u32 { return load<u32>(slot(p, pTail[p] + k), 12); }
+export function bufPage(p: i32, k: u32): u32 { return load<u32>(slot(p, unchecked(pTail[p]) + k)); }
+export function bufOff(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, unchecked(pTail[p]) + k), 4); }
+export function bufLen(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, unchecked(pTail[p]) + k), 8); }
+export function bufFlags(p: i32, k: u32): u32 { return load<u32>(slot(p, unchecked(pTail[p]) + k), 12); }
 /** the last buffer filled (for merging writes) */
-export function lastBufSlot(p: i32): usize { return slot(p, pHead[p] - 1); }
+export function lastBufSlot(p: i32): usize { return slot(p, unchecked(pHead[p]) - 1); }
 export function pipeBytes(p: i32): i64 {
   let n: i64 = 0;
   for (let k: u32 = 0; k < pipeOccupancy(p); k++) n += bufLen(p, k);
@@ -80,31 +80,31 @@ export function pipeBytes(p: i32): i64 {
 
 /** Adds a buffer referencing [off, off+len) of `pfn`; takes the reference when `ref` (splice, tee). */
 export function pipePush(p: i32, pfn: u32, off: i32, len: i32, flags: u32, ref: bool): void {
-  const s = slot(p, pHead[p]);
+  const s = slot(p, unchecked(pHead[p]));
   store<u32>(s, pfn); store<u32>(s, <u32>off, 4); store<u32>(s, <u32>len, 8); store<u32>(s, flags, 12);
   if (ref) getPage(pfn);
-  ev(Ev.PIPE_PUSH, p, pHead[p] & (pSlots[p] - 1), pfn, len, off, 0);
-  pHead[p]++;
+  ev(Ev.PIPE_PUSH, p, unchecked(pHead[p]) & (unchecked(pSlots[p]) - 1), pfn, len, off, 0);
+  unchecked(pHead[p] = unchecked(pHead[p]) + 1);
 }
 
 /** Consumes `n` bytes of the tail buffer; releases it (put_page) when it is used up. */
 export function pipeConsume(p: i32, n: i32): void {
-  const s = slot(p, pTail[p]);
+  const s = slot(p, unchecked(pTail[p]));
   const len = <i32>load<u32>(s, 8) - n;
   store<u32>(s, <u32>(<i32>load<u32>(s, 4) + n), 4);
   store<u32>(s, <u32>len, 8);
   if (len > 0) return;
   const pfn = load<u32>(s);
-  ev(Ev.PIPE_POP, p, pTail[p] & (pSlots[p] - 1), pfn, n, 0, 0);
-  pTail[p]++;
+  ev(Ev.PIPE_POP, p, unchecked(pTail[p]) & (unchecked(pSlots[p]) - 1), pfn, n, 0, 0);
+  unchecked(pTail[p] = unchecked(pTail[p]) + 1);
   putPage(pfn);
 }
 
 /** Takes the tail buffer whole (its reference goes with it: the caller owns it now). */
 export function pipeTake(p: i32): void {
-  const s = slot(p, pTail[p]);
-  ev(Ev.PIPE_POP, p, pTail[p] & (pSlots[p] - 1), load<u32>(s), <i64>load<u32>(s, 8), 0, 0);
-  pTail[p]++;
+  const s = slot(p, unchecked(pTail[p]));
+  ev(Ev.PIPE_POP, p, unchecked(pTail[p]) & (unchecked(pSlots[p]) - 1), load<u32>(s), <i64>load<u32>(s, 8), 0, 0);
+  unchecked(pTail[p] = unchecked(pTail[p]) + 1);
 }
 
 /**
@@ -115,22 +115,22 @@ export function pipeResize(p: i32, slots: u32): bool {
   const occ = pipeOccupancy(p);
   if (slots < occ) return false;
   const nu = rgrow(0, 0, <usize>slots << 4);
-  for (let k: u32 = 0; k < occ; k++) memory.copy(nu + (<usize>k << 4), slot(p, pTail[p] + k), 16);
-  heap.free(pRing[p]);
-  pRing[p] = nu;
-  pSlots[p] = slots;
-  pMaxUsage[p] = slots;
-  pTail[p] = 0;
-  pHead[p] = occ;
+  for (let k: u32 = 0; k < occ; k++) memory.copy(nu + (<usize>k << 4), slot(p, unchecked(pTail[p]) + k), 16);
+  heap.free(unchecked(pRing[p]));
+  unchecked(pRing[p] = nu);
+  unchecked(pSlots[p] = slots);
+  unchecked(pMaxUsage[p] = slots);
+  unchecked(pTail[p] = 0);
+  unchecked(pHead[p] = occ);
   return true;
 }
 
 /** Closes one end; the pipe (and its buffers' references) goes when both ends are closed. */
 export function pipeCloseEnd(p: i32, writeEnd: bool): void {
-  if (writeEnd) pWriters[p]--; else pReaders[p]--;
-  if (pReaders[p] > 0 || pWriters[p] > 0) return;
+  if (writeEnd) unchecked(pWriters[p] = unchecked(pWriters[p]) - 1); else unchecked(pReaders[p] = unchecked(pReaders[p]) - 1);
+  if (unchecked(pReaders[p]) > 0 || unchecked(pWriters[p]) > 0) return;
   while (!pipeEmpty(p)) pipeConsume(p, bufLen(p, 0));
-  heap.free(pRing[p]);
-  pRing[p] = 0;
-  pUsed[p] = false;
+  heap.free(unchecked(pRing[p]));
+  unchecked(pRing[p] = 0);
+  unchecked(pUsed[p] = false);
 }

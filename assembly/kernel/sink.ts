@@ -20,26 +20,26 @@ let sinks: i32 = 0;
 export function sinkReset(): void { sinks = 0; }
 export function sinkNew(kind: i32, expect: i32, lazy: bool): i32 {
   const s = sinks++;
-  sKind[s] = kind; sExpect[s] = expect; sBytes[s] = 0; sBad[s] = 0; sModified[s] = 0; sNext[s] = 0; sLazy[s] = lazy;
+  unchecked(sKind[s] = kind); unchecked(sExpect[s] = expect); unchecked(sBytes[s] = 0); unchecked(sBad[s] = 0); unchecked(sModified[s] = 0); unchecked(sNext[s] = 0); unchecked(sLazy[s] = lazy);
   return s;
 }
 export function sinkCount(): i32 { return sinks; }
-@inline export function sinkKind(s: i32): i32 { return sKind[s]; }
-@inline export function sinkLazy(s: i32): bool { return sLazy[s]; }
-export function sinkBytes(s: i32): i64 { return sBytes[s]; }
-export function sinkBad(s: i32): i64 { return sBad[s]; }
-export function sinkModified(s: i32): i64 { return sModified[s]; }
-export function sinkExpect(s: i32): i32 { return sExpect[s]; }
+@inline export function sinkKind(s: i32): i32 { return unchecked(sKind[s]); }
+@inline export function sinkLazy(s: i32): bool { return unchecked(sLazy[s]); }
+export function sinkBytes(s: i32): i64 { return unchecked(sBytes[s]); }
+export function sinkBad(s: i32): i64 { return unchecked(sBad[s]); }
+export function sinkModified(s: i32): i64 { return unchecked(sModified[s]); }
+export function sinkExpect(s: i32): i32 { return unchecked(sExpect[s]); }
 
 /** Receives bytes [off, off+len) of frame `pfn` at stream position `pos` (-1: the next position). */
 export function sinkReceive(s: i32, pfn: u32, off: i32, len: i32, pos: i64): void {
   if (len <= 0) return;
-  const p = pos < 0 ? sNext[s] : pos;
-  frVerify(pfn, off, len, sExpect[s], p);
-  sBytes[s] += len;
-  sBad[s] += vBad;
-  sModified[s] += vModified;
-  if (p + len > sNext[s]) sNext[s] = p + len;
+  const p = pos < 0 ? unchecked(sNext[s]) : pos;
+  frVerify(pfn, off, len, unchecked(sExpect[s]), p);
+  unchecked(sBytes[s] = unchecked(sBytes[s]) + (len));
+  unchecked(sBad[s] = unchecked(sBad[s]) + (vBad));
+  unchecked(sModified[s] = unchecked(sModified[s]) + (vModified));
+  if (p + len > unchecked(sNext[s])) unchecked(sNext[s] = p + len);
   count(Counter.DELIVERED_BYTES, len);
   count(Counter.DELIVERED_BAD, vBad);
   count(Counter.DELIVERED_MODIFIED, vModified);
@@ -47,4 +47,4 @@ export function sinkReceive(s: i32, pfn: u32, off: i32, len: i32, pos: i64): voi
 }
 
 /** /dev/null-like sinks receive bytes nobody reads: nothing to verify. */
-export function sinkIsVerifying(s: i32): bool { return sKind[s] != SinkKind.null_; }
+export function sinkIsVerifying(s: i32): bool { return unchecked(sKind[s]) != SinkKind.null_; }

@@ -45,48 +45,48 @@ const kZc = new StaticArray<bool>(MAX_SOCKS);        // SO_ZEROCOPY set
 let socks: i32 = 0;
 
 export function sockReset(): void {
-  for (let i = 0; i < socks; i++) if (kPeerBuf[i] != 0) heap.free(kPeerBuf[i]);
+  for (let i = 0; i < socks; i++) if (unchecked(kPeerBuf[i]) != 0) heap.free(unchecked(kPeerBuf[i]));
   socks = 0;
 }
 
 export function sockNew(route: i32, sink: i32): i32 {
   const k = socks++;
-  kRoute[k] = route; kSink[k] = sink; kCur[k] = -1; kInflight[k] = 0;
-  kQHead[k] = -1; kQTail[k] = -1; kQBytes[k] = 0; kClosed[k] = false; kZc[k] = false;
+  unchecked(kRoute[k] = route); unchecked(kSink[k] = sink); unchecked(kCur[k] = -1); unchecked(kInflight[k] = 0);
+  unchecked(kQHead[k] = -1); unchecked(kQTail[k] = -1); unchecked(kQBytes[k] = 0); unchecked(kClosed[k] = false); unchecked(kZc[k] = false);
   const pages = <i32>((knob(Knob.PEER_BUF_BYTES) + 4095) >> 12);
-  kPeerPages[k] = pages;
-  kPeerBuf[k] = heap.alloc(<usize>pages << 2);
+  unchecked(kPeerPages[k] = pages);
+  unchecked(kPeerBuf[k] = heap.alloc(<usize>pages << 2));
   for (let i = 0; i < pages; i++) {
     const p = frAlloc(0, FK_KBUF);
     frInitRef(p, 1);
-    store<u32>(kPeerBuf[k] + (<usize>i << 2), p);
+    store<u32>(unchecked(kPeerBuf[k]) + (<usize>i << 2), p);
   }
   return k;
 }
-export function sockRoute(k: i32): i32 { return kRoute[k]; }
-export function sockSink(k: i32): i32 { return kSink[k]; }
-export function sockSetZc(k: i32, on: bool): void { kZc[k] = on; }
-export function sockZc(k: i32): bool { return kZc[k]; }
-export function sockClosed(k: i32): bool { return kClosed[k]; }
+export function sockRoute(k: i32): i32 { return unchecked(kRoute[k]); }
+export function sockSink(k: i32): i32 { return unchecked(kSink[k]); }
+export function sockSetZc(k: i32, on: bool): void { unchecked(kZc[k] = on); }
+export function sockZc(k: i32): bool { return unchecked(kZc[k]); }
+export function sockClosed(k: i32): bool { return unchecked(kClosed[k]); }
 /** The route's features (sk_route_caps): loopback has them all; the NIC what netdev_fix_features left. */
-export function routeSG(k: i32): bool { return kRoute[k] == ROUTE_LO ? true : featSG; }
-export function routeCsum(k: i32): bool { return kRoute[k] == ROUTE_LO ? true : featCsum; }
+export function routeSG(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featSG; }
+export function routeCsum(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featCsum; }
 
 function limit(k: i32): i64 {
   const snd = knob(Knob.TCP_SNDBUF);
-  return kRoute[k] == ROUTE_LO ? snd + knob(Knob.TCP_RCVBUF) : snd;
+  return unchecked(kRoute[k]) == ROUTE_LO ? snd + knob(Knob.TCP_RCVBUF) : snd;
 }
 
 /** Transmits skb `s` on the socket's route. */
 function xmit(k: i32, s: i32): void {
   skbSeal(s);
-  kInflight[k] += skbLen(s);
-  if (kRoute[k] == ROUTE_LO) {
+  unchecked(kInflight[k] = unchecked(kInflight[k]) + (skbLen(s)));
+  if (unchecked(kRoute[k]) == ROUTE_LO) {
     loXmit(s);
     skbSetNext(s, -1);
-    if (kQTail[k] >= 0) skbSetNext(kQTail[k], s); else kQHead[k] = s;
-    kQTail[k] = s;
-    kQBytes[k] += skbLen(s);
+    if (unchecked(kQTail[k]) >= 0) skbSetNext(unchecked(kQTail[k]), s); else unchecked(kQHead[k] = s);
+    unchecked(kQTail[k] = s);
+    unchecked(kQBytes[k] = unchecked(kQBytes[k]) + (skbLen(s)));
   } else {
     nicXmit(s);
   }
@@ -94,9 +94,9 @@ function xmit(k: i32, s: i32): void {
 
 /** tcp_push: sends the skb being filled. */
 export function tcpPush(k: i32): void {
-  const s = kCur[k];
+  const s = unchecked(kCur[k]);
   if (s < 0) return;
-  kCur[k] = -1;
+  unchecked(kCur[k] = -1);
   if (skbLen(s) == 0) { skbFree(s); return; }
   xmit(k, s);
 }
@@ -105,14 +105,14 @@ export function tcpPush(k: i32): void {
  * sk_stream_wait_memory: makes room for `need` more bytes. Returns false if no room can come (a lazy peer).
  */
 function waitRoom(k: i32, need: i64): bool {
-  if (kInflight[k] + need <= limit(k)) return true;
-  if (kRoute[k] == ROUTE_NIC) {
+  if (unchecked(kInflight[k]) + need <= limit(k)) return true;
+  if (unchecked(kRoute[k]) == ROUTE_NIC) {
     nicProcess();
     nicClean();
     sleepFor(WAIT_SOCKET, 0);
     return true;
   }
-  if (sinkLazy(kSink[k])) return false;
+  if (sinkLazy(unchecked(kSink[k]))) return false;
   sleepFor(WAIT_SOCKET, 0);
   peerDrain(k);
   return true;
@@ -121,14 +121,14 @@ function waitRoom(k: i32, need: i64): bool {
 function goal(): i32 { return <i32>knob(Knob.TCP_GSO_MAX); }
 
 function curSkb(k: i32): i32 {
-  let s = kCur[k];
+  let s = unchecked(kCur[k]);
   if (s >= 0 && skbLen(s) >= goal()) { tcpPush(k); s = -1; }
-  if (s < 0) { s = skbAlloc(k); kCur[k] = s; cpuCopyBegin(); }
+  if (s < 0) { s = skbAlloc(k); unchecked(kCur[k] = s); cpuCopyBegin(); }
   return s;
 }
 
 /** Bytes a send may queue now before it must wait. */
-function room(k: i32): i64 { return limit(k) - kInflight[k]; }
+function room(k: i32): i64 { return limit(k) - unchecked(kInflight[k]); }
 
 /**
  * tcp_sendmsg from user memory: copies `len` bytes at `uaddr` into skbs. Returns bytes sent, or -errno
@@ -199,17 +199,17 @@ export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
 
 /** One recv() by the peer: up to PEER_BUF_BYTES from the receive queue. Returns bytes read. */
 export function peerRead(k: i32): i64 {
-  const max = <i64>kPeerPages[k] << 12;
+  const max = <i64>unchecked(kPeerPages[k]) << 12;
   let got: i64 = 0;
-  while (got < max && kQHead[k] >= 0) {
-    const s = kQHead[k];
+  while (got < max && unchecked(kQHead[k]) >= 0) {
+    const s = unchecked(kQHead[k]);
     cpuCopyBegin();
     count(Counter.TP_SKB_COPY_DATAGRAM, 1);
     let at = skbConsumed(s);
     const len = skbLen(s);
     while (at < len && got < max) {
       skbByte(s, at);
-      const dstPage = load<u32>(kPeerBuf[k] + (<usize>(got >> 12) << 2));
+      const dstPage = load<u32>(unchecked(kPeerBuf[k]) + (<usize>(got >> 12) << 2));
       const dOff = <i32>(got & 4095);
       let n = atRun;
       if (4096 - dOff < n) n = 4096 - dOff;
@@ -221,21 +221,21 @@ export function peerRead(k: i32): i64 {
     }
     skbSetConsumed(s, at);
     if (at >= len) {
-      kQHead[k] = skbNext(s);
-      if (kQHead[k] < 0) kQTail[k] = -1;
-      kInflight[k] -= len;
+      unchecked(kQHead[k] = skbNext(s));
+      if (unchecked(kQHead[k]) < 0) unchecked(kQTail[k] = -1);
+      unchecked(kInflight[k] = unchecked(kInflight[k]) - (len));
       skbFree(s);
     }
   }
-  kQBytes[k] -= got;
+  unchecked(kQBytes[k] = unchecked(kQBytes[k]) - (got));
   count(Counter.PEER_SYSCALLS, 1);
   ev(Ev.PEER_CALL, Call.read, got, k, 0, 0, 0);
   // the peer verifies what its buffer now holds
   let v: i64 = 0;
   while (v < got) {
-    const page = load<u32>(kPeerBuf[k] + (<usize>(v >> 12) << 2));
+    const page = load<u32>(unchecked(kPeerBuf[k]) + (<usize>(v >> 12) << 2));
     const n = got - v < 4096 ? <i32>(got - v) : 4096;
-    sinkReceive(kSink[k], page, 0, n, -1);
+    sinkReceive(unchecked(kSink[k]), page, 0, n, -1);
     v += n;
   }
   return got;
@@ -243,13 +243,13 @@ export function peerRead(k: i32): i64 {
 
 /** The peer reads until its receive queue is empty (an eager peer after each of the sender's calls). */
 export function peerDrain(k: i32): void {
-  while (kQHead[k] >= 0) peerRead(k);
+  while (unchecked(kQHead[k]) >= 0) peerRead(k);
 }
 
 /** After a syscall returns: an eager peer reads what is queued; the NIC driver reclaims completed skbs. */
 export function sockSettle(k: i32): void {
-  if (kRoute[k] == ROUTE_LO) { if (!sinkLazy(kSink[k])) peerDrain(k); }
-  else { nicClean(); kInflight[k] = inflightNic(); }
+  if (unchecked(kRoute[k]) == ROUTE_LO) { if (!sinkLazy(unchecked(kSink[k]))) peerDrain(k); }
+  else { nicClean(); unchecked(kInflight[k] = inflightNic()); }
 }
 
 function inflightNic(): i64 { return 0; }
@@ -257,12 +257,12 @@ function inflightNic(): i64 { return 0; }
 /** close(): pushes what is pending; the peer reads the rest and sees EOF (its final read returns 0). */
 export function sockClose(k: i32): void {
   tcpPush(k);
-  if (kRoute[k] == ROUTE_LO) {
+  if (unchecked(kRoute[k]) == ROUTE_LO) {
     peerDrain(k);
     count(Counter.PEER_SYSCALLS, 1);
     ev(Ev.PEER_CALL, Call.read, 0, k, 0, 0, 0);
   } else { nicProcess(); nicClean(); }
-  kClosed[k] = true;
+  unchecked(kClosed[k] = true);
 }
 
 export function sockCount(): i32 { return socks; }

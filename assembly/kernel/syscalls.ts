@@ -15,6 +15,7 @@ import {
   pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, MAX_VMAS } from "../mm/vma";
+import { ptReserve } from "../mm/pagetable";
 import { populate, zapRange, translate, FM_GUP, FM_USER, FAULT_OK, lastFault, FAULT_SIGBUS } from "../mm/fault";
 import { copyToUser, copyFromUser, cpuCopyBegin, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
 import {
@@ -336,6 +337,7 @@ export function sys_mmap(addr: i64, length: i64, prot: i64, flags: i64, fd: i64,
     vmaRemove(start, start + len);
   } else start = pickAddress(len, ino >= 0);
   const v = vmaInsert(start, start + len, <i32>prot, <i32>(flags & ~Flags.MAP_POPULATE), ino, offset >> 12);
+  ptReserve(len);
   if (v < 0) return -Errno.ENOMEM;
   if (flags & Flags.MAP_POPULATE) {
     // populate_vma_page_range: GUP faults; a private writable mapping breaks COW, a shared one reads

@@ -25,7 +25,7 @@ import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob } from "../machine";
 import { Knob } from "../abi";
-import { rgrow } from "../mem";
+import { rgrow, arenaAlloc, arenaGrow } from "../mem";
 
 export const FK_FREE: i32 = 0;
 export const FK_CACHE: i32 = 1;   // a page-cache folio page
@@ -85,17 +85,24 @@ export function frHead(pfn: u32): u32 {
 }
 
 export function framesReset(): void {
-  if (frameTable == 0) {
-    frameCap = 1024;
-    frameTable = rgrow(0, 0, <usize>frameCap * REC);
-  } else memory.fill(frameTable, 0, <usize>frameCap * REC);
+  // the arena was rewound: the table starts afresh (program.ts reserves the files' frames right after)
+  frameCap = 1024;
+  frameTable = arenaAlloc(<usize>frameCap * REC);
   frameTop = 2;
-  for (let i = 0; i < 16; i++) freeHead[i] = 0;
+  for (let i = 0; i < 16; i++) unchecked(freeHead[i] = 0);
   store<u8>(rec(ZERO_PFN), <u8>FK_ZERO, 11);
   frSetRef(ZERO_PFN, 1);
   framesInUse = 0;
   framesPeak = 0;
   mixedReset();
+}
+
+/** Makes room for `n` more frames at once (setup knows how many the files need: no doubling, no copies). */
+export function framesReserve(n: u32): void {
+  const want = frameTop + n;
+  if (want <= frameCap) return;
+  frameTable = arenaGrow(frameTable, <usize>frameCap * REC, <usize>want * REC);
+  frameCap = want;
 }
 
 /** Bytes of wasm memory the frame table and run blocks occupy (for the memory-per-page figure). */
@@ -109,14 +116,14 @@ export function framesBytes(): i64 {
  */
 export function frAlloc(order: i32, kind: i32): u32 {
   const n: u32 = 1 << order;
-  let pfn = freeHead[order];
+  let pfn = unchecked(freeHead[order]);
   if (pfn != 0) {
-    freeHead[order] = frAux(pfn);
+    unchecked(freeHead[order] = frAux(pfn));
   } else {
     if (frameTop + n > frameCap) {
-      let nu = frameCap * 2;
-      while (frameTop + n > nu) nu *= 2;
-      frameTable = rgrow(frameTable, <usize>frameCap * REC, <usize>nu * REC);
+      let nu = frameCap + (frameCap >> 1);
+      while (frameTop + n > nu) nu += nu >> 1;
+      frameTable = arenaGrow(frameTable, <usize>frameCap * REC, <usize>nu * REC);
       frameCap = nu;
     }
     pfn = frameTop;
@@ -144,8 +151,8 @@ export function frFree(head: u32): void {
     store<u8>(rec(head + i), <u8>FK_FREE, 11);
     store<u64>(rec(head + i), 0);
   }
-  frSetAux(head, freeHead[o]);
-  freeHead[o] = head;
+  frSetAux(head, unchecked(freeHead[o]));
+  unchecked(freeHead[o] = head);
   framesInUse -= n;
   if (frameTop > 0) ev(Ev.PAGE_FREE, head, 0, 0, 0, 0, 0);
 }
@@ -317,10 +324,10 @@ function storeW(pfn: u32, n: i32): void {
   for (let i = 0; i < n; i++) {
     if (unchecked(wHi[i]) <= unchecked(wLo[i])) continue;
     if (m > 0 && unchecked(wId[m - 1]) == unchecked(wId[i]) && unchecked(wHi[m - 1]) == unchecked(wLo[i])) {
-      unchecked(wHi[m - 1] = wHi[i]);
+      unchecked(wHi[m - 1] = unchecked(wHi[i]));
       continue;
     }
-    unchecked(wLo[m] = wLo[i]); unchecked(wHi[m] = wHi[i]); unchecked(wId[m] = wId[i]);
+    unchecked(wLo[m] = unchecked(wLo[i])); unchecked(wHi[m] = unchecked(wHi[i])); unchecked(wId[m] = unchecked(wId[i]));
     m++;
   }
   if (m == 1) {
@@ -330,7 +337,7 @@ function storeW(pfn: u32, n: i32): void {
   }
   if (m > RUN_MAX) {
     // more pieces than a block holds: keep the first RUN_MAX - 1 and mark the rest as lost (never intact)
-    unchecked(wLo[RUN_MAX - 1] = wLo[RUN_MAX - 1]);
+    unchecked(wLo[RUN_MAX - 1] = unchecked(wLo[RUN_MAX - 1]));
     unchecked(wHi[RUN_MAX - 1] = 4096);
     unchecked(wId[RUN_MAX - 1] = IDENT_LOST);
     m = RUN_MAX;
@@ -355,15 +362,15 @@ function writeRuns(pfn: u32, lo: i32, hi: i32, n: i32, shift: i32): void {
   const keepN = readRunsInto(pfn);
   for (let i = 0; i < keepN; i++) {
     if (unchecked(kLo[i]) < lo) {
-      unchecked(wLo[w] = kLo[i]); unchecked(wHi[w] = kHi[i] < lo ? kHi[i] : lo); unchecked(wId[w] = kId[i]); w++;
+      unchecked(wLo[w] = unchecked(kLo[i])); unchecked(wHi[w] = unchecked(kHi[i]) < lo ? unchecked(kHi[i]) : lo); unchecked(wId[w] = unchecked(kId[i])); w++;
     }
   }
   for (let i = 0; i < n; i++) {
-    unchecked(wLo[w] = rLo[i] + shift); unchecked(wHi[w] = rHi[i] + shift); unchecked(wId[w] = identShift(rId[i], -shift)); w++;
+    unchecked(wLo[w] = unchecked(rLo[i]) + shift); unchecked(wHi[w] = unchecked(rHi[i]) + shift); unchecked(wId[w] = identShift(unchecked(rId[i]), -shift)); w++;
   }
   for (let i = 0; i < keepN; i++) {
     if (unchecked(kHi[i]) > hi) {
-      unchecked(wLo[w] = kLo[i] > hi ? kLo[i] : hi); unchecked(wHi[w] = kHi[i]); unchecked(wId[w] = kId[i]); w++;
+      unchecked(wLo[w] = unchecked(kLo[i]) > hi ? unchecked(kLo[i]) : hi); unchecked(wHi[w] = unchecked(kHi[i])); unchecked(wId[w] = unchecked(kId[i])); w++;
     }
   }
   storeW(pfn, w);

@@ -4,16 +4,13 @@
 // (page_cache_ra_order), a single missing page comes in as order 0. Cold pages come from the disk through the DMA
 // engine, one block request per readahead window.
 //
-//   inode i:  pcIndex[i] --> [ pfn(0) | pfn(1) | ... | pfn(npages-1) ]    u32 each, 0 = not cached
-//
-// Readahead (mm/readahead.c, on-demand): a miss starts a window of get_init_ra_size(request) pages and marks the
-// folio at start + size - async_size with PG_readahead; reaching a marked folio reads the next window ahead,
+//   inode i:  unchecked(pcIndex[i] = unchecked(pcIndex[i]) - 1); reaching a marked folio reads the next window ahead,
 // get_next_ra_size() larger, up to READAHEAD_BYTES.
 import { Counter, Ev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev, spendQuiet } from "../trace";
 import { knob } from "../machine";
-import { rgrow } from "../mem";
+import { arenaGrow } from "../mem";
 import {
   frAlloc, frInitRef, frSetAux, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
   FK_CACHE, FL_READAHEAD, mkIdent,
@@ -45,11 +42,10 @@ export class Ra {
 
 export function pcReset(): void {
   for (let i = 0; i < inodes; i++) {
-    if (pcIndex[i] != 0) heap.free(pcIndex[i]);
-    pcIndex[i] = 0;
-    pcCap[i] = 0;
-    pcPages[i] = 0;
-    inoKind[i] = 0;
+    unchecked(pcIndex[i] = 0);
+    unchecked(pcCap[i] = 0);
+    unchecked(pcPages[i] = 0);
+    unchecked(inoKind[i] = 0);
   }
   inodes = 0;
 }
@@ -57,49 +53,51 @@ export function pcReset(): void {
 export function inodeNew(kind: i32, size: i64, pattern: i32, name: i32): i32 {
   if (inodes >= MAX_INODES) return -1;
   const i = inodes++;
-  inoKind[i] = kind;
-  inoSize[i] = size;
-  inoPattern[i] = pattern;
-  inoSink[i] = -1;
-  inoName[i] = name;
-  pcIndex[i] = 0;
-  pcCap[i] = 0;
-  pcPages[i] = 0;
+  unchecked(inoKind[i] = kind);
+  unchecked(inoSize[i] = size);
+  unchecked(inoPattern[i] = pattern);
+  unchecked(inoSink[i] = -1);
+  unchecked(inoName[i] = name);
+  unchecked(pcIndex[i] = 0);
+  unchecked(pcCap[i] = 0);
+  unchecked(pcPages[i] = 0);
+  if (kind == IK_REGULAR && size > 0) ensureIndex(i, (size + 4095) >> 12);
   return i;
 }
 export function inodeCount(): i32 { return inodes; }
-@inline export function inoKindOf(i: i32): i32 { return inoKind[i]; }
-@inline export function inoSizeOf(i: i32): i64 { return inoSize[i]; }
-@inline export function inoPatternOf(i: i32): i32 { return inoPattern[i]; }
-@inline export function inoSinkOf(i: i32): i32 { return inoSink[i]; }
-@inline export function inoNameOf(i: i32): i32 { return inoName[i]; }
-export function inoSetSink(i: i32, s: i32): void { inoSink[i] = s; }
-export function inoSetSize(i: i32, s: i64): void { inoSize[i] = s; }
-export function pcPagesOf(i: i32): i64 { return pcPages[i]; }
+@inline export function inoKindOf(i: i32): i32 { return unchecked(inoKind[i]); }
+@inline export function inoSizeOf(i: i32): i64 { return unchecked(inoSize[i]); }
+@inline export function inoPatternOf(i: i32): i32 { return unchecked(inoPattern[i]); }
+@inline export function inoSinkOf(i: i32): i32 { return unchecked(inoSink[i]); }
+@inline export function inoNameOf(i: i32): i32 { return unchecked(inoName[i]); }
+export function inoSetSink(i: i32, s: i32): void { unchecked(inoSink[i] = s); }
+export function inoSetSize(i: i32, s: i64): void { unchecked(inoSize[i] = s); }
+export function pcPagesOf(i: i32): i64 { return unchecked(pcPages[i]); }
 export function inodeByName(name: i32): i32 {
-  for (let i = 0; i < inodes; i++) if (inoName[i] == name && inoKind[i] != 0) return i;
+  for (let i = 0; i < inodes; i++) if (unchecked(inoName[i]) == name && unchecked(inoKind[i]) != 0) return i;
   return -1;
 }
 
 function ensureIndex(ino: i32, pages: i64): void {
-  if (pages <= pcCap[ino]) return;
-  let nu = pcCap[ino] < 16 ? 16 : pcCap[ino];
+  if (pages <= unchecked(pcCap[ino])) return;
+  let nu = unchecked(pcCap[ino]) < 16 ? 16 : unchecked(pcCap[ino]);
+  if (nu * 2 < pages) nu = pages;      // a file's first sizing is exact
   while (nu < pages) nu *= 2;
-  pcIndex[ino] = rgrow(pcIndex[ino], <usize>pcCap[ino] << 2, <usize>nu << 2);
-  pcCap[ino] = nu;
+  unchecked(pcIndex[ino] = arenaGrow(unchecked(pcIndex[ino]), <usize>unchecked(pcCap[ino]) << 2, <usize>nu << 2));
+  unchecked(pcCap[ino] = nu);
 }
 
 /** find_get_page without the reference: the frame caching page `idx`, or 0. Costs one xarray walk. */
 export function pcLookup(ino: i32, idx: i64): u32 {
   spendQuiet(knob(Knob.COST_PAGECACHE_LOOKUP_NS));
-  if (idx < 0 || idx >= pcCap[ino]) return 0;
-  return load<u32>(pcIndex[ino] + (<usize>idx << 2));
+  if (idx < 0 || idx >= unchecked(pcCap[ino])) return 0;
+  return load<u32>(unchecked(pcIndex[ino]) + (<usize>idx << 2));
 }
 
 /** The same, free of cost (for the model's own bookkeeping: residency, teardown). */
 export function pcPeek(ino: i32, idx: i64): u32 {
-  if (idx < 0 || idx >= pcCap[ino]) return 0;
-  return load<u32>(pcIndex[ino] + (<usize>idx << 2));
+  if (idx < 0 || idx >= unchecked(pcCap[ino])) return 0;
+  return load<u32>(unchecked(pcIndex[ino]) + (<usize>idx << 2));
 }
 
 /**
@@ -111,13 +109,13 @@ export function pcAddFolio(ino: i32, idx: i64, order: i32): u32 {
   ensureIndex(ino, idx + n);
   const head = frAlloc(order, FK_CACHE);
   frInitRef(head, 1);
-  const base = pcIndex[ino];
+  const base = unchecked(pcIndex[ino]);
   for (let i = 0; i < n; i++) {
     // aux (set by frAlloc to i) becomes the page index; frHead() uses its low bits
     store<u32>(base + (<usize>(idx + i) << 2), head + i);
     frSetAux(head + i, <u32>(idx + i));
   }
-  pcPages[ino] += n;
+  unchecked(pcPages[ino] = unchecked(pcPages[ino]) + (n));
   const c = knob(Knob.COST_PAGE_ALLOC_NS) * n;
   count(Counter.TP_FILEMAP_ADD, 1);
   spend(c);
@@ -146,7 +144,7 @@ const raPfns = new StaticArray<u32>(16384 + 512);
  * contiguous missing pages. Returns the pages read.
  */
 export function raReadWindow(ino: i32, start: i64, pages: i64, order: i32, mark: i64): i64 {
-  const npages = (inoSize[ino] + 4095) >> 12;
+  const npages = (unchecked(inoSize[ino]) + 4095) >> 12;
   let end = start + pages;
   if (end > npages) end = npages;
   let idx = start;
@@ -155,7 +153,7 @@ export function raReadWindow(ino: i32, start: i64, pages: i64, order: i32, mark:
   let total: i64 = 0;
   while (idx < end) {
     if (pcPeek(ino, idx) != 0) {
-      if (got > 0) { diskRead(inoPattern[ino], runStart, raPfns, got); total += got; got = 0; }
+      if (got > 0) { diskRead(unchecked(inoPattern[ino]), runStart, raPfns, got); total += got; got = 0; }
       idx++;
       continue;
     }
@@ -167,9 +165,9 @@ export function raReadWindow(ino: i32, start: i64, pages: i64, order: i32, mark:
     for (let i = 0; i < (1 << o); i++) unchecked(raPfns[got++] = head + i);
     if (mark >= idx && mark < idx + (1 << o)) frSetFlag(head, FL_READAHEAD);
     idx += 1 << o;
-    if (got >= 16384) { diskRead(inoPattern[ino], runStart, raPfns, got); total += got; got = 0; }
+    if (got >= 16384) { diskRead(unchecked(inoPattern[ino]), runStart, raPfns, got); total += got; got = 0; }
   }
-  if (got > 0) { diskRead(inoPattern[ino], runStart, raPfns, got); total += got; }
+  if (got > 0) { diskRead(unchecked(inoPattern[ino]), runStart, raPfns, got); total += got; }
   return total;
 }
 
@@ -256,7 +254,7 @@ export function raAsync(ino: i32, ra: Ra, head: u32, idx: i64): i64 {
  */
 export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
   let waited = false;
-  const npages = (inoSize[ino] + 4095) >> 12;
+  const npages = (unchecked(inoSize[ino]) + 4095) >> 12;
   let i = idx;
   const end = idx + n < npages ? idx + n : npages;
   while (i < end) {
@@ -282,7 +280,7 @@ export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
  * at most one max-order folio; its folio's order follows the piece's length and the index's alignment.
  */
 export function pcFillByWrite(ino: i32, chunk: i64): void {
-  const size = inoSize[ino];
+  const size = unchecked(inoSize[ino]);
   const maxBytes = (<i64>1) << (<i32>knob(Knob.FOLIO_MAX_ORDER) + 12);
   if (chunk <= 0) chunk = size;
   let w: i64 = 0;
@@ -302,7 +300,7 @@ export function pcFillByWrite(ino: i32, chunk: i64): void {
         if (o > 0 && (idx & ((1 << o) - 1)) != 0) o = <i32>ctz<i64>(idx);
         while (o > 0 && !rangeFree(ino, idx, 1 << o)) o--;
         const head = pcAddFolio(ino, idx, o);
-        for (let i = 0; i < (1 << o); i++) frSetIdent(head + i, mkIdent(inoPattern[ino], (idx + i) << 12, 0));
+        for (let i = 0; i < (1 << o); i++) frSetIdent(head + i, mkIdent(unchecked(inoPattern[ino]), (idx + i) << 12, 0));
         pfn = head;
       }
       const head = frHead(pfn);
@@ -317,7 +315,7 @@ export function pcFillByWrite(ino: i32, chunk: i64): void {
 /** Setup, warm by read(): cold, then read sequentially in `chunk`-byte read() calls (readahead fills it). */
 export function pcFillByRead(ino: i32, chunk: i64): void {
   const ra = new Ra();
-  const size = inoSize[ino];
+  const size = unchecked(inoSize[ino]);
   if (chunk <= 0) chunk = size;
   let pos: i64 = 0;
   while (pos < size) {
@@ -330,7 +328,7 @@ export function pcFillByRead(ino: i32, chunk: i64): void {
 /** POSIX_FADV_DONTNEED / drop: removes clean, unreferenced folios of pages [first, last] from the cache. */
 export function pcDrop(ino: i32, first: i64, last: i64): void {
   let i = first;
-  while (i <= last && i < pcCap[ino]) {
+  while (i <= last && i < unchecked(pcCap[ino])) {
     const pfn = pcPeek(ino, i);
     if (pfn == 0) { i++; continue; }
     const head = frHead(pfn);
@@ -338,8 +336,8 @@ export function pcDrop(ino: i32, first: i64, last: i64): void {
     const start = i - <i64>(pfn - head);
     const n: i64 = 1 << o;
     if (frRef(head) <= 1) {
-      for (let k: i64 = 0; k < n; k++) store<u32>(pcIndex[ino] + (<usize>(start + k) << 2), 0);
-      pcPages[ino] -= n;
+      for (let k: i64 = 0; k < n; k++) store<u32>(unchecked(pcIndex[ino]) + (<usize>(start + k) << 2), 0);
+      unchecked(pcPages[ino] = unchecked(pcPages[ino]) - (n));
       frFree(head);
     }
     i = start + n;
@@ -349,6 +347,6 @@ export function pcDrop(ino: i32, first: i64, last: i64): void {
 /** Truncate to `size`: pages wholly past the new EOF leave the cache (their mappings are the caller's). */
 export function pcTruncate(ino: i32, size: i64): void {
   const first = (size + 4095) >> 12;
-  if (pcCap[ino] > first) pcDrop(ino, first, pcCap[ino] - 1);
-  inoSize[ino] = size;
+  if (unchecked(pcCap[ino]) > first) pcDrop(ino, first, unchecked(pcCap[ino]) - 1);
+  unchecked(inoSize[ino] = size);
 }

@@ -20,7 +20,7 @@ import { Counter, Ev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob } from "../machine";
-import { rgrow } from "../mem";
+import { arenaAlloc, arenaGrow } from "../mem";
 import { frAlloc, frAux, frSetAux, frInitRef, FK_PT } from "./frames";
 
 export const PTE_P: u64 = 1;
@@ -36,8 +36,8 @@ export let pgd: u32 = 0;     // the process's PGD frame
 export let ptPages: i64 = 0; // page-table frames of the process, the PGD included
 
 export function ptReset(): void {
-  if (blocks == 0) { blockCap = 8; blocks = rgrow(0, 0, <usize>blockCap << 12); }
-  else memory.fill(blocks, 0, <usize>blockTop << 12);
+  blockCap = 8;
+  blocks = arenaAlloc(<usize>blockCap << 12);
   blockTop = 0;
   ptPages = 0;
   pgd = newTable();
@@ -45,9 +45,17 @@ export function ptReset(): void {
 
 export function ptBytes(): i64 { return <i64>blockCap << 12; }
 
+/** Makes room for the tables `bytes` of new mappings may need (one PTE table per 2 MiB, plus the upper levels). */
+export function ptReserve(bytes: i64): void {
+  const want = <u32>(blockTop + (bytes >> 21) + 8);
+  if (want <= blockCap) return;
+  blocks = arenaGrow(blocks, <usize>blockTop << 12, <usize>want << 12);
+  blockCap = want;
+}
+
 function newTable(): u32 {
   if (blockTop >= blockCap) {
-    blocks = rgrow(blocks, <usize>blockCap << 12, <usize>blockCap << 13);
+    blocks = arenaGrow(blocks, <usize>blockTop << 12, <usize>blockCap << 13);
     blockCap *= 2;
   }
   const b = blockTop++;

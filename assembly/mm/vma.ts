@@ -17,21 +17,21 @@ const vUsed = new StaticArray<bool>(MAX_VMAS);   // slot in use
 let mmapLow: i64 = MMAP_BASE;                    // the lowest address handed out so far
 
 export function vmaReset(): void {
-  for (let i = 0; i < MAX_VMAS; i++) vUsed[i] = false;
+  for (let i = 0; i < MAX_VMAS; i++) unchecked(vUsed[i] = false);
   mmapLow = MMAP_BASE;
 }
 
-@inline export function vmaStart(v: i32): i64 { return vStart[v]; }
-@inline export function vmaEnd(v: i32): i64 { return vEnd[v]; }
-@inline export function vmaProt(v: i32): i32 { return vProt[v]; }
-@inline export function vmaFlags(v: i32): i32 { return vFlags[v]; }
-@inline export function vmaIno(v: i32): i32 { return vIno[v]; }
-@inline export function vmaPgoff(v: i32): i64 { return vPgoff[v]; }
-@inline export function vmaShared(v: i32): bool { return (vFlags[v] & Flags.MAP_SHARED) != 0; }
+@inline export function vmaStart(v: i32): i64 { return unchecked(vStart[v]); }
+@inline export function vmaEnd(v: i32): i64 { return unchecked(vEnd[v]); }
+@inline export function vmaProt(v: i32): i32 { return unchecked(vProt[v]); }
+@inline export function vmaFlags(v: i32): i32 { return unchecked(vFlags[v]); }
+@inline export function vmaIno(v: i32): i32 { return unchecked(vIno[v]); }
+@inline export function vmaPgoff(v: i32): i64 { return unchecked(vPgoff[v]); }
+@inline export function vmaShared(v: i32): bool { return (unchecked(vFlags[v]) & Flags.MAP_SHARED) != 0; }
 
 /** find_vma: the area holding `va`, or -1. */
 export function findVma(va: i64): i32 {
-  for (let i = 0; i < MAX_VMAS; i++) if (vUsed[i] && va >= vStart[i] && va < vEnd[i]) return i;
+  for (let i = 0; i < MAX_VMAS; i++) if (unchecked(vUsed[i]) && va >= unchecked(vStart[i]) && va < unchecked(vEnd[i])) return i;
   return -1;
 }
 
@@ -44,9 +44,9 @@ export function pickAddress(len: i64, file: bool): i64 {
 
 export function vmaInsert(start: i64, end: i64, prot: i32, flags: i32, ino: i32, pgoff: i64): i32 {
   for (let i = 0; i < MAX_VMAS; i++) {
-    if (vUsed[i]) continue;
-    vUsed[i] = true;
-    vStart[i] = start; vEnd[i] = end; vProt[i] = prot; vFlags[i] = flags; vIno[i] = ino; vPgoff[i] = pgoff;
+    if (unchecked(vUsed[i])) continue;
+    unchecked(vUsed[i] = true);
+    unchecked(vStart[i] = start); unchecked(vEnd[i] = end); unchecked(vProt[i] = prot); unchecked(vFlags[i] = flags); unchecked(vIno[i] = ino); unchecked(vPgoff[i] = pgoff);
     if (start < mmapLow) mmapLow = start;
     return i;
   }
@@ -56,24 +56,24 @@ export function vmaInsert(start: i64, end: i64, prot: i32, flags: i32, ino: i32,
 /** Removes [start, end) from every area (splitting where needed). Returns false if out of slots. */
 export function vmaRemove(start: i64, end: i64): bool {
   for (let i = 0; i < MAX_VMAS; i++) {
-    if (!vUsed[i] || vEnd[i] <= start || vStart[i] >= end) continue;
-    if (vStart[i] < start && vEnd[i] > end) {
+    if (!unchecked(vUsed[i]) || unchecked(vEnd[i]) <= start || unchecked(vStart[i]) >= end) continue;
+    if (unchecked(vStart[i]) < start && unchecked(vEnd[i]) > end) {
       // split: keep [vStart, start), add [end, vEnd)
-      const tail = vmaInsert(end, vEnd[i], vProt[i], vFlags[i], vIno[i], vPgoff[i] + ((end - vStart[i]) >> 12));
+      const tail = vmaInsert(end, unchecked(vEnd[i]), unchecked(vProt[i]), unchecked(vFlags[i]), unchecked(vIno[i]), unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> 12));
       if (tail < 0) return false;
-      vEnd[i] = start;
-    } else if (vStart[i] < start) {
-      vEnd[i] = start;
-    } else if (vEnd[i] > end) {
-      vPgoff[i] += (end - vStart[i]) >> 12;
-      vStart[i] = end;
-    } else vUsed[i] = false;
+      unchecked(vEnd[i] = start);
+    } else if (unchecked(vStart[i]) < start) {
+      unchecked(vEnd[i] = start);
+    } else if (unchecked(vEnd[i]) > end) {
+      unchecked(vPgoff[i] = unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> 12));
+      unchecked(vStart[i] = end);
+    } else unchecked(vUsed[i] = false);
   }
   return true;
 }
 
 /** Whether any area overlaps [start, end). */
 export function vmaOverlaps(start: i64, end: i64): bool {
-  for (let i = 0; i < MAX_VMAS; i++) if (vUsed[i] && vEnd[i] > start && vStart[i] < end) return true;
+  for (let i = 0; i < MAX_VMAS; i++) if (unchecked(vUsed[i]) && unchecked(vEnd[i]) > start && unchecked(vStart[i]) < end) return true;
   return false;
 }
