@@ -7,7 +7,6 @@ import type { ZeroCopySim } from "../src/widget/element.ts";
 import { catalogue, compileByName, MACHINE_PARAMS, scenarioNames, ScenarioError, type Compiled } from "../src/scenario/index.ts";
 import type { Result } from "../src/result.ts";
 import { newSimulator, type SimulatorLike } from "../src/widget/sim.ts";
-import { defaultWasmUrl } from "../src/widget/wasm-url.ts";
 import { ARTICLE, claimRows, type ClaimRow, type Counts } from "../src/node/claims.ts";
 import measured from "./measured.json";
 import {
@@ -102,7 +101,7 @@ apply();
 // ---- compare every strategy ------------------------------------------------------------------------------------
 
 let pageSim: Promise<SimulatorLike> | null = null;
-const simulator = () => (pageSim ??= newSimulator(defaultWasmUrl()));
+const simulator = () => (pageSim ??= newSimulator());
 let compareTimer: ReturnType<typeof setTimeout> | undefined;
 let charts: Chart[] = [];
 
@@ -148,12 +147,18 @@ async function runCompare(): Promise<void> {
       data: {
         labels,
         datasets: [
-          { label: "mode switches", data: ok.map((r) => r.result.modeSwitches), backgroundColor: col("--c-mode", "#868e96") },
+          { label: "mode switches (right axis)", data: ok.map((r) => r.result.modeSwitches), backgroundColor: col("--c-mode", "#868e96"), yAxisID: "y1" },
           { label: "CPU-copy passes", data: ok.map((r) => passes(r.result.copies.cpu.bytes, r.result)), backgroundColor: col("--c-copy", "#e8590c") },
           { label: "DMA passes", data: ok.map((r) => passes(r.result.copies.dma.bytes, r.result)), backgroundColor: col("--c-dma", "#1c7ed6") },
         ],
       },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } } },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        scales: {
+          y: { beginAtZero: true, title: { display: true, text: "passes over the payload" } },
+          y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "mode switches" } },
+        },
+      },
     }),
     new Chart($<HTMLCanvasElement>("chart-time"), {
       type: "bar",

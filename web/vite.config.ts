@@ -1,13 +1,22 @@
 /** The demo site: `npm run dev` serves it, `npm run build:web` writes it to dist/web/ (relative paths: any static server). */
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import { fileURLToPath } from "node:url";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** The model reads its wasm with node:fs only under Node; in a page that import is never taken. */
+export const noNodeFs: Plugin = {
+  name: "zcsim-no-node-fs",
+  enforce: "pre",
+  resolveId: (id) => (id === "node:fs/promises" ? "\0zcsim-no-node-fs" : null),
+  load: (id) => (id === "\0zcsim-no-node-fs" ? "export function readFile() { throw new Error('no file system in a browser'); }" : null),
+};
 
 export default defineConfig({
   root: here("."),
   base: "./",
   publicDir: false,
+  plugins: [noNodeFs],
   server: { fs: { allow: [here("..")] } },
   build: {
     outDir: here("../dist/web"),

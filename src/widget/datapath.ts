@@ -7,7 +7,7 @@ import { html, nothing, type TemplateResult } from "lit";
 import { CopyWhat, Dev } from "../scenario/abi.js";
 import type { Compiled } from "../scenario/types.js";
 import { callName, fmtBytes, motionOf, type WEvent } from "./events.js";
-import type { ViewState } from "./state.js";
+import { isCacheFrame, type ViewState } from "./state.js";
 
 const PAGE = 4096;
 const MAX_CELLS = 256;
@@ -18,19 +18,19 @@ export interface Place { role: string; frame?: number; slot?: number; skb?: numb
 
 /** Where an event's motion starts and ends (undefined: the event moves nothing visible). */
 export function endpoints(e: WEvent, s: ViewState): { from?: Place; to?: Place } {
-  const cacheOr = (frame: number, other: string): Place => ({ role: s.cache.has(frame) ? "cache" : other, frame });
+  const cacheOr = (frame: number, other: string): Place => ({ role: isCacheFrame(s, frame) ? "cache" : other, frame });
   switch (e.kind) {
     case "CPU_COPY":
       switch (e.d) {
         case CopyWhat.TO_USER: return { from: cacheOr(e.a, "socket"), to: { role: "buffer", frame: e.b } };
-        case CopyWhat.FROM_USER: return { from: { role: "buffer", frame: e.a }, to: s.cache.has(e.b) ? { role: "cache", frame: e.b } : { role: "socket" } };
-        case CopyWhat.LINEARIZE: return { from: cacheOr(e.a, "buffer"), to: { role: "socket" } };
+        case CopyWhat.FROM_USER: return { from: { role: "buffer", frame: e.a }, to: s.cache.has(e.b) ? { role: "cache", frame: e.b } : { role: "socket", frame: e.b } };
+        case CopyWhat.LINEARIZE: return { from: cacheOr(e.a, "buffer"), to: { role: "socket", frame: e.b } };
         case CopyWhat.PEER_TO_USER: return { from: { role: "loopback" }, to: { role: "peer", frame: e.b } };
         default: return { from: cacheOr(e.a, "buffer"), to: cacheOr(e.b, "socket") };
       }
     case "DMA":
       if (e.a === Dev.DISK) return { from: { role: "disk" }, to: { role: "cache", frame: e.c } };
-      if (e.a === Dev.NIC) return { from: cacheOr(e.b, "socket"), to: { role: "nic" } };
+      if (e.a === Dev.NIC) return { from: cacheOr(e.b, "socket"), to: { role: "nic", frame: e.b } };
       return { from: cacheOr(e.b, "buffer"), to: cacheOr(e.c, "buffer") };
     case "PIPE_PUSH":
       return { from: cacheOr(e.c, "buffer"), to: { role: "pipe", slot: e.b } };
@@ -39,13 +39,13 @@ export function endpoints(e: WEvent, s: ViewState): { from?: Place; to?: Place }
     case "SKB_FRAG":
       return { from: cacheOr(e.b, "pipe"), to: { role: "socket", skb: e.a } };
     case "DESC_POST":
-      return { from: { role: "socket" }, to: { role: "nic", desc: e.a } };
+      return { from: cacheOr(e.b, "socket"), to: { role: "nic", desc: e.a } };
     case "XMIT":
       return { from: { role: "socket", skb: e.a }, to: { role: e.b === Dev.LOOPBACK ? "loopback" : "nic" } };
     case "DELIVER":
       return { from: { role: s.lastDev === Dev.NIC ? "nic" : "loopback" }, to: { role: "peer" } };
     case "PTE_SET":
-      return s.cache.has(e.b) ? { from: { role: "cache", frame: e.b }, to: { role: "buffer", frame: e.b } } : { to: { role: "buffer", frame: e.b } };
+      return isCacheFrame(s, e.b) ? { from: { role: "cache", frame: e.b }, to: { role: "buffer", frame: e.b } } : { to: { role: "buffer", frame: e.b } };
     case "CACHE_ADD":
       return { to: { role: "cache", frame: e.d } };
     case "CSUM":
@@ -93,37 +93,55 @@ export function renderDataPath(s: ViewState, info: PathInfo): TemplateResult {
     userCells.push(html`<span class="cell on user" data-frame=${f} title="frame ${f}: private copy in the user buffer"></span>`);
   }
   const mapped = [...s.ptes.values()].sort((a, b) => a.vaddr - b.vaddr);
-  const sharedCount = mapped.filter((m) => s.cache.has(m.frame)).length;
+  const sharedCount = mapped.filter((m) => isCacheFrame(s, m.frame)).length;
   for (const m of mapped) {
     if (userCells.length >= MAX_CELLS) break;
     if (s.userFrames.has(m.frame)) continue;
-    const shared = s.cache.has(m.frame);
+    const shared = isCacheFrame(s, m.frame);
     userCells.push(html`<span class="cell on ${shared ? "shared" : "user"}" data-frame=${m.frame}
       title="${"0x" + m.vaddr.toString(16)} → frame ${m.frame}${shared ? " (the page cache's own page: shared)" : ""}"></span>`);
   }
   const bufBytes = compiled.bufs.reduce((n, b) => n + b.size, 0);
 
-  // page cache: one row per file, one cell per page index
-  const files = new Map<number, { name: string; pages: number; byIndex: Map<number, number> }>();
-  for (const f of compiled.files) files.set(f.id, { name: f.name, pages: Math.ceil(f.size / PAGE), byIndex: new Map() });
+  // page cache: one row per file (inode i + 1 is the scenario's file i; sink files follow), one cell per page
+  const files = new Map<number, { name: string; pages: number; byIndex: Map<number, number>; setup: number[] }>();
+  for (const f of compiled.files) files.set(f.id + 1, { name: f.name, pages: Math.ceil(f.size / PAGE), byIndex: new Map(), setup: [] });
+  const sinkFiles = compiled.sinks.filter((k) => k.kind === "file");
   for (const p of s.cache.values()) {
     let row = files.get(p.file);
-    if (!row) files.set(p.file, (row = { name: `file ${p.file}`, pages: 0, byIndex: new Map() }));
-    const n = 1 << Math.max(0, p.order);
-    for (let i = 0; i < n; i++) row.byIndex.set(p.index + i, p.frame + i);
-    row.pages = Math.max(row.pages, p.index + n);
+    if (!row) {
+      const sink = sinkFiles[p.file - compiled.files.length - 1];
+      files.set(p.file, (row = { name: sink ? `${sink.name} (sink)` : `inode ${p.file}`, pages: 0, byIndex: new Map(), setup: [] }));
+    }
+    row.byIndex.set(p.index, p.frame);
+    row.pages = Math.max(row.pages, p.index + 1);
+  }
+  // pages setup left in the cache (warm files): the trace names their frames only as the run touches them
+  let setupLeft = s.setupResident;
+  for (const f of compiled.files) {
+    if (f.cache !== "warm" || setupLeft <= 0) continue;
+    const row = files.get(f.id + 1)!;
+    const n = Math.min(setupLeft, row.pages);
+    row.setup = Array.from({ length: n }, (_, i) => s.setupFrames[s.setupResident - setupLeft + i] ?? -1);
+    setupLeft -= n;
   }
   const mappedFrames = new Set(mapped.map((m) => m.frame));
-  const cacheRows = [...files.entries()].map(([id, row]) => {
+  let cachedPages = 0;
+  const cacheRows = [...files.values()].map((row) => {
     const cells: TemplateResult[] = [];
     const shown = Math.min(row.pages, MAX_CELLS);
+    let present = 0;
     for (let i = 0; i < shown; i++) {
-      const f = row.byIndex.get(i);
-      cells.push(f === undefined
-        ? html`<span class="cell" title="page ${i}: not cached"></span>`
-        : html`<span class="cell on ${mappedFrames.has(f) ? "shared" : ""}" data-frame=${f} title="page ${i} in frame ${f}${s.refs.has(f) ? `, ${s.refs.get(f)} refs` : ""}"></span>`);
+      const f = row.byIndex.get(i) ?? (i < row.setup.length ? row.setup[i] : undefined);
+      if (f === undefined) { cells.push(html`<span class="cell" title="page ${i}: not cached"></span>`); continue; }
+      present++;
+      cells.push(f < 0
+        ? html`<span class="cell on" title="a page setup left in the cache (its frame shows when the run touches it)"></span>`
+        : html`<span class="cell on ${mappedFrames.has(f) ? "shared" : ""}" data-frame=${f} title="${row.byIndex.has(i) ? `page ${i}` : "a page setup left"} in frame ${f}${s.refs.has(f) ? `, ${s.refs.get(f)} refs` : ""}"></span>`);
     }
-    return html`<div class="row-label">${row.name} (#${id}) · ${row.byIndex.size}/${row.pages} pages</div>
+    present += Math.max(0, Math.max(row.byIndex.size, row.setup.length) - shown);
+    cachedPages += present;
+    return html`<div class="row-label">${row.name} · ${Math.max(row.byIndex.size, row.setup.length)}/${row.pages} pages cached</div>
       <div class="cells">${cells}${row.pages > shown ? html`<span class="more">+${row.pages - shown} pages</span>` : nothing}</div>`;
   });
 
@@ -181,20 +199,24 @@ export function renderDataPath(s: ViewState, info: PathInfo): TemplateResult {
         <h3>Kernel</h3>
         <div class="cards">
           <div class="card cache wide" data-role="cache">
-            <h4>Page cache <small>${s.cache.size} pages</small></h4>
+            <h4>Page cache <small>${cachedPages} pages</small></h4>
             ${cacheRows.length ? cacheRows : html`<div class="sub">empty</div>`}
           </div>
           <div class="card pipe ${pipeUsed ? "" : "idle"}" data-role="pipe">
             <h4>Pipe ring <small>pipe_buffer[]</small></h4>
             ${pipeCards}
           </div>
-          <div class="card socket ${skbs.length ? "" : "idle"}" data-role="socket">
+          <div class="card socket ${skbs.length || s.kbuf.length ? "" : "idle"}" data-role="socket">
             <h4>Socket <small>${s.skbs.size ? `skbs` : "no skbs"}</small></h4>
             <div class="skbs">
+              ${s.kbuf.length ? html`<div class="skb" title="kernel pages the CPU copied payload into, for the next skb's linear part">
+                <span class="id">new skb</span>${s.kbuf.slice(0, 16).map((f) => html`<span class="lin" data-frame=${f} title="frame ${f}: copied payload"></span>`)}
+              </div>` : nothing}
               ${skbs.map((k) => html`<div class="skb ${k.sent ? "sent" : ""}" data-skb=${k.id}
                   title="skb ${k.id}: ${k.linear} linear bytes, ${k.frags.length} frags${k.sent ? " (sent)" : ""}">
                 <span class="id">skb ${k.id}</span>
-                ${k.linear ? html`<span class="lin" style="width:${Math.min(60, 6 + k.linear / 1024)}px" title="linear part: ${k.linear} bytes (copied)"></span>` : nothing}
+                ${k.linearFrames.length ? k.linearFrames.slice(0, 16).map((f) => html`<span class="lin" data-frame=${f} title="linear part: frame ${f} (copied)"></span>`)
+                  : k.linear ? html`<span class="lin" style="width:${Math.min(60, 6 + k.linear / 1024)}px" title="linear part: ${k.linear} bytes (copied)"></span>` : nothing}
                 ${k.frags.slice(0, 12).map((f) => html`<span class="frag" data-frame=${f.frame} title="frag: frame ${f.frame}, ${f.len} bytes at ${f.offset}">${f.frame}</span>`)}
                 ${k.frags.length > 12 ? html`<span class="more">+${k.frags.length - 12}</span>` : nothing}
               </div>`)}

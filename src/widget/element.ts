@@ -11,14 +11,16 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { compile, compileByName, parseSets, ScenarioError, type Compiled } from "../scenario/index.js";
 import { Call } from "../scenario/abi.js";
 import type { Result } from "../result.js";
-import { callName, describe, motionOf, type WEvent } from "./events.js";
+import { callName, describe, errnoName, motionOf, type WEvent } from "./events.js";
+
+/** A call argument: addresses in hex, the rest in decimal. */
+const fmtArg = (v: number) => (Math.abs(v) >= 0x100000000 ? "0x" + v.toString(16) : String(v));
 import { StateFolder, type ViewState } from "./state.js";
 import { renderDataPath, endpoints, selectorOf } from "./datapath.js";
 import { renderPageTables } from "./pagetable.js";
 import { fmtCounter, readCounters, visibleRows, type Flat } from "./counters.js";
 import { newSimulator, Playback, type SimulatorLike } from "./sim.js";
 import { styles } from "./styles.js";
-import { defaultWasmUrl } from "./wasm-url.js";
 
 /** Control icons as inline SVG (no font needed). */
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path d=${d} fill="currentColor"/></svg>`;
@@ -174,9 +176,10 @@ export class ZeroCopySim extends LitElement {
     this._error = null;
     try {
       const compiled = await this.compiled();
-      const url = this.wasm ? new URL(this.wasm, document.baseURI).href : defaultWasmUrl();
+      const url = this.wasm ? new URL(this.wasm, document.baseURI).href : "";
       if (!this.sim || this.simUrl !== url) {
-        const sim = await newSimulator(url);
+        // one Simulator per element, kept across reloads: elements never share a model instance
+        const sim = await newSimulator(url || undefined);
         if (seq !== this.loadSeq) return;
         this.sim = sim;
         this.simUrl = url;
@@ -292,7 +295,7 @@ export class ZeroCopySim extends LitElement {
     const name = callName(e.a) as keyof typeof Call;
     const names = Call[name]?.args ?? [];
     const vals = [e.c, e.d, e.e, e.f];
-    return names.slice(0, 4).map((n, i) => `${n}=${vals[i]}`).join(", ") + (names.length > 4 ? ", …" : "");
+    return names.slice(0, 4).map((n, i) => `${n}=${fmtArg(vals[i])}`).join(", ") + (names.length > 4 ? ", …" : "");
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -380,10 +383,10 @@ export class ZeroCopySim extends LitElement {
   private callText(): string {
     const v = this.view;
     if (!v?.call) return "";
-    const name = callName(v.call.id);
-    const step = this.playback?.compiled.steps.find((s) => s.step === v.call!.step);
-    const args = step ? Object.entries(step.args).map(([k, a]) => `${k}=${typeof a === "string" ? a : JSON.stringify(a)}`).join(", ") : "";
-    const ret = v.call.ret !== undefined && !v.inKernel ? ` = ${v.call.errno ? `-1 ${v.call.errno}` : v.call.ret}` : v.inKernel ? " …" : "";
+    const name = callName(v.call.id) as keyof typeof Call;
+    const names = Call[name]?.args ?? [];
+    const args = names.slice(0, v.call.args.length).map((n, i) => `${n}=${fmtArg(v.call!.args[i])}`).join(", ") + (names.length > 4 ? ", …" : "");
+    const ret = v.inKernel ? " …" : v.call.ret === undefined ? "" : v.call.errno ? ` = -1 ${errnoName(v.call.errno)}` : ` = ${fmtArg(v.call.ret)}`;
     return `${name}(${args})${ret}`;
   }
 

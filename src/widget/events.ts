@@ -31,10 +31,10 @@ const ERRNO_BY_ID = new Map<number, string>(Object.entries(Errno).map(([k, v]) =
 export const FIELDS: Record<EvKind, string[][]> = {
   SYS_ENTER: [["call", "callId", "nr"], ["step"], ["arg0"], ["arg1"], ["arg2"], ["arg3"]],
   SYS_EXIT: [["call", "callId", "nr"], ["step"], ["ret"], ["errno"]],
-  FAULT: [["vaddr", "addr"], ["major"], ["pages", "mapped"], ["populate", "inMmap"]],
+  FAULT: [["vaddr", "addr"], ["major"], ["pages", "mapped"], ["mode", "populate", "inMmap"], ["signal"]],
   PTE_SET: [["vaddr", "addr"], ["frame", "pfn"], ["flags"]],
   PT_ALLOC: [["level"], ["frame", "pfn"], ["vaddr", "addr"]],
-  CPU_COPY: [["src", "srcFrame", "from"], ["dst", "dstFrame", "to"], ["bytes", "len"], ["what"]],
+  CPU_COPY: [["src", "srcFrame", "from"], ["dst", "dstFrame", "to"], ["bytes", "len"], ["what"], ["opStart"]],
   DMA: [["dev", "device"], ["src", "srcFrame", "from"], ["dst", "dstFrame", "to"], ["bytes", "len"]],
   DESC_POST: [["index", "ring", "idx", "ringIndex"], ["frame", "pfn"], ["len", "bytes"], ["flags"]],
   DESC_DONE: [["index", "ring", "idx", "ringIndex"], ["status"]],
@@ -49,7 +49,7 @@ export const FIELDS: Record<EvKind, string[][]> = {
   PAGE_REF: [["frame", "pfn"], ["refcount", "refs", "count"]],
   PAGE_FREE: [["frame", "pfn"]],
   SIGNAL: [["signo", "signal"], ["code", "si_code", "siCode"], ["addr", "address"]],
-  WAIT: [["what", "wait"], ["ns"]],
+  WAIT: [["what", "wait"], ["waitNs"]],
   MODE_SWITCH: [["toKernel", "dir", "direction"]],
   BLOCK_RQ: [["file"], ["index", "first"], ["pages"]],
   ZC_COMPLETE: [["lo"], ["hi"], ["copied"]],
@@ -57,8 +57,9 @@ export const FIELDS: Record<EvKind, string[][]> = {
   IO_ACCT: [["rchar"], ["wchar"], ["syscr"], ["syscw"]],
   PEER_CALL: [["call", "callId"], ["ret"]],
   SETUP: [["resident", "residentPages"], ["pages", "filePages"]],
-  USER_OP: [["call", "callId"], ["step"], ["addr", "sink"], ["len"]],
+  USER_OP: [["call", "callId"], ["step"], ["arg0", "addr", "sink"], ["arg1", "len"]],
   PAGE_UNREF: [["frame", "pfn"], ["refcount", "refs", "count"]],
+  COST: [[], [], [], [], [], ["ns"]],
 };
 
 const num = (v: unknown): number | undefined => {
@@ -128,7 +129,7 @@ export function motionOf(e: WEvent): Motion {
   }
 }
 
-const WAIT_NAMES = ["", "pipe full", "pipe empty", "socket buffer full", "disk", "peer"];
+const WAIT_NAMES = ["", "for the disk", "for room in the socket buffer", "for the pipe"];
 const SIG_NAMES = new Map<number, string>([[Sig.SIGBUS, "SIGBUS"], [Sig.SIGSEGV, "SIGSEGV"], [Sig.SIGPIPE, "SIGPIPE"]]);
 const LEVEL_NAMES = ["", "PTE table", "PMD", "PUD", "PGD"];
 
@@ -142,7 +143,7 @@ export function describe(e: WEvent, args = ""): string {
         ? `${callName(e.a)} fails: returns -1, errno ${errnoName(e.d)}; back to user space.`
         : `${callName(e.a)} returns ${e.c}; back to user space.`;
     case "FAULT":
-      return `${e.b ? "Major" : "Minor"} page fault at ${hex(e.a)}${e.d ? " (inside mmap, MAP_POPULATE)" : ""}: ${e.c} page${e.c === 1 ? "" : "s"} mapped.`;
+      return `${e.b ? "Major" : "Minor"} page fault at ${hex(e.a)}${e.d === 1 ? " (inside mmap: MAP_POPULATE)" : e.d === 2 ? " (in the kernel, touching user memory)" : ""}: ${e.c} page${e.c === 1 ? "" : "s"} mapped.`;
     case "PTE_SET":
       return `Page table entry set: virtual page ${hex(e.a)} now maps frame ${e.b}.`;
     case "PT_ALLOC":
@@ -191,7 +192,7 @@ export function describe(e: WEvent, args = ""): string {
     case "SIGNAL":
       return `The process receives ${SIG_NAMES.get(e.a) ?? `signal ${e.a}`} at ${hex(e.c)}.`;
     case "WAIT":
-      return `The process sleeps (${WAIT_NAMES[e.a] ?? "waiting"}) and is woken up: a context switch.`;
+      return `The process sleeps ${WAIT_NAMES[e.a] ?? ""} and is woken up: a context switch.`.replace("  ", " ");
     case "MODE_SWITCH":
       return e.a ? "Mode switch: user → kernel." : "Mode switch: kernel → user.";
     case "BLOCK_RQ":
@@ -210,5 +211,9 @@ export function describe(e: WEvent, args = ""): string {
       return e.a === Call.peer_read.id
         ? "The peer reads what is queued for it."
         : `The process ${e.a === Call.mem_write.id ? "stores" : "loads"} ${fmtBytes(e.d)} at ${hex(e.c)}.`;
+    case "COST":
+      return `Other kernel work (page-cache lookups, small allocations) costs ${e.f} ns.`;
+    default:
+      return e.kind;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { hex, type WEvent } from "./events.js";
-import { ptIndices, type ViewState } from "./state.js";
+import { isCacheFrame, ptIndices, type ViewState } from "./state.js";
 
 const MAX_ROWS = 200;
 const LEVEL = ["", "PTE table", "PMD", "PUD"];
@@ -16,7 +16,7 @@ export function renderPageTables(s: ViewState, event: WEvent | null, open: boole
   const maps = [...s.ptes.values()].sort((a, b) => a.vaddr - b.vaddr);
   const runs: Run[] = [];
   for (const m of maps) {
-    const shared = s.cache.has(m.frame);
+    const shared = isCacheFrame(s, m.frame);
     const isNew = event?.kind === "PTE_SET" && event.a === m.vaddr;
     const prev = runs[runs.length - 1];
     if (prev && !isNew && !prev.isNew && prev.shared === shared && m.vaddr === prev.vaddr + prev.pages * 4096 && m.frame === prev.frame + prev.pages) {
@@ -24,11 +24,11 @@ export function renderPageTables(s: ViewState, event: WEvent | null, open: boole
       continue;
     }
     const cp = s.cache.get(m.frame);
-    runs.push({ vaddr: m.vaddr, frame: m.frame, pages: 1, shared, idx: ptIndices(m.vaddr), isNew, where: cp ? `file ${cp.file} page ${cp.index}` : "private" });
+    runs.push({ vaddr: m.vaddr, frame: m.frame, pages: 1, shared, idx: ptIndices(m.vaddr), isNew, where: cp ? `inode ${cp.file} page ${cp.index}` : shared ? "a page-cache page" : "private" });
   }
   const byLevel = [0, 0, 0, 0];
   for (const p of s.pt) if (p.level >= 1 && p.level <= 3) byLevel[p.level]++;
-  const sharedPages = maps.filter((m) => s.cache.has(m.frame)).length;
+  const sharedPages = maps.filter((m) => isCacheFrame(s, m.frame)).length;
 
   return html`<details class="pt" ?open=${open} @toggle=${onToggle} part="pagetables">
     <summary>Page tables · ${maps.length} PTE${maps.length === 1 ? "" : "s"}${sharedPages ? html` · <span style="color:var(--zcsim-shared)">${sharedPages} shared with the page cache</span>` : nothing}</summary>

@@ -44,10 +44,14 @@ export function wasmModule(url: string): Promise<WebAssembly.Module> {
   return p;
 }
 
-/** A new Simulator with its own instance of the wasm at `url` (or the model's default location). */
+/**
+ * A new Simulator with its own instance (its own memory) of the wasm at `url`, or of the package's own build: the
+ * model finds that one through `new URL(".../zcsim.wasm", import.meta.url)`, which bundlers rewrite to the copy
+ * they emit beside the bundle, and compiles it once per page.
+ */
 export async function newSimulator(url?: string): Promise<SimulatorLike> {
-  const wasm = url ? await wasmModule(url) : undefined;
-  return (await loadSimulator(wasm ? { wasm } : undefined)) as unknown as SimulatorLike;
+  const sim = url ? await loadSimulator({ wasm: await wasmModule(url) }) : await loadSimulator();
+  return sim as unknown as SimulatorLike;
 }
 
 /** A scenario played: every event, the whole run's result, and the player the counters come from. */
@@ -57,10 +61,12 @@ export class Playback {
   private readonly player: PlayerLike;
 
   constructor(sim: SimulatorLike, readonly compiled: Compiled) {
-    const run = sim.run(compiled, { trace: true });
+    // the model's player runs the scenario once with its trace and keeps that run: play it, don't run again
+    const player = sim.player(compiled) as PlayerLike & { events?: unknown[]; run?: { result: Result } };
+    const run = player.events && player.run ? { events: player.events, result: player.run.result } : sim.run(compiled, { trace: true });
     this.result = run.result;
     this.events = Array.from(run.events ?? [], (e, i) => normalizeEvent(e, i));
-    this.player = sim.player(compiled);
+    this.player = player;
   }
 
   get length(): number {

@@ -8,7 +8,7 @@ import type { WEvent } from "./events.js";
 
 export interface CachePage { file: number; index: number; order: number; frame: number; }
 export interface PipeSlot { slot: number; frame: number; len: number; }
-export interface Skb { id: number; linear: number; socket: number; frags: { frame: number; offset: number; len: number }[]; sent: boolean; dev: number; }
+export interface Skb { id: number; linear: number; socket: number; frags: { frame: number; offset: number; len: number }[]; sent: boolean; dev: number; linearFrames: number[]; }
 export interface Desc { index: number; frame: number; len: number; eop: boolean; done: boolean; }
 export interface Mapping { vaddr: number; frame: number; flags: number; }
 export interface PtPage { level: number; frame: number; vaddr: number; }
@@ -18,8 +18,15 @@ export interface ViewState {
   pos: number;
   /** where the process is */
   inKernel: boolean;
-  /** the call under way (or the last one) */
-  call: { id: number; step: number; ret?: number; errno?: number } | null;
+  /** the call under way (or the last one), with its first four argument values */
+  call: { id: number; step: number; args: number[]; ret?: number; errno?: number } | null;
+  /** page-cache pages resident before the trace began (SETUP), and the source pages in all */
+  setupResident: number;
+  setupFilePages: number;
+  /** frames of those pages, as the run touches them (the trace names no frame for setup's pages) */
+  setupFrames: number[];
+  /** kernel pages the CPU copied payload into, waiting for the skb that will carry them */
+  kbuf: number[];
   /** page-cache pages by frame */
   cache: Map<number, CachePage>;
   /** frames the process's buffer holds (copied into or out of by the CPU) */
@@ -52,7 +59,7 @@ export interface ViewState {
 
 export function emptyState(): ViewState {
   return {
-    pos: 0, inKernel: false, call: null, cache: new Map(), userFrames: new Set(), peerFrames: new Set(), ptes: new Map(), pt: [],
+    pos: 0, inKernel: false, call: null, setupResident: 0, setupFilePages: 0, setupFrames: [], kbuf: [], cache: new Map(), userFrames: new Set(), peerFrames: new Set(), ptes: new Map(), pt: [],
     pipes: new Map(), skbs: new Map(), ring: new Map(), refs: new Map(), diskFrames: 0, blockRequests: 0,
     dmaBytes: { disk: 0, nic: 0, other: 0 }, delivered: { bytes: 0, intact: true }, xmit: { loopback: 0, nic: 0 },
     waits: 0, signals: 0, lastDev: 0,
@@ -62,14 +69,16 @@ export function emptyState(): ViewState {
 export function cloneState(s: ViewState): ViewState {
   return {
     ...s,
-    call: s.call && { ...s.call },
+    call: s.call && { ...s.call, args: s.call.args.slice() },
+    setupFrames: s.setupFrames.slice(),
+    kbuf: s.kbuf.slice(),
     cache: new Map(s.cache),
     userFrames: new Set(s.userFrames),
     peerFrames: new Set(s.peerFrames),
     ptes: new Map(s.ptes),
     pt: s.pt.slice(),
     pipes: new Map([...s.pipes].map(([k, v]) => [k, new Map(v)])),
-    skbs: new Map([...s.skbs].map(([k, v]) => [k, { ...v, frags: v.frags.slice() }])),
+    skbs: new Map([...s.skbs].map(([k, v]) => [k, { ...v, frags: v.frags.slice(), linearFrames: v.linearFrames.slice() }])),
     ring: new Map([...s.ring].map(([k, v]) => [k, { ...v }])),
     refs: new Map(s.refs),
     dmaBytes: { ...s.dmaBytes },
@@ -81,52 +90,82 @@ export function cloneState(s: ViewState): ViewState {
 /** How many skbs the state keeps once they are sent (the socket view shows the recent ones). */
 const SENT_SKBS_KEPT = 6;
 
+/** A frame the run reads file data from: a page-cache page that setup filled, if no event has named it yet. */
+function touchFileFrame(s: ViewState, frame: number): void {
+  if (frame < 0 || s.cache.has(frame) || s.userFrames.has(frame) || s.kbuf.includes(frame)) return;
+  if (s.setupFrames.length >= s.setupResident || s.setupFrames.includes(frame)) return;
+  for (const k of s.skbs.values()) if (k.linearFrames.includes(frame)) return;
+  s.setupFrames.push(frame);
+}
+
+/** Whether `frame` is a page-cache page (added during the run, or filled by setup). */
+export function isCacheFrame(s: ViewState, frame: number): boolean {
+  return s.cache.has(frame) || s.setupFrames.includes(frame);
+}
+
 /** Applies one event to `s` (mutates it). */
 export function apply(s: ViewState, e: WEvent): void {
   s.pos++;
   switch (e.kind) {
+    case "SETUP":
+      s.setupResident = e.a;
+      s.setupFilePages = e.b;
+      break;
     case "SYS_ENTER":
       s.inKernel = true;
-      s.call = { id: e.a, step: e.b };
+      s.call = { id: e.a, step: e.b, args: [e.c, e.d, e.e, e.f] };
       break;
     case "SYS_EXIT":
       s.inKernel = false;
-      s.call = { id: e.a, step: e.b, ret: e.c, errno: e.d };
+      s.call = { id: e.a, step: e.b, args: s.call?.id === e.a ? s.call.args : [], ret: e.c, errno: e.d };
       break;
     case "MODE_SWITCH":
       s.inKernel = e.a === 1;
       break;
     case "USER_OP":
-      if (e.a !== Call.peer_read.id) s.call = { id: e.a, step: e.b, ret: e.d };
+      if (e.a !== Call.peer_read.id) s.call = { id: e.a, step: e.b, args: [e.c, e.d], ret: e.d };
       break;
     case "PTE_SET":
+      touchFileFrame(s, e.b);
       s.ptes.set(e.a, { vaddr: e.a, frame: e.b, flags: e.c });
       break;
     case "PT_ALLOC":
       s.pt.push({ level: e.a, frame: e.b, vaddr: e.c });
       break;
     case "CACHE_ADD":
-      s.cache.set(e.d, { file: e.a, index: e.b, order: e.c, frame: e.d });
+      // a folio of 2^order pages: frames head.., indices index..
+      for (let i = 0; i < 1 << Math.max(0, e.c); i++) s.cache.set(e.d + i, { file: e.a, index: e.b + i, order: e.c, frame: e.d + i });
       break;
-    case "PAGE_FREE":
+    case "PAGE_FREE": {
       s.cache.delete(e.a);
       s.refs.delete(e.a);
       s.userFrames.delete(e.a);
+      const k = s.kbuf.indexOf(e.a);
+      if (k >= 0) s.kbuf.splice(k, 1);
+      // a sent skb's linear page, freed and soon reused: it no longer belongs to that skb
+      for (const skb of s.skbs.values()) if (skb.sent) skb.linearFrames = skb.linearFrames.filter((f) => f !== e.a);
       break;
+    }
     case "CPU_COPY":
+      if (e.d === CopyWhat.TO_USER || e.d === CopyWhat.LINEARIZE || e.d === CopyWhat.PAGE_TO_PAGE) touchFileFrame(s, e.a);
       if (e.d === CopyWhat.TO_USER) s.userFrames.add(e.b);
       if (e.d === CopyWhat.FROM_USER) s.userFrames.add(e.a);
+      if ((e.d === CopyWhat.FROM_USER || e.d === CopyWhat.LINEARIZE) && !s.cache.has(e.b) && !s.kbuf.includes(e.b)) s.kbuf.push(e.b);
       if (e.d === CopyWhat.PEER_TO_USER) s.peerFrames.add(e.b);
+      break;
+    case "CSUM":
+      touchFileFrame(s, e.a);
       break;
     case "DMA":
       if (e.a === Dev.DISK) { s.dmaBytes.disk += e.d; s.diskFrames++; }
-      else if (e.a === Dev.NIC) s.dmaBytes.nic += e.d;
+      else if (e.a === Dev.NIC) { touchFileFrame(s, e.b); s.dmaBytes.nic += e.d; }
       else s.dmaBytes.other += e.d;
       break;
     case "BLOCK_RQ":
       s.blockRequests++;
       break;
     case "PIPE_PUSH": {
+      touchFileFrame(s, e.c);
       let p = s.pipes.get(e.a);
       if (!p) s.pipes.set(e.a, (p = new Map()));
       p.set(e.b, { slot: e.b, frame: e.c, len: e.d });
@@ -138,14 +177,18 @@ export function apply(s: ViewState, e: WEvent): void {
       p.delete(e.b);
       break;
     }
-    case "SKB_ALLOC":
-      s.skbs.set(e.a, { id: e.a, linear: e.b, socket: e.c, frags: [], sent: false, dev: 0 });
-      break;
-    case "SKB_FRAG": {
-      const skb = s.skbs.get(e.a);
-      if (skb) skb.frags.push({ frame: e.b, offset: e.c, len: e.d });
+    case "SKB_ALLOC": {
+      // the model may attach frags before it reports the skb complete: keep them
+      const skb = skbOf(s, e.a);
+      skb.linear = e.b;
+      skb.socket = e.c;
+      if (e.b > 0) { skb.linearFrames = s.kbuf.slice(); s.kbuf = []; }
       break;
     }
+    case "SKB_FRAG":
+      touchFileFrame(s, e.b);
+      skbOf(s, e.a).frags.push({ frame: e.b, offset: e.c, len: e.d });
+      break;
     case "XMIT": {
       const skb = s.skbs.get(e.a);
       if (skb) { skb.sent = true; skb.dev = e.b; }
@@ -158,6 +201,7 @@ export function apply(s: ViewState, e: WEvent): void {
       break;
     }
     case "DESC_POST":
+      touchFileFrame(s, e.b);
       s.ring.set(e.a, { index: e.a, frame: e.b, len: e.c, eop: (e.d & 1) === 1, done: false });
       break;
     case "DESC_DONE": {
@@ -181,6 +225,12 @@ export function apply(s: ViewState, e: WEvent): void {
     default:
       break;
   }
+}
+
+function skbOf(s: ViewState, id: number): Skb {
+  let skb = s.skbs.get(id);
+  if (!skb) s.skbs.set(id, (skb = { id, linear: 0, socket: 0, frags: [], sent: false, dev: 0, linearFrames: [] }));
+  return skb;
 }
 
 /** Folds events into states, keeping a checkpoint every `every` events so that any position is cheap to reach. */

@@ -112,7 +112,7 @@ export const styles = css`
   .more { font-size: 11px; color: var(--zcsim-muted); align-self: center; }
   .row-label { font: 10px var(--zcsim-mono); color: var(--zcsim-muted); margin-top: 3px; }
 
-  .slots { display: grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 2px; margin-top: 3px; }
+  .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(24px, 1fr)); gap: 2px; margin-top: 3px; }
   .slot {
     height: 18px; border: 1px solid var(--zcsim-border); border-radius: 3px; font: 9px/16px var(--zcsim-mono);
     text-align: center; color: var(--zcsim-muted); overflow: hidden;
