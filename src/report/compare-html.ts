@@ -82,7 +82,8 @@ export function renderCompareHtml(report: CompareReport, opts: HtmlOptions): str
   const series = chartSeries(report.rows);
   const families = [...new Set(series.flatMap((x) => Object.keys(x.families)))];
   const pct = s.exact ? ((100 * s.agree) / s.exact).toFixed(1) : "-";
-  const disagreements = report.rows.filter((r) => r.agree === false);
+  const disagreements = report.rows.filter((r) => r.agree === false && r.class === "exact");
+  const outside = report.rows.filter((r) => r.agree === false && r.class === "tolerance");
   const byScenario = new Map<string, Row[]>();
   for (const r of report.rows) {
     const k = `${r.scenario}  ${Object.entries(r.params).map(([a, b]) => `${a}=${b}`).join(" ")}`;
@@ -127,8 +128,6 @@ the tolerance shown; <b>unobservable</b> ones are shown and never scored.</p>
 <table><tr><th>scenario</th><th>agree</th><th>exact</th><th>share</th></tr>${perScenario}</table>
 ${report.calibration?.length ? `<h2>The model runs with this kernel's knobs</h2><ul>${report.calibration.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}
 ${notes.length ? `<h2>Notes from the engines</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}
-<h2>Disagreements</h2>
-${disagreements.length ? rowTable(disagreements, true) : "<p>None.</p>"}
 <h2>Model and kernel across file sizes</h2>
 <p>Solid lines: the model. Dashed: the kernel. One colour per counter. <label>Series:
 <select id="series">${series.map((x, i) => `<option value="${i}">${esc(x.label)}</option>`).join("")}</select></label>
@@ -136,6 +135,10 @@ ${disagreements.length ? rowTable(disagreements, true) : "<p>None.</p>"}
 <div class="charts">
 ${canvases || "<p>No series with more than one file size in this matrix.</p>"}
 </div>
+<h2>Exact counters that disagree</h2>
+${disagreements.length ? rowTable(disagreements, true) : "<p>None.</p>"}
+<h2>Tolerance counters outside their tolerance</h2>
+${outside.length ? `<details><summary>${outside.length} rows (times, context switches, the loopback's segmentation and the peer's reads; not scored for the exit status)</summary>${rowTable(outside, true)}</details>` : "<p>None.</p>"}
 <h2>Every row</h2>
 ${[...byScenario].map(([k, rows]) => `<details${rows.some((r) => r.agree === false) ? " open" : ""}><summary>${esc(k)} (${rows.filter((r) => r.agree === true && r.class === "exact").length}/${rows.filter((r) => r.agree !== null && r.class === "exact").length} exact agree)</summary>${rowTable(rows, false)}</details>`).join("\n")}
 <script>${opts.chartJs.replace(/<\/script/gi, "<\\/script")}</script>
