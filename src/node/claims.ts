@@ -180,6 +180,7 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
         row.kernelParams = s.kernel;
         const k: string[] = [];
         if (row.kernel.dmaCopies === null) k.push("NIC DMA cannot be observed over loopback");
+        else k.push(`its DMA is the disk's alone (${row.kernel.dmaCopies} passes, from read_bytes): loopback has no NIC to gather from`);
         if (row.kernel.cpuCopies !== null && kr.evidence?.["copies.cpu.bytes"] === "derived") k.push("its CPU passes are derived from the calls, not measured");
         if (m === "sendfile" || m === "sendfile-gather") k.push("loopback always gathers (NETIF_F_SG): gather cannot be switched off there");
         if (row.kernel.modeSwitches !== null && model.modeSwitches !== null && row.kernel.modeSwitches !== model.modeSwitches) k.push(`the kernel made ${kr.syscalls.total} calls where the model made ${mr.syscalls.total} (${Object.entries(kr.syscalls.byName).map(([c, n]) => `${c} x${n}`).join(", ")})`);
