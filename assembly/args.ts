@@ -41,3 +41,10 @@ export function strEq(a: i32, b: i32): bool {
   if (na != load<i64>(pb)) return false;
   return memory.compare(pa + 8, pb + 8, <usize>na) == 0;
 }
+
+/** The iovec of the current call (Tag.IOV), evaluated: iovN entries of [base, len]. */
+export const IOV_MAX: i32 = 1024;
+export const iovBase = new StaticArray<i64>(IOV_MAX);
+export const iovLen = new StaticArray<i64>(IOV_MAX);
+export let iovN: i32 = 0;
+export function setIovN(n: i32): void { iovN = n; }

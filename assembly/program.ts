@@ -10,7 +10,7 @@ import {
 import { count, resetCounters, setCounter, spend } from "./counters";
 import { ev, traceReset, traceFinish, traceOn } from "./trace";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
-import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS } from "./args";
+import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS, iovBase, iovLen, setIovN, IOV_MAX } from "./args";
 import { framesReset, framesReserve } from "./mm/frames";
 import { pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, IK_REGULAR, IK_NULL } from "./mm/pagecache";
 import { ptReset } from "./mm/pagetable";
@@ -223,9 +223,24 @@ function evalExpr(off: i32): i64 {
   return sp > 0 ? unchecked(stack[sp - 1]) : 0;
 }
 
+/** An iovec array in the pool: [n, (tag,val base, tag,val len) x n] -> iovBase/iovLen. */
+function evalIov(off: i32): void {
+  const p = poolAt + off;
+  let n = <i32>w(p);
+  if (n < 0) n = 0;
+  if (n > IOV_MAX) n = IOV_MAX;
+  for (let i = 0; i < n; i++) {
+    const q = p + 1 + 4 * i;
+    unchecked(iovBase[i] = operand(<i32>w(q), w(q + 1)));
+    unchecked(iovLen[i] = operand(<i32>w(q + 2), w(q + 3)));
+  }
+  setIovN(n);
+}
+
 /** The value of operand (tag, val): numbers for IMM/REG/EXPR; REF, STR, IOV, NULL pass their val through. */
 function operand(tag: i32, val: i64): i64 {
   if (tag == Tag.IMM) return val;
+  if (tag == Tag.IOV) { evalIov(<i32>val); return val; }
   if (tag == Tag.REG) return reg(val);
   if (tag == Tag.EXPR) return evalExpr(<i32>val);
   if (tag == Tag.NULL) return 0;
@@ -297,6 +312,9 @@ function dispatch(call: i32): i64 {
     case Call.tee: return sys.sys_tee(a0, a1, a2, a3);
     case Call.setsockopt: return sys.sys_setsockopt(a0, a1, a2, a3);
     case Call.send: return sys.sys_send(a0, a1, a2, a3);
+    case Call.recv_errqueue: return sys.sys_recv_errqueue(a0);
+    case Call.vmsplice: return sys.sys_vmsplice(a0, a2);
+    case Call.copy_file_range: return sys.sys_copy_file_range(a0, a1, unchecked(argTag[1]) == Tag.REF, a2, a3, unchecked(argTag[3]) == Tag.REF, a4, a5);
     case Call.ftruncate: return sys.sys_ftruncate(a0, a1);
     case Call.fsync: return sys.sys_fsync(a0);
     case Call.fdatasync: return sys.sys_fsync(a0);
@@ -341,7 +359,11 @@ function execCall(): void {
     setReg(r1, r == 0 ? sys.pipeWr : -1);
   } else {
     setReg(r0, ret);
-    if (call == Call.recv_errqueue) { setReg(r1, -1); setReg(r2, -1); }
+    if (call == Call.recv_errqueue) {
+      setReg(r0, r == 0 ? sys.zcLo : -1);
+      setReg(r1, r == 0 ? sys.zcHi : -1);
+      setReg(r2, r == 0 ? sys.zcCode : -1);
+    }
   }
   pc = brk != 0 && ret <= 0 ? brk : next;
 }

@@ -2,10 +2,11 @@
 // MAX_SKB_FRAGS page fragments (references to pages: page-cache pages for sendfile/splice, no copy).
 //
 //   skb record (SKB_REC bytes)
-//   0      4     8        12      16      20        24    28      32     36
-//   +------+-----+--------+-------+-------+---------+-----+-------+------+------------------+---------------+
-//   | sock | len | linear | nfrag | state | consumed| id  | csum  | next | lin pfn x LIN_MAX| frag x FRAG_MAX|
-//   +------+-----+--------+-------+-------+---------+-----+-------+------+------------------+---------------+
+//   0      4     8        12      16      20        24    28      32     36     40
+//   +------+-----+--------+-------+-------+---------+-----+-------+------+------+------------------+---------------+
+//   | sock | len | linear | nfrag | state | consumed| id  | csum  | next |  zc  | lin pfn x LIN_MAX| frag x FRAG_MAX|
+//   +------+-----+--------+-------+-------+---------+-----+-------+------+------+------------------+---------------+
+//   zc: the MSG_ZEROCOPY send (its id + 1) whose user pages the fragments reference, 0 = none
 //   frag: [pfn u32, off u32, len u32]; the linear part fills its pages from the start, page after page
 import { Counter, Ev, Knob, CopyWhat } from "../abi";
 import { count, spend } from "../counters";
@@ -45,6 +46,8 @@ export function skbReset(): void {
 @inline export function skbSetCsum(s: i32): void { store<i32>(r(s), 1, 28); }
 @inline export function skbNext(s: i32): i32 { return load<i32>(r(s), 32); }
 @inline export function skbSetNext(s: i32, n: i32): void { store<i32>(r(s), n, 32); }
+@inline export function skbZc(s: i32): i32 { return load<i32>(r(s), 36); }
+@inline export function skbSetZc(s: i32, v: i32): void { store<i32>(r(s), v, 36); }
 @inline export function skbLinPfn(s: i32, i: i32): u32 { return load<u32>(r(s) + OFF_LIN + (<usize>i << 2)); }
 @inline export function fragPfn(s: i32, i: i32): u32 { return load<u32>(r(s) + OFF_FRAG + <usize>i * 12); }
 @inline export function fragOff(s: i32, i: i32): i32 { return load<i32>(r(s) + OFF_FRAG + <usize>i * 12, 4); }
@@ -164,8 +167,14 @@ export function skbLinearize(s: i32): void {
   store<i32>(r(s), 0, 12);
 }
 
+/** Called when an skb that carried MSG_ZEROCOPY pages is freed (socket.ts queues the completion). */
+let onZcFree: (sock: i32, zc: i32) => void = (sock: i32, zc: i32): void => {};
+export function setZcFreeHook(f: (sock: i32, zc: i32) => void): void { onZcFree = f; }
+
 /** kfree_skb: drops the fragments' references and frees the linear pages. */
 export function skbFree(s: i32): void {
+  const zc = skbZc(s);
+  if (zc != 0) onZcFree(skbSock(s), zc - 1);
   const n = skbNfrags(s);
   for (let i = 0; i < n; i++) putPage(fragPfn(s, i));
   const lp = (skbLinear(s) + 4095) >> 12;

@@ -21,7 +21,10 @@ import { cpuCopyBegin, cpuCopyPiece, copyFromUser, uaccessFault } from "../mm/us
 import {
   skbAlloc, skbSeal, skbLen, skbLinRoom, skbLinTail, skbLinAdd, skbLinear, skbAddFrag, skbCopyIn, skbFree,
   skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbSetCsum, skbId, FRAG_MAX,
+  skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook,
 } from "./skb";
+import { userPageFor } from "../mm/usercopy";
+import { translate, FM_GUP, lastFault } from "../mm/fault";
 import { loXmit } from "../dev/loopback";
 import { nicXmit, nicClean, nicProcess, featSG, featCsum } from "../dev/nic";
 import { sinkReceive, sinkLazy } from "./sink";
@@ -42,7 +45,20 @@ const kPeerBuf = new StaticArray<usize>(MAX_SOCKS);  // u32[] the peer's recv() 
 const kPeerPages = new StaticArray<i32>(MAX_SOCKS);  // pages in the peer's buffer
 const kClosed = new StaticArray<bool>(MAX_SOCKS);    // the sender closed (the peer drains and stops)
 const kZc = new StaticArray<bool>(MAX_SOCKS);        // SO_ZEROCOPY set
+const kZcNext = new StaticArray<i32>(MAX_SOCKS);     // the id the next MSG_ZEROCOPY send gets
 let socks: i32 = 0;
+
+// MSG_ZEROCOPY bookkeeping: per send id, the skbs still holding its pages, and whether any was copied; per
+// socket, the error queue of completions [lo, hi, copied] (consecutive completions merge, as the kernel's do)
+const ZC_MAX: i32 = 4096;
+const zcSkbs = new StaticArray<i32>(MAX_SOCKS * ZC_MAX);     // skbs outstanding per (socket, id % ZC_MAX)
+const zcCopied = new StaticArray<bool>(MAX_SOCKS * ZC_MAX);  // some of its data was copied after all
+const EQ_MAX: i32 = 256;
+const eqLo = new StaticArray<i32>(MAX_SOCKS * EQ_MAX);       // error queue, per socket a ring of EQ_MAX
+const eqHi = new StaticArray<i32>(MAX_SOCKS * EQ_MAX);
+const eqCopied = new StaticArray<bool>(MAX_SOCKS * EQ_MAX);
+const eqHead = new StaticArray<i32>(MAX_SOCKS);              // oldest queued completion
+const eqTail = new StaticArray<i32>(MAX_SOCKS);              // next free slot
 
 export function sockReset(): void {
   for (let i = 0; i < socks; i++) if (unchecked(kPeerBuf[i]) != 0) heap.free(unchecked(kPeerBuf[i]));
@@ -53,6 +69,8 @@ export function sockNew(route: i32, sink: i32): i32 {
   const k = socks++;
   unchecked(kRoute[k] = route); unchecked(kSink[k] = sink); unchecked(kCur[k] = -1); unchecked(kInflight[k] = 0);
   unchecked(kQHead[k] = -1); unchecked(kQTail[k] = -1); unchecked(kQBytes[k] = 0); unchecked(kClosed[k] = false); unchecked(kZc[k] = false);
+  unchecked(kZcNext[k] = 0); unchecked(eqHead[k] = 0); unchecked(eqTail[k] = 0);
+  setZcFreeHook(zcSkbFreed);
   const pages = <i32>((knob(Knob.PEER_BUF_BYTES) + 4095) >> 12);
   unchecked(kPeerPages[k] = pages);
   unchecked(kPeerBuf[k] = heap.alloc(<usize>pages << 2));
@@ -83,6 +101,12 @@ function xmit(k: i32, s: i32): void {
   unchecked(kInflight[k] = unchecked(kInflight[k]) + (skbLen(s)));
   if (unchecked(kRoute[k]) == ROUTE_LO) {
     loXmit(s);
+    const zc = skbZc(s);
+    if (zc != 0 && skbNfrags(s) > 0) {
+      // skb_orphan_frags_rx: a local receiver must not see the sender's user pages: the frags are copied
+      skbLinearize(s);
+      unchecked(zcCopied[k * ZC_MAX + ((zc - 1) % ZC_MAX)] = true);
+    }
     skbSetNext(s, -1);
     if (unchecked(kQTail[k]) >= 0) skbSetNext(unchecked(kQTail[k]), s); else unchecked(kQHead[k] = s);
     unchecked(kQTail[k] = s);
@@ -195,6 +219,84 @@ export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
     skbCopyIn(s, pfn, off, len, CopyWhat.LINEARIZE);
   }
   return len;
+}
+
+/** The last skb of MSG_ZEROCOPY send `id` was freed: its completion goes on the error queue. */
+function zcSkbFreed(k: i32, id: i32): void {
+  const slot = k * ZC_MAX + (id % ZC_MAX);
+  const left = unchecked(zcSkbs[slot]) - 1;
+  unchecked(zcSkbs[slot] = left);
+  if (left > 0) return;
+  zcComplete(k, id, unchecked(zcCopied[slot]));
+}
+
+function zcComplete(k: i32, id: i32, copied: bool): void {
+  const h = unchecked(eqHead[k]), t = unchecked(eqTail[k]);
+  if (t > h) {
+    const last = k * EQ_MAX + ((t - 1) % EQ_MAX);
+    if (unchecked(eqHi[last]) + 1 == id && unchecked(eqCopied[last]) == copied) { unchecked(eqHi[last] = id); return; }
+  }
+  if (t - h >= EQ_MAX) return;
+  const e = k * EQ_MAX + (t % EQ_MAX);
+  unchecked(eqLo[e] = id); unchecked(eqHi[e] = id); unchecked(eqCopied[e] = copied);
+  unchecked(eqTail[k] = t + 1);
+}
+
+/** recvmsg(MSG_ERRQUEUE): the oldest completion, or false if none is queued. */
+export let eqOutLo: i64 = 0;
+export let eqOutHi: i64 = 0;
+export let eqOutCopied: bool = false;
+export function recvErrqueue(k: i32): bool {
+  const h = unchecked(eqHead[k]);
+  if (h == unchecked(eqTail[k])) return false;
+  const e = k * EQ_MAX + (h % EQ_MAX);
+  eqOutLo = unchecked(eqLo[e]); eqOutHi = unchecked(eqHi[e]); eqOutCopied = unchecked(eqCopied[e]);
+  unchecked(eqHead[k] = h + 1);
+  count(Counter.ZC_COMPLETIONS, 1);
+  if (eqOutCopied) count(Counter.ZC_COPIED, 1);
+  ev(Ev.ZC_COMPLETE, eqOutLo, eqOutHi, eqOutCopied ? 1 : 0, k, 0, 0);
+  return true;
+}
+
+/**
+ * tcp_sendmsg with MSG_ZEROCOPY on an SO_ZEROCOPY socket: the user pages become fragments (pinned by
+ * reference, no copy) when the route can gather; otherwise the data is copied and the completion says so.
+ * Each call is one zerocopy id; its completion is queued when the last skb holding its pages is freed.
+ */
+export function tcpSendUserZc(k: i32, uaddr: i64, len: i64): i64 {
+  const id = unchecked(kZcNext[k]);
+  unchecked(kZcNext[k] = id + 1);
+  const slot = k * ZC_MAX + (id % ZC_MAX);
+  unchecked(zcSkbs[slot] = 1);          // held by the call itself until it returns
+  unchecked(zcCopied[slot] = !routeSG(k));
+  let sent: i64 = 0;
+  if (!routeSG(k)) sent = tcpSendUser(k, uaddr, len);
+  else {
+    tcpPush(k);
+    while (sent < len) {
+      if (room(k) <= 0 && !waitRoom(k, 1)) break;
+      const va = uaddr + sent;
+      const off = <i32>(va & 4095);
+      let n = 4096 - off;
+      if (<i64>n > len - sent) n = <i32>(len - sent);
+      const pfn = translate(va, false, FM_GUP);
+      if (pfn == 0) break;
+      let s = curSkb(k);
+      if (skbZc(s) == 0) { skbSetZc(s, id + 1); unchecked(zcSkbs[slot] = unchecked(zcSkbs[slot]) + 1); }
+      if (skbLen(s) + n > goal() || !skbAddFrag(s, pfn, off, n)) {
+        tcpPush(k);
+        s = curSkb(k);
+        skbSetZc(s, id + 1);
+        unchecked(zcSkbs[slot] = unchecked(zcSkbs[slot]) + 1);
+        skbAddFrag(s, pfn, off, n);
+      }
+      sent += n;
+    }
+    tcpPush(k);
+  }
+  zcSkbFreed(k, id);   // the call's own hold
+  if (sent == 0 && len > 0) return -14;
+  return sent;
 }
 
 /** One recv() by the peer: up to PEER_BUF_BYTES from the receive queue. Returns bytes read. */

@@ -4,7 +4,7 @@
 // /proc/self/io: read()/write() (and pread64/pwrite64) add what they moved to rchar/wchar and count syscr/syscw
 // (vfs_read/vfs_write); sendfile and copy_file_range count both; splice, tee, vmsplice, send and mmap access count
 // nothing (do_splice and sock_sendmsg do not account).
-import { Counter, Ev, Errno, Flags, CopyWhat, SinkKind, Knob, Sig, Call } from "../abi";
+import { Counter, Ev, Errno, Flags, CopyWhat, SinkKind, Knob, Sig, Call, SO_EE_CODE_ZEROCOPY_COPIED } from "../abi";
 import { count } from "../counters";
 import { ev } from "../trace";
 import { knob, MAX_RW_COUNT } from "../machine";
@@ -27,6 +27,8 @@ import {
   pipeNew, pipeFull, pipeEmpty, pipeOccupancy, pipeMaxUsage, pipeReaders, pipeWriters, pipePush, pipeConsume,
   pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE,
 } from "./pipe";
+import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc } from "./socket";
+import { iovN, iovBase, iovLen } from "../args";
 import { sockClose, tcpSendUser, tcpSendPage, tcpPush, sockSettle, sockCount, sockSetZc, peerDrain, sockSink, sockClosed } from "./socket";
 import { sinkReceive, sinkLazy } from "./sink";
 
@@ -745,7 +747,115 @@ export function sys_send(fd: i64, buf: i64, len: i64, flags: i64): i64 {
   const k = fileObj(f);
   if (sockClosed(k)) return EPIPE;
   if (len < 0) return EFAULT;
+  if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
+  // MSG_ZEROCOPY without SO_ZEROCOPY is ignored: the data is copied and no completion comes
+  if ((flags & Flags.MSG_ZEROCOPY) && sockZc(k)) return tcpSendUserZc(k, buf, len);
   return tcpSendUser(k, buf, len);
+}
+
+/** recvmsg(sockfd, MSG_ERRQUEUE): one MSG_ZEROCOPY completion into zcLo, zcHi, zcCode; EAGAIN if none. */
+export let zcLo: i64 = -1;
+export let zcHi: i64 = -1;
+export let zcCode: i64 = -1;
+export function sys_recv_errqueue(fd: i64): i64 {
+  const f = fdGet(fd);
+  if (f < 0) return EBADF;
+  if (fileType(f) != FT_SOCK) return -Errno.ENOTSOCK;
+  if (!recvErrqueue(fileObj(f))) return EAGAIN;
+  zcLo = eqOutLo; zcHi = eqOutHi; zcCode = eqOutCopied ? SO_EE_CODE_ZEROCOPY_COPIED : 0;
+  return 0;
+}
+
+// ---- vmsplice ---------------------------------------------------------------------------------------------
+/**
+ * vmsplice: to a pipe's write end, the user pages of the iovec are referenced into the pipe (no copy; the pipe
+ * then holds the process's own pages); from a read end, the pipe's data is copied out to the iovec.
+ */
+export function sys_vmsplice(fd: i64, flags: i64): i64 {
+  const f = fdGet(fd);
+  if (f < 0) return EBADF;
+  const p = pipeOf(f);
+  if (p < 0) return EBADF;
+  if (flags & ~(Flags.SPLICE_F_MOVE | Flags.SPLICE_F_NONBLOCK | Flags.SPLICE_F_MORE | Flags.SPLICE_F_GIFT)) return EINVAL;
+  let total: i64 = 0;
+  for (let i = 0; i < iovN; i++) {
+    const len = unchecked(iovLen[i]);
+    if (len < 0) return EINVAL;
+    total += len;
+  }
+  if (total == 0) return 0;
+  if (fileType(f) == FT_PIPE_W) {
+    if (pipeReaders(p) == 0) return EPIPE;
+    if (pipeFull(p)) return EAGAIN;
+    let done: i64 = 0;
+    for (let i = 0; i < iovN && !pipeFull(p); i++) {
+      const base = unchecked(iovBase[i]);
+      const len = unchecked(iovLen[i]);
+      let k: i64 = 0;
+      while (k < len && !pipeFull(p)) {
+        const va = base + k;
+        const off = <i32>(va & 4095);
+        let n = 4096 - off;
+        if (<i64>n > len - k) n = <i32>(len - k);
+        const pfn = translate(va, false, FM_GUP);   // iov_iter_get_pages: GUP, faulting in if needed
+        if (pfn == 0) return done > 0 ? done : EFAULT;
+        pipePush(p, pfn, off, n, 0, true);
+        k += n;
+        done += n;
+      }
+    }
+    return done;
+  }
+  // read end: vmsplice_to_user copies out
+  if (pipeEmpty(p)) return pipeWriters(p) == 0 ? 0 : EAGAIN;
+  cpuCopyBegin();
+  let done: i64 = 0;
+  for (let i = 0; i < iovN && !pipeEmpty(p); i++) {
+    const base = unchecked(iovBase[i]);
+    const len = unchecked(iovLen[i]);
+    let k: i64 = 0;
+    while (k < len && !pipeEmpty(p)) {
+      let m = bufLen(p, 0);
+      if (<i64>m > len - k) m = <i32>(len - k);
+      const got = copyToUser(base + k, bufPage(p, 0), bufOff(p, 0), m, CopyWhat.TO_USER);
+      pipeConsume(p, got);
+      k += got;
+      done += got;
+      if (got < m) return done > 0 ? done : EFAULT;
+    }
+  }
+  return done;
+}
+
+// ---- copy_file_range --------------------------------------------------------------------------------------
+/**
+ * copy_file_range on one filesystem without reflink (ext4): the kernel falls back to splice (do_splice_direct):
+ * the pages go through the task's pipe and are copied into the destination's page cache. At most MAX_RW_COUNT
+ * per call. /proc/self/io counts it as a read and a write.
+ */
+export function sys_copy_file_range(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64, offOutReg: i64, offOutRef: bool, len: i64, flags: i64): i64 {
+  const inF = fdGet(fdIn);
+  const out = fdGet(fdOut);
+  if (flags != 0) return EINVAL;
+  if (inF < 0 || out < 0) return EBADF;
+  if (!fileReadable(inF) || !fileWritable(out)) return EBADF;
+  if (fileFlags(out) & Flags.O_APPEND) return EBADF;
+  if (fileType(inF) != FT_REG || fileType(out) != FT_REG) return EINVAL;
+  const pin = offInRef ? reg(offInReg) : filePos(inF);
+  const pout = offOutRef ? reg(offOutReg) : filePos(out);
+  if (pin < 0 || pout < 0) return EINVAL;
+  if (len < 0) return EINVAL;
+  if (fileObj(inF) == fileObj(out) && pin + len > pout && pout + len > pin) return EINVAL;
+  if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
+  inPos = pin;
+  outPos = pout;
+  const r = spliceDirect(inF, out, len);
+  if (r > 0) ioAcct(r, r, 1, 1); else ioAcct(0, 0, 1, 1);
+  if (r > 0) {
+    if (offInRef) setReg(offInReg, pin + r); else fileSetPos(inF, pin + r);
+    if (offOutRef) setReg(offOutReg, pout + r); else fileSetPos(out, pout + r);
+  }
+  return r;
 }
 
 // ---- pseudo-calls: loads and stores through the page tables, and the peer --------------------------------
