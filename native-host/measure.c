@@ -59,7 +59,7 @@ int64_t tracepoint_id(const char *sys, const char *event, char *why, size_t whyl
     if (n > 0) return strtoll(b, NULL, 10);
   }
   if (first_err == ENOENT)
-    snprintf(why, whylen, "no tracefs events at /sys/kernel/tracing or /sys/kernel/debug/tracing (tracefs not mounted, or no %s:%s)", sys, event);
+    snprintf(why, whylen, "no tracefs events at /sys/kernel/tracing or /sys/kernel/debug/tracing (tracefs not mounted: as root, mount -t tracefs nodev /sys/kernel/tracing; or no %s:%s)", sys, event);
   else
     snprintf(why, whylen, "cannot read /sys/kernel/tracing/events/%s/%s/id: %s (tracefs needs root)", sys, event, strerror(first_err));
   return -1;
