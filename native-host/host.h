@@ -98,7 +98,8 @@ struct buf_spec { const char *name; int64_t size, reg; void *addr; };
 /* One call as made in the phase. */
 struct call_rec {
   int32_t call, step;
-  int64_t args[6];        /* numeric values as passed (pointers as addresses, REF as the offset before) */
+  int64_t args[6];        /* values as passed (pointers as addresses, a path as its string index, REF as the
+                             offset after the call; pipe: a4, a5 = the two ends) */
   int64_t ret;
   int32_t err;
   int32_t refused;        /* 1: the host refused it (bad pointer or name) and did not make it */

@@ -505,7 +505,10 @@ static int64_t do_call(const int64_t *in) {
       else if (tag[i] == TAG_NULL || (tag[i] == TAG_IMM && v == 0)) offp[i] = NULL;
       else refuse = EFAULT;
       break;
-    case A_IOV: a[i] = v; break;
+    case A_IOV:
+      if (tag[i] != TAG_IOV) refuse = EFAULT; /* only an iovec array from the pool */
+      a[i] = v;
+      break;
     default: break;
     }
   }
