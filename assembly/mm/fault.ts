@@ -19,7 +19,7 @@ import {
   frAlloc, frInitRef, frHead, frOrder, frFlags, frSetFlag, getPage, putPage, frKind, frCopy,
   FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
 } from "./frames";
-import { walk, setPte, entryPfn, PTE_P, PTE_W, PTE_H } from "./pagetable";
+import { walk, walkPmd, setPte, entryPfn, PTE_P, PTE_W, PTE_H } from "./pagetable";
 import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared } from "./vma";
 import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK } from "./pagecache";
 import { cpuCopyPiece, cpuCopyBegin } from "./usercopy";
@@ -96,7 +96,28 @@ function faultAround(v: i32, va: i64): void {
   if (vend < to) to = vend;
   to -= 1;
   const pg = vmaPgoff(v) + vmaOff;
+  if (mapPmd(v, va)) return;
   mapPages(v, pg - (pteOff - from), pg - (pteOff - from) + (to - from));
+}
+
+/**
+ * filemap_map_pmd / do_set_pmd: a PMD-sized folio (order 9) mapped at a 2 MiB-aligned address, its PMD entry
+ * still empty and the VMA covering the whole 2 MiB: one huge PMD entry maps all of it, no PTE table.
+ */
+function mapPmd(v: i32, va: i64): bool {
+  const ino = vmaIno(v);
+  const va0 = va & ~((<i64>1 << 21) - 1);
+  if (va0 < vmaStart(v) || va0 + (<i64>1 << 21) > vmaEnd(v)) return false;
+  const pg0 = vmaPgoff(v) + ((va0 - vmaStart(v)) >> 12);
+  if (pg0 & 511) return false;
+  const pfn = pcPeek(ino, pg0);
+  if (pfn == 0 || frOrder(pfn) != 9 || frHead(pfn) != pfn || (frFlags(pfn) & FL_READAHEAD)) return false;
+  const slot = walkPmd(va0, true);
+  if (load<u64>(slot) & PTE_P) return false;
+  getPage(pfn);
+  setPte(slot, va0, pfn, PTE_H);
+  mapped += 512;
+  return true;
 }
 
 /** filemap_fault + finish_fault: returns FAULT_OK or FAULT_SIGBUS. */
@@ -182,9 +203,10 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
     if (write ? !(prot & Flags.PROT_WRITE) : !(prot & Flags.PROT_READ)) r = FAULT_SIGSEGV;
     else if (vmaIno(v) < 0) anonFault(va, write);
     else {
-      const slot = walk(va, true);
-      if (!write && !(load<u64>(slot) & PTE_P)) faultAround(v, va);
-      if (!(load<u64>(slot) & PTE_P) || write) r = fileFault(v, va, write, mode);
+      let slot = walk(va, false);
+      if (!write && (slot == 0 || !(load<u64>(slot) & PTE_P))) faultAround(v, va);
+      slot = walk(va, false);
+      if (slot == 0 || !(load<u64>(slot) & PTE_P) || write) r = fileFault(v, va, write, mode);
     }
   }
   if (r != FAULT_OK) {

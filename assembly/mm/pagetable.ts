@@ -76,8 +76,18 @@ function newTable(): u32 {
  * missing and `alloc` is false. With `alloc`, missing levels are allocated and counted.
  */
 export function walk(va: i64, alloc: bool): usize {
+  return walkTo(va, alloc, 1);
+}
+
+/** The PMD entry's slot for `va` (allocating the PUD and PMD levels with `alloc`), or 0. */
+export function walkPmd(va: i64, alloc: bool): usize {
+  return walkTo(va, alloc, 2);
+}
+
+function walkTo(va: i64, alloc: bool, stop: i32): usize {
   let table = pgd;
   for (let level = 4; level > 1; level--) {
+    if (level == stop) return tableOf(table) + (<usize>((va >> (12 + 9 * (level - 1))) & 511) << 3);
     const shift = 12 + 9 * (level - 1);
     const slot = tableOf(table) + (<usize>((va >> shift) & 511) << 3);
     let e = load<u64>(slot);
