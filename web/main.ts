@@ -95,8 +95,6 @@ sim.addEventListener("zcsim-ready", () => { knobError.hidden = true; });
 for (const n of scenarioNames()) scenarioSel.append(new Option(`${n} — ${scen(n).title.replace(/^[^:]*:\s*/, "")}`, n));
 scenarioSel.value = "sendfile";
 scenarioSel.addEventListener("change", () => { renderKnobs(); apply(); });
-renderKnobs();
-apply();
 
 // ---- compare every strategy ------------------------------------------------------------------------------------
 
@@ -243,3 +241,8 @@ async function renderClaims(): Promise<void> {
 void renderClaims().catch((e) => {
   $("claims-measured").textContent = `The claims table could not be computed: ${(e as Error).message}`;
 });
+
+// ---- start -----------------------------------------------------------------------------------------------------
+
+renderKnobs();
+apply();

@@ -113,6 +113,7 @@ export const styles = css`
   .row-label { font: 10px var(--zcsim-mono); color: var(--zcsim-muted); margin-top: 3px; }
 
   .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(24px, 1fr)); gap: 2px; margin-top: 3px; }
+  .pipe .slots { grid-template-columns: repeat(8, minmax(0, 1fr)); }
   .slot {
     height: 18px; border: 1px solid var(--zcsim-border); border-radius: 3px; font: 9px/16px var(--zcsim-mono);
     text-align: center; color: var(--zcsim-muted); overflow: hidden;
@@ -173,7 +174,7 @@ export const styles = css`
   .pt-levels { display: flex; flex-wrap: wrap; gap: 4px 10px; font: 11px var(--zcsim-mono); color: var(--zcsim-muted); margin: 4px 0; }
   .pt table { border-collapse: collapse; font: 11px var(--zcsim-mono); width: 100%; }
   .pt th, .pt td { padding: 1px 4px; text-align: right; border-bottom: 1px solid var(--zcsim-border); white-space: nowrap; }
-  .pt th:first-child, .pt td:first-child { text-align: left; }
+  .pt th:first-child, .pt td:first-child, .pt th:last-child, .pt td:last-child { text-align: left; }
   .pt tr.shared td.frame { color: var(--zcsim-shared); font-weight: 700; }
   .pt tr.new { background: color-mix(in srgb, var(--zcsim-ref) 12%, transparent); }
   .pt .scroll { overflow-x: auto; max-height: 240px; overflow-y: auto; }

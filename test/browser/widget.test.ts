@@ -298,6 +298,40 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
     }
   });
 
+  it.skipIf(FAKE)("the demo compares every strategy in a chart and computes the claims table's model column live", async () => {
+    const page = await browser.context.newPage();
+    watch(page);
+    await page.goto(site.url);
+    await page.waitForFunction(() => document.querySelectorAll("#claims-table tbody tr").length > 0 && document.querySelectorAll("#compare-table tbody tr").length > 0, null, { timeout: 20_000 });
+    const { claims, compare, charts } = await page.evaluate(() => ({
+      claims: [...document.querySelectorAll<HTMLTableRowElement>("#claims-table tbody tr")].map((tr) => ({
+        mechanism: tr.dataset.mechanism!, model: [...tr.querySelectorAll("td.model")].map((td) => td.textContent!.trim()),
+        kernel: [...tr.querySelectorAll("td.kernel")].map((td) => td.textContent!.trim()),
+      })),
+      compare: [...document.querySelectorAll<HTMLTableRowElement>("#compare-table tbody tr")].map((tr) => tr.dataset.scenario!),
+      charts: [...document.querySelectorAll("canvas")].map((c) => (c as HTMLCanvasElement).width),
+    }));
+    // the model's column is the model's own claims run, here in Node
+    const { claimRows } = await import("../../src/node/claims.js");
+    const mod = await import(MODEL);
+    const sim = await mod.loadSimulator({ wasm: readFileSync(WASM) });
+    const rows = await claimRows({ model: { run: (c: Compiled) => sim.run(c, { trace: false }).result } });
+    const show = (v: number | null) => (v === null ? "–" : String(v));
+    expect(claims.map((c) => c.mechanism)).toEqual(rows.map((r) => r.mechanism));
+    for (const r of rows) {
+      const got = claims.find((c) => c.mechanism === r.mechanism)!;
+      expect({ m: r.mechanism, model: got.model }).toEqual({ m: r.mechanism, model: [r.model.modeSwitches, r.model.cpuCopies, r.model.dmaCopies].map(show) });
+    }
+    // the measured column is the bundled measurement, labelled with its kernel
+    const measured = JSON.parse(readFileSync(join(ROOT, "web/measured.json"), "utf8")) as { kernel: string; rows: { mechanism: string; kernel: { modeSwitches: number | null } | null }[] };
+    expect(await page.locator("#claims-table thead").textContent()).toContain(measured.kernel);
+    for (const m of measured.rows) if (m.kernel) expect(claims.find((c) => c.mechanism === m.mechanism)!.kernel[0]).toBe(show(m.kernel.modeSwitches));
+    expect(compare).toEqual((await import("../../src/scenario/index.js")).scenarioNames());
+    expect(charts.length).toBe(2);
+    for (const w of charts) expect(w).toBeGreaterThan(100);
+    await page.close();
+  });
+
   it("logs no console errors or warnings", () => {
     expect(problems).toEqual([]);
   });
