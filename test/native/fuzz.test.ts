@@ -27,13 +27,13 @@ function rng(seed: number) {
 describe.skipIf(!ready.ok)(`native host under hostile programs${ready.ok ? "" : ` (skipped: ${ready.why})`}`, () => {
   it("150 mutated programs: JSON every time, no crash, no hang, no leftover", () => {
     const s = scratch();
-    const rand = rng(20261125);
+    const rand = rng(Number(process.env.ZC_SEED ?? 20261125));
     const names: Classic[] = ["read-write", "mmap-write", "sendfile", "splice", "tee"];
     const sinks = ["tcp", "file", "null"] as const;
     const values = [-1n, 0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 99n, 100n, 4096n, 65536n, 1n << 40n, -(1n << 62n)];
     const seen = new Map<string, number>();
     try {
-      for (let i = 0; i < 150; i++) {
+      for (let i = 0; i < Number(process.env.ZC_N ?? 150); i++) {
         const p = classic(names[i % 5], { fileSize: 65536, chunk: 16384, sink: sinks[Math.floor(i / 5) % 3] });
         const k = 1 + Math.floor(rand() * 3);
         for (let j = 0; j < k; j++) {

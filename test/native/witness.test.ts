@@ -7,9 +7,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { runNativeDetailed } from "../../src/node/native.js";
+import { runNativeDetailed, type NativeRaw } from "../../src/node/native.js";
 import { compileByName } from "../../src/scenario/index.js";
 import { hasTool, isRoot, nativeReady, perfCounts, scratch, STRACE_NAME, straceCounts } from "./helpers.js";
+
+type NativeCall = NativeRaw["calls"][number];
 
 const ready = nativeReady();
 const SCENARIOS = ["read-write", "mmap-write", "sendfile", "splice", "tee"];
@@ -67,5 +69,24 @@ describe.skipIf(!ready.ok || !hasTool("perf") || !isRoot)(`native faults = perf 
         } finally {
           s.done();
         }
+      });
+});
+
+describe.skipIf(!ready.ok)(`native /proc/self/io = what the calls made account${ready.ok ? "" : ` (skipped: ${ready.why})`}`, () => {
+  // read/write/pread/pwrite/sendfile count in rchar/wchar and syscr/syscw (sendfile in both); splice, tee, mmap
+  // access count nothing: the host's own pread of /proc/self/io is subtracted exactly
+  for (const name of SCENARIOS)
+    for (const cache of ["warm", "cold"])
+      it(`${name} ${cache}`, async () => {
+        const { result, raw } = await runNativeDetailed(compileByName(name, { fileSize: "1MiB", cache }));
+        const sum = (calls: string[], f: (c: NativeCall) => number) => raw.calls.filter((c) => calls.includes(c[0]) && c[2] > 0).reduce((a, c) => a + f(c), 0);
+        const count = (calls: string[]) => raw.calls.filter((c) => calls.includes(c[0])).length;
+        expect(raw.callsDropped).toBe(0);
+        expect(result.io.rchar).toBe(sum(["read", "pread64", "sendfile"], (c) => c[2]));
+        expect(result.io.wchar).toBe(sum(["write", "pwrite64", "sendfile"], (c) => c[2]));
+        expect(result.io.syscr).toBe(count(["read", "pread64", "sendfile"]));
+        expect(result.io.syscw).toBe(count(["write", "pwrite64", "sendfile"]));
+        if (cache === "warm") expect(result.io.readBytes).toBe(0);
+        else expect(result.io.readBytes).toBeGreaterThanOrEqual(1 << 20);
       });
 });
