@@ -15,7 +15,8 @@ export const noNodeFs: Plugin = {
 export default defineConfig({
   root: here("."),
   base: "./",
-  publicDir: false,
+  // copied as they are: the native result the embed page shows beside the model's counters
+  publicDir: here("public"),
   plugins: [noNodeFs],
   server: { fs: { allow: [here("..")] } },
   build: {

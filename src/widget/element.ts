@@ -391,27 +391,36 @@ export class ZeroCopySim extends LitElement {
   }
 
   private renderCounters(): TemplateResult {
-    const native = this._native ? readCounters(this._native) : null;
+    const nat = this._native;
+    const native = nat ? readCounters(nat) : null;
     const rows = visibleRows(this.counters, native);
-    const ev = this._native?.evidence ?? {};
+    const ev = nat?.evidence ?? {};
+    // a counter's evidence is given for its path or for its parent ("syscalls" for "syscalls.total")
+    const evidenceOf = (path: string) => ev[path] ?? ev[path.replace(/\.[^.]+$/, "")];
+    const release = nat?.kernel?.kernelRelease ?? nat?.kernel?.release;
+    const differs = nat && this.playback ? Object.entries(nat.params).filter(([k, v]) => this.playback!.compiled.params[k] !== v && !["trace", "traceCap", "stepBudget"].includes(k)) : [];
     return html`<section class="counters" aria-label="Counters" part="counters">
       <table>
         <caption class="native-label" style="caption-side:top;text-align:left">Counters after event ${this._pos}</caption>
-        <thead><tr><th scope="col">counter</th><th scope="col">model</th>${native ? html`<th scope="col">native</th>` : nothing}</tr></thead>
+        <thead><tr><th scope="col">counter</th><th scope="col">model</th>${native ? html`<th scope="col" title="the real kernel, measured by the native host">kernel</th>` : nothing}</tr></thead>
         <tbody>
           ${rows.map((r) => {
             const v = this.counters[r.path];
             const changed = this.lastMove !== 0 && v !== this.prevCounters[r.path];
-            const evd = ev[r.path];
+            const evd = native ? evidenceOf(r.path) : undefined;
+            const nv = native?.[r.path];
             return html`<tr class=${changed ? "changed" : ""} data-counter=${r.path}>
               <th scope="row" title=${r.doc} style="font-weight:400">${r.tone ? html`<i class="t ${r.tone}"></i>` : nothing}${r.label}</th>
               <td class="v model" data-value=${v ?? ""}>${fmtCounter(v, r.unit)}</td>
-              ${native ? html`<td class="v native ev-${evd ?? "measured"}" title=${evd ?? ""}>${fmtCounter(native[r.path], r.unit)}${evd && evd !== "measured" ? "*" : ""}</td>` : nothing}
+              ${native ? html`<td class="v native ev-${evd ?? "measured"}" data-value=${nv ?? ""}
+                title=${evd ? `${evd}${nat?.unavailable?.[r.path] ? `: ${nat.unavailable[r.path]}` : ""}` : ""}>${nv === undefined && evd === "unobservable" ? "n/o" : fmtCounter(nv, r.unit)}${evd && evd !== "measured" && nv !== undefined ? "*" : ""}</td>` : nothing}
             </tr>`;
           })}
         </tbody>
       </table>
-      ${native ? html`<div class="native-label">native: ${this._native?.scenario ?? ""}${this._native?.kernel?.release ? ` on Linux ${this._native.kernel.release}` : ""}; * derived or unobservable, not measured</div>` : nothing}
+      ${native ? html`<div class="native-label">kernel: measured${release ? ` on Linux ${release}` : ""} by the native host (final counts of the whole run).
+        * derived from the calls, not measured; n/o: not observable there.
+        ${differs.length ? html`<br />Its run differs in ${differs.map(([k, v]) => `${k}=${v}`).join(" ")}.` : nothing}</div>` : nothing}
     </section>`;
   }
 

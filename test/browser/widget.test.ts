@@ -15,10 +15,9 @@ import { COUNTER_ROWS, readCounters, type Flat } from "../../src/widget/counters
 import { normalizeEvent, type WEvent } from "../../src/widget/events.js";
 import { ARTIFACTS, browserMissing, launch, ROOT, serve, type Browser, type Served } from "./helpers.js";
 
-const FAKE = process.env.ZCSIM_FAKE_MODEL === "1";
 const MODEL = join(ROOT, "src/model/index.ts");
 const WASM = join(ROOT, "build/zcsim.wasm");
-const missing = browserMissing() ?? (!FAKE && !existsSync(MODEL) ? "src/model is not there yet: browser tests skipped" : undefined);
+const missing = browserMissing();
 if (missing) console.log(missing);
 
 interface ModelLike {
@@ -28,8 +27,8 @@ interface ModelLike {
 
 /** The model's own run in Node: events, the counters after each event, the whole run's result. */
 async function modelRun(scenario: string, params: string): Promise<{ events: WEvent[]; at: (n: number) => Flat; result: Flat; stepped: Flat }> {
-  const mod = FAKE ? await import("./fake-model.js") : await import(MODEL);
-  const sim = (await mod.loadSimulator(FAKE ? undefined : { wasm: readFileSync(WASM) })) as ModelLike;
+  const mod = await import(MODEL);
+  const sim = (await mod.loadSimulator({ wasm: readFileSync(WASM) })) as ModelLike;
   const compiled = compileByName(scenario, parseSets(params.split(/\s+/).filter(Boolean)));
   const run = sim.run(compiled, { trace: true });
   const events = Array.from(run.events ?? [], (e, i) => normalizeEvent(e, i));
@@ -93,18 +92,17 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
 
   beforeAll(async () => {
     const { build } = await import("vite");
-    if (!FAKE && !existsSync(WASM)) throw new Error("build/zcsim.wasm is missing: run npm run build:wasm (npm ci does)");
-    const web = FAKE ? join(ROOT, "test/browser/vite.fake.config.ts") : join(ROOT, "web/vite.config.ts");
+    if (!existsSync(WASM)) throw new Error("build/zcsim.wasm is missing: run npm run build:wasm (npm ci does)");
     // vitest sets NODE_ENV=test, which would make vite bundle Lit's development build
     const env = process.env.NODE_ENV;
     process.env.NODE_ENV = "production";
     try {
-      await build({ configFile: web, logLevel: "error", mode: "production" });
-      if (!FAKE) await build({ configFile: join(ROOT, "web/vite.widget.config.ts"), logLevel: "error", mode: "production" });
+      await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "error", mode: "production" });
+      await build({ configFile: join(ROOT, "web/vite.widget.config.ts"), logLevel: "error", mode: "production" });
     } finally {
       process.env.NODE_ENV = env;
     }
-    site = await serve(join(ROOT, FAKE ? "dist/web-fake" : "dist/web"));
+    site = await serve(join(ROOT, "dist/web"));
     widgetDir = join(ROOT, "dist/widget");
     browser = await launch();
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -267,10 +265,21 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
     await page.evaluate(() => (document.querySelector("#a") as unknown as { back(): boolean }).back());
     expect(await position(page, "#b")).toBe(3);
     expect(await domCounters(page, "#b")).toEqual(b);
+    // #b shows the bundled native result beside the model's counters, value for value
+    const nat = readCounters(JSON.parse(readFileSync(join(ROOT, "web/public/native-sendfile.json"), "utf8")));
+    const shown = await page.evaluate(() => {
+      const out: Record<string, string> = {};
+      for (const tr of document.querySelector("#b")!.shadowRoot!.querySelectorAll<HTMLTableRowElement>(".counters tr[data-counter]")) {
+        out[tr.dataset.counter!] = tr.querySelector<HTMLElement>("td.native")?.dataset.value ?? "absent";
+      }
+      return out;
+    });
+    for (const path of ["syscalls.total", "modeSwitches", "delivered.bytes"]) expect({ path, v: shown[path] }).toEqual({ path, v: String(nat[path]) });
+    await page.locator("#b").screenshot({ path: join(ARTIFACTS, "widget-native.png") });
     await page.close();
   });
 
-  it.skipIf(FAKE)("a plain HTML page with the documented snippet shows the element, and a bad parameter is named", async () => {
+  it("a plain HTML page with the documented snippet shows the element, and a bad parameter is named", async () => {
     const doc = readFileSync(join(ROOT, "docs/embedding.md"), "utf8");
     const snippet = /```html\n([\s\S]*?)```/.exec(doc)![1];
     const dir = mkdtempSync(join(tmpdir(), "zcsim-plain-"));
@@ -298,7 +307,7 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
     }
   });
 
-  it.skipIf(FAKE)("the demo compares every strategy in a chart and computes the claims table's model column live", async () => {
+  it("the demo compares every strategy in a chart and computes the claims table's model column live", async () => {
     const page = await browser.context.newPage();
     watch(page);
     await page.goto(site.url);

@@ -1,0 +1,12 @@
+import { launch } from "./helpers.ts";
+const b = await launch();
+const p = await b.context.newPage();
+p.on("console", (m) => console.log("console", m.type(), m.text()));
+p.on("pageerror", (e) => console.log("pageerror", e.message));
+p.on("response", (r) => { if (r.status() >= 400) console.log("HTTP", r.status(), r.url()); });
+await p.goto("http://127.0.0.1:5199/");
+await p.waitForFunction(() => (document.querySelector("zerocopy-sim") as any)?.length > 0, null, { timeout: 20000 });
+console.log("ready", await p.evaluate(() => (document.querySelector("zerocopy-sim") as any).length));
+await p.waitForTimeout(1500);
+await p.waitForTimeout(10000); console.log(await p.evaluate(() => document.querySelector("#claims-table")?.outerHTML.slice(0, 300) + " / " + document.querySelector("#claims-measured")?.textContent));
+await b.close();

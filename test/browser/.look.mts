@@ -1,0 +1,16 @@
+import { serve, launch } from "./helpers.ts";
+const [scenario, params, kind, out, width] = process.argv.slice(2);
+const s = await serve("dist/web"); const b = await launch();
+const p = await b.context.newPage();
+p.on("console", (m) => console.log("console", m.type(), m.text()));
+await p.setViewportSize({ width: Number(width ?? 1280), height: 900 });
+await p.goto(s.url);
+await p.waitForFunction(() => (document.querySelector("zerocopy-sim") as any)?.length > 0);
+await p.evaluate(([sc, pa]) => { const el = document.querySelector("zerocopy-sim") as any; el.scenario = sc; el.params = pa; }, [scenario, params]);
+await p.waitForTimeout(500);
+await p.waitForFunction(() => (document.querySelector("zerocopy-sim") as any)?.length > 0);
+const n = await p.evaluate((k) => { const el = document.querySelector("zerocopy-sim") as any; const evs = el.playback.events; const hits = evs.map((e: any, i: number) => e.kind === k ? i : -1).filter((i: number) => i >= 0); return hits[Math.min(2, hits.length - 1)] ?? 0; }, kind);
+await p.evaluate((k) => { const el = document.querySelector("zerocopy-sim") as any; el.seek(k); el.step(); }, n);
+await p.waitForTimeout(Number(process.env.WAIT ?? 350));
+await p.locator("zerocopy-sim").screenshot({ path: out });
+await b.close(); await s.close();

@@ -1,0 +1,12 @@
+import { readFileSync } from "node:fs";
+import { serve, launch } from "./helpers.ts";
+const s = await serve(process.argv[2] ?? "dist/web-fake"); const b = await launch();
+const p = await b.context.newPage();
+p.on("console", (m) => console.log("console", m.type(), m.text()));
+await p.setViewportSize({ width: 360, height: 800 });
+p.on("response", (r) => { if (r.status() >= 400) console.log("HTTP", r.status(), r.url()); });
+await p.goto(s.url + (process.argv[3] ?? "")); await p.waitForTimeout(1500);
+await p.evaluate(() => { const el = document.querySelector("zerocopy-sim"); for (let i = 0; i < 25; i++) el.step(); });
+console.log(await p.evaluate(readFileSync("/tmp/probe.js", "utf8")));
+await p.locator("zerocopy-sim").first().screenshot({ path: "/tmp/s360.png" });
+await b.close(); await s.close();

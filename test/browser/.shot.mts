@@ -1,0 +1,13 @@
+import { serve, launch } from "./helpers.ts";
+const dir = process.argv[2], out = process.argv[3], w = Number(process.argv[4] ?? 1280), steps = Number(process.argv[5] ?? 20), path = process.argv[6] ?? "";
+const s = await serve(dir); const b = await launch();
+const p = await b.context.newPage();
+p.on("console", (m) => console.log("console", m.type(), m.text()));
+p.on("pageerror", (e) => console.log("pageerror", e.message));
+await p.setViewportSize({ width: w, height: 900 });
+await p.goto(s.url + path);
+await p.waitForTimeout(1500);
+await p.evaluate((n) => { const el = document.querySelector("zerocopy-sim") as any; for (let i = 0; i < n; i++) el.step(); }, steps);
+await p.waitForTimeout(300);
+await p.screenshot({ path: out, fullPage: true });
+await b.close(); await s.close();
