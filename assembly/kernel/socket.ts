@@ -142,9 +142,25 @@ function waitRoom(k: i32, need: i64): bool {
   return true;
 }
 
-function goal(): i32 { return <i32>knob(Knob.TCP_GSO_MAX); }
+/** The route's MSS: loopback's MTU of 65536, a NIC's of 1500, less the IP and TCP headers and timestamps. */
+export const MSS_LO: i32 = 65483;
+export const MSS_NIC: i32 = 1448;
+const MAX_TCP_HEADER: i32 = 320;
+/**
+ * tcp_xmit_size_goal: the payload one skb takes: as many whole MSS as fit in the GSO size less the headers, at
+ * least one MSS (65483 bytes on loopback, 45 x 1448 = 65160 bytes through the NIC).
+ */
+function sizeGoal(k: i32): i32 {
+  const mss = unchecked(kRoute[k]) == ROUTE_LO ? MSS_LO : MSS_NIC;
+  const room = <i32>knob(Knob.TCP_GSO_MAX) - 1 - MAX_TCP_HEADER;
+  const g = (room / mss) * mss;
+  return g > mss ? g : mss;
+}
+let curGoal: i32 = 65483;
+function goal(): i32 { return curGoal; }
 
 function curSkb(k: i32): i32 {
+  curGoal = sizeGoal(k);
   let s = unchecked(kCur[k]);
   if (s >= 0 && skbLen(s) >= goal()) { tcpPush(k); s = -1; }
   if (s < 0) { s = skbAlloc(k); unchecked(kCur[k] = s); cpuCopyBegin(); }
@@ -208,17 +224,28 @@ export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
 export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
   if (room(k) < <i64>len && !waitRoom(k, len)) return 0;
   let s = curSkb(k);
-  if (routeSG(k)) {
-    if (skbLen(s) + len > goal() || !skbAddFrag(s, pfn, off, len)) {
-      tcpPush(k);
-      s = curSkb(k);
-      skbAddFrag(s, pfn, off, len);
+  let done = 0;
+  while (done < len) {
+    // skb_splice_from_iter: take what fits under the size goal; a page may straddle two skbs
+    let n = goal() - skbLen(s);
+    if (n > len - done) n = len - done;
+    if (routeSG(k)) {
+      if (n <= 0 || !skbAddFrag(s, pfn, off + done, n)) { tcpPush(k); s = curSkb(k); continue; }
+    } else {
+      const lr = skbLinRoom(s);
+      if (lr < n) n = lr;
+      if (n <= 0) { tcpPush(k); s = curSkb(k); continue; }
+      skbCopyIn(s, pfn, off + done, n, CopyWhat.LINEARIZE);
     }
-  } else {
-    if (skbLen(s) + len > goal() || skbLinRoom(s) < len) { tcpPush(k); s = curSkb(k); }
-    skbCopyIn(s, pfn, off, len, CopyWhat.LINEARIZE);
+    done += n;
+    if (skbLen(s) >= goal()) { tcpPush(k); if (done < len) s = curSkb(k); }
   }
   return len;
+}
+
+function canCoalesce(s: i32, pfn: u32, off: i32): bool {
+  const n = skbNfrags(s);
+  return n > 0 && fragPfn(s, n - 1) == pfn && fragOff(s, n - 1) + fragLen(s, n - 1) == off;
 }
 
 /** The last skb of MSG_ZEROCOPY send `id` was freed: its completion goes on the error queue. */
@@ -282,15 +309,13 @@ export function tcpSendUserZc(k: i32, uaddr: i64, len: i64): i64 {
       const pfn = translate(va, false, FM_GUP);
       if (pfn == 0) break;
       let s = curSkb(k);
+      let m = goal() - skbLen(s);
+      if (m > n) m = n;
+      if (m <= 0 || (skbNfrags(s) >= FRAG_MAX && !canCoalesce(s, pfn, off))) { tcpPush(k); continue; }
       if (skbZc(s) == 0) { skbSetZc(s, id + 1); unchecked(zcSkbs[slot] = unchecked(zcSkbs[slot]) + 1); }
-      if (skbLen(s) + n > goal() || !skbAddFrag(s, pfn, off, n)) {
-        tcpPush(k);
-        s = curSkb(k);
-        skbSetZc(s, id + 1);
-        unchecked(zcSkbs[slot] = unchecked(zcSkbs[slot]) + 1);
-        skbAddFrag(s, pfn, off, n);
-      }
-      sent += n;
+      skbAddFrag(s, pfn, off, m);
+      sent += m;
+      if (skbLen(s) >= goal()) tcpPush(k);
     }
     tcpPush(k);
   }

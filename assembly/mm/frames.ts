@@ -366,7 +366,7 @@ function writeRuns(pfn: u32, lo: i32, hi: i32, n: i32, shift: i32): void {
     }
   }
   for (let i = 0; i < n; i++) {
-    unchecked(wLo[w] = unchecked(rLo[i]) + shift); unchecked(wHi[w] = unchecked(rHi[i]) + shift); unchecked(wId[w] = identShift(unchecked(rId[i]), -shift)); w++;
+    unchecked(wLo[w] = unchecked(rLo[i]) + shift); unchecked(wHi[w] = unchecked(rHi[i]) + shift); unchecked(wId[w] = identShift(unchecked(rId[i]), shift)); w++;
   }
   for (let i = 0; i < keepN; i++) {
     if (unchecked(kHi[i]) > hi) {

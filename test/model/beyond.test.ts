@@ -3,7 +3,7 @@
  * mapping, and the page-sharing hazard (zero-copy paths deliver the page as it is when the receiver reads it).
  */
 import { describe, it, expect } from "vitest";
-import { runProgram, evs, retOf, KiB, MiB } from "./helpers.js";
+import { runProgram, evs, retOf, KiB, MiB, GSO_NIC, splits } from "./helpers.js";
 
 const SRC = (size: number) => ({ src: { size, cache: "warm" } });
 
@@ -90,6 +90,8 @@ describe("MSG_ZEROCOPY", () => {
     const out = await runProgram(prog(["MSG_ZEROCOPY"], true), { files: SRC(64 * KiB), buffers: { b: { size: 64 * KiB } }, sinks: { out: { kind: "nic", expect: "src" } } });
     expect(evs(out, "ZC_COMPLETE").map((e) => [e.lo, e.hi, e.copied])).toEqual([[0, 1, 0]]);
     expect(out.result.copies.cpu.bytes).toBe(64 * KiB);   // only read()
+    // each 32 KiB send is pushed as its own skb (below the size goal): 8 page fragments each, one descriptor each
+    expect(out.result.kernel!.skbs).toBe(2);
     expect(out.result.kernel!.nicDescriptors).toBe(16);
     expect(out.result.delivered).toMatchObject({ bytes: 64 * KiB, intact: true });
   });

@@ -11,7 +11,15 @@ export function sim(): Promise<Simulator> {
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
 export const PAGE = 4096;
-export const GSO = 65536; // TCP_GSO_MAX default: payload one skb carries
+/** tcp_xmit_size_goal: on loopback one MSS (MTU 65536: 65483 bytes), through the NIC 45 MSS of 1448 bytes */
+export const GSO = 65483;
+export const GSO_NIC = 45 * 1448;
+/** skb boundaries that fall inside a page when `bytes` (page-aligned start) are cut every `goal` bytes */
+export function splits(bytes: number, goal: number): number {
+  let n = 0;
+  for (let k = 1; k * goal < bytes; k++) if ((k * goal) % 4096 !== 0) n++;
+  return n;
+}
 
 export async function runByName(name: string, over: Record<string, string | number | boolean> = {}, trace = false): Promise<RunOutput> {
   const s = await sim();

@@ -3,7 +3,7 @@
  * by hand from the mechanism (an EOF read, a pipe's capacity, an skb's size goal, a fault-around window).
  */
 import { describe, it, expect } from "vitest";
-import { runByName, KiB, MiB, PAGE, GSO, ceil } from "./helpers.js";
+import { runByName, KiB, MiB, PAGE, GSO, GSO_NIC, splits, ceil } from "./helpers.js";
 
 const SIZES = [64 * KiB, MiB, 16 * MiB];
 const CHUNKS = [4 * KiB, 64 * KiB];
@@ -71,8 +71,9 @@ describe("sendfile: file to socket in the kernel", () => {
       // each call pushes its skbs; an skb carries at most GSO bytes, one fragment per page
       expect(r.kernel!.skbs).toBe(ceil(size, chunk) * ceil(chunk, GSO));
       expect(r.kernel!.skbFragBytes).toBe(size);
-      // a reference for the internal pipe's buffer and one for the skb's fragment, per page
-      expect(r.kernel!.pageRefs).toBe(2 * (size / PAGE));
+      // a reference for the internal pipe's buffer and one for the skb's fragment, per page; a page cut by an
+      // skb boundary is referenced by both skbs
+      expect(r.kernel!.pageRefs).toBe(2 * (size / PAGE) + ceil(size, chunk) * splits(chunk, GSO));
       expect(r.delivered).toMatchObject({ bytes: size, intact: true });
       expect(r.peer!.copies.bytes).toBe(size);
     });
@@ -82,8 +83,11 @@ describe("sendfile: file to socket in the kernel", () => {
     const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic" });
     expect(r.syscalls.byName.sendfile).toBe(2);
     expect(r.copies.cpu.bytes).toBe(0);
-    expect(r.kernel!.nicDescriptors).toBe(size / PAGE);
-    expect(r.copies.dma).toEqual({ ops: size / PAGE, bytes: size });
+    // one fragment per page, two for a page an skb boundary cuts
+    const frags = size / PAGE + splits(size, GSO_NIC);
+    expect(r.kernel!.skbs).toBe(ceil(size, GSO_NIC));
+    expect(r.kernel!.nicDescriptors).toBe(frags);
+    expect(r.copies.dma).toEqual({ ops: frags, bytes: size });
     expect(r.delivered).toMatchObject({ bytes: size, intact: true });
   });
   it("NIC without gather: the socket copies the pages into linear skbs, one descriptor per skb", async () => {
@@ -91,7 +95,7 @@ describe("sendfile: file to socket in the kernel", () => {
     const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic", nicSg: false });
     expect(r.copies.cpu.bytes).toBe(size);
     expect(r.kernel!.skbLinearBytes).toBe(size);
-    expect(r.kernel!.nicDescriptors).toBe(size / GSO);
+    expect(r.kernel!.nicDescriptors).toBe(ceil(size, GSO_NIC));
     expect(r.kernel!.csumBytes).toBe(0);
     expect(r.delivered).toMatchObject({ bytes: size, intact: true });
   });
@@ -170,5 +174,29 @@ describe("knobs change counts by changing the mechanism", () => {
     const r = (await runByName("mmap-write", { fileSize: MiB, populate: true })).result;
     expect(r.faults.minor).toBe(16);
     expect(r.kernel!.pageFaultUser).toBe(0);
+  });
+});
+
+describe("identities survive copies at any offset", () => {
+  // odd chunk sizes put every copy at a different offset in its source and destination pages
+  for (const chunk of [1000, 5000, 65537, 200000]) {
+    for (const sink of ["tcp", "nic", "file"]) {
+      it(`read-write in ${chunk}-byte chunks to ${sink}`, async () => {
+        const size = MiB + 12345;
+        const { result: r } = await runByName("read-write", { fileSize: size, chunk, sink });
+        expect(r.delivered).toMatchObject({ bytes: size, intact: true, modifiedBytes: 0 });
+        expect(r.copies.cpu.bytes).toBe(2 * size);
+      });
+    }
+    it(`sendfile in ${chunk}-byte calls to the NIC without gather`, async () => {
+      const size = MiB + 12345;
+      const { result: r } = await runByName("sendfile", { fileSize: size, chunk, sink: "nic", nicSg: false });
+      expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+    });
+  }
+  it("a file that is not the expected one is not intact", async () => {
+    const { result: r } = await runByName("read-write", { fileSize: MiB, chunk: 5000, sink: "nic" });
+    expect(r.delivered.intact).toBe(true);
+    expect(r.kernel!["sink.out.bad"]).toBe(0);
   });
 });
