@@ -4,7 +4,7 @@
  * (lseek(-1, 0x5a43000b) ... lseek(-1, 0x5a43000e), made only when asked with --mark).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nativeAvailable, nativeBinary } from "../../src/node/native.js";
@@ -21,12 +21,19 @@ let built: { ok: boolean; why?: string } | undefined;
 export function nativeReady(): { ok: boolean; why?: string } {
   if (built) return built;
   if (!isLinux) return (built = { ok: false, why: "not Linux" });
-  if (!existsSync(nativeBinary()) && hasTool("cc")) {
+  if ((!existsSync(nativeBinary()) || stale()) && hasTool("cc")) {
     spawnSync(process.execPath, [join(import.meta.dirname, "../../scripts/build-native.mjs")], { stdio: "ignore" });
   }
   built = nativeAvailable();
   if (built.ok && isRoot) ensureTracefs();
   return built;
+}
+
+/** The binary is older than a source file (a checkout after the last build). */
+function stale(): boolean {
+  const src = join(import.meta.dirname, "../../native-host");
+  const built = statSync(nativeBinary()).mtimeMs;
+  return readdirSync(src).some((f) => /\.(c|h)$/.test(f) && statSync(join(src, f)).mtimeMs > built);
 }
 
 /** perf mounts tracefs itself when it needs it; the host only reads it. Mount it for the tests if it is missing. */
