@@ -5,7 +5,7 @@
 // (test/native/build.test.ts checks it with -Werror); the install itself does not fail on a newer compiler's
 // new warning.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,10 +24,14 @@ if (spawnSync(cc, ["--version"], { stdio: "ignore" }).status !== 0) {
 }
 const files = readdirSync(src).filter((f) => f.endsWith(".c")).sort().map((f) => join(src, f));
 mkdirSync(dirname(out), { recursive: true });
-const args = ["-std=gnu11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra", "-Wl,-z,now", "-o", out, ...files];
+// built beside, then renamed over: a run (or a test worker) never executes a half-written binary
+const tmp = `${out}.${process.pid}.tmp`;
+const args = ["-std=gnu11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra", "-Wl,-z,now", "-o", tmp, ...files];
 try {
   execFileSync(cc, args, { stdio: "inherit" });
+  renameSync(tmp, out);
 } catch {
+  rmSync(tmp, { force: true });
   console.error(`build-native: ${cc} ${args.join(" ")} failed`);
   process.exit(1);
 }
