@@ -16,6 +16,19 @@ export const isLinux = process.platform === "linux";
 export const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 export const hasTool = (t: string): boolean => spawnSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" }).status === 0;
 
+/** The witness works here, not only exists (ptrace may be forbidden; perf may not match the kernel). */
+const works = new Map<string, boolean>();
+export function witnessWorks(tool: "strace" | "perf"): boolean {
+  if (!works.has(tool)) works.set(tool, probe(tool));
+  return works.get(tool)!;
+}
+function probe(tool: "strace" | "perf"): boolean {
+  if (!hasTool(tool)) return false;
+  if (tool === "perf") ensureTracefs();
+  const args = tool === "strace" ? ["-f", "-o", "/dev/null", "true"] : ["stat", "-x,", "-e", "exceptions:page_fault_user", "true"];
+  return spawnSync(tool, args, { stdio: "ignore", timeout: 30_000 }).status === 0;
+}
+
 let built: { ok: boolean; why?: string } | undefined;
 /** Builds the host if it is missing (a clone where `npm run build:native` has not run); says why it cannot run. */
 export function nativeReady(): { ok: boolean; why?: string } {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { runNativeDetailed, type NativeRaw } from "../../src/node/native.js";
 import { compileByName } from "../../src/scenario/index.js";
-import { hasTool, isRoot, nativeReady, perfCounts, scratch, STRACE_NAME, straceCounts } from "./helpers.js";
+import { isRoot, nativeReady, perfCounts, scratch, STRACE_NAME, straceCounts, witnessWorks } from "./helpers.js";
 
 type NativeCall = NativeRaw["calls"][number];
 
@@ -18,7 +18,7 @@ const SCENARIOS = ["read-write", "mmap-write", "sendfile", "splice", "tee"];
 const SIZES = ["64KiB", "1MiB", "16MiB"];
 const sinksOf = (name: string) => (name === "tee" ? 2 : 1);
 
-describe.skipIf(!ready.ok || !hasTool("strace"))(`native calls = strace -f${ready.ok ? "" : ` (skipped: ${ready.why})`}`, () => {
+describe.skipIf(!ready.ok || !witnessWorks("strace"))(`native calls = strace -f${!ready.ok ? ` (skipped: ${ready.why})` : witnessWorks("strace") ? "" : " (skipped: strace does not work here)"}`, () => {
   for (const name of SCENARIOS)
     for (const fileSize of SIZES)
       it(`${name} ${fileSize}`, async () => {
@@ -42,7 +42,7 @@ describe.skipIf(!ready.ok || !hasTool("strace"))(`native calls = strace -f${read
       });
 });
 
-describe.skipIf(!ready.ok || !hasTool("perf") || !isRoot)(`native faults = perf record${ready.ok ? "" : ` (skipped: ${ready.why})`}`, () => {
+describe.skipIf(!ready.ok || !isRoot || !witnessWorks("perf"))(`native faults = perf record${!ready.ok ? ` (skipped: ${ready.why})` : isRoot && witnessWorks("perf") ? "" : " (skipped: needs root and a working perf with tracepoints)"}`, () => {
   for (const name of SCENARIOS)
     for (const fileSize of SIZES)
       it(`${name} ${fileSize}`, async () => {
