@@ -244,6 +244,12 @@ export function raAsync(ino: i32, ra: Ra, head: u32, idx: i64): i64 {
   const mo = maxOrderFor(ra.size);
   if (o > mo) o = mo;
   ra.order = o;
+  // the window's end is aligned up to the new folio size (measured on Linux 6.18: after windows of 4 and 16
+  // pages, the 64-page window starting at page 20 ends at page 96, not 84)
+  const align: i64 = (<i64>1) << o;
+  const end = (ra.start + ra.size + align - 1) & ~(align - 1);
+  ra.size = end - ra.start;
+  ra.asyncSize = ra.size;
   return raReadWindow(ino, ra.start, ra.size, ra.order, ra.start);
 }
 
