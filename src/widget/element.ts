@@ -33,6 +33,9 @@ const ICON = {
   end: icon("M2 2v12l9-6zM12 2h2v12h-2z"),
 };
 
+/** Most events an element keeps by default (`traceCap=` in params overrides it). */
+const TRACE_CAP = 200_000;
+
 /** Speeds offered, in events per second. */
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 256];
 
@@ -66,6 +69,7 @@ export function parseParamsAttr(text: string | null | undefined): Record<string,
 }
 
 export class ZeroCopySim extends LitElement {
+  /** The element's styles (src/widget/styles.ts): themable through --zcsim-* custom properties. */
   static override styles = styles;
   static override properties = {
     scenario: { type: String, reflect: true },
@@ -157,7 +161,8 @@ export class ZeroCopySim extends LitElement {
 
   /** The compiled scenario the attributes describe (throws ScenarioError naming the field). */
   private async compiled(): Promise<Compiled> {
-    const overrides = parseParamsAttr(this.params);
+    // a page keeps every event it plays: unless the author says otherwise, keep at most TRACE_CAP of them
+    const overrides: Record<string, string> = { traceCap: String(TRACE_CAP), ...parseParamsAttr(this.params) };
     if (this.src) {
       const res = await fetch(new URL(this.src, document.baseURI));
       if (!res.ok) throw new ScenarioError("src", `cannot fetch ${this.src}: HTTP ${res.status}`);
@@ -347,6 +352,9 @@ export class ZeroCopySim extends LitElement {
         <h2 part="title">${c.title || c.name}</h2>
         <span class="params">${paramText}</span>
       </header>
+      ${pb.events.length && pb.events[pb.events.length - 1].kind === "TRACE_CUT" ? html`<p class="notice" role="note">The trace was cut after
+        ${pb.length - 1} events (${pb.events[pb.events.length - 1].a} more not kept): play a smaller file, or raise traceCap. The counters
+        stop where the trace stops; the whole run's result is complete.</p>` : nothing}
       <div class="controls" role="toolbar" aria-label="Playback">
         <button type="button" @click=${() => this.reset()} ?disabled=${this._pos === 0 && !this._playing}
           aria-label="Reset to the start" aria-keyshortcuts="Home" title="Reset (Home)">${ICON.reset}</button>
@@ -461,7 +469,8 @@ export class ZeroCopySim extends LitElement {
     const rb = b.getBoundingClientRect();
     const x0 = ra.left + ra.width / 2 - base.left, y0 = ra.top + ra.height / 2 - base.top;
     const x1 = rb.left + rb.width / 2 - base.left, y1 = rb.top + rb.height / 2 - base.top;
-    const dur = Math.max(150, Math.min(900, 0.8 * 1000 / Math.max(0.5, this.speed)));
+    // while playing, a motion fits in one tick; a single step gets the time to be watched
+    const dur = this._playing ? Math.max(120, Math.min(900, 0.85 * 1000 / Math.max(0.5, this.speed))) : 700;
     const tok = document.createElement("div");
     tok.className = `token ${m}`;
     overlay.append(tok);

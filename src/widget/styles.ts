@@ -126,6 +126,8 @@ export const styles = css`
   .skb.sent { opacity: .5; }
   .skb .id { color: var(--zcsim-muted); min-width: 3.2em; }
   .lin { height: 12px; min-width: 6px; background: var(--zcsim-copy); border-radius: 2px; }
+  .lin[data-frame] { width: var(--zcsim-cell); height: var(--zcsim-cell); }
+  .notice { font-size: 12px; color: #a61e4d; margin: -4px 0 8px; }
   .frag {
     height: 12px; padding: 0 3px; border: 1px solid var(--zcsim-ref); color: var(--zcsim-ref); border-radius: 2px;
     line-height: 10px; font-size: 9px;

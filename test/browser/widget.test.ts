@@ -286,6 +286,8 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
     try {
       cpSync(widgetDir, dir, { recursive: true });
       writeFileSync(join(dir, "index.html"), snippet);
+      const splice = JSON.parse(readFileSync(join(ROOT, "sim/splice.json"), "utf8"));
+      writeFileSync(join(dir, "my-splice.json"), JSON.stringify({ ...splice, name: "my-splice" }));
       const plain = await serve(dir);
       const page = await browser.context.newPage();
       watch(page);
@@ -300,6 +302,17 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
       }));
       expect(err.field).toBe("params.chunk");
       expect(err.message).toMatch(/chunk/);
+      // a scenario of the author's own, by URL (src), with its params overridden
+      const own = await page.evaluate(() => new Promise<{ scenario: string; length: number } | { error: string }>((ok) => {
+        const el = document.createElement("zerocopy-sim");
+        el.setAttribute("src", "my-splice.json");
+        el.setAttribute("params", "fileSize=16KiB");
+        el.addEventListener("zcsim-ready", (e) => ok((e as CustomEvent).detail));
+        el.addEventListener("zcsim-error", (e) => ok({ error: (e as CustomEvent).detail.message }));
+        document.body.append(el);
+      }));
+      expect(own).toMatchObject({ scenario: "my-splice" });
+      expect((own as { length: number }).length).toBeGreaterThan(0);
       await page.close();
       await plain.close();
     } finally {
