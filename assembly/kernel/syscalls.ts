@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra,
+  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
@@ -205,7 +205,8 @@ function pageForWrite(ino: i32, idx: i64): u32 {
 /** After bytes [pos, pos+n) of a page were written: sinks verify them; the file grows. */
 function wrote(ino: i32, pfn: u32, off: i32, n: i32, pos: i64): void {
   const s = inoSinkOf(ino);
-  if (s >= 0) sinkReceive(s, pfn, off, n, pos);
+  if (s >= 0) { sinkReceive(s, pfn, off, n, pos); dirtySinkRange(ino, pos, n); }
+  else dirtyFolio(pfn);
   if (pos + n > inoSizeOf(ino)) inoSetSize(ino, pos + n);
 }
 

@@ -21,7 +21,7 @@ import {
 } from "./frames";
 import { walk, walkPmd, setPte, entryPfn, PTE_P, PTE_W, PTE_H } from "./pagetable";
 import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared } from "./vma";
-import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK } from "./pagecache";
+import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
 import { cpuCopyPiece, cpuCopyBegin } from "./usercopy";
 
 export const FM_USER: i32 = 0;     // a load or store by the program
@@ -160,11 +160,11 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
   if (e & PTE_P) {
     // write to a present read-only shared page: page_mkwrite, the PTE becomes writable
     store<u64>(slot, e | PTE_W | PTE_DIRTY_BITS);
-    frSetFlag(frHead(pfn), FL_DIRTY);
+    dirtyFolio(pfn);
     return FAULT_OK;
   }
   mapPage(va, pfn, write ? PTE_W | PTE_DIRTY_BITS : 0);
-  if (write) frSetFlag(frHead(pfn), FL_DIRTY);
+  if (write) dirtyFolio(pfn);
   return FAULT_OK;
 }
 const PTE_DIRTY_BITS: u64 = 0x60;

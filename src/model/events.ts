@@ -54,7 +54,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   BLOCK_RQ: ["file", "index", "pages"],
   ZC_COMPLETE: ["lo", "hi", "copied"],
   TRACE_CUT: ["dropped"],
-  IO_ACCT: ["rchar", "wchar", "syscr", "syscw"],
+  IO_ACCT: ["rchar", "wchar", "syscr", "syscw", "writeBytes"],
   PEER_CALL: ["call", "ret", "socket"],
   SETUP: ["residentPages", "filePages"],
   USER_OP: ["call", "step", "arg0", "arg1"],
@@ -144,6 +144,7 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
       c[Counter.IO_WCHAR] += n("wchar");
       c[Counter.IO_SYSCR] += n("syscr");
       c[Counter.IO_SYSCW] += n("syscw");
+      c[Counter.IO_WRITE_BYTES] += n("writeBytes");
       break;
     case "PEER_CALL": c[Counter.PEER_SYSCALLS]++; break;
     case "SETUP": c[Counter.RESIDENT_PAGES] = n("residentPages"); c[Counter.FILE_PAGES] = n("filePages"); break;

@@ -267,7 +267,7 @@ export const Ev = {
   BLOCK_RQ: 23,      // a: file, b: first index, c: pages
   ZC_COMPLETE: 24,   // a: lo, b: hi, c: copied (1/0)
   TRACE_CUT: 25,     // a: events dropped after the cap
-  IO_ACCT: 26,       // a: rchar, b: wchar, c: syscr, d: syscw (/proc/self/io accounting of one call)
+  IO_ACCT: 26,       // a: rchar, b: wchar, c: syscr, d: syscw, e: write_bytes (/proc/self/io accounting of one action)
   PEER_CALL: 27,     // a: call id (read), b: return value (the loopback peer's own syscall)
   SETUP: 28,         // a: resident source pages, b: source pages in all (first event; the state setup left)
   USER_OP: 29,       // a: call id (mem_read/mem_write/peer_read), b: step, c: addr or sink, d: len

@@ -155,3 +155,27 @@ describe("the page-sharing hazard", () => {
     expect(out.result.delivered).toMatchObject({ bytes: 65536, modifiedBytes: 0 });
   });
 });
+
+describe("write_bytes", () => {
+  it("a file sink's pages are accounted once as they turn dirty", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "in" },
+      { repeat: { until: "zero" }, do: [
+        { call: "read", fd: "in", buf: "b", count: 5000, ret: "n" },
+        { call: "write", fd: "dst", buf: "b", count: "$n" },
+      ] },
+    ], { files: SRC(MiB), buffers: { b: { size: 5000 } }, sinks: { dst: { kind: "file", expect: "src" } } });
+    expect(out.result.io.writeBytes).toBe(MiB);
+    expect(out.result.delivered).toMatchObject({ bytes: MiB, intact: true });
+  });
+  it("a store to a clean page-cache folio dirties the whole folio (measured: one store, 1 MiB)", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDWR"], ret: "in" },
+      { call: "mmap", addr: null, length: 2 * MiB, prot: ["PROT_READ", "PROT_WRITE"], flags: ["MAP_SHARED"], fd: "in", offset: 0, ret: "p" },
+      { call: "mem_write", addr: "$p + 8192", len: 1 },
+      { call: "mem_write", addr: "$p + 12288", len: 1 },
+    ], { files: { src: { size: 2 * MiB, cache: "warm", fill: "write", fillChunk: MiB } } });
+    expect(out.result.io.writeBytes).toBe(MiB);
+    expect(out.result.faults.minor).toBe(2);   // a write fault maps one page (no fault-around for writes)
+  });
+});
