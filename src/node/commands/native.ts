@@ -7,7 +7,9 @@ import { Command } from "commander";
 import type { Evidence, Result } from "../../result.js";
 import { formatSize } from "../../scenario/index.js";
 import { loadScenarioArg } from "../scenario-arg.js";
-import { nativeAvailable, runNativeDetailed } from "../native.js";
+import { Call, type CallName } from "../../scenario/abi.js";
+import type { Compiled } from "../../scenario/types.js";
+import { nativeAvailable, runNativeDetailed, type NativeRaw } from "../native.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -47,7 +49,32 @@ export function formatNative(r: Result): string {
     rows.map(([k, v, e]) => `  ${k.padEnd(w0)}  ${v.padEnd(w1)}  ${e}`.trimEnd()).join("\n") + "\n";
 }
 
-async function action(arg: string, opts: { set: string[]; json?: boolean; keep?: boolean; timeout?: string; raw?: boolean }): Promise<void> {
+/** The host's call log as strace-like lines: time from the phase's start, the call with the man page's argument
+ * names, the return value and errno, and the call's duration. */
+export function formatCalls(compiled: Compiled, raw: NativeRaw): string {
+  const lines: string[] = [];
+  for (const c of raw.calls) {
+    const [name, step, ret, errno, refused, t0, t1, ...a] = c;
+    const spec = Call[name as CallName];
+    const written = compiled.steps.find((x) => x.step === step)?.args ?? {};
+    const args = name === "pipe" || name === "pipe2"
+      ? [`[${a[4]}, ${a[5]}]`, ...(name === "pipe2" ? [`flags=${a[0]}`] : [])]
+      : (spec ? spec.args : []).map((n, i) => {
+          if (n === "path") return `"${String(written.path ?? a[i])}"`;
+          if (written[n] === null) return `${n}=NULL`;
+          if (n === "buf" || n === "addr") return `${n}=0x${a[i].toString(16)}`;
+          return `${n}=${a[i]}`;
+        });
+    const at = compiled.steps.find((x) => x.step === step)?.at ?? `step ${step}`;
+    const err = errno ? ` ${raw.errors.find((e) => e.errnoValue === errno)?.errno ?? `errno ${errno}`}` : "";
+    const r = name === "mmap" && ret >= 0 ? `0x${ret.toString(16)}` : String(ret);
+    lines.push(`${(t0 / 1e3).toFixed(3).padStart(10)}us  ${name}(${args.join(", ")}) = ${r}${err}${refused ? " (refused by the host, not made)" : ""} <${((t1 - t0) / 1e3).toFixed(3)}us>  ${at}`);
+  }
+  if (raw.callsDropped) lines.push(`... ${raw.callsDropped} more calls not kept (--log-cap)`);
+  return lines.join("\n") + "\n";
+}
+
+async function action(arg: string, opts: { set: string[]; json?: boolean; keep?: boolean; timeout?: string; raw?: boolean; calls?: boolean }): Promise<void> {
   const compiled = loadScenarioArg(arg, opts.set);
   const ok = nativeAvailable();
   if (!ok.ok) {
@@ -60,6 +87,7 @@ async function action(arg: string, opts: { set: string[]; json?: boolean; keep?:
     timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
   });
   if (opts.raw) process.stdout.write(JSON.stringify(raw, null, 2) + "\n");
+  else if (opts.calls) process.stdout.write(formatCalls(compiled, raw));
   else process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatNative(result));
   if (!result.delivered.intact) process.exitCode = 1;
 }
@@ -72,6 +100,7 @@ export function nativeCommand(): Command {
     .option("-s, --set <k=v>", "override a parameter (repeatable), e.g. --set fileSize=16MiB", collect, [])
     .option("--json", "print the result as JSON")
     .option("--raw", "print the native host's own JSON (per-call log with timestamps, perf counters, residency)")
+    .option("--calls", "print the calls the host made, strace-like, with their times in the phase")
     .option("--keep", "keep the sandbox directory (debugging)")
     .option("--timeout <seconds>", "bound on the whole run (default 120)")
     .action(action);
