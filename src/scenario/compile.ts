@@ -8,7 +8,7 @@ import {
   type CallName,
 } from "./abi.js";
 import { parseExpr, resolve, toRpn, type Expr } from "./expr.js";
-import { CallSchemas, RepeatSpec, Scenario, SetSpec, type ScenarioFile } from "./schema.js";
+import { CallSchemas, IfSpec, RepeatSpec, Scenario, SetSpec, type ScenarioFile } from "./schema.js";
 import {
   ScenarioError, type Compiled, type CompiledBuf, type CompiledFile, type CompiledSink, type CompiledStep,
   type ParamValue,
@@ -258,7 +258,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
     }
     let r;
     try {
-      r = resolve(e, (n) => lookupName(n, path));
+      r = resolve(e, (n) => lookupName(n, path), (n) => (has(params, n) && typeof params[n] === "string" ? (params[n] as string) : undefined));
     } catch (err) {
       if (err instanceof ScenarioError) throw err;
       throw new ScenarioError(path, (err as Error).message);
@@ -406,7 +406,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
   const compileBlock = (stmts: unknown[], base: string, depth: number, loop: Loop | null, watch: string | null | undefined) => {
     stmts.forEach((raw, i) => {
       const path = `${base}[${i}]`;
-      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ScenarioError(path, "expected a statement object ({ call }, { repeat, do } or { set, to })");
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ScenarioError(path, "expected a statement object ({ call }, { repeat, do }, { if, do } or { set, to })");
       const st = raw as Record<string, unknown>;
       if ("call" in st) {
         const rets = st.ret === undefined ? [] : Array.isArray(st.ret) ? st.ret : [st.ret];
@@ -456,13 +456,26 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
           em.code[jzTarget] = BigInt(em.pc);
           for (const b of inner.breaks) em.code[b] = BigInt(em.pc);
         }
+      } else if ("if" in st) {
+        if (depth >= MAX_REPEAT_DEPTH) throw new ScenarioError(`${path}.if`, `blocks nest deeper than ${MAX_REPEAT_DEPTH}`);
+        const s = check(IfSpec, st, path);
+        const [tag, val] = exprOperand(s.if, `${path}.if`);
+        if (tag === Tag.IMM) {
+          // decided now: only the chosen block is compiled (its calls keep their steps and places)
+          if (val !== 0n) compileBlock(s.do, `${path}.do`, depth + 1, loop, null);
+        } else {
+          em.emit(Op.JZ, tag, val, 0);
+          const jzTarget = em.pc - 1;
+          compileBlock(s.do, `${path}.do`, depth + 1, loop, null);
+          em.code[jzTarget] = BigInt(em.pc);
+        }
       } else if ("set" in st) {
         const s = check(SetSpec, st, path);
         const [tag, val] = exprOperand(s.to, `${path}.to`);
         const reg = bind(s.set, bindings.get(s.set)?.kind ?? "num", `${path}.set`);
         em.emit(Op.SET, reg, tag, val);
       } else {
-        throw new ScenarioError(path, `expected a statement: { "call": ... }, { "repeat": ..., "do": [...] } or { "set": ..., "to": ... }`);
+        throw new ScenarioError(path, `expected a statement: { "call": ... }, { "repeat": ..., "do": [...] }, { "if": ..., "do": [...] } or { "set": ..., "to": ... }`);
       }
     });
   };

@@ -6,7 +6,9 @@
  *   sum     := product (("+" | "-") product)*
  *   product := unary (("*" | "/" | "%") unary)*
  *   unary   := "-" unary | atom
- *   atom    := number | size ("64KiB") | "$"name | name | ("min" | "max") "(" expr "," expr ")" | "(" expr ")"
+ *   atom    := number | size ("64KiB") | 'text' | "$"name | name | ("min" | "max") "(" expr "," expr ")" | "(" expr ")"
+ *
+ * Text ('sendfile') compares with a word parameter (`$via == 'sendfile'`) and is folded away at compile time.
  *
  * Names resolve to parameters (constants, folded away) or to bindings (registers). Arithmetic is int64 in the
  * engines; here it is folded with BigInt so that the compiler agrees with them bit for bit.
@@ -16,10 +18,11 @@ import { parseSize } from "./units.js";
 
 export type Expr =
   | { k: "num"; v: bigint }
+  | { k: "str"; s: string }
   | { k: "name"; name: string }
   | { k: "bin"; op: string; a: Expr; b: Expr };
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?\s*(?:B|KiB|MiB|GiB|TiB|PiB)\b|0x[0-9a-fA-F]+|\d+)|(\$?[A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/%<>(),]))/y;
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?\s*(?:B|KiB|MiB|GiB|TiB|PiB)\b|0x[0-9a-fA-F]+|\d+)|(\$?[A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/%<>(),])|('[^']*'))/y;
 
 /** Parses `text`; throws an Error with the reason. */
 export function parseExpr(text: string): Expr {
@@ -31,7 +34,7 @@ export function parseExpr(text: string): Expr {
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(text);
     if (!m) throw new Error(`cannot read "${text.slice(pos).trim()}" in expression "${text}"`);
-    tokens.push((m[1] ?? m[2] ?? m[3]).replace(/\s+/g, ""));
+    tokens.push(m[4] ?? (m[1] ?? m[2] ?? m[3]).replace(/\s+/g, ""));
     pos = TOKEN.lastIndex;
   }
   if (tokens.length === 0) throw new Error("empty expression");
@@ -58,6 +61,7 @@ export function parseExpr(text: string): Expr {
       expect(")");
       return { k: "bin", op: t, a, b };
     }
+    if (t.startsWith("'")) return { k: "str", s: t.slice(1, -1) };
     if (/^0x/i.test(t)) return { k: "num", v: BigInt(t) };
     if (/^\d/.test(t)) {
       const n = parseSize(t);
@@ -127,13 +131,27 @@ export function applyOp(op: string, a: bigint, b: bigint): bigint {
  * Resolves names and folds constants. `lookup(name)` returns a constant (a parameter), a register (a binding), or
  * throws the reason.
  */
-export function resolve(e: Expr, lookup: (name: string) => { value: bigint } | { reg: number }): Expr | { k: "reg"; reg: number } {
+export function resolve(
+  e: Expr,
+  lookup: (name: string) => { value: bigint } | { reg: number },
+  text: (name: string) => string | undefined = () => undefined,
+): Expr | { k: "reg"; reg: number } {
   type R = Expr | { k: "reg"; reg: number };
   const walk = (e: Expr): R => {
     if (e.k === "num") return e;
+    if (e.k === "str") throw new Error(`'${e.s}' can only be compared (== or !=) with a word parameter`);
     if (e.k === "name") {
       const r = lookup(e.name);
       return "value" in r ? { k: "num", v: r.value } : { k: "reg", reg: r.reg };
+    }
+    // text comparisons: $via == 'sendfile', folded now
+    const textOf = (x: Expr) => (x.k === "str" ? x.s : x.k === "name" ? text(x.name) : undefined);
+    if (e.a.k === "str" || e.b.k === "str") {
+      const ta = textOf(e.a), tb = textOf(e.b);
+      if ((e.op !== "==" && e.op !== "!=") || ta === undefined || tb === undefined) {
+        throw new Error(`text can only be compared (== or !=) with a word parameter`);
+      }
+      return { k: "num", v: (ta === tb) === (e.op === "==") ? 1n : 0n };
     }
     const a = walk(e.a), b = walk(e.b);
     if (a.k === "num" && b.k === "num") {

@@ -69,10 +69,16 @@ export const RepeatSpec = z.strictObject({
   comment: z.string().optional(),
 });
 
+export const IfSpec = z.strictObject({
+  if: z.union([z.number(), z.string()]),
+  do: z.array(z.unknown()).min(1).max(10000),
+  comment: z.string().optional(),
+});
+
 export const SetSpec = z.strictObject({ set: name, to: z.union([z.number(), z.string()]), comment: z.string().optional() });
 
 /** The scenario format as JSON Schema (draft 2020-12), statements included. */
 export function scenarioJsonSchema(): unknown {
-  const statement = z.union([...Object.values(CallSchemas), RepeatSpec, SetSpec] as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  const statement = z.union([...Object.values(CallSchemas), RepeatSpec, IfSpec, SetSpec] as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   return z.toJSONSchema(Scenario.extend({ program: z.array(statement) }), { unrepresentable: "any" });
 }
