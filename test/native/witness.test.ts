@@ -16,16 +16,19 @@ type NativeCall = NativeRaw["calls"][number];
 const ready = nativeReady();
 const SCENARIOS = ["read-write", "mmap-write", "sendfile", "splice", "tee"];
 const SIZES = ["64KiB", "1MiB", "16MiB"];
+/** each scenario at each size, then at 1 MiB cold and with 4 KiB chunks */
+const POINTS: Array<Record<string, string>> = [...SIZES.map((fileSize) => ({ fileSize })), { fileSize: "1MiB", cache: "cold" }, { fileSize: "1MiB", chunk: "4KiB" }];
+const label = (p: Record<string, string>) => Object.values(p).join(" ");
 const sinksOf = (name: string) => (name === "tee" ? 2 : 1);
 
 describe.skipIf(!ready.ok || !witnessWorks("strace"))(`native calls = strace -f${!ready.ok ? ` (skipped: ${ready.why})` : witnessWorks("strace") ? "" : " (skipped: strace does not work here)"}`, () => {
   for (const name of SCENARIOS)
-    for (const fileSize of SIZES)
-      it(`${name} ${fileSize}`, async () => {
+    for (const point of POINTS)
+      it(`${name} ${label(point)}`, async () => {
         const s = scratch();
         try {
           const out = join(s.dir, "strace.txt");
-          const compiled = compileByName(name, { fileSize });
+          const compiled = compileByName(name, point);
           const { result, raw } = await runNativeDetailed(compiled, { mark: true, wrap: ["strace", "-f", "-qq", "-o", out] });
           expect(raw.status).toBe("OK");
           const st = straceCounts(out);
@@ -44,12 +47,12 @@ describe.skipIf(!ready.ok || !witnessWorks("strace"))(`native calls = strace -f$
 
 describe.skipIf(!ready.ok || !isRoot || !witnessWorks("perf"))(`native faults = perf record${!ready.ok ? ` (skipped: ${ready.why})` : isRoot && witnessWorks("perf") ? "" : " (skipped: needs root and a working perf with tracepoints)"}`, () => {
   for (const name of SCENARIOS)
-    for (const fileSize of SIZES)
-      it(`${name} ${fileSize}`, async () => {
+    for (const point of POINTS)
+      it(`${name} ${label(point)}`, async () => {
         const s = scratch();
         try {
           const data = join(s.dir, "perf.data");
-          const compiled = compileByName(name, { fileSize });
+          const compiled = compileByName(name, point);
           const { result, raw } = await runNativeDetailed(compiled, {
             mark: true,
             wrap: ["perf", "record", "-q", "-o", data, "-e", "exceptions:page_fault_user", "-e", "exceptions:page_fault_kernel", "-e", "syscalls:sys_enter_lseek", "--"],
