@@ -355,7 +355,7 @@ export class ZeroCopySim extends LitElement {
       ${pb.events.length && pb.events[pb.events.length - 1].kind === "TRACE_CUT" ? html`<p class="notice" role="note">The trace was cut after
         ${pb.length - 1} events (${pb.events[pb.events.length - 1].a} more not kept): play a smaller file, or raise traceCap. The counters
         stop where the trace stops; the whole run's result is complete.</p>` : nothing}
-      <div class="controls" role="toolbar" aria-label="Playback">
+      <div class="controls" role="group" aria-label="Playback controls">
         <button type="button" @click=${() => this.reset()} ?disabled=${this._pos === 0 && !this._playing}
           aria-label="Reset to the start" aria-keyshortcuts="Home" title="Reset (Home)">${ICON.reset}</button>
         <button type="button" @click=${() => { this.pause(); this.back(); }} ?disabled=${this._pos === 0}
@@ -377,7 +377,7 @@ export class ZeroCopySim extends LitElement {
       </div>
       <div class="now ${motion}" part="now">
         <span class="kind">${ev ? `#${ev.seq} ${ev.kind}` : "start"}</span>
-        <span class="desc" aria-live="polite" aria-atomic="true">${desc}</span>
+        <span class="desc" aria-live=${this._playing ? "off" : "polite"} aria-atomic="true">${desc}</span>
       </div>
       <div class="main">
         <div>

@@ -313,6 +313,20 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
       }));
       expect(own).toMatchObject({ scenario: "my-splice" });
       expect((own as { length: number }).length).toBeGreaterThan(0);
+      // autoplay at the top speed plays to the end on its own, a zcsim-step per event, then zcsim-end with the result
+      const played = await page.evaluate(() => new Promise<{ steps: number; length: number; end: Record<string, number>; last: Record<string, number> }>((ok) => {
+        const el = document.createElement("zerocopy-sim") as HTMLElement & { length: number };
+        let steps = 0;
+        let last: Record<string, number> = {};
+        el.setAttribute("params", "fileSize=8KiB chunk=4KiB");
+        el.setAttribute("speed", "256");
+        el.setAttribute("autoplay", "");
+        el.addEventListener("zcsim-step", (e) => { steps++; last = (e as CustomEvent).detail.counters; });
+        el.addEventListener("zcsim-end", (e) => ok({ steps, length: el.length, end: (e as CustomEvent).detail.counters, last }));
+        document.body.append(el);
+      }));
+      expect(played.steps).toBe(played.length);
+      expect(played.end).toEqual(played.last);
       await page.close();
       await plain.close();
     } finally {
