@@ -278,9 +278,30 @@ int setup_all(void) {
   return 0;
 }
 
+/* Without mlockall (an unprivileged caller with a small RLIMIT_MEMLOCK): populate every mapping of the process
+ * with MADV_POPULATE_WRITE (writable: its pages are made and written-to, no copy-on-write fault left) or
+ * MADV_POPULATE_READ, from /proc/self/maps. Special mappings ([vvar], PFN maps) refuse: that is fine. */
+static int populate_maps(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f) return -1;
+  char line[512];
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    char perms[8] = { 0 };
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r') continue;
+    if (strstr(line, "[vsyscall]")) continue;
+    int adv = perms[1] == 'w' && perms[3] == 'p' ? 23 /* MADV_POPULATE_WRITE */ : 22 /* MADV_POPULATE_READ */;
+    if (madvise((void *)lo, hi - lo, adv) == 0) n++;
+  }
+  fclose(f);
+  return n;
+}
+
 /* Last step of setup: make every page of the host present (text, data, heap, stack), so no fault of the host's
  * own falls inside the bracket. mlockall(MCL_CURRENT) populates them; munlockall() right after, so the program's
- * own madvise/munmap behave as without it. */
+ * own madvise/munmap behave as without it. Unprivileged, mlockall fails for want of RLIMIT_MEMLOCK: then every
+ * mapping is populated with madvise(MADV_POPULATE_*) instead. */
 void setup_own_pages(void) {
   touch_stack();
   for (int i = 0; i < 8; i++) (void)now_ns(); /* the vDSO's data pages */
@@ -288,8 +309,12 @@ void setup_own_pages(void) {
     H.mlock_ok = 1;
     munlockall();
   } else {
-    snprintf(H.mlock_why, sizeof H.mlock_why, "mlockall: %s (the host's own pages were touched, not locked)", strerror(errno));
-    note("%s", H.mlock_why);
+    int e = errno;
+    int n = populate_maps();
+    if (n < 0) {
+      snprintf(H.mlock_why, sizeof H.mlock_why, "mlockall: %s, and /proc/self/maps unreadable: the host's own pages may fault in the phase", strerror(e));
+      note("%s", H.mlock_why);
+    }
   }
 }
 
