@@ -259,6 +259,7 @@ export namespace Knob {
   export const COST_CSUM_PS_PER_BYTE: i32 = 27;
   export const COST_PAGE_REF_NS: i32 = 28;
   export const COST_PAGE_ALLOC_NS: i32 = 29;
+  export const OTHER_FS_FILES: i32 = 30;
 }
 
 export namespace Op {

@@ -333,6 +333,7 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_CSUM_PS_PER_BYTE 27
 #define KNOB_COST_PAGE_REF_NS 28
 #define KNOB_COST_PAGE_ALLOC_NS 29
+#define KNOB_OTHER_FS_FILES 30
 
 /* Op */
 #define OP_CALL 1

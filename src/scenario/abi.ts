@@ -164,6 +164,9 @@ export const Knob = {
   COST_PAGE_REF_NS: 28,
   /** allocating a page (a page-cache folio page, a page table, a kernel buffer) */
   COST_PAGE_ALLOC_NS: 29,
+  /** bitmask of setup file ids made on a second filesystem (copy_file_range between the two: EXDEV). Natively a
+   *  tmpfs in the sandbox, in the host's own mount namespace (root only; otherwise the host answers UNSUPPORTED) */
+  OTHER_FS_FILES: 30,
 } as const;
 
 /**
