@@ -44,10 +44,12 @@ export interface StepDetail {
   /** events played so far (0: none) */
   position: number;
   length: number;
-  /** the event just played (null at position 0) */
+  /** the event just played (null at position 0), its operands as a..f (see Ev in abi.ts) */
   event: WEvent | null;
+  /** the same event as the model decoded it: { seq, kind, ...named fields } (null at position 0) */
+  raw: unknown;
   description: string;
-  /** the model's counters at this position, by Result path ("copies.cpu.bytes") and Counter name */
+  /** the model's counters at this position, by Result path ("copies.cpu.bytes", "kernel.pageRefs") */
   counters: Flat;
 }
 /** Detail of `zcsim-ready`. */
@@ -284,7 +286,9 @@ export class ZeroCopySim extends LitElement {
     this._pos = n;
     const event = n > 0 ? pb.events[n - 1] : null;
     if (notify) {
-      this.emit<StepDetail>("zcsim-step", { position: n, length: pb.length, event, description: this.describe(event), counters: { ...this.counters } });
+      this.emit<StepDetail>("zcsim-step", {
+        position: n, length: pb.length, event, raw: n > 0 ? pb.raw[n - 1] : null, description: this.describe(event), counters: { ...this.counters },
+      });
       if (n === pb.length) this.emit<EndDetail>("zcsim-end", { result: pb.result, counters: { ...this.counters } });
     }
   }

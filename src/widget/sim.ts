@@ -57,6 +57,8 @@ export async function newSimulator(url?: string): Promise<SimulatorLike> {
 /** A scenario played: every event, the whole run's result, and the player the counters come from. */
 export class Playback {
   readonly events: WEvent[];
+  /** the events as the model decoded them ({ seq, kind, ...named fields }) */
+  readonly raw: readonly unknown[];
   readonly result: Result;
   private readonly player: PlayerLike;
 
@@ -65,7 +67,8 @@ export class Playback {
     const player = sim.player(compiled) as PlayerLike & { events?: unknown[]; run?: { result: Result } };
     const run = player.events && player.run ? { events: player.events, result: player.run.result } : sim.run(compiled, { trace: true });
     this.result = run.result;
-    this.events = Array.from(run.events ?? [], (e, i) => normalizeEvent(e, i));
+    this.raw = Array.from(run.events ?? []);
+    this.events = this.raw.map((e, i) => normalizeEvent(e, i));
     this.player = player;
   }
 
