@@ -368,6 +368,39 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
     await page.close();
   });
 
+  it("plays every catalogue scenario to its end, event by event, and ends on the whole run's counters", async () => {
+    const { scenarioNames } = await import("../../src/scenario/index.js");
+    const page = await browser.context.newPage();
+    watch(page);
+    await page.goto(site.url + "embed.html");
+    await ready(page, "#a");
+    for (const name of scenarioNames()) {
+      // a small file where the scenario takes one
+      let params = "fileSize=16KiB";
+      try { compileByName(name, { fileSize: "16KiB" }); } catch { params = ""; }
+      const out = await page.evaluate(([n, p]) => new Promise<{ length: number; end: Record<string, number>; result: unknown; kinds: string[] } | { error: string }>((ok) => {
+        const el = document.querySelector("#a") as HTMLElement & { length: number; step(): boolean; currentCounters: Record<string, number>; result: unknown; scenario: string; params: string };
+        const onReady = () => {
+          el.removeEventListener("zcsim-ready", onReady);
+          const kinds = new Set<string>();
+          el.addEventListener("zcsim-step", (e) => { const ev = (e as CustomEvent).detail.event; if (ev) kinds.add(ev.kind); });
+          while (el.step()) { /* every event rendered in turn */ }
+          ok({ length: el.length, end: el.currentCounters, result: el.result, kinds: [...kinds] });
+        };
+        el.addEventListener("zcsim-ready", onReady);
+        el.addEventListener("zcsim-error", (e) => ok({ error: (e as CustomEvent).detail.message }), { once: true });
+        el.scenario = n;
+        el.params = p;
+      }), [name, params] as const);
+      expect({ name, error: (out as { error?: string }).error }).toEqual({ name, error: undefined });
+      const o = out as { length: number; end: Record<string, number>; result: unknown };
+      expect(o.length).toBeGreaterThan(0);
+      const whole = readCounters(o.result);
+      for (const r of COUNTER_ROWS) if (whole[r.path] !== undefined) expect({ name, path: r.path, v: o.end[r.path] }).toEqual({ name, path: r.path, v: whole[r.path] });
+    }
+    await page.close();
+  });
+
   it("logs no console errors or warnings", () => {
     expect(problems).toEqual([]);
   });
