@@ -36,6 +36,7 @@
 #define PATTERN_MAX_VERSION 15  /* versions a verifier tries (mem_write makes version k+1) */
 #define DEFAULT_STEP_BUDGET 100000000LL
 #define DEFAULT_LOG_CAP 65536
+#define FS2_DIR "fs2+"         /* the second filesystem's directory: '+' is in no program name */
 
 /* What a program descriptor is: decides the copy semantics of the calls made on it. */
 enum fd_kind { FK_NONE = 0, FK_FILE, FK_PIPE_R, FK_PIPE_W, FK_TCP, FK_NULL, FK_OTHER };
@@ -58,6 +59,7 @@ struct file_spec {
   int attempts;          /* rounds of making the cache state before it verified */
   int verified;          /* 1 if the residency matched the requested state */
   int64_t fill_folios;   /* folios the fill added to the page cache (filemap tracepoint), -1 if not measured */
+  int other_fs;          /* 1: made on the second filesystem (Knob.OTHER_FS_FILES), reached through a symlink */
   int64_t rewarmed;      /* pages read back in because they had left the cache before the phase */
 };
 
@@ -153,6 +155,8 @@ struct host {
   int peer_lazy_default;
   int timeout_s;          /* bound on the phase and on waits for the peer */
   int keep;               /* keep the sandbox (debugging) */
+  int64_t other_fs_files; /* Knob.OTHER_FS_FILES: bitmask of setup files on the second filesystem */
+  char fs2_path[300];     /* the second filesystem's mount point (a tmpfs in the sandbox), "" if none */
   int mark;               /* ZCSIM_MARK: marker syscalls around the phase for strace/perf */
   /* phase */
   struct call_rec *log;

@@ -254,10 +254,10 @@ static void report(void) {
     struct file_spec *f = &H.files[i];
     if (i) fputc(',', J);
     fputc('{', J); jkey("name"); jstr(f->name);
-    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s,\"fillFolios\":%lld,\"rewarmedPages\":%lld}",
+    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s,\"fillFolios\":%lld,\"rewarmedPages\":%lld,\"otherFs\":%s}",
             (long long)f->size, (long long)f->pages, (long long)f->resident, f->cache == CACHE_COLD ? "cold" : "warm",
             f->fill == FILL_READ ? "read" : f->fill == FILL_WRITE ? "write" : "none", (long long)f->fill_chunk, f->attempts,
-            f->verified ? "true" : "false", (long long)f->fill_folios, (long long)f->rewarmed);
+            f->verified ? "true" : "false", (long long)f->fill_folios, (long long)f->rewarmed, f->other_fs ? "true" : "false");
   }
   fputs("],", J);
 
@@ -363,6 +363,7 @@ void knobs(void) {
     case KNOB_PEER_BUF_BYTES: H.peer_buf = v; r = (struct knob_row){ id, v, v, 1, "PEER_BUF_BYTES", "the peer's read() size" }; break;
     case KNOB_STEP_BUDGET: r = (struct knob_row){ id, v, v, 1, "STEP_BUDGET", "instructions before the host stops the program" }; break;
     case KNOB_PEER_LAZY: r = (struct knob_row){ id, v, v, 1, "PEER_LAZY", "each sink's own lazy flag" }; break;
+    case KNOB_OTHER_FS_FILES: H.other_fs_files = v; r = (struct knob_row){ id, v, v, 1, "OTHER_FS_FILES", "files on a tmpfs mounted in the sandbox (own mount namespace)" }; break;
     case KNOB_PIPE_DEFAULT_BYTES: r = (struct knob_row){ id, v, 65536, 0, "PIPE_DEFAULT_BYTES", "16 pages: fixed in the kernel" }; break;
     case KNOB_PIPE_MAX_SIZE: r = (struct knob_row){ id, v, pms, 0, "PIPE_MAX_SIZE", "/proc/sys/fs/pipe-max-size (root may exceed it)" }; break;
     case KNOB_FAULT_AROUND_BYTES: r = (struct knob_row){ id, v, fa, 0, "FAULT_AROUND_BYTES", fa < 0 ? "debugfs fault_around_bytes not readable (debugfs not mounted); the kernel's default is 65536" : "/sys/kernel/debug/fault_around_bytes" }; break;

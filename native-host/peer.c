@@ -138,6 +138,20 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
   struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
   socklen_t alen = sizeof a;
   int l = hi_fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (l >= 0 && s->lazy && H.rcvbuf <= 0) {
+    /* A lazy peer reads nothing until peer_read: to be held back without blocking the sender for good, the whole
+     * expected transfer must fit in its receive queue. Sized on the listener, so that the window scale the
+     * handshake agrees on allows it (root: SO_RCVBUFFORCE past rmem_max). Said in the notes. */
+    int64_t want = (s->expect >= 0 ? 2 * H.files[s->expect].size : 0) + (4 << 20);
+    if (want > (256 << 20)) want = 256 << 20;
+    int v = (int)want;
+    if (setsockopt(l, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) < 0) setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+    int got = 0;
+    socklen_t gl = sizeof got;
+    getsockopt(l, SOL_SOCKET, SO_RCVBUF, &got, &gl);
+    note("lazy peer of sink %s: receive buffer %d bytes (asked %lld) so that what it holds back fits%s", s->name, got,
+         (long long)want, got < want ? "; it may not: the sender then blocks until the timeout" : "");
+  }
   if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
       getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
     snprintf(H.status_detail, sizeof H.status_detail, "peer: listen on 127.0.0.1: %s", strerror(errno));

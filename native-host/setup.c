@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -119,6 +121,12 @@ static int read_in(const struct file_spec *f, const unsigned char *missing_vec) 
 /* Makes the file's cache state and verifies it with mincore; retries, since this machine's page cache is
  * evicted in the background and pages still referenced elsewhere may refuse to leave. */
 static int make_state(struct file_spec *f, int first) {
+  if (f->other_fs) { /* tmpfs: its pages are the file, always resident; it cannot be made cold */
+    f->attempts++;
+    f->resident = resident(f, NULL);
+    f->verified = f->cache == CACHE_WARM && f->resident == f->pages;
+    return f->verified ? 0 : -1;
+  }
   for (int attempt = 1; attempt <= 50; attempt++) {
     f->attempts++;
     if (f->cache == CACHE_COLD) {
@@ -169,12 +177,41 @@ int setup_verify_cache(void) {
   return ok;
 }
 
+/* ---------------------------------------------------------------- the second filesystem */
+
+/* Knob.OTHER_FS_FILES: a tmpfs mounted at FS2_DIR in the sandbox, in a mount namespace of the host's own (and its
+ * peer's), so that nobody else sees it and it disappears with the process whatever happens. Root only. */
+static int second_fs(void) {
+  int64_t size = 16 << 20;
+  for (int i = 0; i < H.nfiles && i < 63; i++) if ((H.other_fs_files >> i) & 1) size += (H.files[i].size + 4095) & ~4095LL;
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+    H.status = STATUS_UNSUPPORTED;
+    snprintf(H.status_detail, sizeof H.status_detail, "a second filesystem (Knob.OTHER_FS_FILES) needs root: unshare/mount: %s", strerror(errno));
+    return -1;
+  }
+  if (mkdir(FS2_DIR, 0700) < 0) return fail("mkdir %s: %s", FS2_DIR, strerror(errno));
+  char opts[64];
+  snprintf(opts, sizeof opts, "size=%lld,mode=0700", (long long)size);
+  if (mount("zcsim", FS2_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0) {
+    int e = errno;
+    rmdir(FS2_DIR);
+    return fail("mount tmpfs on %s: %s", FS2_DIR, strerror(e));
+  }
+  snprintf(H.fs2_path, sizeof H.fs2_path, "%s/%s", H.sandbox, FS2_DIR);
+  note("files of Knob.OTHER_FS_FILES are on a tmpfs (a second filesystem): always resident, never cold");
+  return 0;
+}
+
 /* ---------------------------------------------------------------- files, sinks, buffers */
 
 static int make_file(int id) {
   struct file_spec *f = &H.files[id];
   f->pages = (f->size + 4095) / 4096;
-  int fd = open(f->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  f->other_fs = id < 63 && (H.other_fs_files >> id) & 1;
+  char where[300];
+  snprintf(where, sizeof where, f->other_fs ? FS2_DIR "/%s" : "%s", f->name);
+  if (f->other_fs && symlink(where, f->name) < 0) return fail("symlink %s -> %s: %s", f->name, where, strerror(errno));
+  int fd = open(where, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fail("create %s: %s", f->name, strerror(errno));
   /* how many folios the write fill makes (the folio sizes depend on how the cache was filled) */
   int tp = H.tp_filemap_id > 0 && f->fill != FILL_READ ? open_tracepoint(H.tp_filemap_id, 0, NULL, (char[160]){0}, 160) : -1;
@@ -250,6 +287,7 @@ int setup_all(void) {
   if (H.dirfd < 0 || fchdir(H.dirfd) < 0) return fail("enter the sandbox %s: %s", H.sandbox, strerror(errno));
 
   knobs(); /* after the sandbox (its device's readahead), before the sinks (socket buffers) */
+  if (H.other_fs_files && second_fs() < 0) return -1;
   char why0[160];
   H.tp_filemap_id = tracepoint_id("filemap", "mm_filemap_add_to_page_cache", why0, sizeof why0);
   for (int i = 0; i < H.nfiles; i++) if (make_file(i) < 0) return -1;
@@ -338,6 +376,7 @@ static void verify_file_sink(struct sink_spec *s) {
 static void remove_sandbox(void) {
   if (!H.sandbox[0]) return;
   if (H.keep) { note("sandbox kept: %s", H.sandbox); return; }
+  if (H.fs2_path[0]) { umount2(H.fs2_path, MNT_DETACH); rmdir(H.fs2_path); H.fs2_path[0] = 0; }
   DIR *d = opendir(H.sandbox);
   if (d) {
     struct dirent *e;
@@ -364,6 +403,7 @@ void cleanup_async(void) {
   for (int i = 0; i < H.nsinks; i++)
     if (H.sinks[i].peer > 0) { kill(H.sinks[i].peer, SIGKILL); waitpid(H.sinks[i].peer, NULL, 0); H.sinks[i].peer = 0; }
   if (!H.sandbox[0] || H.keep) return;
+  if (H.fs2_path[0]) { umount2(H.fs2_path, MNT_DETACH); rmdir(H.fs2_path); }
   for (int64_t i = 0; i < H.nstrings; i++) if (H.strings[i]) unlinkat(H.dirfd, H.strings[i], 0);
   rmdir(H.sandbox);
 }

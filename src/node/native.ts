@@ -38,7 +38,7 @@ export interface NativeRaw {
   rusage: { minflt: number; majflt: number; nvcsw: number; nivcsw: number; utimeNs: number; stimeNs: number };
   ioBracket: Record<string, number | boolean>;
   perf: Record<string, { value: number | null; why?: string }>;
-  files: Array<{ name: string; size: number; pages: number; resident: number; cache: "warm" | "cold"; fill: string; fillChunk: number; attempts: number; verified: boolean }>;
+  files: Array<{ name: string; size: number; pages: number; resident: number; cache: "warm" | "cold"; fill: string; fillChunk: number; attempts: number; verified: boolean; fillFolios: number; rewarmedPages: number; otherFs: boolean }>;
   sinks: Array<{
     name: string; kind: "tcp" | "file" | "null" | "nic"; expect: number; lazy: boolean; verified: "peer" | "file" | "none";
     bytes: number; bad?: number; modified?: number; firstBad?: number; reported?: boolean;

@@ -10,7 +10,7 @@ import { nativeBinary, runNative } from "../../src/node/native.js";
 import { Flags, Knob, Rpn, SO_EE_CODE_ZEROCOPY_COPIED } from "../../src/scenario/abi.js";
 import { compileByName } from "../../src/scenario/index.js";
 import { Asm, imm, reg, str } from "./asm.js";
-import { nativeReady } from "./helpers.js";
+import { isRoot, nativeReady } from "./helpers.js";
 
 const ready = nativeReady();
 function host(p: BigInt64Array): NativeRaw {
@@ -140,4 +140,22 @@ describe.skipIf(!ready.ok)(`native: beyond the classic five${ready.ok ? "" : ` (
       expect(r.errors).toEqual([]);
       expect(r.sinks[0]).toMatchObject({ bytes: 16384, bad: 0, modified: path === "vmsplice" ? 1000 : 0 });
     });
+
+  it.skipIf(!isRoot)("copy_file_range between two filesystems (Knob.OTHER_FS_FILES): EXDEV; sendfile crosses them", () => {
+    const a = new Asm();
+    a.knob(Knob.OTHER_FS_FILES, 0b10);
+    a.file("src", 65536);
+    a.file("far", 0);
+    const fin = a.reg("in"), fout = a.reg("out");
+    a.call("open", [str(a.str("src")), imm(0), imm(0)], [fin]);
+    a.call("open", [str(a.str("far")), imm(Flags.O_WRONLY), imm(0)], [fout]);
+    a.call("copy_file_range", [reg(fin), null, reg(fout), null, imm(4096), imm(0)], []);
+    a.call("sendfile", [reg(fout), reg(fin), null, imm(4096)], []);
+    const r = host(a.build());
+    expect(r.status).toBe("OK");
+    expect(r.errors.map((e) => [e.call, e.errno])).toEqual([["copy_file_range", "EXDEV"]]);
+    expect(r.calls[3][2]).toBe(4096);
+    expect(r.files[1]).toMatchObject({ name: "far", otherFs: true, verified: true });
+    expect(r.sandboxRemoved).toBe(true);
+  });
 });
