@@ -149,6 +149,8 @@ describe("the matrix", () => {
     const names = new Set(expandMatrix([], "default").map((t) => t.scenario));
     expect([...names]).toEqual(expect.arrayContaining(["read-write", "mmap-write", "sendfile", "splice", "tee"]));
     expect(() => expandMatrix(["nope"])).toThrow(/unknown scenario/);
+    expect(() => expandMatrix(["sendfile"], "default", { chunk: "xx" })).toThrow(/params\.chunk/);
+    expect(() => expandMatrix(["sendfile"], "default", { nope: "1" })).toThrow(/--set nope/);
   });
 });
 
@@ -177,6 +179,16 @@ describe("runs, summary, exit status and the baseline", () => {
     expect(exitStatus(none)).toBe(0);
     const text = formatTable(none);
     expect(text.match(/no cc/g)).toHaveLength(1); // said once
+  });
+
+  it("--explained-ok: exit 0 only when every disagreement has a known explanation", () => {
+    const engines = { kernel: { run: async () => mkResult("native") } };
+    const explained = buildReport("default", [{ task: task(0), model: mkResult("sim"), kernel: mkResult("native", { copies: { cpu: { ops: 2 } } }), ms: 1 }], engines, 5);
+    expect(explained.rows.find((r) => r.counter === "copies.cpu.ops")!.why).toMatch(/defined differently/);
+    expect(exitStatus(explained)).toBe(1);
+    expect(exitStatus(explained, undefined, { explainedOk: true })).toBe(0);
+    const unexplained = buildReport("default", outs, engines, 5);
+    expect(exitStatus(unexplained, undefined, { explainedOk: true })).toBe(1);
   });
 
   it("a fall in agreement below the baseline fails; equal or better passes", () => {

@@ -3,7 +3,8 @@
  * matrix in the model and on the real kernel, counter by counter (src/node/compare.ts).
  *
  * Exit status:
- *   0  every exact counter that was scored agrees (with --baseline: no scenario fell below the baseline); or the
+ *   0  every exact counter that was scored agrees (with --baseline: no scenario fell below the baseline; with
+ *      --explained-ok: every exact disagreement has a known explanation, src/report/known.ts); or the
  *      kernel side cannot run here (not Linux, no C compiler, host not built) and the model side ran cleanly: the
  *      kernel column is then empty and one line says why (--require-kernel makes that status 2)
  *   1  an exact counter disagrees, a run failed, or (with --baseline) agreement fell
@@ -36,6 +37,7 @@ interface Opts {
   baseline?: string;
   writeBaseline?: string;
   disagreements?: boolean;
+  explainedOk?: boolean;
   all?: boolean;
   progress: boolean;
 }
@@ -55,6 +57,7 @@ export function registerCompare(program: Command): void {
     .option("--require-kernel", "exit 2 when the kernel side cannot run here (for CI)")
     .option("--baseline <file>", "fail (exit 1) only when a scenario's agreeing exact rows fall below this baseline's")
     .option("--write-baseline <file>", "write this run's agreement per scenario into a baseline file")
+    .option("--explained-ok", "exit 0 when every exact disagreement has a known explanation (none \"unexplained\")")
     .option("--disagreements", "the table shows only the rows that disagree")
     .option("--all", "the table also shows the counters only one engine reports")
     .option("--no-progress", "no progress bar on stderr")
@@ -64,7 +67,8 @@ integrity, page faults, copies, kernel tracepoints the model also produces), tol
 the peer's reads: the tolerance is shown), unobservable (NIC DMA over loopback: shown, never scored). A kernel
 figure the host could not measure is shown empty with the reason, and never scored.
 
-Exit status: 0 when every scored exact counter agrees (with --baseline: when no scenario fell below it), or when
+Exit status: 0 when every scored exact counter agrees (with --baseline: when no scenario fell below it; with
+--explained-ok: when every disagreement has a known explanation), or when
 the kernel side cannot run here (one line says why; --require-kernel makes that 2); 1 on a disagreement or a
 failed run; 2 on bad usage.`)
     .action(async (names: string[], opts: Opts) => {
@@ -133,7 +137,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     writeFileSync(opts.writeBaseline, JSON.stringify(baselineOf(report.summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
     process.stderr.write(`zcsim compare: wrote the baseline ${resolve(opts.writeBaseline)}\n`);
   }
-  return exitStatus(report, baseline, (f) => process.stderr.write(`zcsim compare: agreement fell: ${f}\n`));
+  return exitStatus(report, baseline, { explainedOk: opts.explainedOk }, (f) => process.stderr.write(`zcsim compare: agreement fell: ${f}\n`));
 }
 
 export function htmlOf(report: CompareReport): string {
