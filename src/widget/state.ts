@@ -149,7 +149,8 @@ export function apply(s: ViewState, e: WEvent): void {
     case "CPU_COPY":
       if (e.d === CopyWhat.TO_USER || e.d === CopyWhat.LINEARIZE || e.d === CopyWhat.PAGE_TO_PAGE) touchFileFrame(s, e.a);
       if (e.d === CopyWhat.TO_USER) s.userFrames.add(e.b);
-      if (e.d === CopyWhat.FROM_USER) s.userFrames.add(e.a);
+      // copying from a mapping of the file reads the page cache's own page: it is no private user page
+      if (e.d === CopyWhat.FROM_USER && !isCacheFrame(s, e.a)) s.userFrames.add(e.a);
       if ((e.d === CopyWhat.FROM_USER || e.d === CopyWhat.LINEARIZE) && !s.cache.has(e.b) && !s.kbuf.includes(e.b)) s.kbuf.push(e.b);
       if (e.d === CopyWhat.PEER_TO_USER) s.peerFrames.add(e.b);
       break;

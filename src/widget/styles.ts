@@ -180,6 +180,7 @@ export const styles = css`
   .pt tr.shared td.frame { color: var(--zcsim-shared); font-weight: 700; }
   .pt tr.new { background: color-mix(in srgb, var(--zcsim-ref) 12%, transparent); }
   .pt .scroll { overflow-x: auto; max-height: 240px; overflow-y: auto; }
+  .pt small.tf { color: var(--zcsim-muted); margin-left: 2px; font-size: 9px; }
   .pt .none { color: var(--zcsim-muted); font-size: 12px; padding: 4px 0; }
 
   @media (max-width: 480px) {
