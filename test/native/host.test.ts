@@ -10,7 +10,7 @@ import { nativeBinary, runNative, runNativeDetailed } from "../../src/node/nativ
 import { Call, Flags, Knob, Op, PROGRAM_MAGIC } from "../../src/scenario/abi.js";
 import { compileByName, scenarioNames } from "../../src/scenario/index.js";
 import { Asm, classic, imm, reg, str } from "./asm.js";
-import { nativeReady, scratch } from "./helpers.js";
+import { nativeReady } from "./helpers.js";
 
 const ready = nativeReady();
 
