@@ -359,6 +359,7 @@ export class ZeroCopySim extends LitElement {
       ${pb.events.length && pb.events[pb.events.length - 1].kind === "TRACE_CUT" ? html`<p class="notice" role="note">The trace was cut after
         ${pb.length - 1} events (${pb.events[pb.events.length - 1].a} more not kept): play a smaller file, or raise traceCap. The counters
         stop where the trace stops; the whole run's result is complete.</p>` : nothing}
+      ${pb.result.notes?.length ? html`<p class="notice" role="note">${pb.result.notes.join(" ")}</p>` : nothing}
       <div class="controls" role="group" aria-label="Playback controls">
         <button type="button" @click=${() => this.reset()} ?disabled=${this._pos === 0 && !this._playing}
           aria-label="Reset to the start" aria-keyshortcuts="Home" title="Reset (Home)">${ICON.reset}</button>
