@@ -115,6 +115,9 @@ describe.skipIf(!ready.ok)(`native: beyond the classic five${ready.ok ? "" : ` (
       const r = host(a.build());
       expect(r.status).toBe("OK");
       expect(r.sinks[0]).toMatchObject({ bytes: 16384, bad: 0, modified: path === "sendfile" ? 1000 : 0 });
+      // peer_read's own traffic on the control pipes is the host's, not the program's: subtracted exactly
+      expect([r.counters.IO_RCHAR, r.counters.IO_SYSCR]).toEqual(path === "sendfile" ? [16384, 1] : [0, 0]);
+      expect([r.counters.IO_WCHAR, r.counters.IO_SYSCW]).toEqual([16384, 1]);
     });
 
   for (const path of ["vmsplice", "write"] as const)
