@@ -44,7 +44,7 @@ export function formatNative(r: Result): string {
   for (const note of r.notes ?? []) rows.push(["note", note, ""]);
   const w0 = Math.max(...rows.map(([k]) => k.length));
   const w1 = Math.min(70, Math.max(...rows.map(([, v]) => v.length)));
-  const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === "number" && v >= 1024 ? formatSize(v) : v}`).join(" ");
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === "number" && v >= 1024 && v % 1024 === 0 ? formatSize(v) : v}`).join(" ");
   return `${r.scenario} (this kernel: native host)  ${params}\npayload ${bytes(r.payloadBytes)}\n` +
     rows.map(([k, v, e]) => `  ${k.padEnd(w0)}  ${v.padEnd(w1)}  ${e}`.trimEnd()).join("\n") + "\n";
 }
