@@ -29,8 +29,17 @@ export const KNOWN: Known[] = [
   // ---- definitions the two engines do not share yet
   {
     counter: "copies.cpu.ops",
-    calls: ["write"],
     why: "defined differently: the native host derives one copy per call, the model counts one per skb it fills (tcp_sendmsg copies into each skb apart); the bytes, the passes over the payload, agree",
+  },
+  {
+    counter: /^kernel\.zc(Completions|Copied)$/,
+    calls: ["recv_errqueue"],
+    why: "defined differently: the native host counts the sends the completions cover (ee_data - ee_info + 1), the model one per notification it reads; the kernel also merges adjacent ranges into one notification only while the last one is still queued",
+  },
+  {
+    counter: /^(syscalls\.total|syscalls\.byName\.recv_errqueue|modeSwitches|errors)$/,
+    calls: ["recv_errqueue"],
+    why: "the program polls the error queue without blocking until every completion has come: how many polls fail with EAGAIN depends on when the peer's copy at delivery releases the pages (timing, not mechanism)",
   },
   // ---- the page cache and the disk
   {
@@ -53,7 +62,22 @@ export const KNOWN: Known[] = [
     params: { copySink: "file" },
     why: "the sink file's page cache gets new folios as well, each as large as the write that made it (a 64 KiB splice, a 64 KiB folio); the model's file sink adds none",
   },
+  {
+    counter: /^io\.sysc[rw]$/,
+    calls: ["copy_file_range"],
+    why: "at EOF copy_file_range returns 0 from generic_copy_file_checks (the length clipped to 0) before vfs_copy_file_range counts syscr and syscw: the last call counts nothing",
+  },
+  {
+    counter: "kernel.filemapAdd",
+    calls: ["copy_file_range"],
+    why: "copy_file_range into a file writes its page cache (ext4 has no remap here): the destination gets new folios, each as large as the write that made it; the model adds none for the destination",
+  },
   // ---- mappings and faults
+  {
+    counter: /^(faults\.minor|kernel\.pageFaultUser)$/,
+    calls: ["mem_write"],
+    why: "mem_write must read the bytes to learn their version before it writes the next one: a read fault maps the page read-only, then the store takes a write-protect fault (page_mkwrite); the model takes one write fault",
+  },
   {
     counter: "faults.minor",
     calls: ["mmap"],
