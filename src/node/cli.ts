@@ -8,6 +8,7 @@ import { registerList, registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerClaims } from "./commands/claims.js";
 import { registerNative } from "./commands/native.js";
+import { registerSweep } from "./commands/sweep.js";
 
 export class UsageError extends Error {}
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerNative(program);
   registerCompare(program);
   registerClaims(program);
+  registerSweep(program);
   return program;
 }
 
