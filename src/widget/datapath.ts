@@ -36,8 +36,11 @@ export function endpoints(e: WEvent, s: ViewState): { from?: Place; to?: Place }
       return { from: cacheOr(e.c, "buffer"), to: { role: "pipe", slot: e.b } };
     case "PIPE_POP":
       return { from: { role: "pipe", slot: e.b }, to: { role: "socket" } };
-    case "SKB_FRAG":
-      return { from: cacheOr(e.b, "pipe"), to: { role: "socket", skb: e.a } };
+    case "SKB_FRAG": {
+      // the reference comes out of the pipe when a pipe holds it (splice, sendfile's internal pipe)
+      const inPipe = [...s.pipes.values()].some((p) => [...p.values()].some((sl) => sl.frame === e.b));
+      return { from: inPipe ? { role: "pipe", frame: e.b } : cacheOr(e.b, "buffer"), to: { role: "socket", skb: e.a } };
+    }
     case "DESC_POST":
       return { from: cacheOr(e.b, "socket"), to: { role: "nic", desc: e.a } };
     case "XMIT":

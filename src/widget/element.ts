@@ -446,7 +446,10 @@ export class ZeroCopySim extends LitElement {
     const pb = this.playback;
     const root = this.renderRoot as ShadowRoot;
     const path = root.querySelector<HTMLElement>(".path");
-    if (!pb || !this.view || !path || this._pos === 0) return;
+    if (!pb || !this.view || !path) return;
+    // only a single step forward animates: anything else drops the motion under way
+    if (this.lastMove !== 1) path.querySelector(".overlay")?.replaceChildren();
+    if (this._pos === 0) return;
     const ev = pb.events[this._pos - 1];
     const { from, to } = endpoints(ev, this.view);
     const find = (p: typeof from) => (p ? root.querySelector(selectorOf(p)) ?? root.querySelector(`[data-role="${p.role}"]`) : null);

@@ -182,9 +182,14 @@ describe.skipIf(!!missing)("<zerocopy-sim> in Chromium", () => {
     const resultFlat = readCounters(pageEnd.result);
     for (const r of COUNTER_ROWS) if (resultFlat[r.path] !== undefined) expect({ path: r.path, v: pageEnd.counters[r.path] }).toEqual({ path: r.path, v: resultFlat[r.path] });
 
-    // back to the middle for the screenshot, with the data path busy
-    await page.evaluate((n) => (document.querySelector("zerocopy-sim") as unknown as { seek(n: number): void }).seek(n), firsts[Math.min(4, firsts.length - 1)] ?? 1);
-    await page.waitForTimeout(100);
+    // back to the first reference hand-off to the socket, caught mid-motion, for the screenshot
+    const frag = m.events.findIndex((e) => e.kind === "SKB_FRAG");
+    await page.evaluate((n) => {
+      const el = document.querySelector("zerocopy-sim") as unknown as { seek(n: number): void; step(): boolean };
+      el.seek(n);
+      el.step();
+    }, Math.max(0, frag));
+    await page.waitForTimeout(350);
     await page.locator("zerocopy-sim").screenshot({ path: join(ARTIFACTS, "widget-sendfile.png") });
     await page.screenshot({ path: join(ARTIFACTS, "demo-desktop.png"), fullPage: true });
     await page.close();
