@@ -72,6 +72,11 @@ export const KNOWN: Known[] = [
     calls: ["copy_file_range"],
     why: "copy_file_range into a file writes its page cache (ext4 has no remap here): the destination gets new folios, each as large as the write that made it; the model adds none for the destination",
   },
+  {
+    counter: "io.writeBytes",
+    calls: ["ftruncate"],
+    why: "ftruncate to a size inside a block zeroes the rest of that block (ext4_block_truncate_page) and dirties its page, which counts one page in write_bytes; the model's truncate dirties nothing",
+  },
   // ---- mappings and faults
   {
     counter: /^(faults\.minor|kernel\.pageFaultUser)$/,
@@ -90,7 +95,13 @@ export const KNOWN: Known[] = [
     params: { cache: "cold" },
     why: "a fault on a page still under readahead I/O returns VM_FAULT_RETRY, is not counted, and its retry counts once, as major (mm_account_fault); how many faults find their page in flight is a race with the disk",
   },
-  // ---- TCP over loopback (tolerance counters: shown for their mechanism)
+  // ---- TCP over loopback
+  {
+    counter: /^(io\.rchar|io\.wchar|delivered\.bytes|delivered\.intact|peer\.copies\.bytes|kernel\.sink\..*\.bytes)$/,
+    calls: ["peer_read"],
+    why: "the peer is lazy, so the whole transfer must wait in the sender's send buffer and the peer's receive queue: this kernel's tcp_wmem/tcp_rmem limits (autotuned on loopback) held all of it and the blocking call returned in full; the model's buffers hold less and its call returned short",
+  },
+  // (tolerance counters: shown for their mechanism)
   {
     counter: /^kernel\.(skbs|netDevXmit|netDevXmitData)$/,
     why: "the model builds one skb per write; the kernel appends a write to the unsent tail skb up to the size goal (tcp_sendmsg), autocorks small skbs while earlier ones sit in the device queue, and transmits in the peer's context when its ACKs arrive",
