@@ -104,12 +104,13 @@ struct call_rec {
                              offset after the call; pipe: a4, a5 = the two ends) */
   int64_t ret;
   int32_t err;
-  int32_t refused;        /* 1: the host refused it (bad pointer or name) and did not make it */
+  int32_t refused;        /* 0 made as written; 1 refused by the host, not made; 2 made with the fault page in place
+                             of a pointer outside the program's memory */
   int64_t t0, t1;         /* ns from the start of the phase */
 };
 
 struct error_rec { int32_t step, call, err; int64_t count; };
-struct signal_rec { int32_t step, signo, code; uintptr_t addr; int region; int64_t offset; };
+struct signal_rec { int32_t step, signo, code; uintptr_t addr; int region; int64_t offset; int emulated; };
 
 /* perf counters the host opens on itself for the phase */
 enum pc_id {
@@ -170,6 +171,8 @@ struct host {
   int64_t counters[COUNTER_COUNT];
   int64_t calls_by_id[CALL_MAX + 1];
   int64_t refused;        /* calls the host refused */
+  int64_t substituted;    /* calls made with the fault page in place of a pointer outside the program's memory */
+  void *fault_page;       /* a PROT_NONE page (see setup.c) */
   int64_t peer_io_calls;  /* host syscalls made for peer_read (control pipe), subtracted from /proc/self/io */
   int64_t peer_io_rchar, peer_io_wchar, peer_io_syscr, peer_io_syscw;
   int status;             /* Status */

@@ -231,7 +231,7 @@ static void report(void) {
   first = 1;
   for (int c = 1; c <= CALL_MAX; c++)
     if (H.calls_by_id[c]) { if (!first) fputc(',', J); first = 0; jnum(CALL_NAMES[c], H.calls_by_id[c]); }
-  fprintf(J, "},\"refused\":%lld},", (long long)H.refused);
+  fprintf(J, "},\"refused\":%lld,\"substituted\":%lld},", (long long)H.refused, (long long)H.substituted);
 
   jkey("rusage"); fprintf(J, "{\"minflt\":%lld,\"majflt\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"utimeNs\":%lld,\"stimeNs\":%lld},",
                           (long long)(H.ru1.minflt - H.ru0.minflt), (long long)(H.ru1.majflt - H.ru0.majflt),
@@ -301,8 +301,9 @@ static void report(void) {
   for (int i = 0; i < H.nsignals; i++) {
     struct signal_rec *s = &H.signals[i];
     if (i) fputc(',', J);
-    fprintf(J, "{\"step\":%d,\"signal\":\"%s\",\"code\":\"%s\",\"addr\":\"%llu\",\"map\":%d,\"mapOffset\":%lld}", s->step,
-            sig_name(s->signo), sig_code(s->signo, s->code), (unsigned long long)s->addr, s->region, (long long)s->offset);
+    fprintf(J, "{\"step\":%d,\"signal\":\"%s\",\"code\":\"%s\",\"addr\":\"%llu\",\"map\":%d,\"mapOffset\":%lld,\"emulated\":%s}", s->step,
+            sig_name(s->signo), sig_code(s->signo, s->code), (unsigned long long)s->addr, s->region, (long long)s->offset,
+            s->emulated ? "true" : "false");
   }
   fputs("],", J);
 

@@ -326,6 +326,18 @@ static void region_cut(uintptr_t addr, uint64_t len) {
 
 static uint64_t page_round(uint64_t n) { return (n + 4095) & ~4095ull; }
 
+/* A user pointer range a syscall will touch. 0: pass it as it is (inside the program's memory, or starting in a
+ * buffer and running into its guard page, where the kernel stops as at an unmapped page); 1: outside the
+ * program's memory: pass the fault page instead (the kernel checks in its own order and says EFAULT when it
+ * touches it); -1: starts in a mapping the program made and runs past it, into memory the host cannot vouch
+ * for: refuse (EFAULT, not made). */
+static int user_range(uintptr_t addr, uint64_t len) {
+  if (len == 0 || region_of(addr, len)) return 0;
+  struct region *r = region_of(addr, 1);
+  if (!r) return 1;
+  return r->kind == RG_BUF ? 0 : -1;
+}
+
 /* ---------------------------------------------------------------- records */
 
 static void record_error(int step, int call, int err) {
@@ -335,12 +347,13 @@ static void record_error(int step, int call, int err) {
   H.errors[H.nerrors++] = (struct error_rec){ step, call, err, 1 };
 }
 
-static void record_signal(int step) {
+static void record_signal(int step, int emulated) {
   H.counters[COUNTER_SIGNALS]++;
   if (H.nsignals == MAX_SIGNALS) return;
   struct region *r = region_of(H.mem_addr, 1);
+  if (!r && H.mem_addr > 0) r = region_of(H.mem_addr - 1, 1); /* just past the end of a region */
   H.signals[H.nsignals++] = (struct signal_rec){ step, H.mem_signo, H.mem_code, H.mem_addr, r ? r->index : -1,
-                                                 r ? (int64_t)(H.mem_addr - r->addr) : -1 };
+                                                 r ? (int64_t)(H.mem_addr - r->addr) : -1, emulated };
 }
 
 /* ---------------------------------------------------------------- pseudo-calls: loads and stores */
@@ -424,21 +437,35 @@ static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
   return (int64_t)len;
 }
 
-/* A load or a store that may fault: SIGBUS/SIGSEGV jump back here (main.c, on_fault) and are recorded. */
+/* A load or a store that may fault: SIGBUS/SIGSEGV jump back here (main.c, on_fault) and are recorded. The part of
+ * the range outside the program's memory is not touched: the host records the SIGSEGV (SEGV_MAPERR) an unmapped
+ * address would raise there, marked emulated. */
 static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_t addr_, uint64_t len_) {
   volatile uintptr_t addr = addr_;
   volatile uint64_t len = len_;
-  struct region *volatile r = region_of(addr, len);
+  struct region *volatile r = region_of(addr, len ? len : 1);
+  volatile uint64_t inside = len;
+  if (!r) {
+    r = region_of(addr, 1);
+    inside = r ? r->addr + r->len - addr : 0;
+  }
   volatile int64_t ret;
   H.mem_signo = 0;
   if (sigsetjmp(H.mem_jmp, 1) == 0) {
     H.in_mem = 1;
-    ret = call == CALL_MEM_READ ? mem_read(addr, len) : mem_write(addr, len, r);
+    if (inside) ret = call == CALL_MEM_READ ? mem_read(addr, inside) : mem_write(addr, inside, r);
     H.in_mem = 0;
+    if (inside < len) {
+      H.mem_signo = SIGSEGV;
+      H.mem_code = SEGV_MAPERR;
+      H.mem_addr = addr + inside;
+      ret = -1;
+      record_signal(step, 1);
+    }
   } else {
     H.in_mem = 0;
     ret = -1;
-    record_signal(step);
+    record_signal(step, 0);
   }
   errno = 0;
   return ret;
@@ -490,6 +517,8 @@ static int64_t do_call(const int64_t *in) {
   loff_t slot[6] = {0};
   void *offp[6] = {0};
   int refuse = 0; /* errno the host refuses the call with, or 0 */
+  int substituted = 0; /* a pointer outside the program's memory was replaced by the fault page */
+  int64_t orig_ptr = 0;
   for (int i = 0; i < nargs; i++) {
     tag[i] = in[CALL_HDR + 2 * i];
     int64_t v = in[CALL_HDR + 2 * i + 1];
@@ -514,11 +543,14 @@ static int64_t do_call(const int64_t *in) {
   }
   if (!refuse) {
     switch (call) {
-    case CALL_READ: case CALL_WRITE: case CALL_PREAD64: case CALL_PWRITE64: case CALL_SEND:
-      if (!(a[2] == 0 && a[1] == 0) && !region_contains((uintptr_t)a[1], (uint64_t)a[2])) refuse = EFAULT;
+    case CALL_READ: case CALL_WRITE: case CALL_PREAD64: case CALL_PWRITE64: case CALL_SEND: {
+      int u = user_range((uintptr_t)a[1], (uint64_t)a[2]);
+      if (u < 0) refuse = EFAULT;
+      if (u > 0) { orig_ptr = a[1]; a[1] = (int64_t)(uintptr_t)H.fault_page; substituted = 1; }
       break;
+    }
     case CALL_MEM_READ: case CALL_MEM_WRITE:
-      if (a[1] < 0 || !region_contains((uintptr_t)a[0], (uint64_t)a[1])) refuse = EFAULT;
+      if (a[1] < 0) refuse = EINVAL;
       break;
     case CALL_MUNMAP: case CALL_MADVISE: {
       struct region *r = region_of((uintptr_t)a[0], page_round((uint64_t)a[1]));
@@ -541,7 +573,9 @@ static int64_t do_call(const int64_t *in) {
         const int64_t *e = H.pool + a[1] + 1 + 4 * i;
         uintptr_t base = (uintptr_t)value(e[0], e[1]);
         uint64_t len = (uint64_t)value(e[2], e[3]);
-        if (len && !region_contains(base, len)) refuse = EFAULT;
+        int u = user_range(base, len);
+        if (u < 0) refuse = EFAULT;
+        if (u > 0) { base = (uintptr_t)H.fault_page; substituted = 1; }
         iov_buf[i] = (struct iovec){ (void *)base, len };
       }
       break;
@@ -655,13 +689,15 @@ static int64_t do_call(const int64_t *in) {
     derive_call(call, a, ret);
   }
   if (refuse) H.refused++;
+  if (!refuse && substituted) H.substituted++;
+  if (substituted && call != CALL_VMSPLICE) a[1] = orig_ptr; /* the log shows the pointer the program passed */
   if (err) record_error(step, call, err);
   for (int i = 0; i < nargs; i++)
     if (tag[i] == TAG_REF) H.regs[in[CALL_HDR + 2 * i + 1]] = (int64_t)slot[i];
 
   if (H.nlog < H.log_cap) {
     struct call_rec *c = &H.log[H.nlog++];
-    c->call = call; c->step = step; c->ret = ret; c->err = err; c->refused = refuse != 0;
+    c->call = call; c->step = step; c->ret = ret; c->err = err; c->refused = refuse ? 1 : substituted ? 2 : 0;
     c->t0 = t0 - H.t_start; c->t1 = t1 - H.t_start;
     for (int i = 0; i < 6; i++) c->args[i] = i < nargs ? (tag[i] == TAG_REF ? (int64_t)H.regs[in[CALL_HDR + 2 * i + 1]] : a[i]) : 0;
     if (tag[0] == TAG_STR && nargs) c->args[0] = in[CALL_HDR + 1];

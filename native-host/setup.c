@@ -300,13 +300,25 @@ int setup_all(void) {
 
   for (int i = 0; i < H.nbufs; i++) {
     struct buf_spec *b = &H.bufs[i];
-    b->addr = mmap(NULL, (size_t)b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (b->addr == MAP_FAILED) { b->addr = NULL; return fail("buffer %s: %s", b->name, strerror(errno)); }
+    /* [ buffer, rounded to pages | one PROT_NONE guard page ]: a call that runs past the buffer's end stops at the
+     * guard as it would at an unmapped page (a short count, or EFAULT), never in the host's memory */
+    size_t len = ((size_t)b->size + 4095) & ~(size_t)4095;
+    char *m = mmap(NULL, len + 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED || mprotect(m, len, PROT_READ | PROT_WRITE) < 0 || madvise(m, len, 23 /* MADV_POPULATE_WRITE */) < 0) {
+      b->addr = NULL;
+      return fail("buffer %s: %s", b->name, strerror(errno));
+    }
+    b->addr = m;
     memset(b->addr, 0, (size_t)b->size); /* pre-faulted, written: the phase sees no fault for it */
     for (int r = 0; r < MAX_REGIONS; r++)
       if (H.regions[r].kind == RG_FREE) { H.regions[r] = (struct region){ (uintptr_t)b->addr, ((uint64_t)b->size + 4095) & ~4095ull, RG_BUF, -1, 0, i }; break; }
     H.regs[b->reg] = (int64_t)(uintptr_t)b->addr;
   }
+
+  /* the fault page: a pointer outside the program's memory is replaced by this PROT_NONE page, so the kernel
+   * makes its own checks in its own order and answers EFAULT when it touches it */
+  H.fault_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (H.fault_page == MAP_FAILED) { H.fault_page = NULL; return fail("fault page: %s", strerror(errno)); }
 
   /* the call log, present before the phase */
   size_t logbytes = (size_t)H.log_cap * sizeof(struct call_rec);

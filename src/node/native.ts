@@ -34,7 +34,9 @@ export interface NativeRaw {
   counters: Record<string, number | null>;
   evidence: Record<string, Evidence>;
   unavailable: Record<string, string>;
-  syscalls: { total: number; byName: Record<string, number>; refused: number };
+  /** refused: calls the host did not make; substituted: made with its PROT_NONE fault page in place of a pointer
+   *  outside the program's memory (the kernel then answers EFAULT in its own order) */
+  syscalls: { total: number; byName: Record<string, number>; refused: number; substituted: number };
   rusage: { minflt: number; majflt: number; nvcsw: number; nivcsw: number; utimeNs: number; stimeNs: number };
   ioBracket: Record<string, number | boolean>;
   perf: Record<string, { value: number | null; why?: string }>;
@@ -47,9 +49,11 @@ export interface NativeRaw {
   }>;
   errors: Array<{ step: number; call: string; errno: string; errnoValue: number; count: number }>;
   errorsDropped: number;
-  signals: Array<{ step: number; signal: string; code: string; addr: string; map: number; mapOffset: number }>;
+  /** emulated: a load or store outside the program's memory, not made: the signal an unmapped address raises */
+  signals: Array<{ step: number; signal: string; code: string; addr: string; map: number; mapOffset: number; emulated: boolean }>;
   callFields: string[];
-  /** [call, step, ret, errno, refused, t0Ns, t1Ns, a0..a5]: times from the start of the phase */
+  /** [call, step, ret, errno, refused (0 made, 1 refused, 2 made with the fault page), t0Ns, t1Ns, a0..a5]: times
+   *  from the start of the phase */
   calls: Array<[string, number, number, number, number, number, number, number, number, number, number, number, number]>;
   callsDropped: number;
   /** the program's knobs: applied by the host, or this kernel's own value (null: not readable here) */

@@ -38,23 +38,39 @@ describe.skipIf(!ready.ok)(`native host: the program and its safety${ready.ok ? 
     }
   });
 
-  it("refuses pointers outside its own regions and internal descriptors, without making the call", () => {
+  it("pointers outside the program's memory: the kernel answers (EFAULT, in its own order) on a fault page; internal descriptors are refused", () => {
     const a = new Asm();
     a.file("src", 8192);
     const buf = a.buf("buf", 4096);
     const fd = a.reg("fd");
     a.call("open", [str(a.str("src")), imm(0), imm(0)], [fd]);
     a.call("read", [reg(fd), { expr: [[1, buf], [0, 4096], [2, 0]] }, imm(4096)], []); // buf + 4096: past the buffer
-    a.call("read", [reg(fd), imm(0x1000), imm(10)], []);
-    a.call("read", [imm(100), reg(buf), imm(10)], []); // the host's own descriptors start at 100
+    a.call("read", [reg(fd), imm(0x1000), imm(10)], []); // nothing of the program's there
+    a.call("read", [imm(50), imm(0x1000), imm(10)], []); // a bad descriptor and a bad pointer: the kernel says EBADF
+    a.call("read", [imm(100), reg(buf), imm(10)], []); // the host's own descriptors start at 100: refused
+    a.call("pread64", [reg(fd), { expr: [[1, buf], [0, 4000], [2, 0]] }, imm(4096), imm(0)], []); // runs into the guard
     a.call("read", [reg(fd), reg(buf), imm(4096)], []);
     const r = host(a.build()).raw;
     expect(r.status).toBe("OK");
-    expect(r.syscalls.byName).toEqual({ open: 1, read: 1 });
-    expect(r.syscalls.refused).toBe(3);
-    expect(r.errors.map((e) => [e.step, e.errno])).toEqual([[1, "EFAULT"], [2, "EFAULT"], [3, "EBADF"]]);
+    expect(r.syscalls.byName).toEqual({ open: 1, read: 4, pread64: 1 });
+    expect(r.syscalls.refused).toBe(1);
+    expect(r.syscalls.substituted).toBe(3);
+    expect(r.errors.map((e) => [e.step, e.errno])).toEqual([[1, "EFAULT"], [2, "EFAULT"], [3, "EBADF"], [4, "EBADF"]]);
     const calls = r.calls.map((c) => [c[0], c[2], c[4]]);
-    expect(calls).toEqual([["open", 3, 0], ["read", -1, 1], ["read", -1, 1], ["read", -1, 1], ["read", 4096, 0]]);
+    expect(calls).toEqual([["open", 3, 0], ["read", -1, 2], ["read", -1, 2], ["read", -1, 2], ["read", -1, 1], ["pread64", 96, 0], ["read", 4096, 0]]);
+    expect(r.calls[2][8]).toBe(0x1000); // the log keeps the pointer the program passed
+  });
+
+  it("mem_read past a buffer: the loads inside happen, SIGSEGV SEGV_MAPERR at the first byte outside (emulated)", () => {
+    const a = new Asm();
+    const buf = a.buf("buf", 4096);
+    a.call("mem_read", [{ expr: [[1, buf], [0, 4000], [2, 0]] }, imm(200)], []);
+    a.call("mem_write", [imm(0x1000), imm(8)], []);
+    const r = host(a.build()).raw;
+    expect(r.signals).toMatchObject([
+      { step: 0, signal: "SIGSEGV", code: "SEGV_MAPERR", mapOffset: 4096, emulated: true },
+      { step: 1, signal: "SIGSEGV", code: "SEGV_MAPERR", addr: "4096", emulated: true },
+    ]);
   });
 
   it("numbers the program's descriptors as the model does: sinks first, from 3", () => {
