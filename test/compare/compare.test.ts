@@ -200,6 +200,7 @@ describe("runs, summary, exit status and the baseline", () => {
     expect(checkBaseline(rep.summary, better, "default")).toHaveLength(1);
     expect(exitStatus(rep, better)).toBe(1);
     expect(checkBaseline(rep.summary, base, "full")).toHaveLength(1);
+    expect(checkBaseline(rep.summary, { ...better, slack: 0.05 }, "default")).toEqual([]);
   });
 
   it("the table shows every counter with model, kernel and agreement, and the summary", () => {
