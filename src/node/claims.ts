@@ -89,12 +89,13 @@ function callsNote(m: ClaimMechanism, r: Result): string | undefined {
   const parts: string[] = [];
   const pageKiB = (n: number) => formatSize(n);
   const pipeSize = typeof r.params.pipeSize === "number" ? r.params.pipeSize : undefined;
+  const oc = (by.open ?? 0) + (by.close ?? 0);
+  if (oc) parts.push(`open() and close() x${oc}, which the article leaves out`);
   for (const [call, n] of Object.entries(by)) {
     const extra = n - (want[call] ?? 0);
     if (extra <= 0) continue;
     switch (call) {
       case "open": case "close":
-        parts.push(`${call}() x${n} (the article leaves opening and closing out)`);
         break;
       case "read":
         parts.push(`read() x${n}: the loop's last read() returns 0 at EOF`);
@@ -137,7 +138,7 @@ function cpuNote(m: ClaimMechanism, r: Result, article: number | null, got: numb
   if (m === "mmap-write") why.push("write() from the mapping copies the page-cache pages into the socket");
   if (m === "tee" && r.params.copySink === "file") why.push("splicing the duplicate into a file copies it into that file's page cache");
   if (r.params.sink === "tcp") why.push("the sink is a loopback socket: skbs keep their page references, the peer's copy is its own");
-  return `CPU ${got} passes where the article says ${article}${why.length ? `: ${why.join("; ")}` : ""}`;
+  return `CPU ${got} ${got === 1 ? "pass" : "passes"} where the article says ${article}${why.length ? `: ${why.join("; ")}` : ""}`;
 }
 
 /** Why the devices made this many passes: the disk's (read_bytes) and the NIC's. */
@@ -147,7 +148,7 @@ function dmaNote(r: Result, article: number | null, got: number | null, sinks: n
   const nic = round(got - disk);
   const why: string[] = [`the disk ${disk} (a cold cache${disk > 1 ? "; readahead reads ahead of what is consumed" : ""})`, `the NIC ${nic}`];
   if (sinks > 1) why.push(`${sinks} sinks each take the payload by their own DMA`);
-  return `DMA ${got} passes where the article says ${article}: ${why.join(", ")}`;
+  return `DMA ${got} ${got === 1 ? "pass" : "passes"} where the article says ${article}: ${why.join(", ")}`;
 }
 
 export interface ClaimEngines {
@@ -171,7 +172,11 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
     if (cpu) notes.push(cpu);
     const dma = dmaNote(mr, a.dmaCopies, model.dmaCopies, compiledModel.sinks.length);
     if (dma) notes.push(dma);
-    if (m === "tee") notes.push(`tee() duplicated ${mr.delivered.bytes} bytes to ${compiledModel.sinks.length} sinks${mr.delivered.intact ? ", intact" : ", NOT intact"} with ${model.cpuCopies} CPU passes`);
+    if (m === "tee") {
+      const disk = mr.payloadBytes ? round(mr.io.readBytes / mr.payloadBytes) : 0;
+      notes.push(`tee() duplicated ${mr.delivered.bytes} bytes to ${compiledModel.sinks.length} sinks${mr.delivered.intact ? ", intact" : ", NOT intact"} with ${model.cpuCopies} CPU passes; ` +
+        `DMA ${model.dmaCopies} passes: the disk's ${disk} and the NICs' ${model.dmaCopies === null ? "?" : round(model.dmaCopies - disk)}, each sink taking the pages by its own gather`);
+    }
     const row: ClaimRow = { mechanism: m, claim: a.claim, article, model, note: "", modelParams: s.model };
     if (engines.kernel) {
       try {
@@ -180,7 +185,7 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
         row.kernelParams = s.kernel;
         const k: string[] = [];
         if (row.kernel.dmaCopies === null) k.push("NIC DMA cannot be observed over loopback");
-        else k.push(`its DMA is the disk's alone (${row.kernel.dmaCopies} passes, from read_bytes): loopback has no NIC to gather from`);
+        else k.push(`its DMA is the disk's alone (${row.kernel.dmaCopies} ${row.kernel.dmaCopies === 1 ? "pass" : "passes"}, from read_bytes): loopback has no NIC to gather from`);
         if (row.kernel.cpuCopies !== null && kr.evidence?.["copies.cpu.bytes"] === "derived") k.push("its CPU passes are derived from the calls, not measured");
         if (m === "sendfile" || m === "sendfile-gather") k.push("loopback always gathers (NETIF_F_SG): gather cannot be switched off there");
         if (row.kernel.modeSwitches !== null && model.modeSwitches !== null && row.kernel.modeSwitches !== model.modeSwitches) k.push(`the kernel made ${kr.syscalls.total} calls where the model made ${mr.syscalls.total} (${Object.entries(kr.syscalls.byName).map(([c, n]) => `${c} x${n}`).join(", ")})`);
