@@ -260,6 +260,10 @@ export namespace Knob {
   export const COST_PAGE_REF_NS: i32 = 28;
   export const COST_PAGE_ALLOC_NS: i32 = 29;
   export const OTHER_FS_FILES: i32 = 30;
+  export const COST_SKB_NS: i32 = 31;
+  export const COST_PEER_COPY_PS_PER_BYTE: i32 = 32;
+  export const COST_COPY_OP_NS: i32 = 33;
+  export const COST_DIRTY_PAGE_NS: i32 = 34;
 }
 
 export namespace Op {

@@ -46,6 +46,10 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.COST_CSUM_PS_PER_BYTE] = 120);
   unchecked(knobs[Knob.COST_PAGE_REF_NS] = 2);
   unchecked(knobs[Knob.COST_PAGE_ALLOC_NS] = 60);
+  unchecked(knobs[Knob.COST_SKB_NS] = 1000);
+  unchecked(knobs[Knob.COST_PEER_COPY_PS_PER_BYTE] = 100);
+  unchecked(knobs[Knob.COST_COPY_OP_NS] = 50);
+  unchecked(knobs[Knob.COST_DIRTY_PAGE_NS] = 300);
 }
 
 export function setKnob(id: i64, v: i64): void {

@@ -334,6 +334,10 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_PAGE_REF_NS 28
 #define KNOB_COST_PAGE_ALLOC_NS 29
 #define KNOB_OTHER_FS_FILES 30
+#define KNOB_COST_SKB_NS 31
+#define KNOB_COST_PEER_COPY_PS_PER_BYTE 32
+#define KNOB_COST_COPY_OP_NS 33
+#define KNOB_COST_DIRTY_PAGE_NS 34
 
 /* Op */
 #define OP_CALL 1

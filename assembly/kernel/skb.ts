@@ -71,10 +71,12 @@ export function skbAlloc(sock: i32): i32 {
 
 /** Counts a finished skb (SKBS, its linear and frag bytes) and traces it. */
 export function skbSeal(s: i32): void {
+  const c = knob(Knob.COST_SKB_NS);
   count(Counter.SKBS, 1);
   count(Counter.SKB_LINEAR_BYTES, skbLinear(s));
   count(Counter.SKB_FRAG_BYTES, skbLen(s) - skbLinear(s));
-  ev(Ev.SKB_ALLOC, skbId(s), skbLinear(s), skbSock(s), skbLen(s), skbNfrags(s), 0);
+  spend(c);
+  ev(Ev.SKB_ALLOC, skbId(s), skbLinear(s), skbSock(s), skbLen(s), skbNfrags(s), c);
 }
 
 /** Room left in the linear part. */

@@ -130,8 +130,10 @@ export function pcAddFolio(ino: i32, idx: i64, order: i32): u32 {
  * on Linux 6.18: re-dirtying one page of a clean 1 MiB folio adds 1 MiB).
  */
 export function accountDirty(bytes: i64): void {
+  const c = knob(Knob.COST_DIRTY_PAGE_NS) * ((bytes + 4095) >> 12);
   count(Counter.IO_WRITE_BYTES, bytes);
-  ev(Ev.IO_ACCT, 0, 0, 0, 0, bytes, 0);
+  spend(c);
+  ev(Ev.IO_ACCT, 0, 0, 0, 0, bytes, c);
 }
 
 /** A regular file's page-cache folio holding `pfn` is written: account it the first time it turns dirty. */

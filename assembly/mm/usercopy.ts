@@ -18,18 +18,20 @@ export function cpuCopyBegin(): void { armed = true; }
 export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32, what: i32): void {
   if (len <= 0) return;
   frCopy(src, soff, dst, doff, len);
-  const c = psCost(len, knob(Knob.COST_COPY_PS_PER_BYTE));
+  let c = psCost(len, knob(Knob.COST_COPY_PS_PER_BYTE)) + (armed ? knob(Knob.COST_COPY_OP_NS) : 0);
   const first = armed ? 1 : 0;
   if (what == CopyWhat.PEER_TO_USER) {
     if (armed) count(Counter.PEER_COPY_OPS, 1);
     count(Counter.PEER_COPY_BYTES, len);
+    c = psCost(len, knob(Knob.COST_PEER_COPY_PS_PER_BYTE));
+    spend(c);
   } else {
     if (armed) count(Counter.CPU_COPY_OPS, 1);
     count(Counter.CPU_COPY_BYTES, len);
     spend(c);
   }
   armed = false;
-  ev(Ev.CPU_COPY, src, dst, len, what, first, what == CopyWhat.PEER_TO_USER ? 0 : c);
+  ev(Ev.CPU_COPY, src, dst, len, what, first, c);
 }
 
 /** EFAULT-style outcome of the last user copy: the signal the fault raised (0: none). */

@@ -167,6 +167,16 @@ export const Knob = {
   /** bitmask of setup file ids made on a second filesystem (copy_file_range between the two: EXDEV). Natively a
    *  tmpfs in the sandbox, in the host's own mount namespace (root only; otherwise the host answers UNSUPPORTED) */
   OTHER_FS_FILES: 30,
+  /* More of the cost model (issue 7, calibration): actions whose cost the knobs above did not carry. */
+  /** one skb built, handed to the device and, on loopback, received (TCP/IP headers, xmit, the receive softirq) */
+  COST_SKB_NS: 31,
+  /** the loopback peer's copy to its buffer, per byte, in picoseconds (the sender waits for it once its socket
+   *  buffer is full) */
+  COST_PEER_COPY_PS_PER_BYTE: 32,
+  /** the fixed part of one CPU copy operation (setup, the user-access checks): small copies cost more per byte */
+  COST_COPY_OP_NS: 33,
+  /** one page of a regular file turning dirty (write_begin/write_end, block reservation), per 4 KiB */
+  COST_DIRTY_PAGE_NS: 34,
 } as const;
 
 /**
