@@ -22,6 +22,7 @@ import { catalogue, compile, formatSize, MACHINE_PARAMS, scenarioNames, Scenario
 import type { Evidence, Result } from "../result.js";
 import { explain } from "../report/known.js";
 import { ruleFor, toleranceText, withinTolerance, type CounterClass } from "../report/counter-classes.js";
+import type { Pool } from "./pool.js";
 export { RULES, ruleFor, toleranceText, withinTolerance, type CounterClass, type Tolerance } from "../report/counter-classes.js";
 
 // ---- matrix ---------------------------------------------------------------------------------------------
@@ -123,8 +124,8 @@ export function compileTask(t: Task): Compiled {
 // ---- engines --------------------------------------------------------------------------------------------
 
 export interface Engines {
-  /** the wasm model: synchronous */
-  model: { run(c: Compiled): Result };
+  /** the wasm model: synchronous; runAsync, when there, runs it on the worker pool */
+  model: { run(c: Compiled): Result; runAsync?(c: Compiled): Promise<Result> };
   /** the native host, or null with the reason the kernel column is empty */
   kernel: { run(c: Compiled): Promise<Result> } | null;
   kernelWhy?: string;
@@ -135,6 +136,8 @@ export interface Engines {
   calibration?: Record<string, number>;
   /** one line per calibrated knob: its value and where the kernel keeps it */
   calibrationNotes?: string[];
+  /** the worker pool the runs go to (src/node/pool.ts): runTasks then runs the tasks at once, the pool on every core */
+  pool?: Pool;
 }
 
 /**
@@ -161,16 +164,19 @@ export async function probeKnobs(): Promise<{ calibration: Record<string, number
 }
 
 /** Loads the model and, unless `kernel` is false, the native host (saying why not when it cannot run here). */
-export async function openEngines(opts: { kernel?: boolean; calibrate?: boolean } = {}): Promise<Engines> {
+export async function openEngines(opts: { kernel?: boolean; calibrate?: boolean; pool?: Pool } = {}): Promise<Engines> {
   const { loadSimulator } = await import("../model/index.js");
   const sim = await loadSimulator();
-  const model = { run: (c: Compiled) => sim.run(c, { trace: false }).result as Result };
-  if (opts.kernel === false) return { model, kernel: null, kernelWhy: "the kernel side was not asked for (--no-kernel)" };
+  const pool = opts.pool;
+  const model: Engines["model"] = { run: (c: Compiled) => sim.run(c, { trace: false }).result as Result };
+  if (pool) model.runAsync = (c: Compiled) => pool.run({ kind: "model", compiled: c }).then((o) => o.result);
+  if (opts.kernel === false) return { model, kernel: null, kernelWhy: "the kernel side was not asked for (--no-kernel)", pool };
   try {
     const native = await import("./native.js");
     const ok = native.nativeAvailable();
-    if (!ok.ok) return { model, kernel: null, kernelWhy: ok.why ?? "the native host cannot run here" };
-    const engines: Engines = { model, kernel: { run: (c: Compiled) => native.runNative(c) as Promise<Result> } };
+    if (!ok.ok) return { model, kernel: null, kernelWhy: ok.why ?? "the native host cannot run here", pool };
+    const kernelRun = pool ? (c: Compiled) => pool.run({ kind: "native", compiled: c }).then((o) => o.result) : (c: Compiled) => native.runNative(c) as Promise<Result>;
+    const engines: Engines = { model, kernel: { run: kernelRun }, pool };
     if (opts.calibrate !== false) {
       try {
         const p = await probeKnobs();
@@ -182,7 +188,7 @@ export async function openEngines(opts: { kernel?: boolean; calibrate?: boolean 
     }
     return engines;
   } catch (e) {
-    return { model, kernel: null, kernelWhy: `the native host could not be loaded: ${(e as Error).message}` };
+    return { model, kernel: null, kernelWhy: `the native host could not be loaded: ${(e as Error).message}`, pool };
   }
 }
 
@@ -224,20 +230,37 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
   const native = engines.kernel && !out.kernelSkip
     ? engines.kernel.run(compiled).then((r) => { out.kernel = r; }, (e: unknown) => { out.kernelError = errText(e); })
     : Promise.resolve();
-  try {
-    out.model = engines.model.run(modelCompiled);
-  } catch (e) {
-    out.modelError = errText(e);
+  const pooled = engines.model.runAsync
+    ? engines.model.runAsync(modelCompiled).then((r) => { out.model = r; }, (e: unknown) => { out.modelError = errText(e); })
+    : Promise.resolve();
+  if (!engines.model.runAsync) {
+    try {
+      out.model = engines.model.run(modelCompiled);
+    } catch (e) {
+      out.modelError = errText(e);
+    }
   }
-  await native;
+  await Promise.all([native, pooled]);
   out.ms = performance.now() - t0;
   return out;
 }
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Runs the tasks one after another (each is independent: a pool can take them later). */
+/**
+ * Runs the tasks: one after another, or, with a pool in the engines, all at once on the pool (which runs as many as
+ * it has cores for). The outcomes in the tasks' order either way; `onDone` in that order too.
+ */
 export async function runTasks(tasks: Task[], engines: Engines, onDone?: (o: Outcome, i: number) => void): Promise<Outcome[]> {
+  if (engines.pool) {
+    const done: (Outcome | undefined)[] = new Array(tasks.length);
+    let next = 0;
+    await Promise.all(tasks.map((t, i) => runTask(t, engines).then((o) => {
+      done[i] = o;
+      for (; next < tasks.length && done[next]; next++) onDone?.(done[next]!, next);
+    })));
+    return done as Outcome[];
+  }
   const outs: Outcome[] = [];
   for (const [i, t] of tasks.entries()) {
     const o = await runTask(t, engines);

@@ -23,6 +23,7 @@ import {
 import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
 import { collect, UsageError } from "../cli.js";
+import { Pool } from "../pool.js";
 
 export const DEFAULT_HTML = "zcsim-report.html";
 
@@ -91,7 +92,8 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
       throw new UsageError(`--baseline ${opts.baseline}: ${(e as Error).message}`);
     }
   }
-  const engines = await openEngines({ kernel: opts.kernel, calibrate: opts.calibrate });
+  // every run on the worker pool (every core); native runs one at a time, so that their times mean something
+  const engines = await openEngines({ kernel: opts.kernel, calibrate: opts.calibrate, pool: new Pool({ native: "serial" }) });
   if (!engines.kernel && opts.requireKernel) {
     process.stderr.write(`zcsim compare: the kernel side cannot run: ${engines.kernelWhy}\n`);
     return 2;
@@ -145,6 +147,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     writeFileSync(opts.writeBaseline, JSON.stringify(baselineOf(summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
     process.stderr.write(`zcsim compare: wrote the baseline ${resolve(opts.writeBaseline)}\n`);
   }
+  await engines.pool?.close();
   return exitStatus(report, baseline, { explainedOk: opts.explainedOk }, (f) => process.stderr.write(`zcsim compare: agreement fell: ${f}\n`));
 }
 
