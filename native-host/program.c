@@ -474,7 +474,6 @@ static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_
 /* ---------------------------------------------------------------- the calls */
 
 static struct iovec iov_buf[MAX_IOV];
-static uint64_t anon_bytes; /* anonymous bytes the program mapped (never decreases: a bound, not a gauge) */
 static unsigned char cmsg_buf[256];
 
 static int fd_ok(int64_t fd) { return fd < FD_INTERNAL; } /* negative: the kernel says EBADF */
@@ -564,8 +563,6 @@ static int64_t do_call(const int64_t *in) {
         if (!r || r->kind != RG_MAP) refuse = EFAULT;
       }
       if (!(a[3] & MAP_ANONYMOUS) && !fd_ok(a[4])) refuse = EBADF;
-      /* anonymous memory a program can make the host allocate (mem_write touches it): at most 4 GiB in all */
-      if ((a[3] & MAP_ANONYMOUS) && (a[1] < 0 || anon_bytes + page_round((uint64_t)a[1]) > (4ull << 30))) refuse = ENOMEM;
       break;
     case CALL_VMSPLICE: {
       int64_t n = H.pool[a[1]];
@@ -673,7 +670,6 @@ static int64_t do_call(const int64_t *in) {
       break;
     case CALL_MMAP:
       if (a[3] & MAP_FIXED) region_cut((uintptr_t)ret, page_round((uint64_t)a[1]));
-      if (a[3] & MAP_ANONYMOUS) anon_bytes += page_round((uint64_t)a[1]);
       region_add((uintptr_t)ret, page_round((uint64_t)a[1]), RG_MAP,
                  (a[3] & MAP_ANONYMOUS) || !in_fds(a[4]) ? -1 : H.fd_file[a[4]], a[5], H.nmaps++);
       break;

@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -352,7 +353,23 @@ static int populate_maps(void) {
  * own falls inside the bracket. mlockall(MCL_CURRENT) populates them; munlockall() right after, so the program's
  * own madvise/munmap behave as without it. Unprivileged, mlockall fails for want of RLIMIT_MEMLOCK: then every
  * mapping is populated with madvise(MADV_POPULATE_*) instead. */
+/* The memory a program can make the host use is bounded by the kernel itself: RLIMIT_AS = what the host maps
+ * now + twice the setup files (their mappings) + 4 GiB. Past it mmap() fails with the kernel's own ENOMEM. */
+static void limit_address_space(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  unsigned long long pages = 0;
+  if (!f || fscanf(f, "%llu", &pages) != 1) { if (f) fclose(f); note("RLIMIT_AS not set: /proc/self/statm unreadable"); return; }
+  fclose(f);
+  unsigned long long files = 0;
+  for (int i = 0; i < H.nfiles; i++) files += (unsigned long long)H.files[i].size;
+  struct rlimit rl = { pages * 4096ull + 2 * files + (4ull << 30), 0 };
+  rl.rlim_max = rl.rlim_cur;
+  if (setrlimit(RLIMIT_AS, &rl) < 0) note("RLIMIT_AS not set: %s", strerror(errno));
+  else note("address space limited to %llu MiB (RLIMIT_AS): a program cannot make the host exhaust memory; a larger mmap() fails with ENOMEM", (unsigned long long)(rl.rlim_cur >> 20));
+}
+
 void setup_own_pages(void) {
+  limit_address_space();
   touch_stack();
   for (int i = 0; i < 8; i++) (void)now_ns(); /* the vDSO's data pages */
   if (mlockall(MCL_CURRENT) == 0) {

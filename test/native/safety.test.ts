@@ -8,14 +8,17 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { nativeBinary, runHost, toResult, type NativeRaw } from "../../src/node/native.js";
 import { compileByName } from "../../src/scenario/index.js";
+import { Knob } from "../../src/scenario/abi.js";
 import { Asm, imm, reg, str } from "./asm.js";
 import { hasTool, isRoot, nativeReady, scratch } from "./helpers.js";
 
 const ready = nativeReady();
 
-/** A transfer that blocks: 64 MiB written to a lazy peer that reads nothing until the end. */
+/** A transfer that blocks: 64 MiB written to a lazy peer that reads nothing until the end, its receive buffer
+ * held small (Knob.TCP_RCVBUF; otherwise the host sizes a lazy peer's buffer to hold the whole file). */
 function blocking(): BigInt64Array {
   const a = new Asm();
+  a.knob(Knob.TCP_RCVBUF, 65536);
   a.file("src", 64 << 20);
   const out = a.sink("out", "tcp", 0, true);
   const buf = a.buf("buf", 1 << 20);
