@@ -356,7 +356,10 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
 
 /** Runs the compiled program natively; the Result and the host's own JSON. */
 export async function runNativeDetailed(compiled: Compiled, opts: NativeOptions = {}): Promise<{ result: Result; raw: NativeRaw }> {
-  const raw = await runHost(compiled.program, opts);
+  // the default bound grows with what setup must write: 120 s, and 20 s more per GiB of setup files
+  const setupBytes = compiled.files.reduce((a, f) => a + f.size, 0);
+  const timeoutMs = opts.timeoutMs ?? 120_000 + Math.ceil(setupBytes / 2 ** 30) * 20_000;
+  const raw = await runHost(compiled.program, { ...opts, timeoutMs });
   if (["BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "SETUP_FAILED", "UNSUPPORTED", "OUT_OF_MEMORY"].includes(raw.status))
     throw new NativeError(`native host: ${raw.status}: ${raw.detail}`, raw);
   return { result: toResult(compiled, raw), raw };
