@@ -4,7 +4,7 @@
  * every row of the matrix. Browser-safe: the caller hands in chart.js's UMD source.
  */
 import type { CompareReport, Row } from "../node/compare.js";
-import { formatValue } from "./compare-table.js";
+import { distinctNotes, formatValue } from "./compare-table.js";
 import { ruleFor } from "./counter-classes.js";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -90,7 +90,7 @@ export function renderCompareHtml(report: CompareReport, opts: HtmlOptions): str
     if (!byScenario.has(k)) byScenario.set(k, []);
     byScenario.get(k)!.push(r);
   }
-  const notes = [...new Set(report.notes.map((n) => `${n.engine}: ${n.note}`))];
+  const notes = distinctNotes(report.notes);
   const perScenario = Object.entries(s.perScenario)
     .map(([n, p]) => `<tr><td>${esc(n)}</td><td class="n">${p.agree}</td><td class="n">${p.exact}</td><td class="n">${p.exact ? ((100 * p.agree) / p.exact).toFixed(1) : "-"}%</td></tr>`)
     .join("");

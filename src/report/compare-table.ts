@@ -81,10 +81,10 @@ export function formatTable(report: CompareReport, opts: TableOptions = {}): str
     lines.push(paint(color, 2, `(${hidden} rows reported by one engine only are not shown: --all shows them; the JSON and the HTML have them)`));
     lines.push("");
   }
-  const notes = report.notes.filter((n, i, a) => a.findIndex((m) => m.engine === n.engine && m.note === n.note) === i);
+  const notes = distinctNotes(report.notes);
   if (notes.length) {
     lines.push(paint(color, 1, "notes from the engines"));
-    for (const n of notes) lines.push(`  ${n.engine}: ${n.note}`);
+    for (const n of notes) lines.push(`  ${n}`);
     lines.push("");
   }
   if (report.calibration?.length) {
@@ -94,6 +94,18 @@ export function formatTable(report: CompareReport, opts: TableOptions = {}): str
   }
   lines.push(...formatSummary(report.summary, report.matrix, report.ms, color));
   return lines.join("\n") + "\n";
+}
+
+/** The engines' notes, each once: notes that differ only in their numbers are one line, with how many there were. */
+export function distinctNotes(notes: CompareReport["notes"]): string[] {
+  const groups = new Map<string, { first: string; n: number }>();
+  for (const x of notes) {
+    const text = `${x.engine}: ${x.note}`;
+    const key = text.replace(/\d+/g, "#");
+    const g = groups.get(key);
+    if (g) { if (g.first !== text) g.n++; } else groups.set(key, { first: text, n: 1 });
+  }
+  return [...groups.values()].map((g) => (g.n > 1 ? `${g.first} (and ${g.n - 1} more like it, with other numbers)` : g.first));
 }
 
 export function formatSummary(s: Summary, matrix: string, ms: number, color = false): string[] {
