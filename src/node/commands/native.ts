@@ -9,7 +9,7 @@ import { formatSize } from "../../scenario/index.js";
 import { loadScenarioArg } from "../scenario-arg.js";
 import { Call, type CallName } from "../../scenario/abi.js";
 import type { Compiled } from "../../scenario/types.js";
-import { nativeAvailable, runNativeDetailed, type NativeRaw } from "../native.js";
+import { NativeError, nativeAvailable, runNativeDetailed, type NativeRaw } from "../native.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -82,10 +82,19 @@ async function action(arg: string, opts: { set: string[]; json?: boolean; keep?:
     process.exitCode = 2;
     return;
   }
-  const { result, raw } = await runNativeDetailed(compiled, {
-    keepSandbox: opts.keep,
-    timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
-  });
+  let run: Awaited<ReturnType<typeof runNativeDetailed>>;
+  try {
+    run = await runNativeDetailed(compiled, {
+      keepSandbox: opts.keep,
+      timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
+    });
+  } catch (e) {
+    if (!(e instanceof NativeError)) throw e;
+    process.stderr.write(`zcsim: native: ${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { result, raw } = run;
   if (opts.raw) process.stdout.write(JSON.stringify(raw, null, 2) + "\n");
   else if (opts.calls) process.stdout.write(formatCalls(compiled, raw));
   else process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatNative(result));
