@@ -213,6 +213,7 @@ export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
   }
   tcpPush(k);
   if (sent == 0 && uaccessFault != 0) return -14;
+  if (sent == 0 && len > 0) return -11;   // EAGAIN: no room, and none can come (O_NONBLOCK or a lazy peer)
   return sent;
 }
 

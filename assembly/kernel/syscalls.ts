@@ -33,6 +33,20 @@ import { sockClose, tcpSendUser, tcpSendPage, tcpPush, sockSettle, sockCount, so
 import { sinkReceive, sinkLazy } from "./sink";
 
 const EBADF: i64 = -Errno.EBADF;
+/** TASK_SIZE on x86-64 with 4-level tables: the top of user space */
+const TASK_SIZE: i64 = 0x7ffffffff000;
+const MAP_FIXED_NOREPLACE: i64 = 0x100000;
+/** LEGACY_MAP_MASK: the flags MAP_SHARED_VALIDATE accepts (regular files offer no MAP_SYNC here) */
+const LEGACY_MAP_MASK: i64 = 0x01 | 0x02 | 0x10 | 0x20 | 0x800 | 0x1000 | 0x4000000 | 0x100 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000;
+/** ext4's s_maxbytes with 4 KiB blocks */
+const MAX_FILE_BYTES: i64 = 17592186040320;
+const SPLICE_F_ALL: i64 = 0xf;
+
+/** rw_verify_area: a negative position, or one that would pass LLONG_MAX, is EINVAL. */
+function badRange(pos: i64, cnt: i64): bool {
+  if (pos < 0) return true;
+  return pos + cnt < 0;
+}
 const EINVAL: i64 = -Errno.EINVAL;
 const ESPIPE: i64 = -Errno.ESPIPE;
 const EFAULT: i64 = -Errno.EFAULT;
@@ -177,8 +191,8 @@ export function sys_pread64(fd: i64, buf: i64, cnt: i64, off: i64): i64 {
   if (f < 0 || !fileReadable(f)) return EBADF;
   const t = fileType(f);
   if (t == FT_PIPE_R || t == FT_PIPE_W || t == FT_SOCK) return ESPIPE;
-  if (off < 0) return EINVAL;
   if (cnt < 0) return EFAULT;
+  if (badRange(off, cnt)) return EINVAL;
   if (cnt > MAX_RW_COUNT) cnt = MAX_RW_COUNT;
   const r: i64 = t == FT_REG ? fileRead(f, fileObj(f), off, buf, cnt) : 0;
   ioAcct(r > 0 ? r : 0, 0, 1, 0);
@@ -290,8 +304,8 @@ export function sys_pwrite64(fd: i64, buf: i64, cnt: i64, off: i64): i64 {
   if (f < 0 || !fileWritable(f)) return EBADF;
   const t = fileType(f);
   if (t == FT_PIPE_R || t == FT_PIPE_W || t == FT_SOCK) return ESPIPE;
-  if (off < 0) return EINVAL;
   if (cnt < 0) return EFAULT;
+  if (badRange(off, cnt)) return EINVAL;
   if (cnt > MAX_RW_COUNT) cnt = MAX_RW_COUNT;
   const r: i64 = t == FT_REG ? fileWrite(fileObj(f), off, buf, cnt) : cnt;
   ioAcct(0, r > 0 ? r : 0, 0, 1);
@@ -318,23 +332,34 @@ export function sys_lseek(fd: i64, off: i64, whence: i64): i64 {
 // ---- memory -------------------------------------------------------------------------------------------------
 export function sys_mmap(addr: i64, length: i64, prot: i64, flags: i64, fd: i64, offset: i64): i64 {
   const type = flags & 3;
-  if (type != Flags.MAP_SHARED && type != Flags.MAP_PRIVATE && type != 3) return EINVAL;
-  if (length <= 0) return EINVAL;
   if (offset & 4095) return EINVAL;
-  const len = (length + 4095) & ~4095;
+  if (length == 0) return EINVAL;
+  // do_mmap: the page-aligned length must not wrap to 0 nor exceed the address space
+  const len = <i64>((<u64>length + 4095) & ~(<u64>4095));
+  if (len == 0 || <u64>len > <u64>TASK_SIZE) return -Errno.ENOMEM;
+  if (type != Flags.MAP_SHARED && type != Flags.MAP_PRIVATE && type != 3) return EINVAL;
+  const fixed = (flags & (Flags.MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+  if (fixed) {
+    if (addr & 4095) return EINVAL;
+    if (<u64>addr > <u64>TASK_SIZE - <u64>len) return -Errno.ENOMEM;
+  }
   let ino = -1;
   if (!(flags & Flags.MAP_ANONYMOUS)) {
     const f = fdGet(fd);
     if (f < 0) return EBADF;
     const t = fileType(f);
     if (t != FT_REG) return -Errno.ENODEV;
+    // MAP_SHARED_VALIDATE refuses flags it does not know
+    if (type == 3 && (flags & ~LEGACY_MAP_MASK) != 0) return -Errno.EOPNOTSUPP;
     if (!fileReadable(f)) return -Errno.EACCES;
     if ((type & Flags.MAP_SHARED) && (prot & Flags.PROT_WRITE) && (fileFlags(f) & 3) != Flags.O_RDWR) return -Errno.EACCES;
     ino = fileObj(f);
   }
   let start: i64;
-  if (flags & Flags.MAP_FIXED) {
-    if (addr & 4095) return EINVAL;
+  if (flags & MAP_FIXED_NOREPLACE) {
+    if (vmaOverlaps(addr, addr + len)) return -Errno.EEXIST;
+    start = addr;
+  } else if (flags & Flags.MAP_FIXED) {
     start = addr;
     zapRange(start, start + len);
     vmaRemove(start, start + len);
@@ -463,7 +488,7 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
       let m = bufLen(p, 0);
       if (<i64>m > len - done) m = <i32>(len - done);
       const took = tcpSendPage(k, pfn, off, m);
-      if (took == 0) break;
+      if (took == 0) { if (done == 0) return EAGAIN; break; }
       pipeConsume(p, took);
       done += took;
     }
@@ -563,8 +588,8 @@ export function sys_sendfile(outFd: i64, inFd: i64, offReg: i64, offIsRef: bool,
     pos = reg(offReg);
     if (tin != FT_REG && tin != FT_NULL) return ESPIPE;
   } else pos = filePos(inF);
-  if (pos < 0) return EINVAL;
   if (cnt < 0) return EINVAL;
+  if (badRange(pos, cnt)) return EINVAL;
   if (cnt > MAX_RW_COUNT) cnt = MAX_RW_COUNT;
   if (out < 0 || !fileWritable(out)) return EBADF;
   if (tin != FT_REG) return EINVAL;               // no splice_read: pipes, sockets
@@ -589,6 +614,8 @@ export function sys_sendfile(outFd: i64, inFd: i64, offReg: i64, offIsRef: bool,
 
 // ---- splice / tee -----------------------------------------------------------------------------------------
 export function sys_splice(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64, offOutReg: i64, offOutRef: bool, len: i64, flags: i64): i64 {
+  if (len == 0) return 0;
+  if (flags & ~SPLICE_F_ALL) return EINVAL;
   const inF = fdGet(fdIn);
   const out = fdGet(fdOut);
   if (inF < 0 || out < 0) return EBADF;
@@ -635,6 +662,8 @@ export function sys_splice(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64,
 }
 
 export function sys_tee(fdIn: i64, fdOut: i64, len: i64, flags: i64): i64 {
+  if (flags & ~SPLICE_F_ALL) return EINVAL;
+  if (len == 0) return 0;
   const inF = fdGet(fdIn);
   const out = fdGet(fdOut);
   if (inF < 0 || out < 0) return EBADF;
@@ -773,11 +802,11 @@ export function sys_recv_errqueue(fd: i64): i64 {
  * then holds the process's own pages); from a read end, the pipe's data is copied out to the iovec.
  */
 export function sys_vmsplice(fd: i64, flags: i64): i64 {
+  if (flags & ~SPLICE_F_ALL) return EINVAL;
   const f = fdGet(fd);
   if (f < 0) return EBADF;
   const p = pipeOf(f);
   if (p < 0) return EBADF;
-  if (flags & ~(Flags.SPLICE_F_MOVE | Flags.SPLICE_F_NONBLOCK | Flags.SPLICE_F_MORE | Flags.SPLICE_F_GIFT)) return EINVAL;
   let total: i64 = 0;
   for (let i = 0; i < iovN; i++) {
     const len = unchecked(iovLen[i]);
@@ -839,15 +868,19 @@ export function sys_copy_file_range(fdIn: i64, offInReg: i64, offInRef: bool, fd
   const out = fdGet(fdOut);
   if (flags != 0) return EINVAL;
   if (inF < 0 || out < 0) return EBADF;
+  // generic_file_rw_checks: regular files first, then the modes, then O_APPEND
+  if (fileType(inF) != FT_REG || fileType(out) != FT_REG) return EINVAL;
   if (!fileReadable(inF) || !fileWritable(out)) return EBADF;
   if (fileFlags(out) & Flags.O_APPEND) return EBADF;
-  if (fileType(inF) != FT_REG || fileType(out) != FT_REG) return EINVAL;
   const pin = offInRef ? reg(offInReg) : filePos(inF);
   const pout = offOutRef ? reg(offOutReg) : filePos(out);
+  // generic_copy_file_checks: offset + count must not wrap (unsigned), then s_maxbytes
+  const ulen = <u64>len;
+  if (<u64>pin + ulen < <u64>pin || <u64>pout + ulen < <u64>pout) return -Errno.EOVERFLOW;
   if (pin < 0 || pout < 0) return EINVAL;
-  if (len < 0) return EINVAL;
-  if (fileObj(inF) == fileObj(out) && pin + len > pout && pout + len > pin) return EINVAL;
-  if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
+  if (fileObj(inF) == fileObj(out) && <u64>pin + ulen > <u64>pout && <u64>pout + ulen > <u64>pin) return EINVAL;
+  if (pout >= MAX_FILE_BYTES) return -Errno.EFBIG;
+  if (ulen > <u64>MAX_RW_COUNT) len = MAX_RW_COUNT;
   inPos = pin;
   outPos = pout;
   const r = spliceDirect(inF, out, len);
