@@ -8,6 +8,8 @@ import { registerList, registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerClaims } from "./commands/claims.js";
 import { registerNative } from "./commands/native.js";
+import { registerTrace } from "./commands/trace.js";
+import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSweep } from "./commands/sweep.js";
 
 export class UsageError extends Error {}
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerNative(program);
   registerCompare(program);
   registerClaims(program);
+  registerTrace(program);
+  registerCalibrate(program);
   registerSweep(program);
   return program;
 }
