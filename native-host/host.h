@@ -140,6 +140,7 @@ struct host {
   /* setup */
   char sandbox[256];      /* absolute path of the private directory, "" if none or removed */
   char sandbox_path[256]; /* the same, kept for the report */
+  char sandbox_fs[32];    /* the sandbox's filesystem type (statfs): the copy semantics depend on it */
   int err_fd;             /* the host's stderr (>= FD_INTERNAL) */
   int dirfd;              /* the sandbox, >= FD_INTERNAL */
   struct file_spec files[MAX_FILES];

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -190,6 +191,7 @@ static void report(void) {
   jkey("kernel"); fprintf(J, "{\"sysname\":"); jstr(u.sysname); fprintf(J, ",\"release\":"); jstr(u.release);
   fprintf(J, ",\"machine\":"); jstr(u.machine); fprintf(J, ",\"pageSize\":%ld},", sysconf(_SC_PAGESIZE));
   jkey("sandbox"); jstr(H.sandbox_path); fputc(',', J);
+  jkey("sandboxFs"); jstr(H.sandbox_fs); fputc(',', J);
   jkey("sandboxRemoved"); fputs(H.sandbox_path[0] && !H.sandbox[0] ? "true," : "false,", J);
   jnum("steps", H.steps); fputc(',', J);
   jnum("timeNs", H.wall_ns); fputc(',', J);

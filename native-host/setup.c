@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -286,6 +287,23 @@ int setup_all(void) {
   dprintf(H.err_fd, "zcsim-native: sandbox %s\n", H.sandbox); /* the driver removes it if this process is killed */
   H.dirfd = hi_fd(open(H.sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (H.dirfd < 0 || fchdir(H.dirfd) < 0) return fail("enter the sandbox %s: %s", H.sandbox, strerror(errno));
+  struct statfs sf;
+  const char *fs = "unknown";
+  if (fstatfs(H.dirfd, &sf) == 0) {
+    switch ((unsigned long)sf.f_type) {
+    case 0xEF53: fs = "ext4"; break;
+    case 0x01021994: fs = "tmpfs"; break;
+    case 0x9123683E: fs = "btrfs"; break;
+    case 0x58465342: fs = "xfs"; break;
+    case 0x794c7630: fs = "overlayfs"; break;
+    case 0xF2F52010: fs = "f2fs"; break;
+    case 0xCA451A4E: fs = "bcachefs"; break;
+    default: fs = "other"; break;
+    }
+  }
+  snprintf(H.sandbox_fs, sizeof H.sandbox_fs, "%s", fs);
+  if (strcmp(fs, "ext4") && strcmp(fs, "tmpfs"))
+    note("the sandbox is on %s: the derived copies assume no reflink (copy_file_range copies page to page); a filesystem that clones extents copies nothing there", fs);
 
   knobs(); /* after the sandbox (its device's readahead), before the sinks (socket buffers) */
   if (H.other_fs_files && second_fs() < 0) return -1;

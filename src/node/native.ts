@@ -29,6 +29,8 @@ export interface NativeRaw {
   /** the sandbox's path; sandboxRemoved says whether it is gone */
   sandbox: string;
   sandboxRemoved: boolean;
+  /** the sandbox's filesystem (ext4, tmpfs, btrfs...): the derived copy semantics depend on it */
+  sandboxFs: string;
   steps: number;
   timeNs: number;
   counters: Record<string, number | null>;
@@ -292,6 +294,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   for (const f of raw.files) kernel[`resident.${f.name}`] = `${f.resident}/${f.pages} pages (${f.cache}${f.cache === "warm" ? `, fill ${f.fill}` : ""}${f.verified ? "" : ", NOT as asked"})`;
   kernel.hostStatus = raw.status;
   kernel.kernelRelease = raw.kernel.release;
+  kernel.sandboxFs = raw.sandboxFs;
   if (raw.callsDropped) kernel.callsDropped = raw.callsDropped;
 
   const signals: SignalRecord[] = raw.signals.map((s) => ({ step: s.step, at: at(s.step), signal: s.signal, code: s.code, addr: s.addr, mapOffset: s.mapOffset }));
@@ -348,7 +351,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   evidence["delivered.modifiedBytes"] = unverifiable ? "derived" : "measured";
   evidence.timeNs = "measured";
   if (unverifiable) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
-  result.notes!.push("copies.cpu is derived from the calls made and their semantics on this kernel (ext4 page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)");
+  result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)`);
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${raw.detail}` : ""}`);
   return result;
