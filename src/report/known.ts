@@ -84,7 +84,7 @@ export const KNOWN: Known[] = [
     why: "mem_write must read the bytes to learn their version before it writes the next one: a read fault maps the page read-only, then the store takes a write-protect fault (page_mkwrite); the model takes one write fault",
   },
   {
-    counter: "faults.minor",
+    counter: /^(faults\.minor|kernel\.pageFaultUser)$/,
     calls: ["mmap"],
     params: { cache: "warm" },
     why: "fault-around windows are aligned in the virtual address space and clipped to the VMA and to one page table: a mapping that ASLR places off a 64 KiB boundary, or across a 2 MiB one, takes one or two faults more; the model maps at an aligned address",
