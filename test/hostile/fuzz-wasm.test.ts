@@ -1,0 +1,74 @@
+/**
+ * Hostile programs fed to the wasm, which must never trap and never hang:
+ *   - the compiler fuzz's accepted files (the 10,000 of test/scenario/fuzz.test.ts, those that compile);
+ *   - random programs of every call with absurd arguments (calls-arb.ts).
+ * They run in a child process (wasm-runner.ts) so that a hang is caught by a time limit per program instead of
+ * stalling the test runner; every program gets a fresh instance and a small step budget.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { Status } from "../../src/scenario/abi.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const haveModel = existsSync(root + "src/model/index.ts") && existsSync(root + "build/zcsim.wasm");
+if (!haveModel) console.log("fuzz-wasm: skipped: the model (src/model/index.ts, build/zcsim.wasm) is not built");
+
+interface Outcome { total: number; ran: number; statuses: Record<string, number>; traps: { i: number; trap: string; scenario: unknown }[]; hang?: { i: number; scenario?: unknown }; ms: number }
+
+/** Runs the runner; a program silent for `limitMs` is a hang (the child is killed). */
+function runBatch(args: string[], limitMs = 5000): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", root + "test/hostile/wasm-runner.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const o: Outcome = { total: 0, ran: 0, statuses: {}, traps: [], ms: 0 };
+    let buf = "", err = "", current = -1, currentProgram: unknown, timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { o.hang = { i: current, scenario: currentProgram }; child.kill("SIGKILL"); }, limitMs);
+    };
+    arm();
+    child.stderr.on("data", (b: Buffer) => (err += b));
+    child.stdout.on("data", (b: Buffer) => {
+      buf += b;
+      let k;
+      while ((k = buf.indexOf("\n")) >= 0) {
+        const line = JSON.parse(buf.slice(0, k));
+        buf = buf.slice(k + 1);
+        arm();
+        if (line.total !== undefined) o.total = line.total;
+        if (line.start !== undefined) { current = line.start; currentProgram = line.program; }
+        if (line.status) { o.ran++; o.statuses[line.status] = (o.statuses[line.status] ?? 0) + 1; }
+        if (line.trap) { o.ran++; o.traps.push(line); }
+      }
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      o.ms = Date.now() - t0;
+      if (!o.hang && code !== 0) return reject(new Error(`the runner failed (${code}): ${err.slice(0, 2000)}`));
+      resolve(o);
+    });
+  });
+}
+
+const describeTraps = (o: Outcome) => o.traps.slice(0, 3).map((t) => `#${t.i}: ${t.trap}: ${JSON.stringify((t.scenario as { program: unknown }).program).slice(0, 600)}`).join("\n");
+
+describe.skipIf(!haveModel)("hostile programs in the wasm", () => {
+  it("the compiler fuzz's accepted files: no trap, no hang, a status of the ABI", async () => {
+    const o = await runBatch(["fuzz"]);
+    console.log(`fuzz-wasm: compiler fuzz: ${o.ran} accepted files ran in ${o.ms} ms: ${JSON.stringify(o.statuses)}`);
+    expect(o.hang, "a program hung the wasm").toBeUndefined();
+    expect(o.traps.length, describeTraps(o)).toBe(0);
+    expect(o.ran).toBeGreaterThan(100);
+    for (const s of Object.keys(o.statuses)) expect(Object.keys(Status)).toContain(s);
+  }, 120_000);
+
+  it("random calls with absurd arguments: no trap, no hang, a status of the ABI", async () => {
+    const o = await runBatch(["calls", "2026", "300"]);
+    console.log(`fuzz-wasm: random calls: ${o.ran} programs ran in ${o.ms} ms: ${JSON.stringify(o.statuses)}; traps ${o.traps.length}${o.hang ? `; hang at #${o.hang.i}` : ""}`);
+    expect(o.hang, `program #${o.hang?.i} of seed 2026 hung the wasm (no answer within 5 s): rerun wasm-runner.ts calls 2026 300): ${JSON.stringify(o.hang?.scenario).slice(0, 1500)}`).toBeUndefined();
+    expect(o.traps.length, describeTraps(o)).toBe(0);
+    for (const s of Object.keys(o.statuses)) expect(Object.keys(Status)).toContain(s);
+  }, 120_000);
+});

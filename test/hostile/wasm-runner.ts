@@ -1,0 +1,38 @@
+/**
+ * Child process of wasm-fuzz.test.ts: runs scenario files in the model, one fresh instance each, and writes one JSON
+ * line per program: {"start": i} before it, then {"i", "status"} or {"i", "trap"}. The parent kills this process
+ * when a program makes no progress for its time limit: a hang of the wasm cannot stall the test runner.
+ *
+ *   node --import tsx test/hostile/wasm-runner.ts fuzz            the compiler fuzz's accepted files
+ *   node --import tsx test/hostile/wasm-runner.ts calls SEED N    N random hostile call programs (calls-arb.ts)
+ */
+import fc from "fast-check";
+import { compileModel, instantiateModel, Simulator } from "../../src/model/index.js";
+import { Knob } from "../../src/scenario/abi.js";
+import { compile } from "../../src/scenario/index.js";
+import { hostileScenarioArb } from "./calls-arb.js";
+import { acceptedFuzzScenarios } from "./compiler-fuzz-arb.js";
+
+const [mode, seed = "1", n = "200"] = process.argv.slice(2);
+const scenarios: unknown[] = mode === "fuzz" ? acceptedFuzzScenarios() : fc.sample(hostileScenarioArb, { numRuns: Number(n), seed: Number(seed) });
+const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + "\n");
+out({ total: scenarios.length });
+const mod = await compileModel();
+for (let i = 0; i < scenarios.length; i++) {
+  let c;
+  try {
+    c = compile(scenarios[i]);
+  } catch {
+    out({ i, refused: true });
+    continue;
+  }
+  out({ start: i, program: (scenarios[i] as { program: unknown }).program });
+  const sim = new Simulator(await instantiateModel(mod));
+  try {
+    const r = sim.run(c, { trace: i % 7 === 0, traceCap: 4096, knobs: { [Knob.STEP_BUDGET]: 20_000 } });
+    out({ i, status: r.status });
+  } catch (e) {
+    out({ i, trap: (e as Error).message, scenario: scenarios[i] });
+  }
+}
+out({ done: true });
