@@ -65,15 +65,15 @@ export function registerCompare(program: Command): void {
     .option("--all", "the table also shows the counters only one engine reports")
     .option("--no-progress", "no progress bar on stderr")
     .addHelpText("after", `
-Counter classes: exact (syscalls by name, mode switches, /proc/self/io, errors, signals, delivered bytes and
-integrity, page faults, copies, kernel tracepoints the model also produces), tolerance (times, context switches,
-the peer's reads: the tolerance is shown), unobservable (NIC DMA over loopback: shown, never scored). A kernel
-figure the host could not measure is shown empty with the reason, and never scored.
+Counter classes: exact (syscalls by name, mode switches, /proc/self/io, errors, signals, delivered bytes
+and integrity, page faults, copies, kernel tracepoints the model also produces), tolerance (times, context
+switches, the loopback's skbs, the peer's reads: the tolerance is shown), unobservable (NIC DMA over loopback:
+shown, never scored). A kernel figure the host could not measure is shown empty with the reason, never as 0.
+The model runs with this kernel's own knobs (read_ahead_kb...) unless --no-calibrate.
 
-Exit status: 0 when every scored exact counter agrees (with --baseline: when no scenario fell below it; with
---explained-ok: when every disagreement has a known explanation), or when
-the kernel side cannot run here (one line says why; --require-kernel makes that 2); 1 on a disagreement or a
-failed run; 2 on bad usage.`)
+Exit status: 0 when every scored exact counter agrees (with --baseline: when no scenario fell below it;
+with --explained-ok: when every disagreement has a known explanation), or when the kernel side cannot run
+here (one line says why; --require-kernel makes that 2); 1 on a disagreement or a failed run; 2 on bad usage.`)
     .action(async (names: string[], opts: Opts) => {
       process.exitCode = await compareCommand(names, opts);
     });
