@@ -264,6 +264,7 @@ export namespace Knob {
   export const COST_PEER_COPY_PS_PER_BYTE: i32 = 32;
   export const COST_COPY_OP_NS: i32 = 33;
   export const COST_DIRTY_PAGE_NS: i32 = 34;
+  export const BLOCK_MAX_REQUEST_BYTES: i32 = 35;
 }
 
 export namespace Op {

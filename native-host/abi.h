@@ -338,6 +338,7 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_PEER_COPY_PS_PER_BYTE 32
 #define KNOB_COST_COPY_OP_NS 33
 #define KNOB_COST_DIRTY_PAGE_NS 34
+#define KNOB_BLOCK_MAX_REQUEST_BYTES 35
 
 /* Op */
 #define OP_CALL 1

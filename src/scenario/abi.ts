@@ -177,6 +177,9 @@ export const Knob = {
   COST_COPY_OP_NS: 33,
   /** one page of a regular file turning dirty (write_begin/write_end, block reservation), per 4 KiB */
   COST_DIRTY_PAGE_NS: 34,
+  /** the block device's max_sectors_kb in bytes: the block layer splits a larger read into requests of this size
+   *  (Linux's default cap 1280 KiB; a virtio disk often says 4096 KiB) */
+  BLOCK_MAX_REQUEST_BYTES: 35,
 } as const;
 
 /**
