@@ -1,18 +1,18 @@
 /**
- * The native host under hostile conditions (issue 8, part 4): program words that lie, a disk that fills, SIGINT
- * and SIGTERM in the middle of a transfer, a peer that dies. After each: no sandbox directory, no file and no
- * process of the run left behind. Each run gets a private TMPDIR so that "nothing left" can be checked exactly.
+ * The native host under hostile conditions (issue 8, part 4): program words that lie about sizes and structure, and
+ * a disk that fills, in setup and in the transfer. After each: no sandbox directory and no file left behind (each
+ * run gets a private TMPDIR, so that "nothing left" is checked exactly). SIGINT/SIGTERM mid-transfer, a peer that
+ * dies and random mutated programs are test/native/safety.test.ts and test/native/fuzz.test.ts (the host's own).
  *
  * Needs Linux and the built host (native-host/build/zcsim-native); the disk-full cases need root (they mount a
  * small tmpfs). Each says so in one line and skips when missing.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
-import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { HEADER_WORDS } from "../../src/scenario/abi.js";
 import { catalogue, compile, type Compiled } from "../../src/scenario/index.js";
@@ -32,28 +32,6 @@ const privateTmp = () => {
   const d = join(base, `tmp${seq++}`);
   mkdirSync(d);
   return d;
-};
-
-/** Pids whose parent is `pid` (from /proc). */
-function children(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(d));
-    } catch { /* gone */ }
-  }
-  return out;
-}
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
 };
 
 interface HostRun {
@@ -85,15 +63,6 @@ function startHost(program: BigInt64Array, tmp: string, timeoutS = 20): HostRun 
   return { pid: child.pid!, done, sandbox };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, f: () => boolean, ms = 15_000) {
-  const t = Date.now();
-  while (!f()) {
-    if (Date.now() - t > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** Word offsets of the sections (docs/program-format.md), read from the header. */
 function sections(p: BigInt64Array) {
   const w = (i: number) => Number(p[i]);
@@ -105,18 +74,6 @@ function sections(p: BigInt64Array) {
   const code = i; i += w(8);
   return { files, sinks, bufs, code, pool: i, end: p.length };
 }
-
-/** A transfer that blocks mid-way: a lazy TCP peer reads nothing, so sendfile fills the socket buffers and sleeps. */
-const blocking = compile({
-  name: "blocking", title: "sendfile into a peer that does not read",
-  setup: { files: { src: { size: "32MiB" } }, sinks: { out: { kind: "tcp", peer: "lazy" } } },
-  program: [
-    { call: "open", path: "src", flags: ["O_RDONLY"], ret: "in" },
-    // a blocked sendfile whose peer dies returns what it sent (short); the next call meets the error
-    { repeat: { until: "zero" }, do: [{ call: "sendfile", out_fd: "out", in_fd: "in", offset: null, count: "32MiB" }] },
-    { call: "close", fd: "in" },
-  ],
-});
 
 describe.skipIf(!avail.ok)("the native host refuses program words that lie", () => {
   const good = compile({
@@ -152,77 +109,6 @@ describe.skipIf(!avail.ok)("the native host refuses program words that lie", () 
       expect(readdirSync(tmp), "nothing left in TMPDIR").toEqual([]);
     });
   }
-
-  it("60 programs with one word replaced: each runs or is refused; no crash, nothing left behind", async () => {
-    const programs = Object.values(catalogue).map((sc) =>
-      compile(sc, Object.prototype.hasOwnProperty.call((sc as { params?: object }).params ?? {}, "fileSize") ? { fileSize: "64KiB" } : {}).program);
-    const interesting = [-1n, 0n, 1n, 2n, 3n, 7n, 255n, 1n << 31n, (1n << 63n) - 1n, -(1n << 63n)];
-    const samples = fc.sample(fc.record({ which: fc.nat(programs.length - 1), at: fc.nat(), value: fc.oneof(fc.constantFrom(...interesting), fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n })) }), { numRuns: 60, seed: 8 });
-    const outcomes: Record<string, number> = {};
-    let next = 0;
-    const worker = async () => {
-      while (next < samples.length) {
-        const { which, at, value } = samples[next++];
-        const p = programs[which].slice();
-        const s = sections(p);
-        // the code and the pool only: the setup's sizes are checked above, and a lie there only makes a big file
-        const i = s.code + (at % (s.end - s.code));
-        p[i] = value;
-        const tmp = privateTmp();
-        const r = await startHost(p, tmp, 2).done;
-        expect(r.signal, `word ${i} := ${value}: ${r.err}`).toBeNull();
-        expect([0, 2], `word ${i} := ${value}: ${r.err}`).toContain(r.code);
-        const status = JSON.parse(r.out).status as string;
-        outcomes[status] = (outcomes[status] ?? 0) + 1;
-        expect(readdirSync(tmp), `word ${i} := ${value}: nothing left`).toEqual([]);
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-    console.log(`hostile native: mutated programs: ${JSON.stringify(outcomes)}`);
-    expect(outcomes.BAD_PROGRAM ?? 0).toBeGreaterThan(0);
-  }, 120_000);
-});
-
-describe.skipIf(!avail.ok)("SIGINT and SIGTERM in the middle of a transfer", () => {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    it(`${sig}: the host dies of it, its peer with it, and the sandbox is removed`, async () => {
-      const tmp = privateTmp();
-      const run = startHost(blocking.program, tmp);
-      const box = await run.sandbox;
-      // mid-transfer: the source is written, the peer is forked, and the host sleeps in sendfile
-      await until("the peer", () => children(run.pid).length > 0);
-      await until("the source file", () => existsSync(join(box, "src")) && statSync(join(box, "src")).size === 32 << 20);
-      await sleep(300);
-      const peers = children(run.pid);
-      process.kill(run.pid, sig);
-      const r = await run.done;
-      expect(r.signal === sig || r.code === 128 + (sig === "SIGINT" ? 2 : 15), `${r.code} ${r.signal}`).toBe(true);
-      expect(existsSync(box), "the sandbox is gone").toBe(false);
-      expect(readdirSync(tmp), "nothing left in TMPDIR").toEqual([]);
-      await until("the peer to be gone", () => peers.every((p) => !alive(p)), 5000);
-    }, 60_000);
-  }
-});
-
-describe.skipIf(!avail.ok)("a peer that dies", () => {
-  it("EPIPE or ECONNRESET is recorded, the run ends, nothing is left", async () => {
-    const tmp = privateTmp();
-    const run = startHost(blocking.program, tmp);
-    const box = await run.sandbox;
-    await until("the peer", () => children(run.pid).length > 0);
-    await until("the source file", () => existsSync(join(box, "src")) && statSync(join(box, "src")).size === 32 << 20);
-    await sleep(300);
-    for (const p of children(run.pid)) process.kill(p, "SIGKILL");
-    const r = await run.done;
-    expect(r.signal, r.err).toBeNull();
-    const calls = (JSON.parse(r.out) as { calls: [string, number, number, number][] }).calls.map((c) => `${c[0]}=${c[2]}`);
-    console.log(`hostile native: peer killed mid-sendfile: calls ${calls.join(" ")}`);
-    const raw = JSON.parse(r.out) as { status: string; errors: { step: number; call: string; errno: string }[] };
-    expect(raw.errors.map((e) => `${e.call} ${e.errno}`).join(", "), r.err).toMatch(/sendfile (EPIPE|ECONNRESET)/);
-    expect(["OK", "PEER_FAILED"]).toContain(raw.status);
-    expect(existsSync(box)).toBe(false);
-    expect(readdirSync(tmp)).toEqual([]);
-  }, 60_000);
 });
 
 const canMount = avail.ok && isRoot;
