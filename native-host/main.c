@@ -348,12 +348,20 @@ static int64_t read_num(const char *path) {
 
 void knobs(void) {
   struct stat st;
-  int64_t ra = -1;
+  int64_t ra = -1, maxreq = -1;
   if (H.sandbox[0] && stat(H.sandbox, &st) == 0) {
-    char p[128];
+    char p[160];
     snprintf(p, sizeof p, "/sys/class/bdi/%u:%u/read_ahead_kb", major(st.st_dev), minor(st.st_dev));
     ra = read_num(p);
     if (ra >= 0) ra *= 1024;
+    /* the request size limit is the disk's (a partition's queue is its disk's) */
+    snprintf(p, sizeof p, "/sys/dev/block/%u:%u/queue/max_sectors_kb", major(st.st_dev), minor(st.st_dev));
+    maxreq = read_num(p);
+    if (maxreq < 0) {
+      snprintf(p, sizeof p, "/sys/dev/block/%u:%u/../queue/max_sectors_kb", major(st.st_dev), minor(st.st_dev));
+      maxreq = read_num(p);
+    }
+    if (maxreq >= 0) maxreq *= 1024;
   }
   int64_t fa = read_num("/sys/kernel/debug/fault_around_bytes");
   int64_t pms = read_num("/proc/sys/fs/pipe-max-size");
@@ -377,8 +385,10 @@ void knobs(void) {
     case KNOB_TRACE: case KNOB_TRACE_CAP: r = (struct knob_row){ id, v, -1, 0, id == KNOB_TRACE ? "TRACE" : "TRACE_CAP", "the model's event trace; the host keeps a call log instead" }; break;
     case KNOB_TCP_GSO_MAX: r = (struct knob_row){ id, v, -1, 0, "TCP_GSO_MAX", "the kernel's own (loopback: 64 KiB GSO)" }; break;
     case KNOB_SKB_LINEAR_MAX: r = (struct knob_row){ id, v, -1, 0, "SKB_LINEAR_MAX", "the kernel's own" }; break;
+    case KNOB_BLOCK_MAX_REQUEST_BYTES: r = (struct knob_row){ id, v, maxreq, 0, "BLOCK_MAX_REQUEST_BYTES", "max_sectors_kb of the sandbox's block device" }; break;
     default:
-      if (id >= KNOB_COST_MODE_SWITCH_NS && id <= KNOB_COST_PAGE_ALLOC_NS) continue; /* the model's cost model: the host measures time */
+      /* the model's cost model: the host measures time */
+      if ((id >= KNOB_COST_MODE_SWITCH_NS && id <= KNOB_COST_PAGE_ALLOC_NS) || (id >= KNOB_COST_SKB_NS && id <= KNOB_COST_DIRTY_PAGE_NS)) continue;
       r = (struct knob_row){ id, v, -1, 0, "?", "unknown to this host: ignored" };
     }
     knob_rows[nknob_rows++] = r;
