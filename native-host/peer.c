@@ -57,7 +57,11 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   signal(SIGPIPE, SIG_IGN);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   peer_close_others(sock, ctl, rep);
-  alarm((unsigned)(H.timeout_s * 2 + 10));
+  /* a backstop only (the host bounds every wait, and PR_SET_PDEATHSIG ends the peer with it): generous enough for
+   * the host's setup of big files (cache verification, re-warming) before the phase */
+  int64_t files = 0;
+  for (int i = 0; i < H.nfiles; i++) files += H.files[i].size;
+  alarm((unsigned)(H.timeout_s * 4 + 60 + (files >> 30) * 60));
 
   struct peer_report r = { .first_bad = -1 };
   char why[160];
