@@ -32,7 +32,8 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.TRACE_CAP] = 1 << 20);
   unchecked(knobs[Knob.STEP_BUDGET] = 100000000);
   unchecked(knobs[Knob.PEER_LAZY] = 0);
-  unchecked(knobs[Knob.SKB_LINEAR_MAX] = 65536);           // copied payload one skb carries (size goal)
+  unchecked(knobs[Knob.SKB_LINEAR_MAX] = 65536);
+  unchecked(knobs[Knob.BLOCK_MAX_REQUEST_BYTES] = 1280 * 1024);  // BLK_DEF_MAX_SECTORS_CAP           // copied payload one skb carries (size goal)
   // cost model (ns, or ps per byte)
   unchecked(knobs[Knob.COST_MODE_SWITCH_NS] = 60);
   unchecked(knobs[Knob.COST_COPY_PS_PER_BYTE] = 100);      // ~10 GB/s memcpy

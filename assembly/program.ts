@@ -28,6 +28,7 @@ import { sockReset, sockNew, ROUTE_LO, ROUTE_NIC } from "./kernel/socket";
 import { sinkReset, sinkNew } from "./kernel/sink";
 import * as sys from "./kernel/syscalls";
 import { rgrow, rfree, arenaReset } from "./mem";
+import { cpuCopyCallStart } from "./mm/usercopy";
 
 // ---- the loaded program ---------------------------------------------------------------------------------
 let prog: usize = 0;          // a copy of the program's words
@@ -343,6 +344,7 @@ function execCall(): void {
   if (call >= 0 && call < 64) unchecked(callCounts[call] = unchecked(callCounts[call]) + 1);
   const syscall = isSyscall(call);
   sys.resetSignal();
+  cpuCopyCallStart();
   if (syscall) sysEnter(call, step);
   else ev(Ev.USER_OP, call, step, argVal[0], argVal[1], 0, 0);
   const r = dispatch(call);

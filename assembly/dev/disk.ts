@@ -14,7 +14,7 @@ export let diskRequests: i64 = 0;   // block requests issued since reset
  * Reads `pages` pages of file `pattern` (-1: a file the program created, zeros) starting at page `first` into
  * the frames `pfns[0..pages)`. One block request, one DMA transfer.
  */
-export function diskRead(pattern: i32, first: i64, pfns: StaticArray<u32>, pages: i32): void {
+export function diskRead(pattern: i32, first: i64, pfns: StaticArray<u32>, pages: i32, at: i32 = 0): void {
   if (pages <= 0) return;
   const bytes = <i64>pages << 12;
   count(Counter.TP_BLOCK_RQ_ISSUE, 1);
@@ -26,9 +26,9 @@ export function diskRead(pattern: i32, first: i64, pfns: StaticArray<u32>, pages
   diskRequests++;
   for (let i = 0; i < pages; i++) {
     const idx = first + i;
-    frSetIdent(unchecked(pfns[i]), pattern < 0 ? 0 : mkIdent(pattern, idx << 12, 0));
+    frSetIdent(unchecked(pfns[at + i]), pattern < 0 ? 0 : mkIdent(pattern, idx << 12, 0));
   }
-  dmaTransfer(Dev.DISK, -1, unchecked(pfns[0]), bytes);
+  dmaTransfer(Dev.DISK, -1, unchecked(pfns[at]), bytes);
 }
 
 export function diskReset(): void { diskRequests = 0; }

@@ -14,7 +14,7 @@ import { ev, spendQuiet } from "../trace";
 import { knob } from "../machine";
 import { rgrow } from "../mem";
 import { frAlloc, frInitRef, frFree, getPage, putPage, FK_KBUF } from "../mm/frames";
-import { cpuCopyBegin, cpuCopyPiece } from "../mm/usercopy";
+import { cpuCopyPiece } from "../mm/usercopy";
 
 export const FRAG_MAX: i32 = 17;   // MAX_SKB_FRAGS
 export const LIN_MAX: i32 = 16;    // linear pages (64 KiB)
@@ -149,7 +149,6 @@ export function skbAddFrag(s: i32, pfn: u32, off: i32, len: i32): bool {
 export function skbLinearize(s: i32): void {
   const n = skbNfrags(s);
   if (n == 0) return;
-  cpuCopyBegin();
   for (let i = 0; i < n; i++) {
     const pfn = fragPfn(s, i);
     let off = fragOff(s, i);

@@ -163,7 +163,7 @@ function curSkb(k: i32): i32 {
   curGoal = sizeGoal(k);
   let s = unchecked(kCur[k]);
   if (s >= 0 && skbLen(s) >= goal()) { tcpPush(k); s = -1; }
-  if (s < 0) { s = skbAlloc(k); unchecked(kCur[k] = s); cpuCopyBegin(); }
+  if (s < 0) { s = skbAlloc(k); unchecked(kCur[k] = s); }
   return s;
 }
 
@@ -280,8 +280,10 @@ export function recvErrqueue(k: i32): bool {
   const e = k * EQ_MAX + (h % EQ_MAX);
   eqOutLo = unchecked(eqLo[e]); eqOutHi = unchecked(eqHi[e]); eqOutCopied = unchecked(eqCopied[e]);
   unchecked(eqHead[k] = h + 1);
-  count(Counter.ZC_COMPLETIONS, 1);
-  if (eqOutCopied) count(Counter.ZC_COPIED, 1);
+  // counted as the sends a completion covers (ee_data - ee_info + 1), as the native host counts them
+  const sends = eqOutHi - eqOutLo + 1;
+  count(Counter.ZC_COMPLETIONS, sends);
+  if (eqOutCopied) count(Counter.ZC_COPIED, sends);
   ev(Ev.ZC_COMPLETE, eqOutLo, eqOutHi, eqOutCopied ? 1 : 0, k, 0, 0);
   return true;
 }

@@ -12,12 +12,12 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange,
+  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
 import { populate, zapRange, translate, FM_GUP, FM_USER, FAULT_OK, lastFault, FAULT_SIGBUS } from "../mm/fault";
-import { copyToUser, copyFromUser, cpuCopyBegin, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
+import { copyToUser, copyFromUser, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
 import {
   fileNew, fileType, fileObj, filePos, fileSetPos, fileFlags, fileSetFlags, fileRa, fileRef, fileUnref,
   fileReadable, fileWritable, FT_REG, FT_NULL, FT_PIPE_R, FT_PIPE_W, FT_SOCK,
@@ -25,7 +25,7 @@ import {
 import { fdAlloc, fdGet, fdClear } from "./fdtable";
 import {
   pipeNew, pipeFull, pipeEmpty, pipeOccupancy, pipeMaxUsage, pipeReaders, pipeWriters, pipePush, pipeConsume,
-  pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE,
+  pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE, pipeBytes,
 } from "./pipe";
 import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc } from "./socket";
 import { iovN, iovBase, iovLen } from "../args";
@@ -131,7 +131,6 @@ function fileRead(f: i32, ino: i32, pos: i64, buf: i64, cnt: i64): i64 {
   const first = pos >> 12;
   const last = (pos + n - 1) >> 12;
   pcReadPrepare(ino, fileRa(f), first, last - first + 1);
-  cpuCopyBegin();
   let done: i64 = 0;
   while (done < n) {
     const p = pos + done;
@@ -152,7 +151,6 @@ function pipeRead(f: i32, p: i32, buf: i64, cnt: i64): i64 {
     if (pipeWriters(p) == 0) return 0;
     return EAGAIN; // O_NONBLOCK, or a reader that would sleep forever in this single-process model
   }
-  cpuCopyBegin();
   let done: i64 = 0;
   while (done < cnt && !pipeEmpty(p)) {
     const pfn = bufPage(p, 0);
@@ -226,7 +224,7 @@ function wrote(ino: i32, pfn: u32, off: i32, n: i32, pos: i64): void {
 
 /** generic_perform_write from user memory. */
 function fileWrite(ino: i32, pos: i64, buf: i64, cnt: i64): i64 {
-  cpuCopyBegin();
+  writeBegin(ino, pos, cnt);
   let done: i64 = 0;
   while (done < cnt) {
     const p = pos + done;
@@ -245,7 +243,6 @@ function fileWrite(ino: i32, pos: i64, buf: i64, cnt: i64): i64 {
 
 function pipeWrite(f: i32, p: i32, buf: i64, cnt: i64): i64 {
   if (pipeReaders(p) == 0) return EPIPE;
-  cpuCopyBegin();
   let done: i64 = 0;
   // merge into the last buffer while it has room (anon_pipe_buf CAN_MERGE)
   if (!pipeEmpty(p) && cnt > 0) {
@@ -504,9 +501,11 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
     return done;
   }
   if (t == FT_REG) {
-    // iter_file_splice_write: the pages are copied into the file (vfs_iter_write)
+    // iter_file_splice_write: the pages are copied into the file (vfs_iter_write), all the buffers in one write
     const ino = fileObj(out);
-    cpuCopyBegin();
+    let wlen = pipeBytes(p);
+    if (wlen > len) wlen = len;
+    writeBegin(ino, outPos, wlen);
     while (done < len && !pipeEmpty(p)) {
       const pfn = bufPage(p, 0);
       const off = bufOff(p, 0);
@@ -702,8 +701,10 @@ function truncateTo(ino: i32, size: i64): void {
   }
   // the tail of the last partial page reads as zeros
   if (size & 4095) {
+    // ext4_block_truncate_page: the rest of the block holding EOF is zeroed and that page turns dirty (the large
+    // folio is split first, so one page is accounted)
     const pfn = pcPeek(ino, size >> 12);
-    if (pfn != 0) zeroTail(pfn, <i32>(size & 4095));
+    if (pfn != 0) { zeroTail(pfn, <i32>(size & 4095)); accountDirty(4096); }
   }
   pcTruncate(ino, size);
 }
@@ -838,7 +839,6 @@ export function sys_vmsplice(fd: i64, flags: i64): i64 {
   }
   // read end: vmsplice_to_user copies out
   if (pipeEmpty(p)) return pipeWriters(p) == 0 ? 0 : EAGAIN;
-  cpuCopyBegin();
   let done: i64 = 0;
   for (let i = 0; i < iovN && !pipeEmpty(p); i++) {
     const base = unchecked(iovBase[i]);
@@ -881,6 +881,11 @@ export function sys_copy_file_range(fdIn: i64, offInReg: i64, offInRef: bool, fd
   if (fileObj(inF) == fileObj(out) && <u64>pin + ulen > <u64>pout && <u64>pout + ulen > <u64>pin) return EINVAL;
   if (pout >= MAX_FILE_BYTES) return -Errno.EFBIG;
   if (ulen > <u64>MAX_RW_COUNT) len = MAX_RW_COUNT;
+  // generic_copy_file_checks clips the length to the source's size: at EOF the call returns 0 before it is
+  // accounted in /proc/self/io
+  const sizeIn = inoSizeOf(fileObj(inF));
+  if (pin >= sizeIn) return 0;
+  if (len > sizeIn - pin) len = sizeIn - pin;
   inPos = pin;
   outPos = pout;
   const r = spliceDirect(inF, out, len);
@@ -900,7 +905,9 @@ function userAccess(addr: i64, len: i64, write: bool): i64 {
     const off = <i32>(va & 4095);
     let m = 4096 - off;
     if (<i64>m > len - done) m = <i32>(len - done);
-    const pfn = translate(va, write, FM_USER);
+    // a store of the next version reads the bytes first: the page is faulted in for reading, then for writing
+    let pfn = translate(va, false, FM_USER);
+    if (pfn != 0 && write) pfn = translate(va, true, FM_USER);
     if (pfn == 0) {
       sigNo = lastFault;
       sigCode = lastFault == Sig.SIGBUS ? Sig.BUS_ADRERR : Sig.SEGV_MAPERR;

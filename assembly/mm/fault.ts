@@ -22,7 +22,7 @@ import {
 import { walk, walkPmd, setPte, entryPfn, PTE_P, PTE_W, PTE_H } from "./pagetable";
 import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared } from "./vma";
 import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
-import { cpuCopyPiece, cpuCopyBegin } from "./usercopy";
+import { cpuCopyPiece } from "./usercopy";
 
 export const FM_USER: i32 = 0;     // a load or store by the program
 export const FM_GUP: i32 = 1;      // get_user_pages: MAP_POPULATE inside mmap()
@@ -151,7 +151,6 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
     // do_cow_fault / wp_page_copy: a private copy of the page
     const np = frAlloc(0, FK_ANON);
     frInitRef(np, 0);
-    cpuCopyBegin();
     cpuCopyPiece(pfn, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE);
     if (e & PTE_P) { store<u64>(slot, 0); putPage(entryPfn(e)); }
     mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
@@ -177,7 +176,7 @@ function anonFault(va: i64, write: bool): void {
   frInitRef(np, 0);
   if (e & PTE_P) {
     const old = entryPfn(e);
-    if (old != ZERO_PFN) { cpuCopyBegin(); cpuCopyPiece(old, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE); }
+    if (old != ZERO_PFN) { cpuCopyPiece(old, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE); }
     store<u64>(slot, 0);
     putPage(old);
   }
@@ -200,7 +199,7 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
   if (v < 0) r = FAULT_SIGSEGV;
   else {
     const prot = vmaProt(v);
-    if (write ? !(prot & Flags.PROT_WRITE) : !(prot & Flags.PROT_READ)) r = FAULT_SIGSEGV;
+      if (write ? !(prot & Flags.PROT_WRITE) : prot == Flags.PROT_NONE) r = FAULT_SIGSEGV;   // x86: write or exec implies read
     else if (vmaIno(v) < 0) anonFault(va, write);
     else {
       let slot = walk(va, false);

@@ -63,6 +63,7 @@ export function inodeNew(kind: i32, size: i64, pattern: i32, name: i32): i32 {
   unchecked(pcCap[i] = 0);
   unchecked(pcPages[i] = 0);
   unchecked(inoDirtyTop[i] = 0);
+  unchecked(inoFolioTop[i] = 0);
   if (kind == IK_REGULAR && size > 0) ensureIndex(i, (size + 4095) >> 12);
   return i;
 }
@@ -153,6 +154,60 @@ export function dirtySinkRange(ino: i32, pos: i64, n: i64): void {
   accountDirty((top - was) << 12);
 }
 
+const inoFolioTop = new StaticArray<i64>(MAX_INODES); // sink files: pages below this have (virtual) folios
+
+/**
+ * generic_perform_write's write_begin for a write of `len` bytes at `pos`: each piece gets a folio as large as the
+ * piece (fgf_set_order), at most a max-order folio, aligned to its index. A regular file keeps them in its page
+ * cache; a sink file's folios are counted (mm_filemap_add_to_page_cache) but not kept: the model verifies what the
+ * sink receives and drops it.
+ */
+export function writeBegin(ino: i32, pos: i64, len: i64): void {
+  const maxBytes = (<i64>1) << (<i32>knob(Knob.FOLIO_MAX_ORDER) + 12);
+  const sink = unchecked(inoSink[ino]) >= 0;
+  let p = pos;
+  const end = pos + len;
+  while (p < end) {
+    const off = p & (maxBytes - 1);
+    let bytes = maxBytes - off;
+    if (bytes > end - p) bytes = end - p;
+    const idx = p >> 12;
+    let o = bytes >= 4096 ? 63 - <i32>clz<i64>(bytes >> 12) : 0;
+    const mo = <i32>knob(Knob.FOLIO_MAX_ORDER);
+    if (o > mo) o = mo;
+    if (o > 0 && (idx & ((1 << o) - 1)) != 0) o = <i32>ctz<i64>(idx);
+    let next: i64;
+    if (sink) {
+      if (idx < unchecked(inoFolioTop[ino])) next = unchecked(inoFolioTop[ino]);
+      else {
+        const c = knob(Knob.COST_PAGE_ALLOC_NS) << o;
+        count(Counter.TP_FILEMAP_ADD, 1);
+        spend(c);
+        ev(Ev.CACHE_ADD, ino, idx, o, 0, 0, c);
+        next = idx + (1 << o);
+        unchecked(inoFolioTop[ino] = next);
+      }
+    } else {
+      let pfn = pcPeek(ino, idx);
+      if (pfn == 0) {
+        while (o > 0 && !rangeFree(ino, idx, 1 << o)) o--;
+        const head = pcAddFolio(ino, idx, o);
+        const pat = unchecked(inoPattern[ino]);
+        const size = unchecked(inoSize[ino]);
+        for (let i = 0; i < (1 << o); i++) {
+          const at = (idx + i) << 12;
+          frSetIdent(head + i, pat >= 0 && at < size ? mkIdent(pat, at, 0) : 0);
+        }
+        pfn = head;
+      }
+      const head = frHead(pfn);
+      next = idx - <i64>(pfn - head) + (1 << frOrder(head));
+    }
+    const nb = next << 12;
+    p = nb < end ? nb : end;
+  }
+}
+
 /** What a process waited for (Ev.WAIT a). */
 export const WAIT_DISK: i32 = 1;
 export const WAIT_SOCKET: i32 = 2;
@@ -181,9 +236,11 @@ export function raReadWindow(ino: i32, start: i64, pages: i64, order: i32, mark:
   let got: i32 = 0;
   let runStart: i64 = -1;
   let total: i64 = 0;
+  let maxReq = <i32>(knob(Knob.BLOCK_MAX_REQUEST_BYTES) >> 12);
+  if (maxReq < 1) maxReq = 1;
   while (idx < end) {
     if (pcPeek(ino, idx) != 0) {
-      if (got > 0) { diskRead(unchecked(inoPattern[ino]), runStart, raPfns, got); total += got; got = 0; }
+      if (got > 0) { submitRun(ino, runStart, got, maxReq); total += got; got = 0; }
       idx++;
       continue;
     }
@@ -195,10 +252,20 @@ export function raReadWindow(ino: i32, start: i64, pages: i64, order: i32, mark:
     for (let i = 0; i < (1 << o); i++) unchecked(raPfns[got++] = head + i);
     if (mark >= idx && mark < idx + (1 << o)) frSetFlag(head, FL_READAHEAD);
     idx += 1 << o;
-    if (got >= 16384) { diskRead(unchecked(inoPattern[ino]), runStart, raPfns, got); total += got; got = 0; }
+    if (got >= 16384) { submitRun(ino, runStart, got, maxReq); total += got; got = 0; }
   }
-  if (got > 0) { diskRead(unchecked(inoPattern[ino]), runStart, raPfns, got); total += got; }
+  if (got > 0) { submitRun(ino, runStart, got, maxReq); total += got; }
   return total;
+}
+
+/** submit_bio for a run of contiguous pages: the block layer splits it into requests of at most max_sectors_kb. */
+function submitRun(ino: i32, first: i64, pages: i32, maxReq: i32): void {
+  let at = 0;
+  while (at < pages) {
+    const n = pages - at < maxReq ? pages - at : maxReq;
+    diskRead(unchecked(inoPattern[ino]), first + at, raPfns, n, at);
+    at += n;
+  }
 }
 
 function rangeFree(ino: i32, idx: i64, n: i64): bool {

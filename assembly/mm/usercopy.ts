@@ -1,7 +1,9 @@
 // CPU copies, and copies to and from user memory through the page tables (copy_to_user / copy_from_user).
 // A copy moves identities frame to frame (frames.ts frCopy); each piece stays within one source page and one
-// destination page. One copy operation (one kernel routine's copy: a read()'s copy-out, one skb's fill, a COW)
-// counts one op however many pieces it takes; its first piece carries e = 1 in the CPU_COPY event.
+// destination page. The process's copies count one op per call (a read()'s copy-out, a write()'s copy-in, a
+// sendfile's linearization: what the native host derives, one per call that copies); the peer's count one op
+// per skb it copies from (skb_copy_datagram_iter, the tracepoint skb:skb_copy_datagram_iovec). The first piece
+// of an op carries e = 1 in its CPU_COPY event.
 import { Counter, Ev, Knob, CopyWhat } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
@@ -9,28 +11,34 @@ import { knob, psCost } from "../machine";
 import { frCopy } from "./frames";
 import { translate, FM_KERNEL, lastFault } from "./fault";
 
-let armed: bool = false;   // the next piece starts a new copy operation
+let callCopied: bool = false;   // the current call (or user op) has counted its copy op
+let peerArmed: bool = false;    // the peer's next piece starts a new op (a new skb)
 
-/** Starts a copy operation: its first piece will count one op. */
-export function cpuCopyBegin(): void { armed = true; }
+/** A call or a user op begins: its first copy will count one op. */
+export function cpuCopyCallStart(): void { callCopied = false; }
+
+/** The peer starts copying from a new skb: its first piece counts one op. */
+export function cpuCopyBegin(): void { peerArmed = true; }
 
 /** One piece of a CPU copy: identities of [soff, soff+len) of `src` to [doff, ...) of `dst`. */
 export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32, what: i32): void {
   if (len <= 0) return;
   frCopy(src, soff, dst, doff, len);
-  let c = psCost(len, knob(Knob.COST_COPY_PS_PER_BYTE)) + (armed ? knob(Knob.COST_COPY_OP_NS) : 0);
-  const first = armed ? 1 : 0;
+  let first = 0;
+  let c: i64 = 0;
   if (what == CopyWhat.PEER_TO_USER) {
-    if (armed) count(Counter.PEER_COPY_OPS, 1);
+    if (peerArmed) { count(Counter.PEER_COPY_OPS, 1); first = 1; }
+    peerArmed = false;
     count(Counter.PEER_COPY_BYTES, len);
     c = psCost(len, knob(Knob.COST_PEER_COPY_PS_PER_BYTE));
     spend(c);
   } else {
-    if (armed) count(Counter.CPU_COPY_OPS, 1);
+    c = psCost(len, knob(Knob.COST_COPY_PS_PER_BYTE));
+    if (!callCopied) { count(Counter.CPU_COPY_OPS, 1); first = 1; c += knob(Knob.COST_COPY_OP_NS); }
+    callCopied = true;
     count(Counter.CPU_COPY_BYTES, len);
     spend(c);
   }
-  armed = false;
   ev(Ev.CPU_COPY, src, dst, len, what, first, c);
 }
 

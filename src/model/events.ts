@@ -138,7 +138,13 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
       c[Counter.DISK_PAGES] += n("pages");
       c[Counter.IO_READ_BYTES] += n("pages") * 4096;
       break;
-    case "ZC_COMPLETE": c[Counter.ZC_COMPLETIONS]++; c[Counter.ZC_COPIED] += n("copied"); break;
+    case "ZC_COMPLETE": {
+      // a completion counts the sends it covers
+      const sends = n("hi") - n("lo") + 1;
+      c[Counter.ZC_COMPLETIONS] += sends;
+      c[Counter.ZC_COPIED] += n("copied") ? sends : 0;
+      break;
+    }
     case "IO_ACCT":
       c[Counter.IO_RCHAR] += n("rchar");
       c[Counter.IO_WCHAR] += n("wchar");

@@ -22,10 +22,10 @@ describe("page tables", () => {
     const alloc = evs(out, "PT_ALLOC");
     expect(alloc.map((e) => e.level)).toEqual([3, 2, 1, 1, 2, 1]);
     expect(out.result.kernel!.ptPages).toBe(6);
-    // anonymous write faults: one each, each maps a fresh page
-    expect(out.result.faults.minor).toBe(4);
-    expect(out.result.kernel!.pageFaultUser).toBe(4);
-    expect(out.result.kernel!.ptesSet).toBe(4);
+    // a store reads first: a read fault maps the zero page, then the write fault gives the page its own frame
+    expect(out.result.faults.minor).toBe(8);
+    expect(out.result.kernel!.pageFaultUser).toBe(8);
+    expect(out.result.kernel!.ptesSet).toBe(8);
   });
   it("an anonymous read maps the zero page; the write after it copies nothing and maps a new page", async () => {
     const out = await runProgram([
@@ -225,6 +225,17 @@ describe("readahead", () => {
     const { h, r } = await orders(4 * KiB);
     expect(h).toEqual({ 0: 4, 2: 5, 3: 1, 4: 4, 5: 1, 6: 2 });
     expect(r.io.readBytes).toBe(MiB);
+  });
+  it("the block layer splits a window at max_sectors_kb (16 MiB cold sendfile: 7 requests, as measured)", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { repeat: { until: "zero" }, do: [{ call: "sendfile", out_fd: "out", in_fd: "fd", offset: null, count: 16 * MiB, ret: "n" }] },
+    ], { files: { src: { size: 16 * MiB, cache: "cold" } }, sinks: { out: { kind: "null" } } },
+    { knobs: { [Knob.READAHEAD_BYTES]: 8 * MiB, [Knob.BLOCK_MAX_REQUEST_BYTES]: 4 * MiB } });
+    // windows of 64, 256, 512, 1024 pages, then one of 2048 pages whose end, aligned to its order-8 folios,
+    // reaches EOF (2240 pages): 1 + 1 + 1 + 1 + 3 requests of at most 1024 pages
+    expect(out.result.kernel!.blockRqIssue).toBe(7);
+    expect(out.result.io.readBytes).toBe(16 * MiB);
   });
   it("readahead fetches more than a short read consumes: read_bytes shows it", async () => {
     const out = await runProgram([
