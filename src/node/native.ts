@@ -363,7 +363,8 @@ export async function runNativeDetailed(compiled: Compiled, opts: NativeOptions 
   const setupBytes = compiled.files.reduce((a, f) => a + f.size, 0);
   const timeoutMs = opts.timeoutMs ?? 120_000 + Math.ceil(setupBytes / 2 ** 30) * 20_000;
   const raw = await runHost(compiled.program, { ...opts, timeoutMs });
-  if (["BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "SETUP_FAILED", "UNSUPPORTED", "OUT_OF_MEMORY"].includes(raw.status))
+  if (["BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "SETUP_FAILED", "UNSUPPORTED", "OUT_OF_MEMORY"].includes(raw.status) ||
+      (raw.status === "PEER_FAILED" && raw.steps === 0)) /* the peer failed in setup: the program never ran */
     throw new NativeError(`native host: ${raw.status}: ${raw.detail}`, raw);
   return { result: toResult(compiled, raw), raw };
 }
