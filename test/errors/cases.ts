@@ -11,6 +11,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { HEADER_WORDS, Knob } from "../../src/scenario/abi.js";
 import { compile, type Compiled } from "../../src/scenario/index.js";
 
 export interface ErrorCase {
@@ -23,7 +24,9 @@ export interface ErrorCase {
   errors?: { at: string; errno: string }[];
   manErrno?: string;
   kernel?: string;
-  requires?: "noCapSysResource";
+  requires?: "noCapSysResource" | "root";
+  /** setup files made on a second filesystem (Knob.OTHER_FS_FILES), for EXDEV */
+  otherFs?: string[];
   setup?: unknown;
   program: unknown[] | null;
 }
@@ -53,7 +56,25 @@ export function loadSkips(): Skip[] {
 export const scenarioName = (id: string) => id.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 64);
 
 export function compileCase(c: ErrorCase): Compiled {
-  return compile({ name: scenarioName(c.id), title: `${c.source}`, setup: c.setup ?? {}, program: c.program ?? [] });
+  const compiled = compile({ name: scenarioName(c.id), title: `${c.source}`, setup: c.setup ?? {}, program: c.program ?? [] });
+  if (!c.otherFs?.length) return compiled;
+  let mask = 0;
+  for (const name of c.otherFs) {
+    const f = compiled.files.find((x) => x.name === name);
+    if (!f) throw new Error(`${c.id}: otherFs names no setup file "${name}"`);
+    mask |= 1 << f.id;
+  }
+  return withKnob(compiled, Knob.OTHER_FS_FILES, mask);
+}
+
+/** The compiled program with one more knob pair (docs/program-format.md: header word 3 counts the pairs that
+ *  follow the header). The scenario format has no parameter for this knob yet. */
+export function withKnob(c: Compiled, id: number, value: number): Compiled {
+  const w = Array.from(c.program);
+  const n = Number(w[3]);
+  w.splice(HEADER_WORDS + 2 * n, 0, BigInt(id), BigInt(value));
+  w[3] = BigInt(n + 1);
+  return { ...c, program: BigInt64Array.from(w), knobs: { ...c.knobs, [id]: value } };
 }
 
 /** What the case expects, as "<at> <errno>" strings, sorted. */

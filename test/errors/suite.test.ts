@@ -25,6 +25,9 @@ const skipOf = (c: ErrorCase, engine: "model" | "native"): string | undefined =>
   if (engine === "native" && c.requires === "noCapSysResource" && !lacksCapSysResource()) {
     return "the host has CAP_SYS_RESOURCE, which lifts the pipe-max-size limit";
   }
+  if (engine === "native" && c.requires === "root" && !(typeof process.getuid === "function" && process.getuid() === 0)) {
+    return "needs root (the native host mounts a second filesystem in its own mount namespace)";
+  }
   return undefined;
 };
 
