@@ -45,7 +45,14 @@ let nch: i32 = 0;                                        // chunks grown so far
 let cur: i32 = 0;                                        // the chunk being filled
 let curTop: usize = 0;                                   // next free byte in it
 
+let headroom = false;
 export function arenaReset(): void {
+  if (!headroom) {
+    // the allocator (TLSF) grows the memory by its whole size when it needs room: give it its room once, while
+    // the memory is small, so that the small tables it holds never double a memory the arena has made large
+    headroom = true;
+    heap.free(heap.alloc(512 << 10));
+  }
   cur = 0;
   curTop = nch > 0 ? unchecked(chStart[0]) : 0;
 }

@@ -19,7 +19,7 @@ import {
   frAlloc, frInitRef, frHead, frOrder, frFlags, frSetFlag, getPage, putPage, frKind, frCopy,
   FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
 } from "./frames";
-import { walk, walkPmd, setPte, entryPfn, PTE_P, PTE_W, PTE_H } from "./pagetable";
+import { walk, walkPmd, setPte, entryPfn, ptTouched, ptGen, PTE_P, PTE_W, PTE_H } from "./pagetable";
 import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared } from "./vma";
 import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
 import { cpuCopyPiece } from "./usercopy";
@@ -152,13 +152,13 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
     const np = frAlloc(0, FK_ANON);
     frInitRef(np, 0);
     cpuCopyPiece(pfn, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE);
-    if (e & PTE_P) { store<u64>(slot, 0); putPage(entryPfn(e)); }
+    if (e & PTE_P) { store<u64>(slot, 0); ptTouched(); putPage(entryPfn(e)); }
     mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
     return FAULT_OK;
   }
   if (e & PTE_P) {
     // write to a present read-only shared page: page_mkwrite, the PTE becomes writable
-    store<u64>(slot, e | PTE_W | PTE_DIRTY_BITS);
+    store<u64>(slot, e | PTE_W | PTE_DIRTY_BITS); ptTouched();
     dirtyFolio(pfn);
     return FAULT_OK;
   }
@@ -177,7 +177,7 @@ function anonFault(va: i64, write: bool): void {
   if (e & PTE_P) {
     const old = entryPfn(e);
     if (old != ZERO_PFN) { cpuCopyPiece(old, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE); }
-    store<u64>(slot, 0);
+    store<u64>(slot, 0); ptTouched();
     putPage(old);
   }
   mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
@@ -224,9 +224,24 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
  * `lastFault` set to the signal.
  */
 export let lastFault: i32 = 0;
+// A small software TLB: the last translations, valid while no page-table entry changed (ptGen). It saves the
+// four-level walk of every page a copy touches; it does not change what is counted.
+const TLB_SIZE: i32 = 64;
+const tlbVpn = new StaticArray<i64>(TLB_SIZE);   // virtual page number cached in each slot
+const tlbE = new StaticArray<u64>(TLB_SIZE);     // its entry (PTE, or huge PMD)
+const tlbGen = new StaticArray<u32>(TLB_SIZE);   // ptGen when it was cached
+
 export function translate(va: i64, write: bool, mode: i32): u32 {
-  let slot = walk(va, false);
-  let e: u64 = slot == 0 ? 0 : load<u64>(slot);
+  const vpn = va >> 12;
+  const t = <i32>(vpn & (TLB_SIZE - 1));
+  let e: u64 = 0;
+  if (unchecked(tlbGen[t]) == ptGen && unchecked(tlbVpn[t]) == vpn) e = unchecked(tlbE[t]);
+  else {
+    const s0 = walk(va, false);
+    e = s0 == 0 ? 0 : load<u64>(s0);
+    if (e & PTE_P) { unchecked(tlbGen[t] = ptGen); unchecked(tlbVpn[t] = vpn); unchecked(tlbE[t] = e); }
+  }
+  let slot: usize = 0;
   if (!(e & PTE_P) || (write && !(e & PTE_W))) {
     const r = handleFault(va, write, mode);
     if (r != FAULT_OK) { lastFault = r; return 0; }
@@ -256,7 +271,7 @@ export function zapRange(start: i64, end: i64): void {
     if (slot == 0) { va = (va | ((1 << 21) - 1)) + 1 - 4096; continue; }
     const e = load<u64>(slot);
     if (!(e & PTE_P)) continue;
-    store<u64>(slot, 0);
+    store<u64>(slot, 0); ptTouched();
     putPage(entryPfn(e));
   }
 }

@@ -36,6 +36,7 @@ export let pgd: u32 = 0;     // the process's PGD frame
 export let ptPages: i64 = 0; // page-table frames of the process, the PGD included
 
 export function ptReset(): void {
+  tlbKey = -1;
   blockCap = 8;
   blocks = arenaAlloc(<usize>blockCap << 12);
   blockTop = 0;
@@ -84,7 +85,14 @@ export function walkPmd(va: i64, alloc: bool): usize {
   return walkTo(va, alloc, 2);
 }
 
+// The walk's one-entry TLB: the PTE table that maps the last 2 MiB region walked to. A PMD entry that points to a
+// PTE table keeps pointing to it for the whole run (tables are freed only by ptReset, huge entries are set only on
+// empty PMDs), so the entry stays valid until ptReset; the table is kept by frame (its block may move).
+let tlbKey: i64 = -1;     // va >> 21, or -1
+let tlbTable: u32 = 0;    // the PTE table's frame
+
 function walkTo(va: i64, alloc: bool, stop: i32): usize {
+  if (stop == 1 && (va >> 21) == tlbKey) return tableOf(tlbTable) + (<usize>((va >> 12) & 511) << 3);
   let table = pgd;
   for (let level = 4; level > 1; level--) {
     if (level == stop) return tableOf(table) + (<usize>((va >> (12 + 9 * (level - 1))) & 511) << 3);
@@ -105,6 +113,7 @@ function walkTo(va: i64, alloc: bool, stop: i32): usize {
     }
     table = entryPfn(e);
   }
+  if (stop == 1) { tlbKey = va >> 21; tlbTable = table; }
   return tableOf(table) + (<usize>((va >> 12) & 511) << 3);
 }
 
