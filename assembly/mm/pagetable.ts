@@ -34,8 +34,12 @@ let blockCap: u32 = 0;       // blocks allocated
 let blockTop: u32 = 0;       // blocks used
 export let pgd: u32 = 0;     // the process's PGD frame
 export let ptPages: i64 = 0; // page-table frames of the process, the PGD included
+/** Bumped whenever a page-table entry changes: translations cached elsewhere (fault.ts) hold while it stays. */
+export let ptGen: u32 = 1;
+export function ptTouched(): void { ptGen++; }
 
 export function ptReset(): void {
+  ptGen++;
   tlbKey = -1;
   blockCap = 8;
   blocks = arenaAlloc(<usize>blockCap << 12);
@@ -104,6 +108,7 @@ function walkTo(va: i64, alloc: bool, stop: i32): usize {
       const t = newTable();
       e = ((<u64>t) << 12) | PTE_P | PTE_W;
       store<u64>(slot, e);
+      ptGen++;
       const c = knob(Knob.COST_PAGE_ALLOC_NS);
       count(Counter.PT_PAGES, 1);
       spend(c);
@@ -120,6 +125,7 @@ function walkTo(va: i64, alloc: bool, stop: i32): usize {
 /** Sets the PTE at `slot` (for `va`) to map `pfn` with `flags`; counts it. */
 export function setPte(slot: usize, va: i64, pfn: u32, flags: u64): void {
   store<u64>(slot, ((<u64>pfn) << 12) | flags | PTE_P);
+  ptGen++;
   const c = knob(Knob.COST_PTE_NS);
   count(Counter.PTES_SET, 1);
   spend(c);
