@@ -176,6 +176,9 @@ struct host {
   void *fault_page;       /* a PROT_NONE page (see setup.c) */
   int64_t peer_io_calls;  /* host syscalls made for peer_read (control pipe), subtracted from /proc/self/io */
   int64_t peer_io_rchar, peer_io_wchar, peer_io_syscr, peer_io_syscw;
+  /* peer_read waits for the peer: that wait is the host's, not the program's. Its context switches and faults are
+   * subtracted from getrusage's, and the perf counters are off meanwhile; its time is reported apart. */
+  int64_t peer_wait_nvcsw, peer_wait_nivcsw, peer_wait_minflt, peer_wait_majflt, peer_wait_ns, peer_waits;
   int status;             /* Status */
   char status_detail[256];
   volatile sig_atomic_t timed_out;

@@ -242,6 +242,9 @@ static void report(void) {
   jkey("ioBracket"); fprintf(J, "{\"ownReadBytes\":%lld,\"ownReadCalls\":1,\"peerPipeRchar\":%lld,\"peerPipeSyscr\":%lld,\"peerPipeWchar\":%lld,\"peerPipeSyscw\":%lld,\"available\":%s},",
                              (long long)H.io0.nread, (long long)H.peer_io_rchar, (long long)H.peer_io_syscr,
                              (long long)H.peer_io_wchar, (long long)H.peer_io_syscw, H.io0.nread > 0 ? "true" : "false");
+  jkey("peerWait"); fprintf(J, "{\"waits\":%lld,\"ns\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"minflt\":%lld,\"majflt\":%lld},",
+                            (long long)H.peer_waits, (long long)H.peer_wait_ns, (long long)H.peer_wait_nvcsw,
+                            (long long)H.peer_wait_nivcsw, (long long)H.peer_wait_minflt, (long long)H.peer_wait_majflt);
   jkey("perf"); fputc('{', J);
   for (int i = 0; i < PC_COUNT; i++) {
     if (i) fputc(',', J);

@@ -197,10 +197,10 @@ void measure_end(void) {
     else if (H.pc[i].fd >= 0) { snprintf(H.pc[i].why, sizeof H.pc[i].why, "read: %s", strerror(errno)); close(H.pc[i].fd); H.pc[i].fd = -1; }
   }
   /* counters: measured */
-  H.counters[COUNTER_FAULTS_MINOR] = H.ru1.minflt - H.ru0.minflt;
-  H.counters[COUNTER_FAULTS_MAJOR] = H.ru1.majflt - H.ru0.majflt;
-  H.counters[COUNTER_NVCSW] = H.ru1.nvcsw - H.ru0.nvcsw;
-  H.counters[COUNTER_NIVCSW] = H.ru1.nivcsw - H.ru0.nivcsw;
+  H.counters[COUNTER_FAULTS_MINOR] = H.ru1.minflt - H.ru0.minflt - H.peer_wait_minflt;
+  H.counters[COUNTER_FAULTS_MAJOR] = H.ru1.majflt - H.ru0.majflt - H.peer_wait_majflt;
+  H.counters[COUNTER_NVCSW] = H.ru1.nvcsw - H.ru0.nvcsw - H.peer_wait_nvcsw;
+  H.counters[COUNTER_NIVCSW] = H.ru1.nivcsw - H.ru0.nivcsw - H.peer_wait_nivcsw;
   H.counters[COUNTER_TIME_NS] = H.wall_ns;
   H.counters[COUNTER_USER_NS] = H.ru1.utime_ns - H.ru0.utime_ns;
   H.counters[COUNTER_SYS_NS] = H.ru1.stime_ns - H.ru0.stime_ns;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -210,11 +211,24 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
  * host's own write and read on the control pipes are subtracted from /proc/self/io. */
 int peer_read_now(struct sink_spec *s) {
   if (!s->lazy) return 0;
+  struct rusage r0, r1;
+  int64_t t0 = now_ns();
+  prctl(PR_TASK_PERF_EVENTS_DISABLE, 0, 0, 0, 0);
+  getrusage(RUSAGE_SELF, &r0);
   char cmd = 'r';
-  if (write(s->ctl, &cmd, 1) != 1) return -1;
-  H.peer_io_wchar += 1; H.peer_io_syscw++;
   int64_t got = 0;
-  if (rep_read(s, &got, sizeof got, 1) < 0) return -1;
+  int ok = write(s->ctl, &cmd, 1) == 1;
+  if (ok) { H.peer_io_wchar += 1; H.peer_io_syscw++; }
+  ok = ok && rep_read(s, &got, sizeof got, 1) == 0;
+  getrusage(RUSAGE_SELF, &r1);
+  prctl(PR_TASK_PERF_EVENTS_ENABLE, 0, 0, 0, 0);
+  H.peer_wait_nvcsw += r1.ru_nvcsw - r0.ru_nvcsw;
+  H.peer_wait_nivcsw += r1.ru_nivcsw - r0.ru_nivcsw;
+  H.peer_wait_minflt += r1.ru_minflt - r0.ru_minflt;
+  H.peer_wait_majflt += r1.ru_majflt - r0.ru_majflt;
+  H.peer_wait_ns += now_ns() - t0;
+  H.peer_waits++;
+  if (!ok) return -1;
   return (int)(got > 0x7fffffff ? 0x7fffffff : got);
 }
 

@@ -41,6 +41,8 @@ export interface NativeRaw {
   syscalls: { total: number; byName: Record<string, number>; refused: number; substituted: number };
   rusage: { minflt: number; majflt: number; nvcsw: number; nivcsw: number; utimeNs: number; stimeNs: number };
   ioBracket: Record<string, number | boolean>;
+  /** peer_read's waits for a lazy peer: the host's, taken out of the program's counters (time included in timeNs) */
+  peerWait: { waits: number; ns: number; nvcsw: number; nivcsw: number; minflt: number; majflt: number };
   perf: Record<string, { value: number | null; why?: string }>;
   files: Array<{ name: string; size: number; pages: number; resident: number; cache: "warm" | "cold"; fill: string; fillChunk: number; attempts: number; verified: boolean; fillFolios: number; rewarmedPages: number; otherFs: boolean }>;
   sinks: Array<{
@@ -249,6 +251,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
 
   const peers = raw.sinks.filter((s) => s.kind === "tcp" && s.peer);
   const kernel: Record<string, number | string | boolean | null> = {};
+  let peerWaitNote = "";
   for (const [k, name] of Object.entries(KERNEL_COUNTERS)) {
     kernel[name] = c[k] ?? null;
     ev(`kernel.${name}`, k);
@@ -292,6 +295,11 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   kernel.nicDma = null;
   evidence["kernel.nicDma"] = "unobservable";
   for (const f of raw.files) kernel[`resident.${f.name}`] = `${f.resident}/${f.pages} pages (${f.cache}${f.cache === "warm" ? `, fill ${f.fill}` : ""}${f.verified ? "" : ", NOT as asked"})`;
+  if (raw.peerWait?.waits) {
+    kernel.peerReadWaitNs = raw.peerWait.ns;
+    evidence["kernel.peerReadWaitNs"] = "measured";
+    peerWaitNote = `peer_read: the host waited ${raw.peerWait.waits} time(s) for the lazy peer (${(raw.peerWait.ns / 1e3).toFixed(0)} us, in timeNs); its context switches are not the program's and were taken out, and the perf counters were off meanwhile`;
+  }
   kernel.hostStatus = raw.status;
   kernel.kernelRelease = raw.kernel.release;
   kernel.sandboxFs = raw.sandboxFs;
@@ -353,6 +361,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   if (unverifiable) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
   result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)`);
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
+  if (peerWaitNote) result.notes!.push(peerWaitNote);
   if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${raw.detail}` : ""}`);
   return result;
 }
