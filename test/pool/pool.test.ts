@@ -112,6 +112,18 @@ describe("pool: errors", () => {
     expect(o.status).not.toBe("DONE");
   });
 
+  it("a worker that dies fails the task it had; the pool replaces it", async () => {
+    const p = new Pool({ size: 1 });
+    await p.run(TASKS[1]); // the worker is up
+    const long = p.run({ kind: "model", scenario: "read-write", overrides: { fileSize: "256MiB", chunk: "4KiB" } });
+    const after = p.run(TASKS[3]);
+    const slots = (p as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+    await slots[0].worker.terminate();
+    await expect(long).rejects.toThrow(/died/);
+    expect((await after).result).toEqual(sequential(TASKS[3]));
+    await p.close();
+  });
+
   it("a closed pool refuses work", async () => {
     const p = new Pool({ size: 1 });
     await p.run(TASKS[1]);
