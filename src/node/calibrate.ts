@@ -8,8 +8,8 @@
  *                                  cost at 0, / 1000: a count for an _NS knob, kilobytes for a _PS_PER_BYTE one).
  *                                  The model's time is linear in its knobs: TIME_NS = sum(cost_k * feature_k).
  *   fitCosts(rows)                 robust non-negative least squares on relative errors: iteratively reweighted
- *                                  with Huber weights, a weak pull toward the default costs (so that a cost no run
- *                                  exercises keeps its default), solved by coordinate descent with costs >= 0.
+ *                                  with Huber weights, then Tukey's bisquare; a very weak pull toward the default
+ *                                  costs (a cost no run exercises keeps its default); Lawson-Hanson NNLS, costs >= 0.
  *   runMatrix(cells, ...)          native medians of repeated runs and the model's features, per cell
  *   calibrate(...)                 the whole thing: matrix, fit, profile
  *   applyProfile(compiled, p)      the program with the profile's costs in its knob section (both engines read
@@ -134,7 +134,7 @@ export function predict(f: number[], costs: Record<string, number>): number {
 export interface FitRow { features: number[]; measuredNs: number }
 
 export interface FitOptions {
-  /** pull toward the default costs, relative (default 1e-3) */
+  /** pull toward the default costs, relative (default 1e-9: only where the data says nothing) */
   prior?: number;
   /** Huber's threshold in robust standard deviations of the relative residuals (default 1.345) */
   huber?: number;
@@ -153,25 +153,59 @@ export interface FitResult {
   fixed: string[];
 }
 
-/** min ||A x - b||^2 + lambda ||x - x0||^2, x >= 0, by coordinate descent on the normal equations. */
-export function nnls(A: number[][], b: number[], x0: number[], lambda: number, sweeps = 5000): number[] {
-  const n = x0.length;
-  const G = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => A.reduce((s, r) => s + r[i] * r[j], 0) + (i === j ? lambda : 0)));
-  const h = Array.from({ length: n }, (_, i) => A.reduce((s, r, k) => s + r[i] * b[k], 0) + lambda * x0[i]);
-  const x = x0.map((v) => Math.max(0, v));
-  for (let s = 0; s < sweeps; s++) {
-    let change = 0;
-    for (let i = 0; i < n; i++) {
-      if (G[i][i] <= 0) continue;
-      let g = -h[i];
-      for (let j = 0; j < n; j++) g += G[i][j] * x[j];
-      const nx = Math.max(0, x[i] - g / G[i][i]);
-      change = Math.max(change, Math.abs(nx - x[i]) / (Math.abs(x[i]) + 1e-12));
-      x[i] = nx;
+/** Solves the symmetric positive (semi)definite system M y = v by Gaussian elimination with partial pivoting. */
+function solve(M: number[][], v: number[]): number[] {
+  const n = v.length;
+  const a = M.map((r, i) => [...r, v[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    [a[c], a[p]] = [a[p], a[c]];
+    const d = a[c][c] || 1e-300;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / d;
+      if (f) for (let k = c; k <= n; k++) a[r][k] -= f * a[c][k];
     }
-    if (change < 1e-10) break;
   }
-  return x;
+  return a.map((r, i) => r[n] / (r[i] || 1e-300));
+}
+
+/**
+ * min ||A x - b||^2 + lambda ||x - x0||^2 subject to x >= 0: Lawson and Hanson's active-set NNLS (1974) on the
+ * problem with the prior as extra rows, columns scaled to unit norm for conditioning.
+ */
+export function nnls(A: number[][], b: number[], x0: number[], lambda: number): number[] {
+  const n = x0.length;
+  const rows = [...A.map((r) => [...r]), ...x0.map((_, j) => x0.map((__, k) => (k === j ? Math.sqrt(lambda) : 0)))];
+  const rhs = [...b, ...x0.map((v) => Math.sqrt(lambda) * v)];
+  const norm = Array.from({ length: n }, (_, j) => Math.sqrt(rows.reduce((s, r) => s + r[j] * r[j], 0)) || 1);
+  const B = rows.map((r) => r.map((v, j) => v / norm[j]));
+  const G = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => B.reduce((s, r) => s + r[i] * r[j], 0)));
+  const h = Array.from({ length: n }, (_, i) => B.reduce((s, r, k) => s + r[i] * rhs[k], 0));
+  const grad = (x: number[]) => h.map((hi, i) => hi - G[i].reduce((s, g, j) => s + g * x[j], 0));
+  const passive = new Set<number>();
+  let x = new Array<number>(n).fill(0);
+  const tol = 1e-12 * Math.max(1, ...h.map(Math.abs));
+  for (let outer = 0; outer < 3 * n + 10; outer++) {
+    const w = grad(x);
+    let best = -1;
+    for (let j = 0; j < n; j++) if (!passive.has(j) && w[j] > tol && (best < 0 || w[j] > w[best])) best = j;
+    if (best < 0) break;
+    passive.add(best);
+    for (let inner = 0; inner < 3 * n + 10; inner++) {
+      const P = [...passive];
+      const zP = solve(P.map((i) => P.map((j) => G[i][j] + (i === j ? 1e-12 : 0))), P.map((i) => h[i]));
+      const z = new Array<number>(n).fill(0);
+      P.forEach((j, k) => { z[j] = zP[k]; });
+      if (P.every((j) => z[j] > 0)) { x = z; break; }
+      let alpha = 1;
+      for (const j of P) if (z[j] <= 0) alpha = Math.min(alpha, x[j] / (x[j] - z[j]));
+      x = x.map((xj, j) => xj + alpha * (z[j] - xj));
+      for (const j of P) if (x[j] <= 1e-15) { passive.delete(j); x[j] = 0; }
+    }
+  }
+  return x.map((v, j) => Math.max(0, v / norm[j]));
 }
 
 const median = (xs: number[]) => {
@@ -186,7 +220,7 @@ export { median };
  * exercises (its feature is 0 everywhere) keeps its default.
  */
 export function fitCosts(rows: FitRow[], opts: FitOptions = {}): FitResult {
-  const lambda = opts.prior ?? 1e-3, c = opts.huber ?? 1.345, rounds = opts.rounds ?? 30;
+  const lambda = opts.prior ?? 1e-9, c = opts.huber ?? 1.345, rounds = opts.rounds ?? 30;
   const fixed: Record<string, number> = { ...(opts.fixed ?? {}) };
   COST_KNOBS.forEach((k, i) => { if (!(k.name in fixed) && rows.every((r) => r.features[i] === 0)) fixed[k.name] = DEFAULT_COSTS[k.name]; });
   const free = COST_KNOBS.map((k, i) => ({ k, i })).filter(({ k }) => !(k.name in fixed));
@@ -197,15 +231,25 @@ export function fitCosts(rows: FitRow[], opts: FitOptions = {}): FitResult {
   const b0 = rows.map((r) => 1 - fixedPart(r) / r.measuredNs);
   let w = rows.map(() => 1);
   let u = free.map(() => 1);
-  for (let round = 0; round < rounds; round++) {
+  // Huber rounds, then a few Tukey bisquare rounds from there (they give a gross outlier no weight at all)
+  let sd = 0;
+  for (let round = 0; round < rounds + 10; round++) {
     const A = A0.map((row, k) => row.map((v) => v * Math.sqrt(w[k])));
     const b = b0.map((v, k) => v * Math.sqrt(w[k]));
-    u = nnls(A, b, u.map(() => 1), lambda);
+    u = nnls(A, b, u.map(() => 1), lambda * rows.length);
     const res = A0.map((row, k) => row.reduce((s, v, j) => s + v * u[j], 0) - b0[k]);
-    const mad = median(res.map((r) => Math.abs(r - median(res)))) / 0.6745 || 1e-9;
-    const nw = res.map((r) => (Math.abs(r) <= c * Math.max(mad, 0.02) ? 1 : (c * Math.max(mad, 0.02)) / Math.abs(r)));
-    if (nw.every((x, k) => Math.abs(x - w[k]) < 1e-6)) { w = nw; break; }
+    const bisquare = round >= rounds;
+    // robust scale (MAD), floored at 1 % so that exact data does not make every row an outlier
+    if (!bisquare || sd === 0) sd = Math.max(median(res.map((r) => Math.abs(r - median(res)))) / 0.6745, 0.01);
+    const nw = res.map((r) => {
+      const z = Math.abs(r) / sd;
+      if (bisquare) return z < 4.685 ? (1 - (z / 4.685) ** 2) ** 2 : 0;
+      return z <= c ? 1 : c / z;
+    });
+    const settled = nw.every((x, k) => Math.abs(x - w[k]) < 1e-6);
     w = nw;
+    if (settled && !bisquare) round = rounds - 1; // on to the bisquare rounds
+    else if (settled) break;
   }
   const costs: Record<string, number> = {};
   COST_KNOBS.forEach((k) => { costs[k.name] = fixed[k.name] ?? 0; });
@@ -242,8 +286,8 @@ const FIT_CHUNKS: Record<string, string[]> = {
   "mmap-truncate": [""],
 };
 
-/** The fit's cells: every calibration scenario at 1, 4 and 64 MiB, warm, with a few chunk sizes. */
-export function fitCells(sizes = ["1MiB", "4MiB", "64MiB"]): Cell[] {
+/** The fit's cells: every calibration scenario at 8, 64 and 256 MiB, warm, with a few chunk sizes. */
+export function fitCells(sizes = ["8MiB", "64MiB", "256MiB"]): Cell[] {
   const out: Cell[] = [];
   for (const s of CALIBRATION_SCENARIOS) for (const size of sizes) for (const chunk of FIT_CHUNKS[s] ?? [""]) {
     const params: Record<string, string> = { fileSize: size, cache: "warm" };
@@ -273,25 +317,35 @@ export interface MatrixOptions {
   timeoutMs?: number;
 }
 
-/** Runs each cell natively `reps` times (median) and in the model (features, default time). */
+/**
+ * Runs each cell natively `reps` times and in the model (features, default time). The repetitions go round the
+ * cells (cell 1, cell 2, ..., cell 1, ...), so that a busy moment of the machine spreads over many cells instead
+ * of spoiling one; the median of each cell's runs is its time.
+ */
 export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptions = {}): Promise<MeasuredCell[]> {
   const { runNative } = await import("./native.js");
   const reps = opts.reps ?? 5;
-  const out: MeasuredCell[] = [];
-  for (const cell of cells) {
-    const compiled = compileByName(cell.scenario, cell.params);
-    const f = features(sim, compiled);
-    const defaultNs = sim.run(compiled, { trace: false }).result.timeNs;
-    const samplesNs: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      const res = await runNative(compiled, { timeoutMs: opts.timeoutMs ?? 600_000 });
-      if (res.delivered.intact || res.payloadBytes === 0 || cell.scenario === "mmap-truncate") samplesNs.push(res.timeNs);
+  const compiled = cells.map((c) => compileByName(c.scenario, c.params));
+  const feats = compiled.map((c) => features(sim, c));
+  const defaults = compiled.map((c) => sim.run(c, { trace: false }).result.timeNs);
+  const samples: number[][] = cells.map(() => []);
+  for (let r = 0; r < reps; r++) {
+    for (let i = 0; i < cells.length; i++) {
+      const res = await runNative(compiled[i], { timeoutMs: opts.timeoutMs ?? 600_000 });
+      // a clean run: delivered intact, no error but the completions' polling (recv_errqueue EAGAIN: not yet)
+      const errors = res.errors.filter((e) => !(e.call === "recv_errqueue" && e.errno === "EAGAIN"));
+      if ((res.delivered.intact && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
+      else opts.log?.(`${cellLabel(cells[i])}: run ${r + 1} not clean (${res.errors.map((e) => `${e.call} ${e.errno}`).join(", ") || "delivery not intact"}), left out`);
     }
-    if (!samplesNs.length) { opts.log?.(`${cellLabel(cell)}: no intact native run, left out`); continue; }
-    const m = median(samplesNs);
-    out.push({ ...cell, features: f, samplesNs, medianNs: m, defaultNs });
-    opts.log?.(`${cellLabel(cell).padEnd(48)} native median ${(m / 1e6).toFixed(3).padStart(10)} ms  (${samplesNs.length} runs)  model default ${(defaultNs / 1e6).toFixed(3)} ms`);
+    opts.log?.(`round ${r + 1}/${reps} done`);
   }
+  const out: MeasuredCell[] = [];
+  cells.forEach((cell, i) => {
+    if (!samples[i].length) { opts.log?.(`${cellLabel(cell)}: no clean native run, left out`); return; }
+    const m = median(samples[i]);
+    out.push({ ...cell, features: feats[i], samplesNs: samples[i], medianNs: m, defaultNs: defaults[i] });
+    opts.log?.(`${cellLabel(cell).padEnd(48)} native median ${(m / 1e6).toFixed(3).padStart(10)} ms  (${samples[i].length} runs)  model default ${(defaults[i] / 1e6).toFixed(3)} ms`);
+  });
   return out;
 }
 
@@ -337,7 +391,7 @@ export function profileFrom(cells: MeasuredCell[], opts: FitOptions = {}): Profi
     date: new Date().toISOString(),
     costs,
     fit: {
-      method: "non-negative least squares on relative errors, iteratively reweighted with Huber weights (k = 1.345 robust SD), weak pull toward the model's default costs; features from the model's own per-knob time",
+      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), then Tukey bisquare (c = 4.685); a very weak pull toward the model's default costs; features from the model's own per-knob time",
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),

@@ -1,0 +1,125 @@
+/**
+ * Calibration: the model's time is linear in its cost knobs and the features read from the model say exactly how
+ * (TIME_NS = sum cost_k * feature_k); a profile applied to a program sets those knobs; the robust fit recovers
+ * the costs synthetic data was made with, outliers and noise notwithstanding; on a small native matrix the fitted
+ * costs predict this kernel's times better than the defaults.
+ */
+import { describe, expect, it } from "vitest";
+import { compileByName, type Compiled } from "../../src/scenario/index.js";
+import { loadSimulator, type Simulator } from "../../src/model/index.js";
+import {
+  COST_KNOBS, DEFAULT_COSTS, applyProfile, features, fitCosts, predict, nnls, runMatrix, profileFrom, report, withKnobs, type Cell,
+} from "../../src/node/calibrate.js";
+import { nativeReady } from "../native/helpers.js";
+
+let simP: Promise<Simulator> | undefined;
+const sim = () => (simP ??= loadSimulator());
+
+/** Model-only cells that exercise every cost: NIC without offloads, cold reads, pipes, files, the peer. */
+const MODEL_CELLS: [string, Record<string, string | boolean>][] = [
+  ["read-write", { fileSize: "1MiB", chunk: "4KiB" }], ["read-write", { fileSize: "2MiB", chunk: "64KiB" }],
+  ["read-write", { fileSize: "1MiB", chunk: "64KiB", cache: "cold" }], ["read-write", { fileSize: "1MiB", chunk: "16KiB", sink: "nic", nicCsum: false }],
+  ["sendfile", { fileSize: "2MiB" }], ["sendfile", { fileSize: "1MiB", sink: "nic" }], ["sendfile", { fileSize: "1MiB", sink: "nic", nicSg: false }],
+  ["sendfile", { fileSize: "1MiB", cache: "cold" }], ["splice", { fileSize: "1MiB", chunk: "16KiB" }], ["splice", { fileSize: "2MiB", sink: "nic" }],
+  ["mmap-write", { fileSize: "1MiB" }], ["mmap-write", { fileSize: "2MiB", chunk: "64KiB", populate: true }], ["mmap-write", { fileSize: "1MiB", cache: "cold" }],
+  ["tee", { fileSize: "1MiB" }], ["vmsplice", { fileSize: "1MiB", chunk: "16KiB" }], ["copy-file-range", { fileSize: "2MiB" }],
+  ["copy-file-range", { fileSize: "1MiB", chunk: "4KiB" }], ["msg-zerocopy", { fileSize: "1MiB" }], ["msg-zerocopy", { fileSize: "1MiB", sink: "nic" }],
+  ["mmap-truncate", { fileSize: "1MiB" }], ["read-write", { fileSize: "4MiB", chunk: "1MiB", sink: "file" }], ["splice", { fileSize: "1MiB", sink: "file" }],
+];
+const compiledCells = (): Compiled[] => MODEL_CELLS.map(([n, p]) => compileByName(n, p));
+
+describe("the cost model is linear in its knobs, and the features say how", () => {
+  it("predict(features, defaults) is the model's own time", async () => {
+    const s = await sim();
+    for (const c of compiledCells()) {
+      const f = features(s, c);
+      const t = s.run(c).result.timeNs;
+      // per-byte costs round down to whole ns per piece (a piece is at most a page): under half a percent
+      expect(Math.abs(predict(f, DEFAULT_COSTS) - t)).toBeLessThanOrEqual(1 + t * 5e-3);
+    }
+  });
+
+  it("a profile sets the knobs in the program: the model's time is the prediction with the profile's costs", async () => {
+    const s = await sim();
+    const costs = Object.fromEntries(COST_KNOBS.map((k, i) => [k.name, 7 + 13 * i]));
+    for (const c of compiledCells().slice(0, 8)) {
+      const f = features(s, c);
+      const withP = applyProfile(c, { costs });
+      const a = s.run(withP).result, b = s.run(c).result;
+      expect(Math.abs(a.timeNs - predict(f, costs))).toBeLessThanOrEqual(1 + a.timeNs * 5e-3);
+      // nothing but the time changes
+      expect({ ...a, timeNs: 0 }).toEqual({ ...b, timeNs: 0 });
+      expect(Number(withP.program[3])).toBeGreaterThanOrEqual(Number(c.program[3]));
+    }
+  });
+
+  it("withKnobs replaces a knob already in the program rather than adding a second", () => {
+    const c = compileByName("sendfile", {});
+    const n = Number(c.program[3]);
+    const once = withKnobs(c, { 18: 5 });
+    const twice = withKnobs(once, { 18: 9 });
+    expect(Number(twice.program[3])).toBe(Number(once.program[3]));
+    expect(Number(once.program[3])).toBe(n + (Object.hasOwn(c.knobs, 18) ? 0 : 1));
+    expect(twice.knobs[18]).toBe(9);
+    expect(twice.program.length).toBe(once.program.length);
+  });
+});
+
+describe("the fit", () => {
+  it("nnls solves a small non-negative problem exactly", () => {
+    const A = [[1, 0], [0, 1], [1, 1]];
+    const x = nnls(A, [2, 3, 5], [0, 0], 0);
+    expect(x[0]).toBeCloseTo(2, 6);
+    expect(x[1]).toBeCloseTo(3, 6);
+    expect(nnls([[1], [1]], [-1, -2], [1], 0)[0]).toBe(0);
+  });
+
+  it("recovers the costs synthetic times were made with, shrugging off outliers", async () => {
+    const s = await sim();
+    const truth: Record<string, number> = {};
+    COST_KNOBS.forEach((k, i) => { truth[k.name] = DEFAULT_COSTS[k.name] * (0.4 + ((i * 37) % 23) / 10); });
+    // every cell at two sizes: the fit has more rows than costs, and an outlier has a twin that contradicts it
+    const feats = MODEL_CELLS.flatMap(([n, p]) => [1, 3].map((k) => features(s, compileByName(n, { ...p, fileSize: `${k * Number.parseInt(String(p.fileSize))}MiB` }))));
+    const outliers = new Set([3, 11, 30]);
+    const rows = feats.map((f, i) => ({ features: f, measuredNs: predict(f, truth) * (outliers.has(i) ? 3 : 1) }));
+    const fit = fitCosts(rows);
+    for (const i of outliers) expect(fit.weights[i]).toBeLessThan(0.5);
+    // every other row is predicted as it was made
+    feats.forEach((f, i) => { if (!outliers.has(i)) expect(Math.abs(predict(f, fit.costs) / predict(f, truth) - 1)).toBeLessThan(0.01); });
+    // each cost that carries a real share of some row's time comes back (within 3 %). Not WAKEUP: in these cells
+    // a process sleeps only for the disk, once per block request, so the data cannot tell a wake-up from a request
+    COST_KNOBS.forEach((k, j) => {
+      const share = Math.max(...feats.map((f) => (f[j] * truth[k.name]) / predict(f, truth)));
+      if (share > 0.05 && k.name !== "COST_WAKEUP_NS") expect(Math.abs(fit.costs[k.name] / truth[k.name] - 1), k.name).toBeLessThan(0.03);
+    });
+  });
+
+  it("with 1 % noise on every time the predictions stay within a few per cent", async () => {
+    const s = await sim();
+    const truth: Record<string, number> = {};
+    COST_KNOBS.forEach((k, i) => { truth[k.name] = DEFAULT_COSTS[k.name] * (0.5 + ((i * 29) % 17) / 8); });
+    const feats = MODEL_CELLS.flatMap(([n, p]) => [1, 3].map((k) => features(s, compileByName(n, { ...p, fileSize: `${k * Number.parseInt(String(p.fileSize))}MiB` }))));
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+    const fit = fitCosts(feats.map((f) => ({ features: f, measuredNs: predict(f, truth) * (1 + 0.02 * rnd()) })));
+    feats.forEach((f) => expect(Math.abs(predict(f, fit.costs) / predict(f, truth) - 1)).toBeLessThan(0.04));
+  });
+});
+
+const ready = nativeReady();
+describe.skipIf(!ready.ok)(`on this kernel (${ready.why ?? "native host here"})`, () => {
+  it("a small native matrix: the fitted costs predict the measured medians better than the defaults", async () => {
+    const s = await sim();
+    const cells: Cell[] = [];
+    for (const scenario of ["read-write", "sendfile", "copy-file-range", "splice"]) {
+      for (const fileSize of ["8MiB", "32MiB"]) cells.push({ scenario, params: { fileSize, cache: "warm" }, fit: true });
+    }
+    const measured = await runMatrix(s, cells, { reps: 3 });
+    expect(measured.length).toBe(cells.length);
+    const p = profileFrom(measured);
+    const rms = (costs: Record<string, number>) => Math.sqrt(report(measured, costs).reduce((a, r) => a + r.relError ** 2, 0) / measured.length);
+    expect(rms(p.costs)).toBeLessThan(rms(DEFAULT_COSTS));
+    expect(p.kernel).toMatch(/\d/);
+    expect(Object.keys(p.costs).sort()).toEqual(COST_KNOBS.map((k) => k.name).sort());
+  }, 300_000);
+});
