@@ -67,7 +67,7 @@ describe.skipIf(!haveModel)("hostile programs in the wasm", () => {
   it("random calls with absurd arguments: no trap, no hang, a status of the ABI", async () => {
     const o = await runBatch(["calls", "2026", "300"]);
     console.log(`fuzz-wasm: random calls: ${o.ran} programs ran in ${o.ms} ms: ${JSON.stringify(o.statuses)}; traps ${o.traps.length}${o.hang ? `; hang at #${o.hang.i}` : ""}`);
-    expect(o.hang, `program #${o.hang?.i} of seed 2026 hung the wasm (no answer within 5 s): rerun wasm-runner.ts calls 2026 300): ${JSON.stringify(o.hang?.scenario).slice(0, 1500)}`).toBeUndefined();
+    expect(o.hang, `program #${o.hang?.i} of seed 2026 hung the wasm (no answer within 5 s): rerun wasm-runner.ts calls 2026 300): ${JSON.stringify(o.hang?.scenario ?? null).slice(0, 1500)}`).toBeUndefined();
     expect(o.traps.length, describeTraps(o)).toBe(0);
     for (const s of Object.keys(o.statuses)) expect(Object.keys(Status)).toContain(s);
   }, 120_000);
