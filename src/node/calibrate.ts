@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import { HEADER_WORDS, Knob } from "../scenario/abi.js";
-import { compileByName, formatSize, type Compiled } from "../scenario/index.js";
+import { compileByName, formatSize, ScenarioError, type Compiled } from "../scenario/index.js";
 import type { Simulator } from "../model/simulator.js";
 
 /** The cost knobs, in the order of a feature vector. */
@@ -71,16 +71,17 @@ export interface CellReport {
 
 /** Reads a profile file; a bad one is refused with the reason. */
 export function readProfile(path: string): Profile {
+  const at = `--profile ${path}`;
   let p: Profile;
   try {
     p = JSON.parse(readFileSync(path, "utf8")) as Profile;
   } catch (e) {
-    throw new Error(`--profile ${path}: ${(e as Error).message}`);
+    throw new ScenarioError(at, (e as NodeJS.ErrnoException).code ? `cannot read: ${(e as NodeJS.ErrnoException).code}` : `not valid JSON: ${(e as Error).message}`);
   }
-  if (!p || typeof p.costs !== "object") throw new Error(`--profile ${path}: not a zcsim profile (no "costs")`);
+  if (!p || typeof p !== "object" || typeof p.costs !== "object" || p.costs === null) throw new ScenarioError(at, 'not a zcsim profile (no "costs")');
   for (const [k, v] of Object.entries(p.costs)) {
-    if (!(k in Knob) || !k.startsWith("COST_")) throw new Error(`--profile ${path}: costs.${k}: not a cost knob`);
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new Error(`--profile ${path}: costs.${k}: must be a number >= 0`);
+    if (!(k in Knob) || !k.startsWith("COST_")) throw new ScenarioError(`${at}: costs.${k}`, "not a cost knob");
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e12) throw new ScenarioError(`${at}: costs.${k}`, "must be a number from 0 to 1e12");
   }
   return p;
 }

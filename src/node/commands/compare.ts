@@ -24,11 +24,13 @@ import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
 import { collect, UsageError } from "../cli.js";
 import { Pool } from "../pool.js";
+import { applyProfile, readProfile } from "../calibrate.js";
 
 export const DEFAULT_HTML = "zcsim-report.html";
 
 interface Opts {
   set: string[];
+  profile?: string;
   matrix: string;
   json?: boolean;
   html?: string | false;
@@ -64,6 +66,7 @@ export function registerCompare(program: Command): void {
     .option("--disagreements", "the table shows only the rows that disagree")
     .option("--all", "the table also shows the counters only one engine reports")
     .option("--no-progress", "no progress bar on stderr")
+    .option("--profile <file>", "run the model with the cost knobs of a calibration profile (zcsim calibrate)")
     .addHelpText("after", `
 Counter classes: exact (syscalls by name, mode switches, /proc/self/io, errors, signals, delivered bytes
 and integrity, page faults, copies, kernel tracepoints the model also produces), tolerance (times, context
@@ -94,6 +97,10 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   }
   // every run on the worker pool (every core); native runs one at a time, so that their times mean something
   const engines = await openEngines({ kernel: opts.kernel, calibrate: opts.calibrate, pool: new Pool({ native: "serial" }) });
+  if (opts.profile) { // the model with this machine's fitted costs (src/node/calibrate.ts)
+    const p = readProfile(opts.profile), m = engines.model;
+    engines.model = { run: (c) => m.run(applyProfile(c, p)), runAsync: m.runAsync && ((c) => m.runAsync!(applyProfile(c, p))) };
+  }
   if (!engines.kernel && opts.requireKernel) {
     process.stderr.write(`zcsim compare: the kernel side cannot run: ${engines.kernelWhy}\n`);
     return 2;

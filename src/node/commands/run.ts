@@ -4,6 +4,7 @@ import type { Result } from "../../result.js";
 import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames } from "../../scenario/index.js";
 import { collect } from "../cli.js";
 import { loadScenarioArg } from "../scenario-arg.js";
+import { applyProfile, readProfile } from "../calibrate.js";
 
 export function registerList(program: Command): void {
   program
@@ -34,8 +35,10 @@ export function registerRun(program: Command): void {
     .argument("<scenario>", "a catalogue name (zcsim list) or a scenario file")
     .option("-s, --set <k=v>", "override a parameter (repeatable), e.g. --set fileSize=16MiB", collect, [])
     .option("--json", "print the result as JSON")
-    .action(async (arg: string, opts: { set: string[]; json?: boolean }) => {
-      const compiled = loadScenarioArg(arg, opts.set);
+    .option("--profile <file>", "set the model's cost knobs from a calibration profile (zcsim calibrate)")
+    .action(async (arg: string, opts: { set: string[]; json?: boolean; profile?: string }) => {
+      let compiled = loadScenarioArg(arg, opts.set);
+      if (opts.profile) compiled = applyProfile(compiled, readProfile(opts.profile));
       const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
       const { result } = sim.run(compiled, { trace: false });
