@@ -188,6 +188,7 @@ struct host {
   sigjmp_buf mem_jmp;
   /* measurement */
   int io_fd;              /* /proc/self/io, >= FD_INTERNAL */
+  char io_why[160];       /* why /proc/self/io could not be read, "" if it could */
   struct pcounter pc[PC_COUNT];
   int64_t tp_filemap_id;  /* filemap:mm_filemap_add_to_page_cache, or -1 */
   int64_t tp_id[PC_COUNT];

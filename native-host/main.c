@@ -178,6 +178,17 @@ static int tp_counter_pc(int counter) {
   }
 }
 
+/* Why a counter has no value here, or NULL: a tracepoint or perf counter that could not be opened, or
+ * /proc/self/io that could not be read. */
+static const char *unavailable_why(int c) {
+  int p = tp_counter_pc(c);
+  if (p >= 0 && H.pc[p].fd < 0) return H.pc[p].why;
+  if (c >= COUNTER_IO_RCHAR && c <= COUNTER_IO_WRITE_BYTES && !(H.io0.nread > 0 && H.io1.nread > 0))
+    return H.io_why[0] ? H.io_why : "/proc/self/io could not be read";
+  if (c == COUNTER_DMA_BYTES && !(H.io0.nread > 0 && H.io1.nread > 0)) return "derived from /proc/self/io read_bytes, which could not be read";
+  return NULL;
+}
+
 static void report(void) {
   J = fdopen(out_fd, "w");
   if (!J) return;
@@ -201,30 +212,30 @@ static void report(void) {
   int first = 1;
   for (size_t i = 0; i < sizeof COUNTER_EVIDENCE / sizeof COUNTER_EVIDENCE[0]; i++) {
     int c = COUNTER_EVIDENCE[i].counter;
-    int p = tp_counter_pc(c);
     if (!first) fputc(',', J);
     first = 0;
     jkey(COUNTER_NAMES[c]);
-    if (strcmp(COUNTER_EVIDENCE[i].how, "unobservable") == 0 || (p >= 0 && H.pc[p].fd < 0)) fputs("null", J);
+    if (strcmp(COUNTER_EVIDENCE[i].how, "unobservable") == 0 || unavailable_why(c)) fputs("null", J);
     else fprintf(J, "%lld", (long long)H.counters[c]);
   }
   fputs("},", J);
   jkey("evidence"); fputc('{', J);
   for (size_t i = 0; i < sizeof COUNTER_EVIDENCE / sizeof COUNTER_EVIDENCE[0]; i++) {
-    int c = COUNTER_EVIDENCE[i].counter, p = tp_counter_pc(c);
+    int c = COUNTER_EVIDENCE[i].counter;
     if (i) fputc(',', J);
     jkey(COUNTER_NAMES[c]);
-    jstr(p >= 0 && H.pc[p].fd < 0 ? "unavailable" : COUNTER_EVIDENCE[i].how);
+    jstr(unavailable_why(c) ? "unavailable" : COUNTER_EVIDENCE[i].how);
   }
   fputs("},", J);
   jkey("unavailable"); fputc('{', J);
   first = 1;
   for (size_t i = 0; i < sizeof COUNTER_EVIDENCE / sizeof COUNTER_EVIDENCE[0]; i++) {
-    int c = COUNTER_EVIDENCE[i].counter, p = tp_counter_pc(c);
-    if (p >= 0 && H.pc[p].fd < 0) {
+    int c = COUNTER_EVIDENCE[i].counter;
+    const char *why = unavailable_why(c);
+    if (why) {
       if (!first) fputc(',', J);
       first = 0;
-      jkey(COUNTER_NAMES[c]); jstr(H.pc[p].why);
+      jkey(COUNTER_NAMES[c]); jstr(why);
     }
   }
   fputs("},", J);

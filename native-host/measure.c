@@ -108,6 +108,7 @@ void measure_names(void) {
 
 void measure_init(void) {
   H.io_fd = hi_fd(open("/proc/self/io", O_RDONLY | O_CLOEXEC));
+  if (H.io_fd < 0) snprintf(H.io_why, sizeof H.io_why, "cannot open /proc/self/io: %s (no CONFIG_TASK_IO_ACCOUNTING, or /proc mounted with hidepid)", strerror(errno));
   for (int i = 0; i < PC_COUNT; i++) {
     struct pcounter *c = &H.pc[i];
     c->name = PC[i].name;

@@ -227,6 +227,8 @@ const KERNEL_COUNTERS: Record<string, string> = {
 export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   const c = raw.counters;
   const num = (k: string): number => c[k] ?? 0;
+  /** a figure that may be unavailable here: null then (never 0), its evidence "unavailable" and the reason */
+  const opt = (k: string): number => (c[k] ?? null) as number;
   const at = (step: number) => compiled.steps.find((s) => s.step === step)?.at;
   const evidence: Record<string, Evidence> = {};
   const unavailable: Record<string, string> = {};
@@ -316,9 +318,9 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     faults: { minor: num("FAULTS_MINOR"), major: num("FAULTS_MAJOR") },
     copies: {
       cpu: { ops: num("CPU_COPY_OPS"), bytes: num("CPU_COPY_BYTES") },
-      dma: { ops: c.DMA_OPS ?? (null as unknown as number), bytes: num("DMA_BYTES") },
+      dma: { ops: opt("DMA_OPS"), bytes: opt("DMA_BYTES") },
     },
-    io: { rchar: num("IO_RCHAR"), wchar: num("IO_WCHAR"), syscr: num("IO_SYSCR"), syscw: num("IO_SYSCW"), readBytes: num("IO_READ_BYTES"), writeBytes: num("IO_WRITE_BYTES") },
+    io: { rchar: opt("IO_RCHAR"), wchar: opt("IO_WCHAR"), syscr: opt("IO_SYSCR"), syscw: opt("IO_SYSCW"), readBytes: opt("IO_READ_BYTES"), writeBytes: opt("IO_WRITE_BYTES") },
     errors: raw.errors.map((e) => ({ step: e.step, at: at(e.step), call: e.call, errno: e.errno, count: e.count })),
     signals,
     delivered: { bytes: delivered, intact, modifiedBytes: modified },

@@ -26,6 +26,10 @@ describe.skipIf(!ready.ok)("toResult", () => {
     expect(r.unavailable?.["kernel.pageFaultUser"]).toMatch(/not opened/);
     expect(r.copies.dma.ops).toBeNull();
     expect(r.evidence?.["copies.dma.ops"]).toBe("unavailable");
+    // a program that never ran read no /proc/self/io: unavailable, with the reason, not 0
+    expect(r.io.rchar).toBeNull();
+    expect(r.evidence?.["io.rchar"]).toBe("unavailable");
+    expect(r.unavailable?.["io.rchar"]).toMatch(/proc\/self\/io/);
   });
 
   it("delivered: a verified sink's bytes are measured; a null sink's are derived and cannot make the run intact by content", () => {
