@@ -12,7 +12,7 @@ import { ev, traceReset, traceFinish, traceOn } from "./trace";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
 import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS, iovBase, iovLen, setIovN, IOV_MAX } from "./args";
 import { framesReset, framesReserve } from "./mm/frames";
-import { pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, IK_REGULAR, IK_NULL } from "./mm/pagecache";
+import { pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, inoSetFs, IK_REGULAR, IK_NULL } from "./mm/pagecache";
 import { ptReset } from "./mm/pagetable";
 import { vmaReset } from "./mm/vma";
 import { faultReset, populate, FM_GUP } from "./mm/fault";
@@ -140,6 +140,7 @@ export function setup(): i32 {
     if (size < 0) return Status.SETUP_FAILED;
     const ino = inodeNew(IK_REGULAR, size, i, <i32>w(b));
     if (ino != i + 1) return Status.SETUP_FAILED;
+    if (i < 63 && (knob(Knob.OTHER_FS_FILES) >> i) & 1) inoSetFs(ino, 1);
     filePages += (size + 4095) >> 12;
     if (w(b + 2) == Cache.warm) {
       const fill = <i32>w(b + 3);

@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty,
+  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
@@ -223,7 +223,20 @@ function wrote(ino: i32, pfn: u32, off: i32, n: i32, pos: i64): void {
 }
 
 /** generic_perform_write from user memory. */
+/**
+ * generic_write_check_limits: a write at or past s_maxbytes is EFBIG, one reaching past it is cut there. The model
+ * also keeps a regular file's page cache under MODEL_MAX_FILE_BYTES (a sparse write far out is EFBIG here).
+ */
+const MODEL_MAX_FILE_BYTES: i64 = 16 << 30;
+function writeLimit(ino: i32, pos: i64, cnt: i64): i64 {
+  const max = inoSinkOf(ino) >= 0 ? MAX_FILE_BYTES : MODEL_MAX_FILE_BYTES;
+  if (pos >= max) return -Errno.EFBIG;
+  return cnt > max - pos ? max - pos : cnt;
+}
+
 function fileWrite(ino: i32, pos: i64, buf: i64, cnt: i64): i64 {
+  cnt = writeLimit(ino, pos, cnt);
+  if (cnt <= 0) return cnt;
   writeBegin(ino, pos, cnt);
   let done: i64 = 0;
   while (done < cnt) {
@@ -379,6 +392,7 @@ export function sys_mmap(addr: i64, length: i64, prot: i64, flags: i64, fd: i64,
 
 export function sys_munmap(addr: i64, length: i64): i64 {
   if ((addr & 4095) != 0 || length <= 0) return EINVAL;
+  if (<u64>addr > <u64>TASK_SIZE || <u64>length > <u64>(TASK_SIZE - addr)) return EINVAL;
   const len = (length + 4095) & ~4095;
   zapRange(addr, addr + len);
   vmaRemove(addr, addr + len);
@@ -387,6 +401,7 @@ export function sys_munmap(addr: i64, length: i64): i64 {
 
 export function sys_madvise(addr: i64, length: i64, advice: i64): i64 {
   if ((addr & 4095) != 0 || length < 0) return EINVAL;
+  if (<u64>addr + <u64>length < <u64>addr) return EINVAL;
   if (advice == Flags.MADV_DONTNEED) {
     const len = (length + 4095) & ~4095;
     zapRange(addr, addr + len);
@@ -505,6 +520,9 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
     const ino = fileObj(out);
     let wlen = pipeBytes(p);
     if (wlen > len) wlen = len;
+    wlen = writeLimit(ino, outPos, wlen);
+    if (wlen <= 0) return wlen == 0 ? 0 : wlen;
+    len = wlen;
     writeBegin(ino, outPos, wlen);
     while (done < len && !pipeEmpty(p)) {
       const pfn = bufPage(p, 0);
@@ -728,6 +746,7 @@ export function sys_ftruncate(fd: i64, length: i64): i64 {
   if (f < 0) return EBADF;
   if (length < 0) return EINVAL;
   if (fileType(f) != FT_REG || !fileWritable(f)) return EINVAL;
+  if (length > (inoSinkOf(fileObj(f)) >= 0 ? MAX_FILE_BYTES : MODEL_MAX_FILE_BYTES)) return -Errno.EFBIG;
   truncateTo(fileObj(f), length);
   return 0;
 }
@@ -886,6 +905,8 @@ export function sys_copy_file_range(fdIn: i64, offInReg: i64, offInRef: bool, fd
   const sizeIn = inoSizeOf(fileObj(inF));
   if (pin >= sizeIn) return 0;
   if (len > sizeIn - pin) len = sizeIn - pin;
+  // no filesystem copies across filesystems here, and the splice fallback is for one filesystem only
+  if (inoFsOf(fileObj(inF)) != inoFsOf(fileObj(out))) return -Errno.EXDEV;
   inPos = pin;
   outPos = pout;
   const r = spliceDirect(inF, out, len);
@@ -919,8 +940,9 @@ function userAccess(addr: i64, len: i64, write: bool): i64 {
   }
   return len;
 }
-export function mem_read(addr: i64, len: i64): i64 { return userAccess(addr, len, false); }
-export function mem_write(addr: i64, len: i64): i64 { return userAccess(addr, len, true); }
+/** Loads and stores of more than MAX_RW_COUNT bytes in one pseudo-call are refused (EINVAL): the model's bound. */
+export function mem_read(addr: i64, len: i64): i64 { return len < 0 || len > MAX_RW_COUNT ? EINVAL : userAccess(addr, len, false); }
+export function mem_write(addr: i64, len: i64): i64 { return len < 0 || len > MAX_RW_COUNT ? EINVAL : userAccess(addr, len, true); }
 
 /** peer_read: the sink's peer reads what is queued for it now. Returns bytes it read. */
 export function peer_read(sinkFd: i64): i64 {

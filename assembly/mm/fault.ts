@@ -20,7 +20,7 @@ import {
   FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
 } from "./frames";
 import { walk, walkPmd, setPte, entryPfn, ptTouched, ptGen, PTE_P, PTE_W, PTE_H } from "./pagetable";
-import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared } from "./vma";
+import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared, vmaUsed, MAX_VMAS } from "./vma";
 import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
 import { cpuCopyPiece } from "./usercopy";
 
@@ -38,7 +38,7 @@ function raOf(ino: i32): Ra {
   while (mmapRa.length <= ino) mmapRa.push(new Ra());
   return mmapRa[ino];
 }
-export function faultReset(): void { mmapRa.length = 0; }
+export function faultReset(): void { mmapRa.length = 0; anonPages = 0; }
 
 let mapped: i32 = 0;     // pages the current fault mapped
 let major: bool = false; // the current fault waited for the disk
@@ -168,10 +168,17 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
 }
 const PTE_DIRTY_BITS: u64 = 0x60;
 
-function anonFault(va: i64, write: bool): void {
+/** The most anonymous pages the simulated machine has (4 GiB): past it a fault fails (VM_FAULT_OOM). */
+const ANON_MAX_PAGES: i64 = 1 << 20;
+let anonPages: i64 = 0;
+export function faultResetAnon(): void { anonPages = 0; }
+
+function anonFault(va: i64, write: bool): bool {
   const slot = walk(va, true);
   const e = load<u64>(slot);
-  if (!write) { mapPage(va, ZERO_PFN, 0); return; }
+  if (!write) { mapPage(va, ZERO_PFN, 0); return true; }
+  if (anonPages >= ANON_MAX_PAGES) return false;
+  anonPages++;
   const np = frAlloc(0, FK_ANON);
   frInitRef(np, 0);
   if (e & PTE_P) {
@@ -181,6 +188,7 @@ function anonFault(va: i64, write: bool): void {
     putPage(old);
   }
   mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
+  return true;
 }
 
 /**
@@ -200,7 +208,7 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
   else {
     const prot = vmaProt(v);
       if (write ? !(prot & Flags.PROT_WRITE) : prot == Flags.PROT_NONE) r = FAULT_SIGSEGV;   // x86: write or exec implies read
-    else if (vmaIno(v) < 0) anonFault(va, write);
+    else if (vmaIno(v) < 0) { if (!anonFault(va, write)) r = FAULT_SIGBUS; }
     else {
       let slot = walk(va, false);
       if (!write && (slot == 0 || !(load<u64>(slot) & PTE_P))) faultAround(v, va);
@@ -266,6 +274,16 @@ export function populate(start: i64, end: i64, write: bool, mode: i32): i32 {
 
 /** munmap's zap: clears the PTEs of [start, end) and drops their page references. */
 export function zapRange(start: i64, end: i64): void {
+  // only mapped areas have entries: walk each area's part of the range
+  for (let v = 0; v < MAX_VMAS; v++) {
+    if (!vmaUsed(v)) continue;
+    const a = vmaStart(v) > start ? vmaStart(v) : start;
+    const b = vmaEnd(v) < end ? vmaEnd(v) : end;
+    if (a < b) zapPages(a, b);
+  }
+}
+
+function zapPages(start: i64, end: i64): void {
   for (let va = start; va < end; va += 4096) {
     const slot = walk(va, false);
     if (slot == 0) { va = (va | ((1 << 21) - 1)) + 1 - 4096; continue; }

@@ -30,6 +30,7 @@ const pcIndex = new StaticArray<usize>(MAX_INODES);   // u32[pcCap] page index -
 const pcCap = new StaticArray<i64>(MAX_INODES);       // pages the index can hold
 const pcPages = new StaticArray<i64>(MAX_INODES);     // pages cached
 const inoDirtyTop = new StaticArray<i64>(MAX_INODES); // sink files: pages below this were dirtied once already
+const inoFs = new StaticArray<i32>(MAX_INODES);       // the filesystem it lives on (1: the second, Knob.OTHER_FS_FILES)
 let inodes: i32 = 0;                                   // inodes in use
 
 /** Readahead state of one open file (struct file_ra_state). */
@@ -63,6 +64,7 @@ export function inodeNew(kind: i32, size: i64, pattern: i32, name: i32): i32 {
   unchecked(pcCap[i] = 0);
   unchecked(pcPages[i] = 0);
   unchecked(inoDirtyTop[i] = 0);
+  unchecked(inoFs[i] = 0);
   unchecked(inoFolioTop[i] = 0);
   if (kind == IK_REGULAR && size > 0) ensureIndex(i, (size + 4095) >> 12);
   return i;
@@ -73,6 +75,8 @@ export function inodeCount(): i32 { return inodes; }
 @inline export function inoPatternOf(i: i32): i32 { return unchecked(inoPattern[i]); }
 @inline export function inoSinkOf(i: i32): i32 { return unchecked(inoSink[i]); }
 @inline export function inoNameOf(i: i32): i32 { return unchecked(inoName[i]); }
+export function inoSetFs(i: i32, fs: i32): void { unchecked(inoFs[i] = fs); }
+@inline export function inoFsOf(i: i32): i32 { return unchecked(inoFs[i]); }
 export function inoSetSink(i: i32, s: i32): void { unchecked(inoSink[i] = s); }
 export function inoSetSize(i: i32, s: i64): void { unchecked(inoSize[i] = s); }
 export function pcPagesOf(i: i32): i64 { return unchecked(pcPages[i]); }

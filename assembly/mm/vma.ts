@@ -21,6 +21,7 @@ export function vmaReset(): void {
   mmapLow = MMAP_BASE;
 }
 
+@inline export function vmaUsed(v: i32): bool { return unchecked(vUsed[v]); }
 @inline export function vmaStart(v: i32): i64 { return unchecked(vStart[v]); }
 @inline export function vmaEnd(v: i32): i64 { return unchecked(vEnd[v]); }
 @inline export function vmaProt(v: i32): i32 { return unchecked(vProt[v]); }
