@@ -45,6 +45,11 @@ const CASES: [string, unknown, string][] = [
   ["fsync of a pipe", { call: "fsync", fd: "pr" }, "EINVAL"],
   ["munmap of an unaligned address", { call: "munmap", addr: 4097, length: 4096 }, "EINVAL"],
   ["munmap of length 0", { call: "munmap", addr: 4096, length: 0 }, "EINVAL"],
+  ["munmap past the top of user space", { call: "munmap", addr: 4096, length: "0x4000000000000000" }, "EINVAL"],
+  ["mmap of a length that wraps", { call: "mmap", addr: null, length: -1, prot: ["PROT_READ"], flags: ["MAP_PRIVATE", "MAP_ANONYMOUS"], fd: -1, offset: 0 }, "ENOMEM"],
+  ["ftruncate past s_maxbytes", { call: "ftruncate", fd: "wo", length: "0x7fffffffffffffff" }, "EFBIG"],
+  ["splice with an unknown flag", { call: "splice", fd_in: "ro", off_in: null, fd_out: "pw", off_out: null, len: 10, flags: 16 }, "EINVAL"],
+  ["sendfile whose offset would pass LLONG_MAX", { call: "sendfile", out_fd: "wo", in_fd: "ro", offset: "0x7ffffffffffffffe", count: 10 }, "EINVAL"],
 ];
 
 describe("errno", () => {
