@@ -265,6 +265,8 @@ export namespace Knob {
   export const COST_COPY_OP_NS: i32 = 33;
   export const COST_DIRTY_PAGE_NS: i32 = 34;
   export const BLOCK_MAX_REQUEST_BYTES: i32 = 35;
+  export const COST_USER_ACCESS_PS_PER_BYTE: i32 = 36;
+  export const COST_TRUNCATE_PAGE_NS: i32 = 37;
 }
 
 export namespace Op {

@@ -51,6 +51,8 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.COST_PEER_COPY_PS_PER_BYTE] = 100);
   unchecked(knobs[Knob.COST_COPY_OP_NS] = 50);
   unchecked(knobs[Knob.COST_DIRTY_PAGE_NS] = 300);
+  unchecked(knobs[Knob.COST_USER_ACCESS_PS_PER_BYTE] = 100);
+  unchecked(knobs[Knob.COST_TRUNCATE_PAGE_NS] = 500);
 }
 
 export function setKnob(id: i64, v: i64): void {

@@ -339,6 +339,8 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_COPY_OP_NS 33
 #define KNOB_COST_DIRTY_PAGE_NS 34
 #define KNOB_BLOCK_MAX_REQUEST_BYTES 35
+#define KNOB_COST_USER_ACCESS_PS_PER_BYTE 36
+#define KNOB_COST_TRUNCATE_PAGE_NS 37
 
 /* Op */
 #define OP_CALL 1

@@ -6,8 +6,8 @@
 // nothing (do_splice and sock_sendmsg do not account).
 import { Counter, Ev, Errno, Flags, CopyWhat, SinkKind, Knob, Sig, Call, SO_EE_CODE_ZEROCOPY_COPIED } from "../abi";
 import { count } from "../counters";
-import { ev } from "../trace";
-import { knob, MAX_RW_COUNT } from "../machine";
+import { ev, spendQuiet } from "../trace";
+import { knob, psCost, MAX_RW_COUNT } from "../machine";
 import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
@@ -933,11 +933,13 @@ function userAccess(addr: i64, len: i64, write: bool): i64 {
       sigNo = lastFault;
       sigCode = lastFault == Sig.SIGBUS ? Sig.BUS_ADRERR : Sig.SEGV_MAPERR;
       sigAddr = va;
+      spendQuiet(psCost(done, knob(Knob.COST_USER_ACCESS_PS_PER_BYTE)));
       return -1;
     }
     if (write) frBumpVersion(pfn, off, m);
     done += m;
   }
+  spendQuiet(psCost(done, knob(Knob.COST_USER_ACCESS_PS_PER_BYTE)));
   return len;
 }
 /** Loads and stores of more than MAX_RW_COUNT bytes in one pseudo-call are refused (EINVAL): the model's bound. */

@@ -454,6 +454,8 @@ export function pcDrop(ino: i32, first: i64, last: i64): void {
 /** Truncate to `size`: pages wholly past the new EOF leave the cache (their mappings are the caller's). */
 export function pcTruncate(ino: i32, size: i64): void {
   const first = (size + 4095) >> 12;
+  const before = unchecked(pcPages[ino]);
   if (unchecked(pcCap[ino]) > first) pcDrop(ino, first, unchecked(pcCap[ino]) - 1);
   unchecked(inoSize[ino] = size);
+  spendQuiet(knob(Knob.COST_TRUNCATE_PAGE_NS) * (before - unchecked(pcPages[ino])));
 }

@@ -180,6 +180,10 @@ export const Knob = {
   /** the block device's max_sectors_kb in bytes: the block layer splits a larger read into requests of this size
    *  (Linux's default cap 1280 KiB; a virtio disk often says 4096 KiB) */
   BLOCK_MAX_REQUEST_BYTES: 35,
+  /** the program's own loads and stores through its mappings (mem_read/mem_write), per byte, in picoseconds */
+  COST_USER_ACCESS_PS_PER_BYTE: 36,
+  /** one page leaving the page cache on a truncate (truncate_inode_pages, the filesystem freeing its block) */
+  COST_TRUNCATE_PAGE_NS: 37,
 } as const;
 
 /**
