@@ -60,6 +60,8 @@ struct file_spec {
   int verified;          /* 1 if the residency matched the requested state */
   int64_t fill_folios;   /* folios the fill added to the page cache (filemap tracepoint), -1 if not measured */
   int other_fs;          /* 1: made on the second filesystem (Knob.OTHER_FS_FILES), reached through a symlink */
+  int64_t folio_orders[12]; /* the warm file's page-cache folios by order (pagemap + kpageflags), if folios_ok */
+  int folios_ok;          /* 1 if folio_orders was measured */
   int64_t rewarmed;      /* pages read back in because they had left the cache before the phase */
 };
 

@@ -270,10 +270,21 @@ static void report(void) {
     struct file_spec *f = &H.files[i];
     if (i) fputc(',', J);
     fputc('{', J); jkey("name"); jstr(f->name);
-    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s,\"fillFolios\":%lld,\"rewarmedPages\":%lld,\"otherFs\":%s}",
+    fprintf(J, ",\"size\":%lld,\"pages\":%lld,\"resident\":%lld,\"cache\":\"%s\",\"fill\":\"%s\",\"fillChunk\":%lld,\"attempts\":%d,\"verified\":%s,\"fillFolios\":%lld,\"rewarmedPages\":%lld,\"otherFs\":%s",
             (long long)f->size, (long long)f->pages, (long long)f->resident, f->cache == CACHE_COLD ? "cold" : "warm",
             f->fill == FILL_READ ? "read" : f->fill == FILL_WRITE ? "write" : "none", (long long)f->fill_chunk, f->attempts,
             f->verified ? "true" : "false", (long long)f->fill_folios, (long long)f->rewarmed, f->other_fs ? "true" : "false");
+    fputs(",\"folioOrders\":", J);
+    if (f->folios_ok) {
+      int top = 11;
+      while (top > 0 && !f->folio_orders[top]) top--;
+      fputc('[', J);
+      for (int k = 0; k <= top; k++) fprintf(J, "%s%lld", k ? "," : "", (long long)f->folio_orders[k]);
+      fputc(']', J);
+    } else {
+      fputs("null", J);
+    }
+    fputc('}', J);
   }
   fputs("],", J);
 

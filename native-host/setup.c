@@ -179,6 +179,43 @@ int setup_verify_cache(void) {
   return ok;
 }
 
+/* The page cache's folios of a warm file, by order: the file mapped and populated read-only (its pages are
+ * resident: nothing is read), each page's PFN from /proc/self/pagemap, its flags from /proc/kpageflags
+ * (KPF_COMPOUND_HEAD 15, KPF_COMPOUND_TAIL 16): a head and the tails after it are one folio. Root only (PFNs). */
+static void folio_orders(struct file_spec *f) {
+  f->folios_ok = 0;
+  memset(f->folio_orders, 0, sizeof f->folio_orders);
+  if (f->size == 0 || f->cache != CACHE_WARM || f->other_fs || f->pages > (1 << 20)) return;
+  int fd = open(f->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  unsigned char *m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) return;
+  int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+  uint64_t *ent = malloc((size_t)f->pages * 8), *flags = malloc((size_t)f->pages * 8);
+  int ok = pm >= 0 && kf >= 0 && ent && flags &&
+           pread(pm, ent, (size_t)f->pages * 8, (off_t)((uintptr_t)m / 4096 * 8)) == (ssize_t)(f->pages * 8);
+  for (int64_t i = 0; ok && i < f->pages; i++) {
+    uint64_t pfn = ent[i] & ((1ull << 55) - 1);
+    if (!((ent[i] >> 63) & 1) || pfn == 0) ok = 0; /* not present, or PFNs hidden (no CAP_SYS_ADMIN) */
+    else if (pread(kf, &flags[i], 8, (off_t)(pfn * 8)) != 8) ok = 0;
+  }
+  for (int64_t i = 0; ok && i < f->pages;) {
+    int64_t j = i + 1;
+    if (flags[i] & (1ull << 15))
+      while (j < f->pages && (flags[j] & (1ull << 16)) && !(flags[j] & (1ull << 15))) j++;
+    int order = 0;
+    while ((1ll << (order + 1)) <= j - i) order++;
+    if (order < 12) f->folio_orders[order]++;
+    i = j;
+  }
+  f->folios_ok = ok;
+  free(ent); free(flags);
+  if (pm >= 0) close(pm);
+  if (kf >= 0) close(kf);
+  munmap(m, (size_t)f->size);
+}
+
 /* ---------------------------------------------------------------- the second filesystem */
 
 /* Knob.OTHER_FS_FILES: a tmpfs mounted at FS2_DIR in the sandbox, in a mount namespace of the host's own (and its
@@ -232,7 +269,9 @@ static int make_file(int id) {
   if (tp >= 0) close(tp);
   if (fdatasync(fd) < 0) { int e = errno; close(fd); return fail("fdatasync %s: %s", f->name, strerror(e)); }
   close(fd);
-  return make_state(f, 1) < 0 ? 0 : 0; /* verified again right before the phase */
+  make_state(f, 1); /* verified again right before the phase */
+  folio_orders(f);
+  return 0;
 }
 
 static void own_fd(int fd, int kind, int sink) {

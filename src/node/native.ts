@@ -44,7 +44,9 @@ export interface NativeRaw {
   /** peer_read's waits for a lazy peer: the host's, taken out of the program's counters (time included in timeNs) */
   peerWait: { waits: number; ns: number; nvcsw: number; nivcsw: number; minflt: number; majflt: number };
   perf: Record<string, { value: number | null; why?: string }>;
-  files: Array<{ name: string; size: number; pages: number; resident: number; cache: "warm" | "cold"; fill: string; fillChunk: number; attempts: number; verified: boolean; fillFolios: number; rewarmedPages: number; otherFs: boolean }>;
+  files: Array<{ name: string; size: number; pages: number; resident: number; cache: "warm" | "cold"; fill: string; fillChunk: number; attempts: number; verified: boolean; fillFolios: number; rewarmedPages: number; otherFs: boolean;
+    /** a warm file's page-cache folios by order ([order 0 count, order 1 count, ...]; root only, else null) */
+    folioOrders: number[] | null }>;
   sinks: Array<{
     name: string; kind: "tcp" | "file" | "null" | "nic"; expect: number; lazy: boolean; verified: "peer" | "file" | "none";
     bytes: number; bad?: number; modified?: number; firstBad?: number; reported?: boolean;
@@ -296,6 +298,11 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   evidence["kernel.signals"] = "measured";
   kernel.nicDma = null;
   evidence["kernel.nicDma"] = "unobservable";
+  for (const f of raw.files) {
+    if (!f.folioOrders) continue;
+    kernel[`folios.${f.name}`] = f.folioOrders.map((c, o) => (c ? `${c}x${4 << o}KiB` : "")).filter(Boolean).join(" ");
+    evidence[`kernel.folios.${f.name}`] = "measured";
+  }
   for (const f of raw.files) kernel[`resident.${f.name}`] = `${f.resident}/${f.pages} pages (${f.cache}${f.cache === "warm" ? `, fill ${f.fill}` : ""}${f.verified ? "" : ", NOT as asked"})`;
   if (raw.peerWait?.waits) {
     kernel.peerReadWaitNs = raw.peerWait.ns;

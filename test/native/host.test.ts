@@ -10,7 +10,7 @@ import { nativeBinary, runNative, runNativeDetailed } from "../../src/node/nativ
 import { Call, Flags, Knob, Op, PROGRAM_MAGIC } from "../../src/scenario/abi.js";
 import { compileByName, scenarioNames } from "../../src/scenario/index.js";
 import { Asm, classic, imm, reg, str } from "./asm.js";
-import { nativeReady } from "./helpers.js";
+import { isRoot, nativeReady } from "./helpers.js";
 
 const ready = nativeReady();
 
@@ -164,6 +164,13 @@ describe.skipIf(!ready.ok)("native host: cache states are what they claim", () =
       const r = await runNative(compileByName("read-write", { fileSize: "4MiB", cache: "warm", fill }));
       expect(r.kernel?.residentPages).toBe(1024);
       expect(r.kernel?.filePages).toBe(1024);
+      if (isRoot) {
+        // the folios, by order (pagemap + kpageflags), cover the file exactly
+        const { raw } = await runNativeDetailed(compileByName("read-write", { fileSize: "4MiB", cache: "warm", fill }));
+        const orders = raw.files[0].folioOrders!;
+        expect(orders.reduce((a, n, o) => a + n * 2 ** o, 0)).toBe(1024);
+        expect(orders.reduce((a, n) => a + n, 0)).toBe(raw.files[0].fillFolios);
+      }
       expect(r.io.readBytes).toBe(0);
       expect(r.faults.major).toBe(0);
       expect(r.delivered.intact).toBe(true);
