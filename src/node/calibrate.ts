@@ -350,6 +350,15 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
   return out;
 }
 
+/** Cells measured earlier (saved with --save-matrix) with their features read again from the current model:
+ *  the native medians are what is dear; the features follow the model (and its cost knobs) as it is now. */
+export function refeature(sim: Simulator, cells: MeasuredCell[]): MeasuredCell[] {
+  return cells.map((c) => {
+    const compiled = compileByName(c.scenario, c.params);
+    return { ...c, features: features(sim, compiled), defaultNs: sim.run(compiled, { trace: false }).result.timeNs };
+  });
+}
+
 /** Predicted vs measured for measured cells under a set of costs. */
 export function report(cells: MeasuredCell[], costs: Record<string, number>, weights?: number[]): CellReport[] {
   return cells.map((c, i) => {

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../cli.js";
 import {
-  fitCells, validationCells, runMatrix, profileFrom, report, formatReport, readProfile, DEFAULT_COSTS, type MeasuredCell, type Profile,
+  fitCells, validationCells, runMatrix, profileFrom, report, formatReport, readProfile, refeature, DEFAULT_COSTS, type MeasuredCell, type Profile,
 } from "../calibrate.js";
 
 interface CalOpts { output?: string; reps: string; fitSizes: string; validate?: string; check?: string; scenarios?: string; saveMatrix?: string; fromMatrix?: string }
@@ -27,7 +27,10 @@ export function registerCalibrate(program: Command): void {
     .option("--from-matrix <file>", "fit cells saved by --save-matrix instead of running the native host")
     .action(async (opts: CalOpts) => {
       if (opts.fromMatrix) {
-        const cells = JSON.parse(readFileSync(opts.fromMatrix, "utf8")) as MeasuredCell[];
+        const { loadSimulator } = await import("../../model/index.js");
+        const only = opts.scenarios?.split(",").map((x) => x.trim());
+        const saved = (JSON.parse(readFileSync(opts.fromMatrix, "utf8")) as MeasuredCell[]).filter((c) => !only || only.includes(c.scenario));
+        const cells = refeature(await loadSimulator(), saved);
         const profile = opts.check ? readProfile(opts.check) : { ...profileFrom(cells), made: `zcsim calibrate --from-matrix ${opts.fromMatrix}` };
         if (!opts.check) writeFileSync(opts.output!, JSON.stringify(profile, null, 2) + "\n");
         printReport(cells.filter((c) => c.fit), cells.filter((c) => !c.fit), profile.costs, opts.check ?? "fitted");
