@@ -141,6 +141,13 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
     pfn = pcPeek(ino, pg);
     major = true;
     sleepFor(WAIT_DISK, 0);
+    // the fault waited for I/O with the mmap lock dropped (VM_FAULT_RETRY); its retry finds the pages cached and
+    // maps the whole fault-around window (one fault, counted major)
+    if (!write) {
+      faultAround(v, va);
+      const s1 = walk(va, false);
+      if (s1 != 0 && (load<u64>(s1) & PTE_P)) return FAULT_OK;
+    }
   } else {
     const head = frHead(pfn);
     if (frFlags(head) & FL_READAHEAD) raAsync(ino, ra, head, pg);

@@ -110,6 +110,16 @@ describe("fault-around", () => {
     expect(evs(out, "PT_ALLOC").filter((e) => e.level === 1)).toEqual([]);   // no PTE table at all
     expect(out.result.kernel!.ptesSet).toBe(4);
   });
+  it("a cold file: one major fault, whose retry maps the whole window (measured: 64 KiB, 1 major, 0 minor)", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "mmap", addr: BASE, length: 65536, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
+      { set: "o", to: 0 },
+      { repeat: { while: "$o < 65536" }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
+    ], { files: { src: { size: 65536, cache: "cold" } } });
+    expect(out.result.faults).toEqual({ minor: 0, major: 1 });
+    expect(out.result.io.readBytes).toBe(65536);
+  });
   it("a page wholly past EOF raises SIGBUS at the exact address", async () => {
     const out = await runProgram([
       { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
