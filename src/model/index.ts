@@ -1,6 +1,6 @@
 /** The model: the wasm simulation of the kernel and the hardware, and its typed wrapper. */
 export { loadSimulator, Simulator, Player, buildResult } from "./simulator.js";
-export type { RunOptions, RunOutput, StatusName } from "./simulator.js";
+export type { RunOptions, RunOutput, StatusName, SinkInfo } from "./simulator.js";
 export { decodeEvent, countEvent, newCounters, callName, errnoName } from "./events.js";
 export type { SimEvent, EvKind, CounterArray } from "./events.js";
 export { compileModel, instantiateModel } from "./wasm.js";

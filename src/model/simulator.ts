@@ -20,6 +20,8 @@ export interface RunOptions {
 
 export type StatusName = keyof typeof Status;
 
+export interface SinkInfo { kind: number; expect: number; bytes: number; bad: number; modified: number }
+
 export interface RunOutput {
   result: Result;
   events?: SimEvent[];
@@ -29,6 +31,8 @@ export interface RunOutput {
   counters: number[];
   /** events dropped past the trace cap (0 when complete) */
   traceDropped: number;
+  /** what each sink received: [kind, expect, bytes, bad, modified] (the delivery verdict is built from these) */
+  sinks: SinkInfo[];
   /** bytes of wasm memory in use, and the model's own tables */
   memoryBytes: number;
   modelBytes: number;
@@ -168,7 +172,7 @@ export class Simulator {
     return out;
   }
 
-  private sinks(): { kind: number; expect: number; bytes: number; bad: number; modified: number }[] {
+  private sinks(): SinkInfo[] {
     const n = this.x.zc_sinks_len();
     const w = this.i64(this.x.zc_sinks_ptr(), n * 5);
     return Array.from({ length: n }, (_, i) => ({
@@ -194,10 +198,11 @@ export class Simulator {
     let st = this.prepare(compiled, opts);
     if (st === "OK") st = STATUS_NAME[x.zc_run(0n)];
     const counters = this.counters();
-    const result = buildResult(compiled, counters, this.byName(), this.errors(compiled), this.signals(compiled), this.sinks());
+    const sinks = this.sinks();
+    const result = buildResult(compiled, counters, this.byName(), this.errors(compiled), this.signals(compiled), sinks);
     if (st !== "DONE") result.notes = [`the model stopped with status ${st}`];
     const out: RunOutput = {
-      result, status: st, counters, traceDropped: Number(x.zc_trace_dropped()),
+      result, status: st, counters, sinks, traceDropped: Number(x.zc_trace_dropped()),
       memoryBytes: Number(x.zc_memory_bytes()), modelBytes: Number(x.zc_model_bytes()),
     };
     if (opts.trace) {
@@ -261,9 +266,11 @@ export class Player {
   /** The raw counters so far (by Counter index). */
   rawCounters(): number[] { return Array.from(this.c); }
 
-  /** The counters so far, in the result's shape (errors and delivery verdicts are the whole run's). */
+  /** The counters so far, in the result's shape (errors, signals and the delivery verdict are the whole run's). */
   counters(): Result {
-    return buildResult(this.compiled, this.c, { ...this.names }, this.run.result.errors, this.run.result.signals ?? [], []);
+    const r = buildResult(this.compiled, this.c, { ...this.names }, this.run.result.errors, this.run.result.signals ?? [], this.run.sinks);
+    r.delivered.intact = this.run.result.delivered.intact;
+    return r;
   }
 }
 
