@@ -70,6 +70,8 @@ export function bufPage(p: i32, k: u32): u32 { return load<u32>(slot(p, unchecke
 export function bufOff(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, unchecked(pTail[p]) + k), 4); }
 export function bufLen(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, unchecked(pTail[p]) + k), 8); }
 export function bufFlags(p: i32, k: u32): u32 { return load<u32>(slot(p, unchecked(pTail[p]) + k), 12); }
+/** the tail buffer's record (page, offset, len, flags) */
+@inline export function tailBuf(p: i32): usize { return slot(p, unchecked(pTail[p])); }
 /** the last buffer filled (for merging writes) */
 export function lastBufSlot(p: i32): usize { return slot(p, unchecked(pHead[p]) - 1); }
 export function pipeBytes(p: i32): i64 {

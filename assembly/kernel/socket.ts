@@ -70,6 +70,7 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kRoute[k] = route); unchecked(kSink[k] = sink); unchecked(kCur[k] = -1); unchecked(kInflight[k] = 0);
   unchecked(kQHead[k] = -1); unchecked(kQTail[k] = -1); unchecked(kQBytes[k] = 0); unchecked(kClosed[k] = false); unchecked(kZc[k] = false);
   unchecked(kZcNext[k] = 0); unchecked(eqHead[k] = 0); unchecked(eqTail[k] = 0);
+  unchecked(kGoal[k] = sizeGoal(k));
   setZcFreeHook(zcSkbFreed);
   const pages = <i32>((knob(Knob.PEER_BUF_BYTES) + 4095) >> 12);
   unchecked(kPeerPages[k] = pages);
@@ -158,9 +159,10 @@ function sizeGoal(k: i32): i32 {
 }
 let curGoal: i32 = 65483;
 function goal(): i32 { return curGoal; }
+const kGoal = new StaticArray<i32>(MAX_SOCKS);       // the socket's size goal (the knobs do not change in a run)
 
 function curSkb(k: i32): i32 {
-  curGoal = sizeGoal(k);
+  curGoal = unchecked(kGoal[k]);
   let s = unchecked(kCur[k]);
   if (s >= 0 && skbLen(s) >= goal()) { tcpPush(k); s = -1; }
   if (s < 0) { s = skbAlloc(k); unchecked(kCur[k] = s); }
@@ -337,17 +339,21 @@ export function peerRead(k: i32): i64 {
     count(Counter.TP_SKB_COPY_DATAGRAM, 1);
     let at = skbConsumed(s);
     const len = skbLen(s);
+    skbByte(s, at);
+    let srcPfn = atPfn, srcOff = atOff, srcRun = atRun;
     while (at < len && got < max) {
-      skbByte(s, at);
+      if (srcRun <= 0) { skbByte(s, at); srcPfn = atPfn; srcOff = atOff; srcRun = atRun; }
       const dstPage = load<u32>(unchecked(kPeerBuf[k]) + (<usize>(got >> 12) << 2));
       const dOff = <i32>(got & 4095);
-      let n = atRun;
+      let n = srcRun;
       if (4096 - dOff < n) n = 4096 - dOff;
       if (<i64>n > max - got) n = <i32>(max - got);
       if (n > len - at) n = len - at;
-      cpuCopyPiece(atPfn, atOff, dstPage, dOff, n, CopyWhat.PEER_TO_USER);
+      cpuCopyPiece(srcPfn, srcOff, dstPage, dOff, n, CopyWhat.PEER_TO_USER);
       at += n;
       got += n;
+      srcOff += n;
+      srcRun -= n;
     }
     skbSetConsumed(s, at);
     if (at >= len) {

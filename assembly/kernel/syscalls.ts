@@ -25,7 +25,7 @@ import {
 import { fdAlloc, fdGet, fdClear } from "./fdtable";
 import {
   pipeNew, pipeFull, pipeEmpty, pipeOccupancy, pipeMaxUsage, pipeReaders, pipeWriters, pipePush, pipeConsume,
-  pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE, pipeBytes,
+  pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE, pipeBytes, tailBuf,
 } from "./pipe";
 import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc } from "./socket";
 import { iovN, iovBase, iovLen } from "../args";
@@ -495,9 +495,10 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
     const k = fileObj(out);
     if (sockClosed(k)) return EPIPE;
     while (done < len && !pipeEmpty(p)) {
-      const pfn = bufPage(p, 0);
-      const off = bufOff(p, 0);
-      let m = bufLen(p, 0);
+      const b = tailBuf(p);
+      const pfn = load<u32>(b);
+      const off = <i32>load<u32>(b, 4);
+      let m = <i32>load<u32>(b, 8);
       if (<i64>m > len - done) m = <i32>(len - done);
       const took = tcpSendPage(k, pfn, off, m);
       if (took == 0) { if (done == 0) return EAGAIN; break; }
