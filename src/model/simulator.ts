@@ -200,7 +200,13 @@ export class Simulator {
     const counters = this.counters();
     const sinks = this.sinks();
     const result = buildResult(compiled, counters, this.byName(), this.errors(compiled), this.signals(compiled), sinks);
-    if (st !== "DONE") result.notes = [`the model stopped with status ${st}`];
+    if (st !== "DONE") {
+      // a run that did not reach its end cannot vouch for what its sinks received
+      result.notes = [st === "BUDGET_EXCEEDED"
+        ? `the model stopped with status BUDGET_EXCEEDED: more than Knob.STEP_BUDGET (stepBudget) instructions`
+        : `the model stopped with status ${st}`];
+      result.delivered.intact = false;
+    }
     const out: RunOutput = {
       result, status: st, counters, sinks, traceDropped: Number(x.zc_trace_dropped()),
       memoryBytes: Number(x.zc_memory_bytes()), modelBytes: Number(x.zc_model_bytes()),
