@@ -322,6 +322,7 @@ export namespace Status {
   export const PEER_FAILED: i32 = 7;
   export const DONE: i32 = 8;
   export const UNSUPPORTED: i32 = 9;
+  export const TIMEOUT: i32 = 10;
 }
 
 export namespace Tag {

@@ -391,6 +391,7 @@ static inline const char *errno_name(int e) {
 #define STATUS_PEER_FAILED 7
 #define STATUS_DONE 8
 #define STATUS_UNSUPPORTED 9
+#define STATUS_TIMEOUT 10
 
 /* Tag */
 #define TAG_IMM 0

@@ -333,4 +333,6 @@ export const SO_EE_CODE_ZEROCOPY_COPIED = 1;
 export const Status = {
   OK: 0, BAD_MAGIC: 1, BAD_VERSION: 2, BAD_PROGRAM: 3, BUDGET_EXCEEDED: 4, OUT_OF_MEMORY: 5, SETUP_FAILED: 6,
   PEER_FAILED: 7, DONE: 8, UNSUPPORTED: 9,
+  /** native host: the bound on the phase ran out (a call blocked: a full pipe nobody reads, a peer held back) */
+  TIMEOUT: 10,
 } as const;
