@@ -80,3 +80,15 @@ describe("counters-only", () => {
     });
   }
 });
+
+describe("status", () => {
+  it("an endless loop stops at STEP_BUDGET, and the run says it is not intact", async () => {
+    const { runProgram } = await import("./helpers.js");
+    const { Knob } = await import("../../src/scenario/abi.js");
+    const out = await runProgram([{ repeat: { while: "1" }, do: [{ call: "pipe", ret: ["r", "w"] }, { call: "close", fd: "r" }, { call: "close", fd: "w" }] }], {}, { trace: false, knobs: { [Knob.STEP_BUDGET]: 3000 } });
+    expect(out.status).toBe("BUDGET_EXCEEDED");
+    expect(out.result.delivered.intact).toBe(false);
+    // 3000 instructions: the calls among them all ran (each loop round: 3 calls and a jump or test)
+    expect(out.result.syscalls.total).toBeGreaterThan(1000);
+  });
+});
