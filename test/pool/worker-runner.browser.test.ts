@@ -13,7 +13,7 @@ import { ARTIFACTS, browserMissing, launch, ROOT, serve, type Browser, type Serv
 const missing = browserMissing();
 if (missing) console.log(missing);
 
-const POINTS = [
+const POINTS: { scenario: string; params: Record<string, string> }[] = [
   { scenario: "sendfile", params: { fileSize: "4MiB", chunk: "64KiB" } },
   { scenario: "read-write", params: { fileSize: "16MiB" } },
   { scenario: "splice", params: { fileSize: "1MiB", chunk: "4KiB", pipeSize: "16KiB" } },
