@@ -111,8 +111,8 @@ static void jnum(const char *k, int64_t v) { jkey(k); fprintf(J, "%lld", (long l
 
 static const char *status_name(int s) {
   static const char *const n[] = { "OK", "BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "BUDGET_EXCEEDED", "OUT_OF_MEMORY",
-                                    "SETUP_FAILED", "PEER_FAILED", "DONE", "UNSUPPORTED" };
-  return s >= 0 && s <= 9 ? n[s] : "?";
+                                    "SETUP_FAILED", "PEER_FAILED", "DONE", "UNSUPPORTED", "TIMEOUT" };
+  return s >= 0 && s <= STATUS_TIMEOUT ? n[s] : "?";
 }
 
 static const char *ename(int e) {
@@ -413,7 +413,9 @@ void knobs(void) {
     case KNOB_BLOCK_MAX_REQUEST_BYTES: r = (struct knob_row){ id, v, maxreq, 0, "BLOCK_MAX_REQUEST_BYTES", "max_sectors_kb of the sandbox's block device" }; break;
     default:
       /* the model's cost model: the host measures time */
-      if ((id >= KNOB_COST_MODE_SWITCH_NS && id <= KNOB_COST_PAGE_ALLOC_NS) || (id >= KNOB_COST_SKB_NS && id <= KNOB_COST_DIRTY_PAGE_NS)) continue;
+      if ((id >= KNOB_COST_MODE_SWITCH_NS && id <= KNOB_COST_PAGE_ALLOC_NS) || (id >= KNOB_COST_SKB_NS && id <= KNOB_COST_DIRTY_PAGE_NS) ||
+          id == KNOB_COST_USER_ACCESS_PS_PER_BYTE || id == KNOB_COST_TRUNCATE_PAGE_NS)
+        continue;
       r = (struct knob_row){ id, v, -1, 0, "?", "unknown to this host: ignored" };
     }
     knob_rows[nknob_rows++] = r;

@@ -727,8 +727,8 @@ int program_run(void) {
       return -1;
     }
     if (H.timed_out) {
-      H.status = STATUS_PEER_FAILED;
-      snprintf(H.status_detail, sizeof H.status_detail, "timeout: the phase ran past %d s (a call blocked: a lazy or stuck peer?)", H.timeout_s);
+      H.status = STATUS_TIMEOUT;
+      snprintf(H.status_detail, sizeof H.status_detail, "the phase ran past %d s: a call blocked (a full pipe or socket nobody reads, a peer held back)", H.timeout_s);
       return -1;
     }
     const int64_t *in = H.code + pc;

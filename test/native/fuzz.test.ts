@@ -11,7 +11,7 @@ import { classic, type Classic } from "./asm.js";
 import { nativeReady, scratch } from "./helpers.js";
 
 const ready = nativeReady();
-const STATUSES = ["OK", "BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "BUDGET_EXCEEDED", "SETUP_FAILED", "PEER_FAILED", "UNSUPPORTED"];
+const STATUSES = ["OK", "BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "BUDGET_EXCEEDED", "SETUP_FAILED", "PEER_FAILED", "UNSUPPORTED", "TIMEOUT"];
 
 /** xorshift: the same mutations on every run */
 function rng(seed: number) {

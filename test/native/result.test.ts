@@ -52,11 +52,11 @@ describe.skipIf(!ready.ok)("toResult", () => {
   });
 
   it("a run the host stopped is not intact, and says why", () => {
-    const raw = { ...base(), status: "PEER_FAILED", detail: "timeout: the phase ran past 1 s" };
+    const raw = { ...base(), status: "TIMEOUT", detail: "the phase ran past 1 s: a call blocked" };
     raw.sinks = [{ name: "out", kind: "tcp", expect: 0, lazy: true, verified: "peer", reported: true, bytes: 65536, bad: 0, modified: 0, firstBad: -1 }];
     const r = toResult(compiled, raw);
     expect(r.delivered.intact).toBe(false);
-    expect(r.notes?.some((n) => /PEER_FAILED: timeout/.test(n))).toBe(true);
+    expect(r.notes?.some((n) => /TIMEOUT: the phase ran past/.test(n))).toBe(true);
   });
 
   it("errors carry the step's place in the scenario file", () => {
