@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf,
+  pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
@@ -134,7 +134,7 @@ function fileRead(f: i32, ino: i32, pos: i64, buf: i64, cnt: i64): i64 {
   let done: i64 = 0;
   while (done < n) {
     const p = pos + done;
-    const pfn = pcLookup(ino, p >> 12);
+    const pfn = pcPage(ino, p >> 12);
     const off = <i32>(p & 4095);
     let m = 4096 - off;
     if (<i64>m > n - done) m = <i32>(n - done);
@@ -472,7 +472,7 @@ function fileToPipe(f: i32, ino: i32, pos: i64, p: i32, len: i64): i64 {
   let done: i64 = 0;
   while (done < n && !pipeFull(p)) {
     const q = pos + done;
-    const pfn = pcLookup(ino, q >> 12);
+    const pfn = pcPage(ino, q >> 12);
     const off = <i32>(q & 4095);
     let m = 4096 - off;
     if (<i64>m > n - done) m = <i32>(n - done);

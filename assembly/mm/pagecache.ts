@@ -43,6 +43,7 @@ export class Ra {
 }
 
 export function pcReset(): void {
+  lkForget();
   for (let i = 0; i < inodes; i++) {
     unchecked(pcIndex[i] = 0);
     unchecked(pcCap[i] = 0);
@@ -100,6 +101,29 @@ export function pcLookup(ino: i32, idx: i64): u32 {
   if (idx < 0 || idx >= unchecked(pcCap[ino])) return 0;
   return load<u32>(unchecked(pcIndex[ino]) + (<usize>idx << 2));
 }
+
+// the folio the last lookup found: readers walk a folio page by page without looking it up again (the kernel's
+// readers take a batch of folios per lookup: filemap_get_read_batch)
+let lkIno: i32 = -1;
+let lkFirst: i64 = 0;
+let lkN: i64 = 0;
+let lkHead: u32 = 0;
+
+/** The frame caching page `idx`, or 0: one lookup per folio for a reader that walks the file in order. */
+export function pcPage(ino: i32, idx: i64): u32 {
+  if (ino == lkIno && idx >= lkFirst && idx < lkFirst + lkN) return lkHead + <u32>(idx - lkFirst);
+  const pfn = pcLookup(ino, idx);
+  if (pfn == 0) return 0;
+  const head = frHead(pfn);
+  lkIno = ino;
+  lkHead = head;
+  lkN = (<i64>1) << frOrder(head);
+  lkFirst = idx - <i64>(pfn - head);
+  return pfn;
+}
+
+/** The cache changed: the remembered folio may be gone. */
+@inline function lkForget(): void { lkIno = -1; }
 
 /** The same, free of cost (for the model's own bookkeeping: residency, teardown). */
 export function pcPeek(ino: i32, idx: i64): u32 {
@@ -443,6 +467,7 @@ export function pcDrop(ino: i32, first: i64, last: i64): void {
     const start = i - <i64>(pfn - head);
     const n: i64 = 1 << o;
     if (frRef(head) <= 1) {
+      lkForget();
       for (let k: i64 = 0; k < n; k++) store<u32>(unchecked(pcIndex[ino]) + (<usize>(start + k) << 2), 0);
       unchecked(pcPages[ino] = unchecked(pcPages[ino]) - (n));
       frFree(head);
