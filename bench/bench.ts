@@ -188,6 +188,35 @@ async function measureTrace(mod: WebAssembly.Module, sizes: number[]) {
   return { cap, bytesPerEvent: 64, points: out };
 }
 
+/**
+ * Sweep throughput: a grid of small points (every strategy x 4 sizes x 4 chunkings x warm/cold x 4 readahead
+ * windows, 64 KiB to 4 MiB: 1,024 points),
+ * run on the worker pool with one worker and with every core; points per second, the workers already started.
+ */
+async function measureSweep(nproc: number) {
+  const { Pool } = await import("../src/node/pool.js");
+  const tasks: { kind: "model"; compiled: Compiled }[] = [];
+  for (const s of STRATEGIES)
+    for (const size of ["64KiB", "256KiB", "1MiB", "4MiB"])
+      for (const chunk of ["4KiB", "16KiB", "64KiB", "whole"])
+        for (const cache of ["warm", "cold"])
+          for (const readahead of ["128KiB", "512KiB", "2MiB", "8MiB"]) tasks.push({ kind: "model", compiled: compileByName(s.name, { fileSize: size, chunk, cache, readahead, trace: false }) });
+  const out: { workers: number; points: number; ms: number; perSecond: number }[] = [];
+  for (const workers of [...new Set([1, nproc])]) {
+    const pool = new Pool({ size: workers });
+    try {
+      await pool.map(tasks.slice(0, workers * 4)); // start the workers, warm them
+      const t0 = performance.now();
+      await pool.map(tasks);
+      const ms = performance.now() - t0;
+      out.push({ workers, points: tasks.length, ms, perSecond: (tasks.length / ms) * 1000 });
+    } finally {
+      await pool.close();
+    }
+  }
+  return out;
+}
+
 function wasmSize() {
   const raw = readFileSync(WASM);
   return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length, mtime: statSync(WASM).mtime.toISOString() };
@@ -265,6 +294,8 @@ async function main() {
     }
   }
   const trace = o.trace ? (log("trace on"), await measureTrace(mod, o.sizes)) : undefined;
+  log("sweep throughput on the pool");
+  const sweep = await measureSweep(m0.nproc);
   const m1 = machine();
 
   // the main table, at the largest size
@@ -300,6 +331,9 @@ async function main() {
     say(table(["size", "events kept", "dropped", "wasm memory grown", "ms"], trace.points.map((p) => [size(p.size), String(p.events), String(p.dropped), `${f1(p.memBytes / 2 ** 20)} MiB`, fms(p.ms)]), 1));
   }
 
+  say(`\nSweep on the worker pool (src/node/pool.ts): ${sweep[0].points} points (8 strategies x 64 KiB..4 MiB x 4 chunkings x warm/cold x 4 readahead windows)\n`);
+  for (const w of sweep) say(`  ${w.workers} worker${w.workers > 1 ? "s" : ""}: ${fms(w.ms)} ms, ${w.perSecond.toFixed(0)} points/s\n`);
+
   // targets
   const T: { target: string; holds: boolean | null; detail: string }[] = [];
   const ratios = rows.filter((r) => r.kernelMs).map((r) => ({ r, q: r.model[r.model.length - 1].ms / r.kernelMs! }));
@@ -331,7 +365,7 @@ async function main() {
   say(`\nload average at the end ${m1.load.join(" ")}\n`);
 
   if (o.json) {
-    writeFileSync(o.json, JSON.stringify({ machine: { start: m0, end: m1 }, options: o, wasm: ws, firstResult: fr, rows, trace, targets: T }, null, 2) + "\n");
+    writeFileSync(o.json, JSON.stringify({ machine: { start: m0, end: m1 }, options: o, wasm: ws, firstResult: fr, rows, trace, sweep, targets: T }, null, 2) + "\n");
     log(`wrote ${o.json}`);
   }
 }
