@@ -45,7 +45,7 @@ export const KNOWN: Known[] = [
   {
     counter: /^(copies\.dma\.ops|kernel\.blockRqIssue)$/,
     params: { cache: "cold" },
-    why: "block requests: readahead windows ramp up to read_ahead_kb, and the block layer merges and splits the bios by the device's max_sectors_kb; with mmap, read-around and async readahead race the faults (the kernel's count varies from run to run)",
+    why: "block requests: readahead windows ramp up to read_ahead_kb and the block layer merges and splits the bios by max_sectors_kb; block_rq_issue fires where a request is dispatched, in the reader when it flushes its plug but in kblockd when dispatch is deferred, so a per-task count can miss some; with mmap, read-around and async readahead race the faults",
   },
   {
     counter: "kernel.filemapAdd",
