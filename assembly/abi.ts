@@ -267,6 +267,7 @@ export namespace Knob {
   export const BLOCK_MAX_REQUEST_BYTES: i32 = 35;
   export const COST_USER_ACCESS_PS_PER_BYTE: i32 = 36;
   export const COST_TRUNCATE_PAGE_NS: i32 = 37;
+  export const PEER_WINDOW_BYTES: i32 = 38;
 }
 
 export namespace Op {

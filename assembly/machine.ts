@@ -53,6 +53,7 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.COST_DIRTY_PAGE_NS] = 300);
   unchecked(knobs[Knob.COST_USER_ACCESS_PS_PER_BYTE] = 100);
   unchecked(knobs[Knob.COST_TRUNCATE_PAGE_NS] = 500);
+  unchecked(knobs[Knob.PEER_WINDOW_BYTES] = 0);               // every peer copy on the sender's path (calibration sets it)
 }
 
 export function setKnob(id: i64, v: i64): void {

@@ -14,7 +14,7 @@
 // its buffer. Zero-copy data is read from the page as it is at that moment.
 import { Counter, Ev, Knob, CopyWhat, Call } from "../abi";
 import { count, spend } from "../counters";
-import { ev } from "../trace";
+import { ev, spendQuiet } from "../trace";
 import { knob, psCost } from "../machine";
 import { frAlloc, frInitRef, FK_KBUF } from "../mm/frames";
 import { cpuCopyBegin, cpuCopyPiece, copyFromUser, uaccessFault } from "../mm/usercopy";
@@ -46,11 +46,13 @@ const kPeerPages = new StaticArray<i32>(MAX_SOCKS);  // pages in the peer's buff
 const kClosed = new StaticArray<bool>(MAX_SOCKS);    // the sender closed (the peer drains and stops)
 const kZc = new StaticArray<bool>(MAX_SOCKS);        // SO_ZEROCOPY set
 const kZcNext = new StaticArray<i32>(MAX_SOCKS);     // the id the next MSG_ZEROCOPY send gets
+const kPeerTotal = new StaticArray<i64>(MAX_SOCKS);  // bytes the peer has copied out in the phase
+const kPeerCharged = new StaticArray<i64>(MAX_SOCKS); // of them, bytes whose copy the sender's time carries
 let socks: i32 = 0;
 
 // MSG_ZEROCOPY bookkeeping: per send id, the skbs still holding its pages, and whether any was copied; per
 // socket, the error queue of completions [lo, hi, copied] (consecutive completions merge, as the kernel's do)
-const ZC_MAX: i32 = 4096;
+const ZC_MAX: i32 = 512;
 const zcSkbs = new StaticArray<i32>(MAX_SOCKS * ZC_MAX);     // skbs outstanding per (socket, id % ZC_MAX)
 const zcCopied = new StaticArray<bool>(MAX_SOCKS * ZC_MAX);  // some of its data was copied after all
 const EQ_MAX: i32 = 256;
@@ -70,6 +72,7 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kRoute[k] = route); unchecked(kSink[k] = sink); unchecked(kCur[k] = -1); unchecked(kInflight[k] = 0);
   unchecked(kQHead[k] = -1); unchecked(kQTail[k] = -1); unchecked(kQBytes[k] = 0); unchecked(kClosed[k] = false); unchecked(kZc[k] = false);
   unchecked(kZcNext[k] = 0); unchecked(eqHead[k] = 0); unchecked(eqTail[k] = 0);
+  unchecked(kPeerTotal[k] = 0); unchecked(kPeerCharged[k] = 0);
   unchecked(kGoal[k] = sizeGoal(k));
   setZcFreeHook(zcSkbFreed);
   const pages = <i32>((knob(Knob.PEER_BUF_BYTES) + 4095) >> 12);
@@ -283,6 +286,8 @@ export function recvErrqueue(k: i32): bool {
   eqOutLo = unchecked(eqLo[e]); eqOutHi = unchecked(eqHi[e]); eqOutCopied = unchecked(eqCopied[e]);
   unchecked(eqHead[k] = h + 1);
   // counted as the sends a completion covers (ee_data - ee_info + 1), as the native host counts them
+  // a completion comes when the peer has read the data: the sender waited for all of its copies
+  if (unchecked(kRoute[k]) == ROUTE_LO) peerCharge(k, unchecked(kPeerTotal[k]));
   const sends = eqOutHi - eqOutLo + 1;
   count(Counter.ZC_COMPLETIONS, sends);
   if (eqOutCopied) count(Counter.ZC_COPIED, sends);
@@ -364,6 +369,8 @@ export function peerRead(k: i32): i64 {
     }
   }
   unchecked(kQBytes[k] = unchecked(kQBytes[k]) - (got));
+  unchecked(kPeerTotal[k] = unchecked(kPeerTotal[k]) + got);
+  peerCharge(k, unchecked(kPeerTotal[k]) - knob(Knob.PEER_WINDOW_BYTES));
   count(Counter.PEER_SYSCALLS, 1);
   ev(Ev.PEER_CALL, Call.read, got, k, 0, 0, 0);
   // the peer verifies what its buffer now holds
@@ -375,6 +382,18 @@ export function peerRead(k: i32): i64 {
     v += n;
   }
   return got;
+}
+
+/**
+ * The sender's wait for the peer's copies: the peer copies on another CPU while the sender goes on, until the
+ * sender is PEER_WINDOW_BYTES ahead of it (the socket buffers are full); from then on each of the peer's copies is
+ * on the sender's path. Charges the sender the copy cost of the peer's bytes up to `upTo` not charged yet.
+ */
+function peerCharge(k: i32, upTo: i64): void {
+  const done = unchecked(kPeerCharged[k]);
+  if (upTo <= done) return;
+  unchecked(kPeerCharged[k] = upTo);
+  spendQuiet(psCost(upTo - done, knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
 }
 
 /** The peer reads until its receive queue is empty (an eager peer after each of the sender's calls). */

@@ -2,13 +2,15 @@
 // count, folio order, kind, and what the frame holds. A frame holds identities, not bytes: byte o of a frame is
 // byte (base + o) of file `file` at `version`, or a run of such pieces when copies wrote parts of it.
 //
-//   frame record (16 bytes, at frameTable + 16 * pfn)
-//   0                 8        10      11       12            16
-//   +-----------------+--------+-------+--------+-------------+
-//   |      ident      | refcnt | order | flags  |     aux     |
-//   +-----------------+--------+-------+--------+-------------+
+//   frame record (12 bytes, at frameTable + 12 * pfn)
+//   0                 8        10      11       12
+//   +-----------------+--------+-------+--------+
+//   |  ident / aux    | refcnt | order | flags  |
+//   +-----------------+--------+-------+--------+
 //   flags: bits 0-3 kind (FK_*), 4 MIXED (content is a run list), 5 READAHEAD (PG_readahead), 6 DIRTY
-//   aux:   CACHE: the page's index in its file; PT: the table's content block; free frames: next free pfn
+//   ident: what the page holds; frames that hold no payload keep something else there (aux): a PT frame its
+//   table's content block, a free frame the next free pfn
+//   A folio of order o starts at a pfn aligned to 2^o (as the buddy allocator's do): its head is pfn & ~(2^o - 1).
 //
 //   ident (u64): one run of file bytes, position-independent, so clipping a run never changes it
 //   63       52 51      40 39                            0
@@ -37,7 +39,7 @@ export const FL_MIXED: i32 = 0x10;
 export const FL_READAHEAD: i32 = 0x20;
 export const FL_DIRTY: i32 = 0x40;
 
-const REC: usize = 16;
+const REC: usize = 12;
 const BIAS: i64 = (<i64>1) << 39;
 export const IDENT_ZERO: u64 = 0;
 export const IDENT_LOST: u64 = (<u64>0xfff) << 40;
@@ -74,14 +76,14 @@ export let framesPeak: i64 = 0;     // most frames in use at once
 @inline export function frKind(pfn: u32): i32 { return <i32>load<u8>(rec(pfn), 11) & 15; }
 @inline export function frSetFlag(pfn: u32, f: i32): void { store<u8>(rec(pfn), <u8>(load<u8>(rec(pfn), 11) | f), 11); }
 @inline export function frClearFlag(pfn: u32, f: i32): void { store<u8>(rec(pfn), <u8>(load<u8>(rec(pfn), 11) & ~f), 11); }
-@inline export function frAux(pfn: u32): u32 { return load<u32>(rec(pfn), 12); }
-@inline export function frSetAux(pfn: u32, v: u32): void { store<u32>(rec(pfn), v, 12); }
+@inline export function frAux(pfn: u32): u32 { return <u32>load<u64>(rec(pfn)); }
+@inline export function frSetAux(pfn: u32, v: u32): void { store<u64>(rec(pfn), <u64>v); }
 
 /** The head frame of the folio `pfn` belongs to. */
 export function frHead(pfn: u32): u32 {
   const o = frOrder(pfn);
   if (o == 0) return pfn;
-  return pfn - (frAux(pfn) & ((1 << o) - 1));
+  return pfn & ~((<u32>1 << o) - 1);
 }
 
 export function framesReset(): void {
@@ -126,6 +128,20 @@ export function frAlloc(order: i32, kind: i32): u32 {
       frameTable = arenaGrow(frameTable, <usize>frameCap * REC, <usize>nu * REC);
       frameCap = nu;
     }
+    // natural alignment: the frames skipped go to the order-0 free list
+    while (frameTop & (n - 1)) {
+      const f = frameTop++;
+      store<u8>(rec(f), 0, 10);
+      store<u8>(rec(f), <u8>FK_FREE, 11);
+      frSetAux(f, unchecked(freeHead[0]));
+      unchecked(freeHead[0] = f);
+    }
+    if (frameTop + n > frameCap) {
+      let nu = frameCap + (frameCap >> 1);
+      while (frameTop + n > nu) nu += nu >> 1;
+      frameTable = arenaGrow(frameTable, <usize>frameCap * REC, <usize>nu * REC);
+      frameCap = nu;
+    }
     pfn = frameTop;
     frameTop += n;
   }
@@ -135,7 +151,6 @@ export function frAlloc(order: i32, kind: i32): u32 {
     store<u16>(p, 0, 8);
     store<u8>(p, <u8>order, 10);
     store<u8>(p, <u8>kind, 11);
-    store<u32>(p, i, 12);
   }
   framesInUse += n;
   if (framesInUse > framesPeak) framesPeak = framesInUse;

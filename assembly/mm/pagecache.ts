@@ -144,7 +144,6 @@ export function pcAddFolio(ino: i32, idx: i64, order: i32): u32 {
   for (let i = 0; i < n; i++) {
     // aux (set by frAlloc to i) becomes the page index; frHead() uses its low bits
     store<u32>(base + (<usize>(idx + i) << 2), head + i);
-    frSetAux(head + i, <u32>(idx + i));
   }
   unchecked(pcPages[ino] = unchecked(pcPages[ino]) + (n));
   const c = knob(Knob.COST_PAGE_ALLOC_NS) * n;

@@ -92,3 +92,15 @@ describe("status", () => {
     expect(out.result.syscalls.total).toBeGreaterThan(1000);
   });
 });
+
+describe("memory", () => {
+  it("counters only, 1 GiB: at most 32 bytes of wasm memory per simulated 4 KiB page", { timeout: 60_000 }, async () => {
+    const { loadSimulator } = await import("../../src/model/index.js");
+    for (const [name, over] of [["sendfile", { sink: "nic" }], ["mmap-write", {}], ["read-write", {}]] as const) {
+      const fresh = await loadSimulator();
+      const out = fresh.run(compileByName(name, { fileSize: "1GiB", chunk: "64KiB", ...over }), { trace: false });
+      expect(out.result.delivered).toMatchObject({ bytes: 1 << 30, intact: true });
+      expect(out.memoryBytes / ((1 << 30) / 4096)).toBeLessThanOrEqual(32);
+    }
+  });
+});
