@@ -341,6 +341,7 @@ static inline const char *errno_name(int e) {
 #define KNOB_BLOCK_MAX_REQUEST_BYTES 35
 #define KNOB_COST_USER_ACCESS_PS_PER_BYTE 36
 #define KNOB_COST_TRUNCATE_PAGE_NS 37
+#define KNOB_PEER_WINDOW_BYTES 38
 
 /* Op */
 #define OP_CALL 1

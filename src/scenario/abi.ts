@@ -184,6 +184,10 @@ export const Knob = {
   COST_USER_ACCESS_PS_PER_BYTE: 36,
   /** one page leaving the page cache on a truncate (truncate_inode_pages, the filesystem freeing its block) */
   COST_TRUNCATE_PAGE_NS: 37,
+  /** bytes of the loopback peer's reading that need not be waited for: the socket buffers' occupancy when the
+   *  sender's last call returns. The peer copies on another CPU; the sender waits for its copies only past this
+   *  much, and for all of them when it waits for MSG_ZEROCOPY completions. 0: every peer copy is on the sender's path */
+  PEER_WINDOW_BYTES: 38,
 } as const;
 
 /**
