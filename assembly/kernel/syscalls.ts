@@ -768,14 +768,20 @@ export function sys_posix_fadvise(fd: i64, offset: i64, len: i64, advice: i64): 
   if (advice < 0 || advice > 5 || len < 0) return EINVAL;
   if (t != FT_REG) return 0;
   const ino = fileObj(f);
+  // generic_fadvise: [offset, offset + len - 1], len 0 (or a wrap) meaning to the end; only the file's pages matter
+  const size = inoSizeOf(ino);
+  let endbyte: i64 = len == 0 || <u64>offset + <u64>len < <u64>len ? i64.MAX_VALUE : offset + len - 1;
+  if (offset < 0 && endbyte < 0) return 0;
+  const start = offset < 0 ? 0 : offset;
+  if (endbyte >= size) endbyte = size - 1;
+  if (start > endbyte) return 0;
   if (advice == Flags.POSIX_FADV_DONTNEED) {
-    const end = len == 0 ? inoSizeOf(ino) : offset + len;
-    const first = (offset + 4095) >> 12;
-    const last = (end >> 12) - 1 + (end == inoSizeOf(ino) ? 1 : 0);
+    // whole pages only: the partial first page is kept
+    const first = (start + 4095) >> 12;
+    const last = endbyte == size - 1 ? endbyte >> 12 : ((endbyte + 1) >> 12) - 1;
     if (last >= first) pcDrop(ino, first, last);
   } else if (advice == Flags.POSIX_FADV_WILLNEED) {
-    const end = len == 0 ? inoSizeOf(ino) : offset + len;
-    if (end > offset) pcReadPrepare(ino, new Ra(), offset >> 12, ((end - 1) >> 12) - (offset >> 12) + 1);
+    pcReadPrepare(ino, new Ra(), start >> 12, (endbyte >> 12) - (start >> 12) + 1);
   }
   return 0;
 }
