@@ -5,8 +5,10 @@
  *
  *   node --import tsx test/hostile/wasm-runner.ts fuzz            the compiler fuzz's accepted files
  *   node --import tsx test/hostile/wasm-runner.ts calls SEED N    N random hostile call programs (calls-arb.ts)
+ *   node --import tsx test/hostile/wasm-runner.ts regressions     regressions.json: what the fuzz found, shrunk
  */
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import { compileModel, instantiateModel, Simulator } from "../../src/model/index.js";
 import { Knob } from "../../src/scenario/abi.js";
 import { compile } from "../../src/scenario/index.js";
@@ -14,7 +16,12 @@ import { hostileScenarioArb } from "./calls-arb.js";
 import { acceptedFuzzScenarios } from "./compiler-fuzz-arb.js";
 
 const [mode, seed = "1", n = "200"] = process.argv.slice(2);
-const scenarios: unknown[] = mode === "fuzz" ? acceptedFuzzScenarios() : fc.sample(hostileScenarioArb, { numRuns: Number(n), seed: Number(seed) });
+const regressions = () => {
+  const doc = JSON.parse(readFileSync(new URL("./regressions.json", import.meta.url), "utf8")) as { setup: unknown; programs: { program: unknown[] }[] };
+  return doc.programs.map((p) => ({ name: "regression", title: "t", setup: doc.setup, program: p.program }));
+};
+const scenarios: unknown[] = mode === "fuzz" ? acceptedFuzzScenarios() : mode === "regressions" ? regressions()
+  : fc.sample(hostileScenarioArb, { numRuns: Number(n), seed: Number(seed) });
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + "\n");
 out({ total: scenarios.length });
 const mod = await compileModel();
