@@ -14,7 +14,7 @@ import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
   pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf,
 } from "../mm/pagecache";
-import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, MAX_VMAS } from "../mm/vma";
+import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
 import { populate, zapRange, translate, FM_GUP, FM_USER, FAULT_OK, lastFault, FAULT_SIGBUS } from "../mm/fault";
 import { copyToUser, copyFromUser, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
@@ -402,10 +402,18 @@ export function sys_munmap(addr: i64, length: i64): i64 {
 export function sys_madvise(addr: i64, length: i64, advice: i64): i64 {
   if ((addr & 4095) != 0 || length < 0) return EINVAL;
   if (<u64>addr + <u64>length < <u64>addr) return EINVAL;
-  if (advice == Flags.MADV_DONTNEED) {
-    const len = (length + 4095) & ~4095;
-    zapRange(addr, addr + len);
-  } else if (advice < 0 || advice > 4) return EINVAL;
+  const len = (length + 4095) & ~4095;
+  if (advice == Flags.MADV_DONTNEED) zapRange(addr, addr + len);
+  else if (advice == Flags.MADV_NORMAL || advice == Flags.MADV_RANDOM || advice == Flags.MADV_SEQUENTIAL) vmaSetAdvice(addr, addr + len, <i32>advice);
+  else if (advice == Flags.MADV_WILLNEED) {
+    // madvise_willneed: readahead of the file pages under [addr, addr + len)
+    const v = findVma(addr);
+    if (v >= 0 && vmaIno(v) >= 0) {
+      let end = addr + len < vmaEnd(v) ? addr + len : vmaEnd(v);
+      const pg = vmaPgoff(v) + ((addr - vmaStart(v)) >> 12);
+      pcReadPrepare(vmaIno(v), new Ra(), pg, (end - addr) >> 12);
+    }
+  } else return EINVAL;
   return 0;
 }
 
@@ -768,6 +776,10 @@ export function sys_posix_fadvise(fd: i64, offset: i64, len: i64, advice: i64): 
   if (advice < 0 || advice > 5 || len < 0) return EINVAL;
   if (t != FT_REG) return 0;
   const ino = fileObj(f);
+  // the access pattern is the open file's (f_mode FMODE_RANDOM, ra_pages doubled for SEQUENTIAL)
+  if (advice == Flags.POSIX_FADV_RANDOM) { fileRa(f).scale = 0; return 0; }
+  if (advice == Flags.POSIX_FADV_SEQUENTIAL) { fileRa(f).scale = 2; return 0; }
+  if (advice == Flags.POSIX_FADV_NORMAL) { fileRa(f).scale = 1; return 0; }
   // generic_fadvise: [offset, offset + len - 1], len 0 (or a wrap) meaning to the end; only the file's pages matter
   const size = inoSizeOf(ino);
   let endbyte: i64 = len == 0 || <u64>offset + <u64>len < <u64>len ? i64.MAX_VALUE : offset + len - 1;

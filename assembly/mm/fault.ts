@@ -20,8 +20,8 @@ import {
   FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
 } from "./frames";
 import { walk, walkPmd, setPte, entryPfn, ptTouched, ptGen, PTE_P, PTE_W, PTE_H } from "./pagetable";
-import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared, vmaUsed, MAX_VMAS } from "./vma";
-import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
+import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared, vmaUsed, vmaAdvice, MAX_VMAS } from "./vma";
+import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, raSync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
 import { cpuCopyPiece } from "./usercopy";
 
 export const FM_USER: i32 = 0;     // a load or store by the program
@@ -129,15 +129,24 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
   let pfn = pcLookup(ino, pg);
   const ra = raOf(ino);
   if (pfn == 0) {
-    // do_sync_mmap_readahead: read-around, ra_pages centred on the fault
     const max = knob(Knob.READAHEAD_BYTES) >> 12;
-    let start = pg - max / 2;
-    if (start < 0) start = 0;
-    ra.start = start;
-    ra.size = max > 0 ? max : 1;
-    ra.asyncSize = max / 4;
-    ra.order = 0;
-    raReadWindow(ino, ra.start, ra.size, 0, ra.asyncSize > 0 ? ra.start + ra.size - ra.asyncSize : -1);
+    const adv = vmaAdvice(v);
+    if (adv == Flags.MADV_RANDOM || max == 0) {
+      // VM_RAND_READ: no readahead, the one page is read
+      raReadWindow(ino, pg, 1, 0, -1);
+    } else if (adv == Flags.MADV_SEQUENTIAL) {
+      // VM_SEQ_READ: a sequential window from the fault (page_cache_sync_ra)
+      raSync(ino, ra, pg, max);
+    } else {
+      // do_sync_mmap_readahead: read-around, ra_pages centred on the fault
+      let start = pg - max / 2;
+      if (start < 0) start = 0;
+      ra.start = start;
+      ra.size = max;
+      ra.asyncSize = max / 4;
+      ra.order = 0;
+      raReadWindow(ino, ra.start, ra.size, 0, ra.asyncSize > 0 ? ra.start + ra.size - ra.asyncSize : -1);
+    }
     pfn = pcPeek(ino, pg);
     major = true;
     sleepFor(WAIT_DISK, 0);

@@ -40,6 +40,7 @@ export class Ra {
   asyncSize: i64 = 0;    // pages before the window's end where the PG_readahead mark sits
   order: i32 = 0;        // folio order of the last window
   prevIndex: i64 = -1;   // last page read (sequential detection)
+  scale: i32 = 1;        // POSIX_FADV_SEQUENTIAL doubles the window (2), POSIX_FADV_RANDOM turns readahead off (0)
 }
 
 export function pcReset(): void {
@@ -300,7 +301,7 @@ function rangeFree(ino: i32, idx: i64, n: i64): bool {
   return true;
 }
 
-function raMaxPages(): i64 { return knob(Knob.READAHEAD_BYTES) >> 12; }
+function raMaxPages(ra: Ra): i64 { return (knob(Knob.READAHEAD_BYTES) >> 12) * ra.scale; }
 
 /** get_init_ra_size */
 function initRaSize(req: i64, max: i64): i64 {
@@ -331,7 +332,7 @@ function maxOrderFor(size: i64): i32 {
  * read. Returns pages read from the disk.
  */
 export function raSync(ino: i32, ra: Ra, idx: i64, req: i64): i64 {
-  const max = raMaxPages();
+  const max = raMaxPages(ra);
   if (max == 0) return raReadWindow(ino, idx, req, 0, -1);
   const sequential = idx == 0 || idx == ra.prevIndex + 1 || idx == ra.start + ra.size;
   if (!sequential) {
@@ -357,7 +358,7 @@ export function raSync(ino: i32, ra: Ra, idx: i64, req: i64): i64 {
 /** page_cache_async_readahead: the reader reached the PG_readahead folio at `idx`: read the next window. */
 export function raAsync(ino: i32, ra: Ra, head: u32, idx: i64): i64 {
   frClearFlag(head, FL_READAHEAD);
-  const max = raMaxPages();
+  const max = raMaxPages(ra);
   if (max == 0) return 0;
   // the window the mark belongs to ends at ra.start + ra.size
   if (idx < ra.start || idx >= ra.start + ra.size) { ra.start = idx; ra.size = 1; }

@@ -14,6 +14,7 @@ const vFlags = new StaticArray<i32>(MAX_VMAS);   // MAP_SHARED / MAP_PRIVATE / M
 const vIno = new StaticArray<i32>(MAX_VMAS);     // inode mapped, -1 anonymous
 const vPgoff = new StaticArray<i64>(MAX_VMAS);   // file page mapped at vStart
 const vUsed = new StaticArray<bool>(MAX_VMAS);   // slot in use
+const vAdvice = new StaticArray<i32>(MAX_VMAS);  // madvise: MADV_NORMAL, MADV_RANDOM (VM_RAND_READ), MADV_SEQUENTIAL
 let mmapLow: i64 = MMAP_BASE;                    // the lowest address handed out so far
 
 export function vmaReset(): void {
@@ -21,6 +22,11 @@ export function vmaReset(): void {
   mmapLow = MMAP_BASE;
 }
 
+@inline export function vmaAdvice(v: i32): i32 { return unchecked(vAdvice[v]); }
+/** madvise's access hint over [start, end): the areas there take it (the model does not split an area for it). */
+export function vmaSetAdvice(start: i64, end: i64, adv: i32): void {
+  for (let i = 0; i < MAX_VMAS; i++) if (unchecked(vUsed[i]) && unchecked(vEnd[i]) > start && unchecked(vStart[i]) < end) unchecked(vAdvice[i] = adv);
+}
 @inline export function vmaUsed(v: i32): bool { return unchecked(vUsed[v]); }
 @inline export function vmaStart(v: i32): i64 { return unchecked(vStart[v]); }
 @inline export function vmaEnd(v: i32): i64 { return unchecked(vEnd[v]); }
@@ -49,6 +55,7 @@ export function vmaInsert(start: i64, end: i64, prot: i32, flags: i32, ino: i32,
     unchecked(vUsed[i] = true);
     unchecked(vStart[i] = start); unchecked(vEnd[i] = end); unchecked(vProt[i] = prot); unchecked(vFlags[i] = flags); unchecked(vIno[i] = ino); unchecked(vPgoff[i] = pgoff);
     if (start < mmapLow) mmapLow = start;
+    unchecked(vAdvice[i] = 0);
     return i;
   }
   return -1;
@@ -62,6 +69,7 @@ export function vmaRemove(start: i64, end: i64): bool {
       // split: keep [vStart, start), add [end, vEnd)
       const tail = vmaInsert(end, unchecked(vEnd[i]), unchecked(vProt[i]), unchecked(vFlags[i]), unchecked(vIno[i]), unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> 12));
       if (tail < 0) return false;
+      unchecked(vAdvice[tail] = unchecked(vAdvice[i]));
       unchecked(vEnd[i] = start);
     } else if (unchecked(vStart[i]) < start) {
       unchecked(vEnd[i] = start);

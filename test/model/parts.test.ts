@@ -259,3 +259,33 @@ describe("readahead", () => {
     expect(out.result.kernel!.nvcsw).toBe(1);   // the read sleeps on the disk once
   });
 });
+
+describe("access hints change readahead", () => {
+  const coldRead = (hint: unknown[]) => runProgram([
+    { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+    ...hint,
+    { repeat: { until: "zero" }, do: [{ call: "read", fd: "fd", buf: "b", count: 4096, ret: "n" }] },
+  ], { files: { src: { size: MiB, cache: "cold" } }, buffers: { b: { size: 4096 } } });
+  it("POSIX_FADV_RANDOM: no readahead, one block request per read", async () => {
+    const out = await coldRead([{ call: "posix_fadvise", fd: "fd", offset: 0, len: 0, advice: ["POSIX_FADV_RANDOM"] }]);
+    expect(out.result.kernel!.blockRqIssue).toBe(MiB / PAGE);
+    expect(out.result.io.readBytes).toBe(MiB);
+  });
+  it("POSIX_FADV_SEQUENTIAL: windows twice as large, fewer requests than the default", async () => {
+    const normal = await coldRead([]);
+    const seq = await coldRead([{ call: "posix_fadvise", fd: "fd", offset: 0, len: 0, advice: ["POSIX_FADV_SEQUENTIAL"] }]);
+    expect(seq.result.kernel!.blockRqIssue).toBeLessThan(normal.result.kernel!.blockRqIssue);
+  });
+  it("MADV_RANDOM: a cold mapping faults page by page, each a major fault", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "mmap", addr: BASE, length: 65536, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
+      { call: "madvise", addr: "p", length: 65536, advice: ["MADV_RANDOM"] },
+      { set: "o", to: 0 },
+      { repeat: { while: "$o < 65536" }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
+    ], { files: { src: { size: 65536, cache: "cold" } } });
+    // each fault reads its one page; fault-around then finds nothing else cached
+    expect(out.result.faults).toEqual({ minor: 0, major: 16 });
+    expect(out.result.kernel!.blockRqIssue).toBe(16);
+  });
+});
