@@ -9,7 +9,7 @@
  * memory with the full trace on (bounded by the trace cap). Then each target of the issue: holds or not.
  *
  *   npm run bench -- [--no-native] [--sizes 1MiB,16MiB,256MiB,1GiB] [--reps 5] [--native-reps 3]
- *                    [--only sendfile,splice] [--no-trace] [--json FILE]
+ *                    [--only sendfile,splice] [--no-trace] [--callgrind] [--json FILE]
  *
  * Timing: every run here is sequential (no two runs overlap, native ones included), medians of `--reps`;
  * the model's runs reuse one warmed instance (its memory already grown), and the memory figures come from one
@@ -33,10 +33,10 @@ const PAGE = 4096;
 
 // ---- options --------------------------------------------------------------------------------------------
 
-interface Opts { native: boolean; sizes: number[]; reps: number; nativeReps: number; only?: string[]; trace: boolean; json?: string }
+interface Opts { native: boolean; sizes: number[]; reps: number; nativeReps: number; only?: string[]; trace: boolean; json?: string; callgrind: boolean }
 
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { native: true, sizes: ["1MiB", "16MiB", "256MiB", "1GiB"].map((s) => parseSize(s) as number), reps: 5, nativeReps: 3, trace: true };
+  const o: Opts = { native: true, sizes: ["1MiB", "16MiB", "256MiB", "1GiB"].map((s) => parseSize(s) as number), reps: 5, nativeReps: 3, trace: true, callgrind: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -46,6 +46,7 @@ function parseArgs(argv: string[]): Opts {
     };
     if (a === "--no-native") o.native = false;
     else if (a === "--no-trace") o.trace = false;
+    else if (a === "--callgrind") o.callgrind = true;
     else if (a === "--sizes") o.sizes = val().split(",").map((s) => parseSize(s.trim()) as number);
     else if (a === "--reps") o.reps = Math.max(1, Number(val()));
     else if (a === "--native-reps") o.nativeReps = Math.max(1, Number(val()));
@@ -217,6 +218,36 @@ async function measureSweep(nproc: number) {
   return out;
 }
 
+/**
+ * Instructions per simulated page, independent of the machine's load: valgrind --tool=callgrind counts the
+ * instructions of a fresh `node --no-liftoff bench/first-result.mjs` run (wasm compiled by TurboFan up front, so
+ * that tiering does not move the count) at 16 MiB and at 64 MiB; the difference over the 12,288 pages between.
+ */
+function measureCallgrind(rows: { strategy: string; chunk: string }[]) {
+  if (spawnSync("valgrind", ["--version"]).status !== 0) return { why: "valgrind is not installed" };
+  const dir = mkdtempSync(join(tmpdir(), "zcsim-callgrind-"));
+  const out: { strategy: string; chunk: string; perPage: number }[] = [];
+  try {
+    for (const r of rows) {
+      const ir: number[] = [];
+      for (const size of [16 * 2 ** 20, 64 * 2 ** 20]) {
+        const c = compileAt(r.strategy, r.chunk, size);
+        const prog = join(dir, "p.bin");
+        writeFileSync(prog, Buffer.from(c.program.buffer, c.program.byteOffset, c.program.byteLength));
+        const v = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(dir, "cg.out")}`,
+          process.execPath, "--no-liftoff", join(root, "bench", "first-result.mjs"), WASM, prog, String(Knob.TRACE)], { encoding: "utf8", cwd: root });
+        const m = /I\s+refs:\s+([\d,]+)/.exec(v.stderr);
+        if (!m) return { why: `callgrind gave no count: ${v.stderr.trim().split("\n").slice(-2).join(" ")}` };
+        ir.push(Number(m[1].replace(/,/g, "")));
+      }
+      out.push({ strategy: r.strategy, chunk: r.chunk, perPage: (ir[1] - ir[0]) / ((48 * 2 ** 20) / PAGE) });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows: out };
+}
+
 function wasmSize() {
   const raw = readFileSync(WASM);
   return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length, mtime: statSync(WASM).mtime.toISOString() };
@@ -294,6 +325,7 @@ async function main() {
     }
   }
   const trace = o.trace ? (log("trace on"), await measureTrace(mod, o.sizes)) : undefined;
+  const cg = o.callgrind ? (log("callgrind (slow)"), measureCallgrind(rows)) : undefined;
   log("sweep throughput on the pool");
   const sweep = await measureSweep(m0.nproc);
   const m1 = machine();
@@ -334,6 +366,12 @@ async function main() {
   say(`\nSweep on the worker pool (src/node/pool.ts): ${sweep[0].points} points (8 strategies x 64 KiB..4 MiB x 4 chunkings x warm/cold x 4 readahead windows)\n`);
   for (const w of sweep) say(`  ${w.workers} worker${w.workers > 1 ? "s" : ""}: ${fms(w.ms)} ms, ${w.perSecond.toFixed(0)} points/s\n`);
 
+  if (cg) {
+    say(`\nInstructions per simulated page (valgrind callgrind, node --no-liftoff, 64 MiB run minus 16 MiB run; load-independent)\n\n`);
+    if ("why" in cg && cg.why) say(`  not measured: ${cg.why}\n`);
+    else if (cg.rows) say(table(["strategy", "chunk", "instructions/page"], cg.rows.map((r) => [r.strategy, r.chunk, r.perPage.toFixed(0)])));
+  }
+
   // targets
   const T: { target: string; holds: boolean | null; detail: string }[] = [];
   const ratios = rows.filter((r) => r.kernelMs).map((r) => ({ r, q: r.model[r.model.length - 1].ms / r.kernelMs! }));
@@ -365,7 +403,7 @@ async function main() {
   say(`\nload average at the end ${m1.load.join(" ")}\n`);
 
   if (o.json) {
-    writeFileSync(o.json, JSON.stringify({ machine: { start: m0, end: m1 }, options: o, wasm: ws, firstResult: fr, rows, trace, sweep, targets: T }, null, 2) + "\n");
+    writeFileSync(o.json, JSON.stringify({ machine: { start: m0, end: m1 }, options: o, wasm: ws, firstResult: fr, rows, trace, sweep, callgrind: cg, targets: T }, null, 2) + "\n");
     log(`wrote ${o.json}`);
   }
 }
