@@ -42,6 +42,8 @@ export interface Profile {
   date: string;
   /** cost knob name -> value (ns, or ps per byte where the name says so) */
   costs: Record<string, number>;
+  /** other knobs the fit chose (PEER_WINDOW_BYTES: how far the sender runs ahead of the loopback peer) */
+  knobs?: Record<string, number>;
   /** how the fit went: per cell, measured median, predicted, relative error; and the method */
   fit?: {
     method: string;
@@ -83,18 +85,25 @@ export function readProfile(path: string): Profile {
     if (!(k in Knob) || !k.startsWith("COST_")) throw new ScenarioError(`${at}: costs.${k}`, "not a cost knob");
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e12) throw new ScenarioError(`${at}: costs.${k}`, "must be a number from 0 to 1e12");
   }
+  for (const [k, v] of Object.entries(p.knobs ?? {})) {
+    if (!PROFILE_KNOBS.includes(k)) throw new ScenarioError(`${at}: knobs.${k}`, `not a knob a profile sets (${PROFILE_KNOBS.join(", ")})`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 2 ** 40) throw new ScenarioError(`${at}: knobs.${k}`, "must be a whole number >= 0");
+  }
   return p;
 }
 
+/** Knobs besides the costs that a profile may set. */
+export const PROFILE_KNOBS = ["PEER_WINDOW_BYTES"];
+
 /** The knob values a profile sets, by knob id (integers: the model's knobs are int64). */
-export function profileKnobs(p: Pick<Profile, "costs">): Record<number, number> {
+export function profileKnobs(p: Pick<Profile, "costs" | "knobs">): Record<number, number> {
   const out: Record<number, number> = {};
-  for (const [k, v] of Object.entries(p.costs)) out[(Knob as Record<string, number>)[k]] = Math.round(v);
+  for (const [k, v] of Object.entries({ ...p.costs, ...(p.knobs ?? {}) })) out[(Knob as Record<string, number>)[k]] = Math.round(v);
   return out;
 }
 
-/** A copy of `compiled` whose program's knob section carries the profile's costs (replacing any already set). */
-export function applyProfile(compiled: Compiled, p: Pick<Profile, "costs">): Compiled {
+/** A copy of `compiled` whose program's knob section carries the profile's costs and knobs (replacing any set). */
+export function applyProfile(compiled: Compiled, p: Pick<Profile, "costs" | "knobs">): Compiled {
   return withKnobs(compiled, profileKnobs(p));
 }
 
@@ -121,11 +130,14 @@ export function withKnobs(compiled: Compiled, set: Record<number, number>): Comp
  * The model's per-action amounts for one run: feature_k such that TIME_NS = sum(cost_k * feature_k). Each is read
  * from the model itself: its time with cost k at 1000 and every other cost at 0.
  */
-export function features(sim: Simulator, compiled: Compiled): number[] {
+export function features(sim: Simulator, compiled: Compiled, only?: string[]): number[] {
   const zero: Record<number, number> = {};
   for (const k of COST_KNOBS) zero[k.id] = 0;
-  return COST_KNOBS.map((k) => sim.run(compiled, { trace: false, knobs: { ...zero, [k.id]: 1000 } }).result.timeNs / 1000);
+  return COST_KNOBS.map((k) => (only && !only.includes(k.name) ? 0 : sim.run(compiled, { trace: false, knobs: { ...zero, [k.id]: 1000 } }).result.timeNs / 1000));
 }
+
+/** The peer window (bytes) a cell's features were read with. */
+export const WINDOWS_MIB = [0, 1, 2, 4, 8];
 
 /** Predicted ns from features and costs (by knob name; a missing cost takes its default). */
 export function predict(f: number[], costs: Record<string, number>): number {
@@ -143,6 +155,8 @@ export interface FitOptions {
   rounds?: number;
   /** costs held at these values, not fitted */
   fixed?: Record<string, number>;
+  /** no cost above this many times its model default (default 50) */
+  maxFactor?: number;
 }
 
 export interface FitResult {
@@ -209,6 +223,28 @@ export function nnls(A: number[][], b: number[], x0: number[], lambda: number): 
   return x.map((v, j) => Math.max(0, v / norm[j]));
 }
 
+/**
+ * NNLS with an upper bound on every unknown (u <= hi; the unknowns are costs over their defaults): a cost pinned at
+ * its bound is held there and the rest solved again, until none passes it. A cost that only a few rare actions
+ * carry (a wake-up, a fault of a large folio) cannot then soak up what the model does not explain.
+ */
+export function boundedNnls(A: number[][], b: number[], lambda: number, hi: number): number[] {
+  const n = A[0]?.length ?? 0;
+  const pinned = new Set<number>();
+  for (;;) {
+    const free = Array.from({ length: n }, (_, j) => j).filter((j) => !pinned.has(j));
+    const bb = b.map((v, k) => v - [...pinned].reduce((s, j) => s + A[k][j] * hi, 0));
+    const uf = nnls(A.map((r) => free.map((j) => r[j])), bb, free.map(() => 1), lambda);
+    const u = new Array<number>(n).fill(hi);
+    free.forEach((j, i) => { u[j] = uf[i]; });
+    const over = free.filter((j) => u[j] > hi);
+    if (!over.length) return u;
+    let worst = over[0];
+    for (const j of over) if (u[j] > u[worst]) worst = j;
+    pinned.add(worst);
+  }
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -237,7 +273,7 @@ export function fitCosts(rows: FitRow[], opts: FitOptions = {}): FitResult {
   for (let round = 0; round < rounds + 10; round++) {
     const A = A0.map((row, k) => row.map((v) => v * Math.sqrt(w[k])));
     const b = b0.map((v, k) => v * Math.sqrt(w[k]));
-    u = nnls(A, b, u.map(() => 1), lambda * rows.length);
+    u = boundedNnls(A, b, lambda * rows.length, opts.maxFactor ?? 50);
     const res = A0.map((row, k) => row.reduce((s, v, j) => s + v * u[j], 0) - b0[k]);
     const bisquare = round >= rounds;
     // robust scale (MAD), floored at 1 % so that exact data does not make every row an outlier
@@ -274,6 +310,8 @@ export interface MeasuredCell extends Cell {
   medianNs: number;
   /** the model's time with the default costs */
   defaultNs: number;
+  /** the peer window the features were read with (bytes; absent: the model's default) */
+  window?: number;
 }
 
 /** The catalogue scenarios calibration runs (sharing-hazard needs a lazy peer that holds at most a socket
@@ -385,23 +423,50 @@ export function machineInfo(): Profile["machine"] {
   return { hostname: hostname(), cpus: c.length, cpuModel: c[0]?.model ?? "unknown", arch: arch(), memoryBytes: totalmem() };
 }
 
-/** Fits a profile from measured cells (the fit cells only). */
-export function profileFrom(cells: MeasuredCell[], opts: FitOptions = {}): Profile {
-  const fitRows = cells.filter((c) => c.fit);
-  const fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
-  const weights = cells.map((c) => (c.fit ? fit.weights[fitRows.indexOf(c)] : undefined)) as number[];
-  const rows = report(cells, fit.costs, weights);
-  const errs = rows.filter((r) => r.inFit).map((r) => r.relError);
+/** The cells' features with the loopback peer window at `window` bytes (only the peer's copy feature depends on
+ *  it: the others are kept). */
+export function withWindow(sim: Simulator, cells: MeasuredCell[], window: number): MeasuredCell[] {
+  const j = COST_KNOBS.findIndex((k) => k.name === "COST_PEER_COPY_PS_PER_BYTE");
+  return cells.map((c) => {
+    const plain = compileByName(c.scenario, c.params);
+    if (!plain.sinks.some((k) => k.kind === "tcp")) return { ...c, window };
+    const compiled = withKnobs(plain, { [Knob.PEER_WINDOW_BYTES]: window });
+    const f = [...c.features];
+    f[j] = features(sim, compiled, ["COST_PEER_COPY_PS_PER_BYTE"])[j];
+    return { ...c, features: f, window };
+  });
+}
+
+/**
+ * Fits a profile to measured cells (the fit cells only; the others are reported): for each candidate peer window
+ * (WINDOWS_MIB) the costs by fitCosts, and the window whose fit has the smallest robust loss (the fit cells'
+ * median absolute relative error). Returns the profile and the cells with the chosen window's features.
+ */
+export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { windows?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
+  let best: { loss: number; window: number; fit: FitResult; cells: MeasuredCell[] } | undefined;
+  for (const w of opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)) {
+    const cw = withWindow(sim, cells, w);
+    const fitRows = cw.filter((c) => c.fit);
+    const fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
+    const loss = median(fitRows.map((c) => Math.abs(predict(c.features, fit.costs) / c.medianNs - 1)));
+    if (!best || loss < best.loss) best = { loss, window: w, fit, cells: cw };
+  }
+  const { fit, window } = best!;
+  const fitRows = best!.cells.filter((c) => c.fit);
+  const weights = best!.cells.map((c) => (c.fit ? fit.weights[fitRows.indexOf(c)] : undefined)) as number[];
   const costs: Record<string, number> = {};
   for (const [k, v] of Object.entries(fit.costs)) costs[k] = Math.round(v);
-  return {
+  const rows = report(best!.cells, costs, weights);
+  const errs = rows.filter((r) => r.inFit).map((r) => r.relError);
+  const profile: Profile = {
     format: "zcsim-profile/1",
     machine: machineInfo(),
     kernel: release(),
     date: new Date().toISOString(),
     costs,
+    knobs: { PEER_WINDOW_BYTES: window },
     fit: {
-      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), then Tukey bisquare (c = 4.685); a very weak pull toward the model's default costs; features from the model's own per-knob time",
+      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), then Tukey bisquare (c = 4.685); every cost at most 50 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " by the fit cells' median absolute error",
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),
@@ -409,6 +474,7 @@ export function profileFrom(cells: MeasuredCell[], opts: FitOptions = {}): Profi
       fixed: fit.fixed,
     },
   };
+  return { profile, cells: best!.cells };
 }
 
 export { formatSize };

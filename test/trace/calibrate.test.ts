@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { compileByName, type Compiled } from "../../src/scenario/index.js";
 import { loadSimulator, type Simulator } from "../../src/model/index.js";
 import {
-  COST_KNOBS, DEFAULT_COSTS, applyProfile, features, fitCosts, predict, nnls, runMatrix, profileFrom, report, withKnobs, type Cell,
+  COST_KNOBS, DEFAULT_COSTS, applyProfile, features, fitCosts, predict, nnls, runMatrix, fitProfile, report, withKnobs, type Cell,
 } from "../../src/node/calibrate.js";
 import { nativeReady } from "../native/helpers.js";
 
@@ -116,9 +116,10 @@ describe.skipIf(!ready.ok)(`on this kernel (${ready.why ?? "native host here"})`
     }
     const measured = await runMatrix(s, cells, { reps: 3 });
     expect(measured.length).toBe(cells.length);
-    const p = profileFrom(measured);
-    const rms = (costs: Record<string, number>) => Math.sqrt(report(measured, costs).reduce((a, r) => a + r.relError ** 2, 0) / measured.length);
-    expect(rms(p.costs)).toBeLessThan(rms(DEFAULT_COSTS));
+    const { profile: p, cells: fitted } = fitProfile(s, measured);
+    const rms = (cs: typeof measured, costs: Record<string, number>) => Math.sqrt(report(cs, costs).reduce((a, r) => a + r.relError ** 2, 0) / cs.length);
+    expect(rms(fitted, p.costs)).toBeLessThan(rms(measured, DEFAULT_COSTS));
+    expect(p.knobs?.PEER_WINDOW_BYTES).toBeGreaterThanOrEqual(0);
     expect(p.kernel).toMatch(/\d/);
     expect(Object.keys(p.costs).sort()).toEqual(COST_KNOBS.map((k) => k.name).sort());
   }, 300_000);

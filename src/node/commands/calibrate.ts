@@ -1,17 +1,22 @@
 /**
- * `zcsim calibrate [-o profile.json] [--reps N] [--fit-sizes 1MiB,4MiB,64MiB] [--validate 16MiB,1GiB]`:
- * runs the native matrix (catalogue scenarios x sizes x chunks, warm, repeated; medians), fits the model's cost
- * knobs to it (robust non-negative least squares), writes the profile and prints predicted vs measured per cell.
- * `--check FILE` only validates an existing profile on the validation cells. docs/timing.md explains it.
+ * `zcsim calibrate [-o profile.json] [--reps N] [--fit-sizes 8MiB,64MiB,256MiB] [--validate 16MiB,1GiB]`:
+ * runs the native matrix (catalogue scenarios x sizes x chunks, warm, repeated round the cells; medians), fits the
+ * model's cost knobs to it (robust non-negative least squares; the loopback peer's window by search), writes the
+ * profile and prints predicted vs measured per cell, the fit's cells and the validation's apart.
+ * `--check FILE` fits nothing: it reports an existing profile. `--save-matrix`/`--from-matrix` keep the measured
+ * cells and fit them again later without the kernel. docs/timing.md explains it all.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../cli.js";
 import {
-  fitCells, validationCells, runMatrix, profileFrom, report, formatReport, readProfile, refeature, DEFAULT_COSTS, type MeasuredCell, type Profile,
+  fitCells, validationCells, runMatrix, fitProfile, withWindow, report, formatReport, readProfile, refeature, DEFAULT_COSTS,
+  type MeasuredCell, type Profile,
 } from "../calibrate.js";
 
-interface CalOpts { output?: string; reps: string; fitSizes: string; validate?: string; check?: string; scenarios?: string; saveMatrix?: string; fromMatrix?: string }
+interface CalOpts {
+  output: string; reps: string; fitSizes: string; validate?: string; check?: string; scenarios?: string; saveMatrix?: string; fromMatrix?: string;
+}
 
 export function registerCalibrate(program: Command): void {
   program
@@ -20,66 +25,63 @@ export function registerCalibrate(program: Command): void {
     .option("-o, --output <file>", "write the profile here", "profile.json")
     .option("--reps <n>", "native repetitions per cell (the median is used)", "5")
     .option("--fit-sizes <list>", "file sizes the fit runs (comma-separated)", "8MiB,64MiB,256MiB")
-    .option("--validate <list>", "also report sizes the fit did not see (comma-separated), e.g. 16MiB,1GiB")
+    .option("--validate <list>", "also measure and report sizes the fit does not use (comma-separated), e.g. 16MiB,1GiB")
     .option("--scenarios <list>", "only these scenarios (comma-separated)")
-    .option("--check <profile>", "do not fit: report an existing profile against the validation sizes")
+    .option("--check <profile>", "fit nothing: report an existing profile on the validation cells")
     .option("--save-matrix <file>", "also write every measured cell (native samples, model features) to FILE")
     .option("--from-matrix <file>", "fit cells saved by --save-matrix instead of running the native host")
     .action(async (opts: CalOpts) => {
-      if (opts.fromMatrix) {
-        const { loadSimulator } = await import("../../model/index.js");
-        const only = opts.scenarios?.split(",").map((x) => x.trim());
-        const saved = (JSON.parse(readFileSync(opts.fromMatrix, "utf8")) as MeasuredCell[]).filter((c) => !only || only.includes(c.scenario));
-        const cells = refeature(await loadSimulator(), saved);
-        const profile = opts.check ? readProfile(opts.check) : { ...profileFrom(cells), made: `zcsim calibrate --from-matrix ${opts.fromMatrix}` };
-        if (!opts.check) writeFileSync(opts.output!, JSON.stringify(profile, null, 2) + "\n");
-        printReport(cells.filter((c) => c.fit), cells.filter((c) => !c.fit), profile.costs, opts.check ?? "fitted");
-        return;
-      }
-      const { nativeAvailable } = await import("../native.js");
-      const ok = nativeAvailable();
-      if (!ok.ok) throw new UsageError(`calibrate needs the native host: ${ok.why}`);
       const reps = Number(opts.reps);
       if (!Number.isInteger(reps) || reps < 1) throw new UsageError("--reps: a whole number >= 1");
-      const only = opts.scenarios?.split(",").map((s) => s.trim());
+      const only = opts.scenarios?.split(",").map((x) => x.trim());
       const pick = <T extends { scenario: string }>(cells: T[]) => (only ? cells.filter((c) => only.includes(c.scenario)) : cells);
+      const log = (l: string) => process.stderr.write(l + "\n");
       const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
-      const log = (l: string) => process.stderr.write(l + "\n");
-      let profile: Profile | undefined;
-      let measured: MeasuredCell[] = [];
-      if (opts.check) profile = readProfile(opts.check);
-      else {
-        log(`fit matrix: ${reps} native runs per cell`);
-        measured = await runMatrix(sim, pick(fitCells(opts.fitSizes.split(","))), { reps, log });
-        profile = profileFrom(measured);
+      let cells: MeasuredCell[];
+      if (opts.fromMatrix) {
+        cells = refeature(sim, pick(JSON.parse(readFileSync(opts.fromMatrix, "utf8")) as MeasuredCell[]));
+      } else {
+        const { nativeAvailable } = await import("../native.js");
+        const ok = nativeAvailable();
+        if (!ok.ok) throw new UsageError(`calibrate needs the native host: ${ok.why}`);
+        const todo = [
+          ...(opts.check ? [] : pick(fitCells(opts.fitSizes.split(",")))),
+          ...(opts.validate || opts.check ? pick(validationCells((opts.validate ?? "16MiB,1GiB").split(","))) : []),
+        ];
+        log(`${todo.length} cells, ${reps} native runs each, round the cells`);
+        cells = await runMatrix(sim, todo, { reps, log });
+        if (opts.saveMatrix) writeFileSync(opts.saveMatrix, JSON.stringify(cells) + "\n");
       }
-      let validation: MeasuredCell[] = [];
-      if (opts.validate || opts.check) {
-        log("validation cells (not in the fit)");
-        validation = await runMatrix(sim, pick(validationCells((opts.validate ?? "16MiB,1GiB").split(","))), { reps, log });
-      }
-      if (!opts.check) {
-        const all = [...measured, ...validation];
-        const p = profileFrom(all); // same fit (validation cells are not fitted), report over every cell
-        profile = { ...p, costs: profile.costs };
-        profile.made = `zcsim calibrate --reps ${reps} --fit-sizes ${opts.fitSizes}${opts.validate ? ` --validate ${opts.validate}` : ""}${opts.scenarios ? ` --scenarios ${opts.scenarios}` : ""}`;
-        writeFileSync(opts.output!, JSON.stringify(profile, null, 2) + "\n");
+      let profile: Profile;
+      if (opts.check) {
+        profile = readProfile(opts.check);
+        cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0);
+      } else {
+        const fitted = fitProfile(sim, cells);
+        profile = fitted.profile;
+        cells = fitted.cells;
+        profile.made = `zcsim calibrate --reps ${reps} --fit-sizes ${opts.fitSizes}${opts.validate ? ` --validate ${opts.validate}` : ""}${opts.scenarios ? ` --scenarios ${opts.scenarios}` : ""}${opts.fromMatrix ? ` --from-matrix ${opts.fromMatrix}` : ""}`;
+        writeFileSync(opts.output, JSON.stringify(profile, null, 2) + "\n");
         log(`profile written to ${opts.output}`);
       }
-      if (opts.saveMatrix) writeFileSync(opts.saveMatrix, JSON.stringify([...measured, ...validation]) + "\n");
-      printReport(measured, validation, profile.costs, opts.check ?? "fitted");
+      process.stdout.write(formatCalibration(cells, profile, opts.check ?? "fitted"));
     });
 }
 
-function printReport(measured: MeasuredCell[], validation: MeasuredCell[], costs: Record<string, number>, what: string): void {
-  process.stdout.write(`costs (${what}):\n`);
-  for (const [k, v] of Object.entries(costs)) process.stdout.write(`  ${k.padEnd(28)} ${String(v).padStart(8)}   (default ${DEFAULT_COSTS[k]})\n`);
-  const rows = report([...measured, ...validation], costs);
+/** The costs, then predicted vs measured for the fit's cells and the validation's, and the errors in short. */
+export function formatCalibration(cells: MeasuredCell[], profile: Profile, what: string): string {
+  let out = `costs (${what}):\n`;
+  for (const [k, v] of Object.entries(profile.costs)) out += `  ${k.padEnd(30)} ${String(v).padStart(9)}   (model default ${DEFAULT_COSTS[k]})\n`;
+  for (const [k, v] of Object.entries(profile.knobs ?? {})) out += `  ${k.padEnd(30)} ${String(v).padStart(9)}\n`;
+  const rows = report(cells, profile.costs);
   const inFit = rows.filter((r) => r.inFit), val = rows.filter((r) => !r.inFit);
-  if (inFit.length) process.stdout.write("\n" + formatReport(inFit, "fit cells"));
-  if (val.length) process.stdout.write("\n" + formatReport(val, "validation cells (sizes and chunks the fit did not use)"));
-  const before = report([...measured, ...validation], DEFAULT_COSTS);
+  if (inFit.length) out += "\n" + formatReport(inFit, "fit cells");
+  if (val.length) out += "\n" + formatReport(val, "validation cells (sizes and chunks the fit did not use)");
+  const before = report(cells, DEFAULT_COSTS);
   const rms = (rs: { relError: number }[]) => Math.sqrt(rs.reduce((a, r) => a + r.relError ** 2, 0) / Math.max(1, rs.length));
-  process.stdout.write(`\nRMS relative error: default costs ${(rms(before) * 100).toFixed(1)}%, profile ${(rms(rows) * 100).toFixed(1)}%; cells outside ±25%: ${rows.filter((r) => Math.abs(r.relError) > 0.25).length} of ${rows.length}\n`);
+  out += `\nRMS relative error: model defaults ${(rms(before) * 100).toFixed(1)}%, profile ${(rms(rows) * 100).toFixed(1)}%; ` +
+    `cells outside ±25%: ${rows.filter((r) => Math.abs(r.relError) > 0.25).length} of ${rows.length}` +
+    (val.length ? ` (validation: ${val.filter((r) => Math.abs(r.relError) > 0.25).length} of ${val.length})` : "") + "\n";
+  return out;
 }
