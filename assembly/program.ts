@@ -12,7 +12,7 @@ import { ev, traceReset, traceFinish, traceOn } from "./trace";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
 import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS, iovBase, iovLen, setIovN, IOV_MAX } from "./args";
 import { framesReset, framesReserve } from "./mm/frames";
-import { pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, inoSetFs, IK_REGULAR, IK_NULL } from "./mm/pagecache";
+import { sleepFor, pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, inoSetFs, IK_REGULAR, IK_NULL } from "./mm/pagecache";
 import { ptReset } from "./mm/pagetable";
 import { vmaReset } from "./mm/vma";
 import { faultReset, populate, FM_GUP } from "./mm/fault";
@@ -293,6 +293,9 @@ function recordSignal(step: i64): void {
 import { findVma, vmaStart } from "./mm/vma";
 function findVmaStart(a: i64): i64 { const v = findVma(a); return v < 0 ? -1 : vmaStart(v); }
 
+/** Ev.WAIT a for a sleep nothing ends */
+const WAIT_BLOCKED: i32 = 4;
+
 function dispatch(call: i32): i64 {
   const a0 = unchecked(argVal[0]), a1 = unchecked(argVal[1]), a2 = unchecked(argVal[2]), a3 = unchecked(argVal[3]), a4 = unchecked(argVal[4]), a5 = unchecked(argVal[5]);
   switch (call) {
@@ -345,10 +348,18 @@ function execCall(): void {
   if (call >= 0 && call < 64) unchecked(callCounts[call] = unchecked(callCounts[call]) + 1);
   const syscall = isSyscall(call);
   sys.resetSignal();
+  sys.callStart();
   cpuCopyCallStart();
   if (syscall) sysEnter(call, step);
   else ev(Ev.USER_OP, call, step, argVal[0], argVal[1], 0, 0);
   const r = dispatch(call);
+  if (syscall && sys.stalledForever()) {
+    // the call sleeps and nothing can wake it: it never returns (the native host's phase bound runs out)
+    sleepFor(WAIT_BLOCKED, 0);
+    status = Status.TIMEOUT;
+    finish();
+    return;
+  }
   if (syscall) sysExit(call, step, r);
   sys.settleAll();
   let ret = r;

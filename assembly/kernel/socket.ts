@@ -140,11 +140,15 @@ function waitRoom(k: i32, need: i64): bool {
     sleepFor(WAIT_SOCKET, 0);
     return true;
   }
-  if (sinkLazy(unchecked(kSink[k]))) return false;
+  if (sinkLazy(unchecked(kSink[k]))) { sockStalled = true; return false; }
   sleepFor(WAIT_SOCKET, 0);
   peerDrain(k);
   return true;
 }
+
+/** A send found no room and none can come (a lazy peer): a blocking sender would wait forever. */
+export let sockStalled: bool = false;
+export function sockStallReset(): void { sockStalled = false; }
 
 /** The route's MSS: loopback's MTU of 65536, a NIC's of 1500, less the IP and TCP headers and timestamps. */
 export const MSS_LO: i32 = 65483;

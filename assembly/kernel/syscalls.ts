@@ -27,7 +27,7 @@ import {
   pipeNew, pipeFull, pipeEmpty, pipeOccupancy, pipeMaxUsage, pipeReaders, pipeWriters, pipePush, pipeConsume,
   pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE, pipeBytes, tailBuf,
 } from "./pipe";
-import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc } from "./socket";
+import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc, sockStalled, sockStallReset } from "./socket";
 import { iovN, iovBase, iovLen } from "../args";
 import { sockClose, tcpSendUser, tcpSendPage, tcpPush, sockSettle, sockCount, sockSetZc, peerDrain, sockSink, sockClosed } from "./socket";
 import { sinkReceive, sinkLazy } from "./sink";
@@ -52,6 +52,25 @@ const ESPIPE: i64 = -Errno.ESPIPE;
 const EFAULT: i64 = -Errno.EFAULT;
 const EAGAIN: i64 = -Errno.EAGAIN;
 const EPIPE: i64 = -Errno.EPIPE;
+
+/**
+ * Blocking. The model runs one process (and a peer that only reads): a blocking call that must wait for another
+ * party (a pipe nobody reads or fills, a socket buffer a lazy peer never drains) would sleep forever. It then does
+ * not return: blockedForever is set and the interpreter stops the program with Status.TIMEOUT, as the native host
+ * does when its bound on the phase runs out. A non-blocking call (O_NONBLOCK, SPLICE_F_NONBLOCK, MSG_DONTWAIT)
+ * answers EAGAIN instead.
+ */
+export let callNonblock: bool = false;
+export let blockedForever: bool = false;
+export function callStart(): void { callNonblock = false; blockedForever = false; sockStallReset(); }
+function nbOf(f: i32): bool { return f >= 0 && (fileFlags(f) & Flags.O_NONBLOCK) != 0; }
+/** A call that must wait for another party: EAGAIN if non-blocking, else it never returns. */
+function wouldBlock(): i64 {
+  if (!callNonblock) blockedForever = true;
+  return EAGAIN;
+}
+/** After a call: a blocking socket send that stalled for room never returns. */
+export function stalledForever(): bool { return blockedForever || (!callNonblock && sockStalled); }
 
 /** The signal a pseudo-call raised (0 none), its si_code and address: program.ts records them. */
 export let sigNo: i32 = 0;
@@ -149,7 +168,7 @@ function fileRead(f: i32, ino: i32, pos: i64, buf: i64, cnt: i64): i64 {
 function pipeRead(f: i32, p: i32, buf: i64, cnt: i64): i64 {
   if (pipeEmpty(p)) {
     if (pipeWriters(p) == 0) return 0;
-    return EAGAIN; // O_NONBLOCK, or a reader that would sleep forever in this single-process model
+    return wouldBlock();
   }
   let done: i64 = 0;
   while (done < cnt && !pipeEmpty(p)) {
@@ -169,6 +188,7 @@ function pipeRead(f: i32, p: i32, buf: i64, cnt: i64): i64 {
 export function sys_read(fd: i64, buf: i64, cnt: i64): i64 {
   const f = fdGet(fd);
   if (f < 0 || !fileReadable(f)) return EBADF;
+  callNonblock = nbOf(f);
   if (cnt < 0) return EFAULT;   // a count above SSIZE_MAX cannot describe user memory (access_ok)
   if (cnt > MAX_RW_COUNT) cnt = MAX_RW_COUNT;
   const t = fileType(f);
@@ -178,7 +198,7 @@ export function sys_read(fd: i64, buf: i64, cnt: i64): i64 {
     if (r > 0) fileSetPos(f, filePos(f) + r);
   } else if (t == FT_NULL) r = 0;
   else if (t == FT_PIPE_R) r = pipeRead(f, fileObj(f), buf, cnt);
-  else if (t == FT_SOCK) r = EAGAIN; // the peer never sends
+  else if (t == FT_SOCK) r = wouldBlock(); // the peer never sends
   else return EBADF;
   ioAcct(r > 0 ? r : 0, 0, 1, 0);
   return r;
@@ -284,13 +304,15 @@ function pipeWrite(f: i32, p: i32, buf: i64, cnt: i64): i64 {
     done += got;
     if (got < m) break;
   }
-  if (done == 0) return pipeFull(p) ? EAGAIN : EFAULT;
+  if (done == 0) return pipeFull(p) ? wouldBlock() : EFAULT;
+  if (done < cnt && pipeFull(p)) wouldBlock();   // pipe_write waits for room for the rest
   return done;
 }
 
 export function sys_write(fd: i64, buf: i64, cnt: i64): i64 {
   const f = fdGet(fd);
   if (f < 0 || !fileWritable(f)) return EBADF;
+  callNonblock = nbOf(f);
   if (cnt < 0) return EFAULT;
   if (cnt > MAX_RW_COUNT) cnt = MAX_RW_COUNT;
   const t = fileType(f);
@@ -470,7 +492,7 @@ export function sys_pipe2(flags: i64): i64 {
 function fileToPipe(f: i32, ino: i32, pos: i64, p: i32, len: i64): i64 {
   const size = inoSizeOf(ino);
   if (pos >= size || len <= 0) return 0;
-  if (pipeFull(p)) return EAGAIN;
+  if (pipeFull(p)) return wouldBlock();
   let n = size - pos < len ? size - pos : len;
   const slots = <i64>(pipeMaxUsage(p) - pipeOccupancy(p));
   const cap = (slots << 12) - (pos & 4095);
@@ -509,7 +531,7 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
       let m = <i32>load<u32>(b, 8);
       if (<i64>m > len - done) m = <i32>(len - done);
       const took = tcpSendPage(k, pfn, off, m);
-      if (took == 0) { if (done == 0) return EAGAIN; break; }
+      if (took == 0) { if (done == 0) return wouldBlock(); break; }
       pipeConsume(p, took);
       done += took;
     }
@@ -567,7 +589,7 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
       pipeConsume(p, m);
       done += m;
     }
-    if (done == 0 && pipeFull(q)) return EAGAIN;
+    if (done == 0 && pipeFull(q)) return wouldBlock();
     return done;
   }
   return EINVAL;
@@ -608,6 +630,7 @@ export function sys_sendfile(outFd: i64, inFd: i64, offReg: i64, offIsRef: bool,
   const inF = fdGet(inFd);
   const out = fdGet(outFd);
   if (inF < 0 || !fileReadable(inF)) return EBADF;
+  callNonblock = nbOf(out) || nbOf(inF);
   const tin = fileType(inF);
   let pos: i64;
   if (offIsRef) {
@@ -646,13 +669,14 @@ export function sys_splice(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64,
   const out = fdGet(fdOut);
   if (inF < 0 || out < 0) return EBADF;
   if (!fileReadable(inF) || !fileWritable(out)) return EBADF;
+  callNonblock = (flags & Flags.SPLICE_F_NONBLOCK) != 0 || nbOf(inF) || nbOf(out);
   const ip = pipeOf(inF);
   const op = pipeOf(out);
   if (ip >= 0 && op >= 0) {
     if (offInRef || offOutRef) return ESPIPE;
     if (ip == op) return EINVAL;
     if (len == 0) return 0;
-    if (pipeEmpty(ip)) return pipeWriters(ip) == 0 ? 0 : EAGAIN;
+    if (pipeEmpty(ip)) return pipeWriters(ip) == 0 ? 0 : wouldBlock();
     return pipeToOut(ip, out, len);
   }
   if (ip >= 0) {
@@ -662,7 +686,7 @@ export function sys_splice(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64,
     if (t == FT_REG && (fileFlags(out) & Flags.O_APPEND)) return EINVAL;
     if (!splicesOut(out)) return EINVAL;
     if (len == 0) return 0;
-    if (pipeEmpty(ip)) return pipeWriters(ip) == 0 ? 0 : EAGAIN;
+    if (pipeEmpty(ip)) return pipeWriters(ip) == 0 ? 0 : wouldBlock();
     if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
     outPos = offOutRef ? reg(offOutReg) : filePos(out);
     if (outPos < 0) return EINVAL;
@@ -693,14 +717,15 @@ export function sys_tee(fdIn: i64, fdOut: i64, len: i64, flags: i64): i64 {
   const inF = fdGet(fdIn);
   const out = fdGet(fdOut);
   if (inF < 0 || out < 0) return EBADF;
+  callNonblock = (flags & Flags.SPLICE_F_NONBLOCK) != 0 || nbOf(inF) || nbOf(out);
   const ip = pipeOf(inF);
   const op = pipeOf(out);
   if (ip < 0 || op < 0 || ip == op) return EINVAL;
   if (!fileReadable(inF) || !fileWritable(out)) return EBADF;
   if (len == 0) return 0;
-  if (pipeEmpty(ip)) return pipeWriters(ip) == 0 ? 0 : EAGAIN;
+  if (pipeEmpty(ip)) return pipeWriters(ip) == 0 ? 0 : wouldBlock();
   if (pipeReaders(op) == 0) return EPIPE;
-  if (pipeFull(op)) return EAGAIN;
+  if (pipeFull(op)) return wouldBlock();
   // link_pipe: duplicate buffer references, the input stays as it is
   let done: i64 = 0;
   let k: u32 = 0;
@@ -814,6 +839,7 @@ export function sys_send(fd: i64, buf: i64, len: i64, flags: i64): i64 {
   if (f < 0) return EBADF;
   if (fileType(f) != FT_SOCK) return -Errno.ENOTSOCK;
   const k = fileObj(f);
+  callNonblock = (flags & Flags.MSG_DONTWAIT) != 0 || nbOf(f);
   if (sockClosed(k)) return EPIPE;
   if (len < 0) return EFAULT;
   if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
@@ -846,6 +872,8 @@ export function sys_vmsplice(fd: i64, flags: i64): i64 {
   if (f < 0) return EBADF;
   const p = pipeOf(f);
   if (p < 0) return EBADF;
+  // vmsplice honours SPLICE_F_NONBLOCK only, not the pipe's O_NONBLOCK (measured on Linux 6.18)
+  callNonblock = (flags & Flags.SPLICE_F_NONBLOCK) != 0;
   let total: i64 = 0;
   for (let i = 0; i < iovN; i++) {
     const len = unchecked(iovLen[i]);
@@ -855,7 +883,7 @@ export function sys_vmsplice(fd: i64, flags: i64): i64 {
   if (total == 0) return 0;
   if (fileType(f) == FT_PIPE_W) {
     if (pipeReaders(p) == 0) return EPIPE;
-    if (pipeFull(p)) return EAGAIN;
+    if (pipeFull(p)) return wouldBlock();
     let done: i64 = 0;
     for (let i = 0; i < iovN && !pipeFull(p); i++) {
       const base = unchecked(iovBase[i]);
@@ -873,10 +901,11 @@ export function sys_vmsplice(fd: i64, flags: i64): i64 {
         done += n;
       }
     }
+    if (done < total && pipeFull(p)) wouldBlock();   // the rest waits for room
     return done;
   }
   // read end: vmsplice_to_user copies out
-  if (pipeEmpty(p)) return pipeWriters(p) == 0 ? 0 : EAGAIN;
+  if (pipeEmpty(p)) return pipeWriters(p) == 0 ? 0 : wouldBlock();
   let done: i64 = 0;
   for (let i = 0; i < iovN && !pipeEmpty(p); i++) {
     const base = unchecked(iovBase[i]);

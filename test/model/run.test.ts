@@ -104,3 +104,31 @@ describe("memory", () => {
     }
   });
 });
+
+describe("a call nothing can wake", () => {
+  it("a blocking read of an empty pipe never returns: the run stops with TIMEOUT, as the native host's bound does", async () => {
+    const { runProgram } = await import("./helpers.js");
+    const out = await runProgram([
+      { call: "pipe", ret: ["r", "w"] },
+      { call: "read", fd: "r", buf: "b", count: 10 },
+      { call: "close", fd: "r" },
+    ], { buffers: { b: { size: 4096 } } });
+    expect(out.status).toBe("TIMEOUT");
+    expect(out.result.syscalls.byName).toEqual({ pipe: 1, read: 1 });   // close never ran
+    expect(out.result.modeSwitches).toBe(3);                            // the read entered and never left
+    expect(out.result.errors).toEqual([]);
+  });
+  it("vmsplice into a full pipe: SPLICE_F_NONBLOCK answers EAGAIN, the pipe's O_NONBLOCK does not (Linux 6.18)", async () => {
+    const { runProgram } = await import("./helpers.js");
+    const prog = (flags: string[]) => [
+      { call: "pipe2", flags: ["O_NONBLOCK"], ret: ["r", "w"] },
+      { call: "vmsplice", fd: "w", iov: [{ iov_base: "b", iov_len: 65536 }], flags: [] },
+      { call: "vmsplice", fd: "w", iov: [{ iov_base: "b", iov_len: 4096 }], flags },
+    ];
+    const nb = await runProgram(prog(["SPLICE_F_NONBLOCK"]), { buffers: { b: { size: 65536 } } });
+    expect(nb.status).toBe("DONE");
+    expect(nb.result.errors).toEqual([expect.objectContaining({ call: "vmsplice", errno: "EAGAIN" })]);
+    const blocking = await runProgram(prog([]), { buffers: { b: { size: 65536 } } });
+    expect(blocking.status).toBe("TIMEOUT");
+  });
+});
