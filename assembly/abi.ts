@@ -37,6 +37,7 @@ export namespace Call {
   export const fsync: i32 = 23;
   export const fdatasync: i32 = 24;
   export const posix_fadvise: i32 = 25;
+  export const poll: i32 = 26;
   export const mem_read: i32 = 40;
   export const mem_write: i32 = 41;
   export const peer_read: i32 = 42;
@@ -227,6 +228,11 @@ export namespace Flags {
   export const POSIX_FADV_WILLNEED: i32 = 3;
   export const POSIX_FADV_DONTNEED: i32 = 4;
   export const POSIX_FADV_NOREUSE: i32 = 5;
+  export const POLLIN: i32 = 1;
+  export const POLLPRI: i32 = 2;
+  export const POLLOUT: i32 = 4;
+  export const POLLERR: i32 = 8;
+  export const POLLHUP: i32 = 16;
 }
 
 export namespace Knob {

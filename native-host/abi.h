@@ -38,6 +38,7 @@
 #define CALL_FSYNC 23
 #define CALL_FDATASYNC 24
 #define CALL_POSIX_FADVISE 25
+#define CALL_POLL 26
 #define CALL_MEM_READ 40
 #define CALL_MEM_WRITE 41
 #define CALL_PEER_READ 42
@@ -68,7 +69,7 @@ static const char *const CALL_NAMES[] = {
   "fsync",
   "fdatasync",
   "posix_fadvise",
-  0,
+  "poll",
   0,
   0,
   0,
@@ -302,6 +303,11 @@ static inline const char *errno_name(int e) {
 #define FLAGS_POSIX_FADV_WILLNEED 3
 #define FLAGS_POSIX_FADV_DONTNEED 4
 #define FLAGS_POSIX_FADV_NOREUSE 5
+#define FLAGS_POLLIN 1
+#define FLAGS_POLLPRI 2
+#define FLAGS_POLLOUT 4
+#define FLAGS_POLLERR 8
+#define FLAGS_POLLHUP 16
 
 /* Knob */
 #define KNOB_PIPE_DEFAULT_BYTES 1

@@ -6,6 +6,7 @@
  *   CALL  [CALL, call, step, nargs, r0, r1, r2, brk_pc, (tag,val) x nargs]
  *   SET   [SET, reg, tag, val]        JZ [JZ, tag, val, target]      JUMP [JUMP, target]      HALT [HALT]
  */
+#include <poll.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -54,6 +55,7 @@ static const struct call_sig SIG[CALL_MAX + 1] = {
   [CALL_FSYNC] = {1, {A_FD}},
   [CALL_FDATASYNC] = {1, {A_FD}},
   [CALL_POSIX_FADVISE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}},
+  [CALL_POLL] = {3, {A_FD, A_NUM, A_NUM}},
   [CALL_MEM_READ] = {2, {A_NUM, A_NUM}},
   [CALL_MEM_WRITE] = {2, {A_NUM, A_NUM}},
   [CALL_PEER_READ] = {1, {A_NUM}},
@@ -641,6 +643,12 @@ static int64_t do_call(const int64_t *in) {
     case CALL_FSYNC: ret = fsync((int)a[0]); break;
     case CALL_FDATASYNC: ret = fdatasync((int)a[0]); break;
     case CALL_POSIX_FADVISE: { int e = posix_fadvise((int)a[0], (off_t)a[1], (off_t)a[2], (int)a[3]); ret = e ? -1 : 0; if (e) errno = e; break; }
+    case CALL_POLL: { /* one descriptor; the timeout is bounded so a program cannot outwait the phase's bound */
+      struct pollfd pfd = { .fd = (int)a[0], .events = (short)a[1] };
+      int ms = a[2] < 0 || a[2] > 10000 ? 10000 : (int)a[2];
+      ret = poll(&pfd, 1, ms);
+      break;
+    }
     case CALL_MEM_READ: case CALL_MEM_WRITE: ret = mem_access(call, step, (uintptr_t)a[0], (uint64_t)a[1]); break;
     case CALL_PEER_READ: ret = peer_read_now(&H.sinks[sink_of(a[0])]); break;
     }
@@ -679,7 +687,7 @@ static int64_t do_call(const int64_t *in) {
       break;
     }
   }
-  if (!refuse && call <= CALL_POSIX_FADVISE) {
+  if (!refuse && call < CALL_MEM_READ) { /* ids below the pseudo-calls' are syscalls (as in the model) */
     H.counters[COUNTER_SYSCALLS]++;
     H.calls_by_id[call]++;
     derive_call(call, a, ret);

@@ -85,6 +85,9 @@ export const Call = {
   fsync:           { id: 23, syscall: true,  args: ["fd"] },
   fdatasync:       { id: 24, syscall: true,  args: ["fd"] },
   posix_fadvise:   { id: 25, syscall: true,  args: ["fd", "offset", "len", "advice"] },
+  /** poll(2) on one descriptor: returns 1 when it is ready (revents has one of `events`, or POLLERR/POLLHUP,
+   *  which poll always reports), 0 when `timeout` (ms) ran out. MSG_ZEROCOPY waits for completions this way. */
+  poll:            { id: 26, syscall: true,  args: ["fd", "events", "timeout"] },
   /** load `len` bytes at `addr` through the page tables (faults happen here); returns len, or -1 and the signal */
   mem_read:        { id: 40, syscall: false, args: ["addr", "len"] },
   /** store `len` bytes at `addr`; the bytes take a new version (the page-sharing hazard) */
@@ -326,6 +329,7 @@ export const Flags = {
   MADV_NORMAL: 0, MADV_RANDOM: 1, MADV_SEQUENTIAL: 2, MADV_WILLNEED: 3, MADV_DONTNEED: 4,
   POSIX_FADV_NORMAL: 0, POSIX_FADV_RANDOM: 1, POSIX_FADV_SEQUENTIAL: 2, POSIX_FADV_WILLNEED: 3,
   POSIX_FADV_DONTNEED: 4, POSIX_FADV_NOREUSE: 5,
+  POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10,
 } as const;
 
 /** Signals and their si_codes. */

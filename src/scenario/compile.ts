@@ -29,6 +29,7 @@ type Binding = { reg: number; kind: Kind };
 
 /** How each argument name is written and encoded. */
 const ARG_KIND: Record<string, "fd" | "expr" | "path" | "flags" | "loff" | "iov"> = {
+  events: "flags", timeout: "expr",
   fd: "fd", fd_in: "fd", fd_out: "fd", out_fd: "fd", in_fd: "fd", sockfd: "fd", sink: "fd",
   buf: "expr", addr: "expr", count: "expr", len: "expr", length: "expr", optval: "expr", arg: "expr",
   offset: "expr", path: "path", flags: "flags", prot: "flags", mode: "flags", advice: "flags", cmd: "flags",
@@ -43,7 +44,7 @@ const FLAG_FAMILY: Record<string, string[]> = {
   "splice.flags": ["SPLICE_F_"], "tee.flags": ["SPLICE_F_"], "vmsplice.flags": ["SPLICE_F_"],
   "fcntl.cmd": ["F_"], "send.flags": ["MSG_"], "setsockopt.level": ["SOL_"], "setsockopt.optname": ["SO_"],
   "lseek.whence": ["SEEK_"], "madvise.advice": ["MADV_"], "posix_fadvise.advice": ["POSIX_FADV_"],
-  "copy_file_range.flags": [],
+  "copy_file_range.flags": [], "poll.events": ["POLL"],
 };
 
 /** Arguments that may be left out, and their value. */
