@@ -137,7 +137,7 @@ export function features(sim: Simulator, compiled: Compiled, only?: string[]): n
 }
 
 /** The peer window (bytes) a cell's features were read with. */
-export const WINDOWS_MIB = [0, 1, 2, 4, 8];
+export const WINDOWS_MIB = [0, 1, 2, 3, 4, 6, 8, 10];
 
 /** Predicted ns from features and costs (by knob name; a missing cost takes its default). */
 export function predict(f: number[], costs: Record<string, number>): number {
