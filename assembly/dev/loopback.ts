@@ -5,7 +5,7 @@ import { count } from "../counters";
 import { ev } from "../trace";
 import { skbId, skbLen, skbSock } from "../kernel/skb";
 
-/** The queue the device delivers into: set by the socket layer (kernel/socket.ts peerEnqueue). */
+/** skbs handed over (the socket layer queues each at its peer: kernel/socket.ts xmit) */
 export let loDelivered: i64 = 0;   // skbs handed over since reset
 
 export function loReset(): void { loDelivered = 0; }

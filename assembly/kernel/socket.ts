@@ -135,9 +135,12 @@ export function tcpPush(k: i32): void {
 function waitRoom(k: i32, need: i64): bool {
   if (unchecked(kInflight[k]) + need <= limit(k)) return true;
   if (unchecked(kRoute[k]) == ROUTE_NIC) {
+    // the sender sleeps until TX completions free its skbs: the NIC has sent everything posted, the driver's
+    // clean-up frees them, and the socket's memory is back
+    sleepFor(WAIT_SOCKET, 0);
     nicProcess();
     nicClean();
-    sleepFor(WAIT_SOCKET, 0);
+    unchecked(kInflight[k] = 0);
     return true;
   }
   if (sinkLazy(unchecked(kSink[k]))) { sockStalled = true; return false; }
@@ -408,10 +411,8 @@ export function peerDrain(k: i32): void {
 /** After a syscall returns: an eager peer reads what is queued; the NIC driver reclaims completed skbs. */
 export function sockSettle(k: i32): void {
   if (unchecked(kRoute[k]) == ROUTE_LO) { if (!sinkLazy(unchecked(kSink[k]))) peerDrain(k); }
-  else { nicClean(); unchecked(kInflight[k] = inflightNic()); }
+  else { nicClean(); unchecked(kInflight[k] = 0); }   // every posted descriptor is done: all its skbs are freed
 }
-
-function inflightNic(): i64 { return 0; }
 
 /** close(): pushes what is pending; the peer reads the rest and sees EOF (its final read returns 0). */
 export function sockClose(k: i32): void {
@@ -425,4 +426,3 @@ export function sockClose(k: i32): void {
 }
 
 export function sockCount(): i32 { return socks; }
-export function unusedFragMax(): i32 { return FRAG_MAX; }

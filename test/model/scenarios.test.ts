@@ -202,3 +202,12 @@ describe("identities survive copies at any offset", () => {
     expect(r.kernel!["sink.out.bad"]).toBe(0);
   });
 });
+
+describe("the sender sleeps when its socket buffer is full", () => {
+  it("once per send buffer's worth through the NIC (tcp_wmem max 4 MiB), not once per page", async () => {
+    const { result: r } = await runByName("sendfile", { fileSize: 64 * MiB, sink: "nic" });
+    // 64 MiB through a 4 MiB send buffer: it fills 15 times after the first 4 MiB
+    expect(r.kernel!.nvcsw).toBe(64 / 4 - 1);
+    expect(r.delivered).toMatchObject({ bytes: 64 * MiB, intact: true });
+  });
+});
