@@ -318,6 +318,7 @@ function dispatch(call: i32): i64 {
     case Call.setsockopt: return sys.sys_setsockopt(a0, a1, a2, a3);
     case Call.send: return sys.sys_send(a0, a1, a2, a3);
     case Call.recv_errqueue: return sys.sys_recv_errqueue(a0);
+    case Call.poll: return sys.sys_poll(a0, a1, a2);
     case Call.vmsplice: return sys.sys_vmsplice(a0, a2);
     case Call.copy_file_range: return sys.sys_copy_file_range(a0, a1, unchecked(argTag[1]) == Tag.REF, a2, a3, unchecked(argTag[3]) == Tag.REF, a4, a5);
     case Call.ftruncate: return sys.sys_ftruncate(a0, a1);

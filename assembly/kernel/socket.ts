@@ -282,6 +282,11 @@ function zcComplete(k: i32, id: i32, copied: bool): void {
   unchecked(eqTail[k] = t + 1);
 }
 
+/** Completions waiting on the error queue. */
+export function errqueueLen(k: i32): i32 { return unchecked(eqTail[k]) - unchecked(eqHead[k]); }
+/** sk_stream_is_writeable: the socket can take more. */
+export function sockHasRoom(k: i32): bool { return room(k) > 0; }
+
 /** recvmsg(MSG_ERRQUEUE): the oldest completion, or false if none is queued. */
 export let eqOutLo: i64 = 0;
 export let eqOutHi: i64 = 0;

@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf,
+  pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
@@ -27,7 +27,7 @@ import {
   pipeNew, pipeFull, pipeEmpty, pipeOccupancy, pipeMaxUsage, pipeReaders, pipeWriters, pipePush, pipeConsume,
   pipeResize, pipeCloseEnd, bufPage, bufOff, bufLen, bufFlags, lastBufSlot, BUF_CAN_MERGE, pipeBytes, tailBuf,
 } from "./pipe";
-import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc, sockStalled, sockStallReset } from "./socket";
+import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc, sockStalled, sockStallReset, sockHasRoom, errqueueLen } from "./socket";
 import { iovN, iovBase, iovLen } from "../args";
 import { sockClose, tcpSendUser, tcpSendPage, tcpPush, sockSettle, sockCount, sockSetZc, peerDrain, sockSink, sockClosed } from "./socket";
 import { sinkReceive, sinkLazy } from "./sink";
@@ -847,6 +847,43 @@ export function sys_send(fd: i64, buf: i64, len: i64, flags: i64): i64 {
   if ((flags & Flags.MSG_ZEROCOPY) && sockZc(k)) return tcpSendUserZc(k, buf, len);
   return tcpSendUser(k, buf, len);
 }
+
+/**
+ * poll(2) on one descriptor: the mask its file reports (a file is always readable and writable; a pipe's read end
+ * POLLIN when it holds data, POLLHUP without writers; its write end POLLOUT with room, POLLERR without readers; a
+ * socket POLLOUT with room, POLLERR with completions on its error queue), kept to `events` plus POLLERR|POLLHUP.
+ * Ready: 1. Not ready: 0 after `timeout` ms (the process sleeps), or never for a negative timeout. An fd that is
+ * not open reports POLLNVAL (1); a negative fd is ignored.
+ */
+export function sys_poll(fd: i64, events: i64, timeout: i64): i64 {
+  const POLLIN: i64 = 0x1, POLLOUT: i64 = 0x4, POLLERR: i64 = 0x8, POLLHUP: i64 = 0x10;
+  let mask: i64 = 0;
+  if (fd >= 0) {
+    const f = fdGet(fd);
+    if (f < 0) return 1;   // POLLNVAL
+    const t = fileType(f);
+    if (t == FT_REG || t == FT_NULL) mask = POLLIN | POLLOUT;
+    else if (t == FT_PIPE_R) {
+      const p = fileObj(f);
+      if (!pipeEmpty(p)) mask |= POLLIN;
+      if (pipeWriters(p) == 0) mask |= POLLHUP;
+    } else if (t == FT_PIPE_W) {
+      const p = fileObj(f);
+      if (!pipeFull(p)) mask |= POLLOUT;
+      if (pipeReaders(p) == 0) mask |= POLLERR;
+    } else if (t == FT_SOCK) {
+      const k = fileObj(f);
+      if (sockHasRoom(k)) mask |= POLLOUT;
+      if (errqueueLen(k) > 0) mask |= POLLERR;
+    }
+  }
+  if (mask & (events | POLLERR | POLLHUP)) return 1;
+  if (timeout == 0) return 0;
+  if (timeout < 0) { callNonblock = false; return wouldBlock(); }
+  sleepFor(WAIT_POLL, timeout * 1000000);
+  return 0;
+}
+const WAIT_POLL: i32 = 5;
 
 /** recvmsg(sockfd, MSG_ERRQUEUE): one MSG_ZEROCOPY completion into zcLo, zcHi, zcCode; EAGAIN if none. */
 export let zcLo: i64 = -1;

@@ -21,7 +21,7 @@ const COPY_NAME: Record<number, string> = Object.fromEntries(Object.entries(Copy
 const DEV_NAME: Record<number, string> = Object.fromEntries(Object.entries(Dev).map(([k, v]) => [v, k]));
 const ERRNO_NAME: Record<number, string> = Object.fromEntries(Object.entries(Errno).map(([k, v]) => [v, k]));
 const FAULT_MODE = ["user", "populate", "kernel"];
-const WAIT_NAME: Record<number, string> = { 1: "disk", 2: "socket", 3: "pipe", 4: "forever (nothing can wake the call: the run stops, TIMEOUT)" };
+const WAIT_NAME: Record<number, string> = { 1: "disk", 2: "socket", 3: "pipe", 5: "poll timeout", 4: "forever (nothing can wake the call: the run stops, TIMEOUT)" };
 
 export function callName(id: number): string { return CALL_NAME[id] ?? `call${id}`; }
 export function errnoName(n: number): string { return ERRNO_NAME[n] ?? `E${n}`; }

@@ -185,3 +185,33 @@ describe("write_bytes", () => {
     expect(out.result.faults.minor).toBe(3);
   });
 });
+
+describe("poll", () => {
+  it("a pipe: readable when it holds data; not ready: 0 after the timeout; never ready with no timeout: the run stops", async () => {
+    const out = await runProgram([
+      { call: "pipe", ret: ["pr", "pw"] },
+      { call: "poll", fd: "pr", events: ["POLLIN"], timeout: 0, ret: "a" },
+      { call: "poll", fd: "pw", events: ["POLLOUT"], timeout: 0, ret: "w" },
+      { call: "write", fd: "pw", buf: "b", count: 10 },
+      { call: "poll", fd: "pr", events: ["POLLIN"], timeout: 5, ret: "c" },
+      { call: "read", fd: "pr", buf: "b", count: 10 },
+      { call: "poll", fd: "pr", events: ["POLLIN"], timeout: 5, ret: "d" },
+      { call: "poll", fd: "pr", events: ["POLLIN"], timeout: -1 },
+    ], { buffers: { b: { size: 4096 } } });
+    const rets = evs(out, "SYS_EXIT").filter((e) => e.name === "poll").map((e) => Number(e.ret));
+    expect(rets).toEqual([0, 1, 1, 0]);
+    expect(out.status).toBe("TIMEOUT");
+  });
+  it("MSG_ZEROCOPY completions make the socket report POLLERR", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "in" },
+      { call: "read", fd: "in", buf: "b", count: 65536 },
+      { call: "poll", fd: "out", events: ["POLLIN"], timeout: 0, ret: "a" },
+      { call: "setsockopt", sockfd: "out", level: "SOL_SOCKET", optname: "SO_ZEROCOPY", optval: 1 },
+      { call: "send", sockfd: "out", buf: "b", len: 65536, flags: ["MSG_ZEROCOPY"] },
+      { call: "poll", fd: "out", events: ["POLLIN"], timeout: 0, ret: "c" },
+    ], { files: SRC(65536), buffers: { b: { size: 65536 } }, sinks: { out: { kind: "nic", expect: "src" } } });
+    const rets = evs(out, "SYS_EXIT").filter((e) => e.name === "poll").map((e) => Number(e.ret));
+    expect(rets).toEqual([0, 1]);
+  });
+});
