@@ -31,4 +31,16 @@ export function diskRead(pattern: i32, first: i64, pfns: StaticArray<u32>, pages
   dmaTransfer(Dev.DISK, -1, unchecked(pfns[at]), bytes);
 }
 
+/** Writes `pages` pages starting at frame `pfn` (0: a sink's pages the model does not keep) back to the disk. */
+export function diskWrite(file: i32, first: i64, pfn: u32, pages: i32): void {
+  if (pages <= 0) return;
+  const bytes = <i64>pages << 12;
+  count(Counter.TP_BLOCK_RQ_ISSUE, 1);
+  const c = knob(Knob.COST_DISK_REQUEST_NS);
+  spend(c);
+  ev(Ev.BLOCK_RQ, file, first, pages, 1, 0, c);
+  diskRequests++;
+  dmaTransfer(Dev.DISK, pfn, -1, bytes);
+}
+
 export function diskReset(): void { diskRequests = 0; }

@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor,
+  pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, WAIT_DISK,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
 import { ptReserve } from "../mm/pagetable";
@@ -790,6 +790,7 @@ export function sys_fsync(fd: i64): i64 {
   if (f < 0) return EBADF;
   const t = fileType(f);
   if (t != FT_REG && t != FT_NULL) return EINVAL;
+  if (t == FT_REG && pcWriteback(fileObj(f)) > 0) sleepFor(WAIT_DISK, 0);   // it waits for the writes
   return 0;
 }
 

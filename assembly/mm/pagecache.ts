@@ -15,7 +15,7 @@ import {
   frAlloc, frInitRef, frSetAux, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
   FK_CACHE, FL_READAHEAD, FL_DIRTY, mkIdent,
 } from "./frames";
-import { diskRead } from "../dev/disk";
+import { diskRead, diskWrite } from "../dev/disk";
 
 export const MAX_INODES: i32 = 64;
 export const IK_REGULAR: i32 = 1;   // a regular file on the disk
@@ -68,6 +68,7 @@ export function inodeNew(kind: i32, size: i64, pattern: i32, name: i32): i32 {
   unchecked(inoDirtyTop[i] = 0);
   unchecked(inoFs[i] = 0);
   unchecked(inoFolioTop[i] = 0);
+  unchecked(inoSyncTop[i] = 0);
   if (kind == IK_REGULAR && size > 0) ensureIndex(i, (size + 4095) >> 12);
   return i;
 }
@@ -234,6 +235,58 @@ export function writeBegin(ino: i32, pos: i64, len: i64): void {
     const nb = next << 12;
     p = nb < end ? nb : end;
   }
+}
+
+const inoSyncTop = new StaticArray<i64>(MAX_INODES); // sink files: pages below this were written back already
+
+/**
+ * fsync/fdatasync: the file's dirty folios go to the disk (one block request per run of contiguous dirty pages, at
+ * most max_sectors_kb each) and turn clean; the caller waits for them. Returns the pages written.
+ */
+export function pcWriteback(ino: i32): i64 {
+  let maxReq = knob(Knob.BLOCK_MAX_REQUEST_BYTES) >> 12;
+  if (maxReq < 1) maxReq = 1;
+  let written: i64 = 0;
+  if (unchecked(inoSink[ino]) >= 0) {
+    // a sink keeps no pages: what turned dirty since the last writeback is written
+    let from = unchecked(inoSyncTop[ino]);
+    const to = unchecked(inoDirtyTop[ino]);
+    while (from < to) {
+      const n = to - from < maxReq ? to - from : maxReq;
+      diskWrite(ino, from, 0, <i32>n);
+      from += n;
+      written += n;
+    }
+    unchecked(inoSyncTop[ino] = to);
+    return written;
+  }
+  let runStart: i64 = -1;
+  let runPfn: u32 = 0;
+  let run: i64 = 0;
+  const cap = unchecked(pcCap[ino]);
+  let i: i64 = 0;
+  while (i <= cap) {
+    const pfn = i < cap ? pcPeek(ino, i) : 0;
+    let dirty = false;
+    let nr: i64 = 1;
+    if (pfn != 0) {
+      const head = frHead(pfn);
+      nr = (<i64>1) << frOrder(head);
+      dirty = (frFlags(head) & FL_DIRTY) != 0;
+      if (dirty) frClearFlag(head, FL_DIRTY);
+    }
+    if (dirty) {
+      if (run == 0) { runStart = i; runPfn = pfn; }
+      run += nr;
+    }
+    if ((!dirty && run > 0) || run >= maxReq) {
+      diskWrite(ino, runStart, runPfn, <i32>run);
+      written += run;
+      run = 0;
+    }
+    i += nr;
+  }
+  return written;
 }
 
 /** What a process waited for (Ev.WAIT a). */

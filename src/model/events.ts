@@ -51,7 +51,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   SIGNAL: ["signo", "code", "addr"],
   WAIT: ["what", "waitNs"],
   MODE_SWITCH: ["toKernel", "call"],
-  BLOCK_RQ: ["file", "index", "pages"],
+  BLOCK_RQ: ["file", "index", "pages", "write"],
   ZC_COMPLETE: ["lo", "hi", "copied"],
   TRACE_CUT: ["dropped"],
   IO_ACCT: ["rchar", "wchar", "syscr", "syscw", "writeBytes"],
@@ -135,8 +135,10 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
     case "WAIT": c[Counter.NVCSW]++; break;
     case "BLOCK_RQ":
       c[Counter.TP_BLOCK_RQ_ISSUE]++;
-      c[Counter.DISK_PAGES] += n("pages");
-      c[Counter.IO_READ_BYTES] += n("pages") * 4096;
+      if (n("write") === 0) {
+        c[Counter.DISK_PAGES] += n("pages");
+        c[Counter.IO_READ_BYTES] += n("pages") * 4096;
+      }
       break;
     case "ZC_COMPLETE": {
       // a completion counts the sends it covers

@@ -291,7 +291,7 @@ export const Ev = {
   SIGNAL: 20,        // a: signo, b: si_code, c: address
   WAIT: 21,          // a: what the process waited for (Wait), b: ns
   MODE_SWITCH: 22,   // a: 1 user->kernel, 0 kernel->user
-  BLOCK_RQ: 23,      // a: file, b: first index, c: pages
+  BLOCK_RQ: 23,      // a: file, b: first index, c: pages, d: 1 for a write (writeback), 0 for a read
   ZC_COMPLETE: 24,   // a: lo, b: hi, c: copied (1/0)
   TRACE_CUT: 25,     // a: events dropped after the cap
   IO_ACCT: 26,       // a: rchar, b: wchar, c: syscr, d: syscw, e: write_bytes (/proc/self/io accounting of one action)

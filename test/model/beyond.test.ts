@@ -215,3 +215,21 @@ describe("poll", () => {
     expect(rets).toEqual([0, 1]);
   });
 });
+
+describe("fsync", () => {
+  it("writes the dirty folios back: one block request per run, the disk's DMA, the caller waits", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDWR"], ret: "fd" },
+      { call: "pwrite64", fd: "fd", buf: "b", count: 8192, offset: 0 },
+      { call: "pwrite64", fd: "fd", buf: "b", count: 4096, offset: 65536 },
+      { call: "fsync", fd: "fd" },
+      { call: "fsync", fd: "fd" },
+    ], { files: { src: { size: 4 * 65536, cache: "warm", fill: "write", fillChunk: 4096 } }, buffers: { b: { size: 8192 } } });
+    // two runs of dirty pages (0-1 and 16): two write requests; the second fsync finds nothing dirty
+    expect(out.result.kernel!.blockRqIssue).toBe(2);
+    expect(out.result.copies.dma).toEqual({ ops: 2, bytes: 3 * 4096 });
+    expect(out.result.io.writeBytes).toBe(3 * 4096);
+    expect(out.result.io.readBytes).toBe(0);
+    expect(out.result.kernel!.nvcsw).toBe(1);
+  });
+});
