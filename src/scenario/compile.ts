@@ -120,7 +120,7 @@ function resolveParams(sc: ScenarioFile, overrides: Record<string, string | numb
   for (const [k, v] of Object.entries(declared)) if (!refOf(k)) out[k] = parseParamValue(k, v, v, MACHINE_PARAMS[k]);
   for (const [k, m] of Object.entries(MACHINE_PARAMS)) if (!(has(out, k))) out[k] = m.default;
   for (const [k, v] of Object.entries(overrides)) {
-    if (!(has(out, k))) {
+    if (!has(out, k) && !has(declared, k)) { // a default naming another parameter is not in `out` yet
       const known = [...Object.keys(declared), ...Object.keys(MACHINE_PARAMS)].join(", ");
       throw new ScenarioError(`--set ${k}`, `unknown parameter (this scenario knows: ${known})`);
     }

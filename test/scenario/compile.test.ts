@@ -201,6 +201,15 @@ describe("refusals name the field and the reason", () => {
     expect(() => compile(s)).toThrow(/nest deeper than 8/);
   });
 
+  it("a parameter whose default names another takes that one's value unless it is set itself", () => {
+    const c = compileByName("read-write", { chunk: "8KiB" });
+    expect(c.params.bufSize).toBe(8192);
+    expect(c.bufs[0].size).toBe(8192);
+    const d = compileByName("read-write", { chunk: "8KiB", bufSize: "128KiB" });
+    expect(d.params.bufSize).toBe(131072);
+    expect(d.bufs[0].size).toBe(131072);
+  });
+
   it("refuses unknown and malformed overrides", () => {
     expect(() => compileByName("splice", { chnk: "1" })).toThrow(/--set chnk: unknown parameter/);
     expect(() => compileByName("splice", { chunk: "big" })).toThrow(/params.chunk: "big" is not a size/);

@@ -41,9 +41,11 @@ export function registerRun(program: Command): void {
       if (opts.profile) compiled = applyProfile(compiled, readProfile(opts.profile));
       const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
-      const { result } = sim.run(compiled, { trace: false });
+      const { result, status } = sim.run(compiled, { trace: false });
       process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result));
-      if (!result.delivered.intact) process.exitCode = 1;
+      // a run the machine stopped before its end (step budget, a call that would block forever) is a failure
+      if (status !== "DONE") process.stderr.write(`zcsim: the run stopped before the program's end: ${status}\n`);
+      if (status !== "DONE" || !result.delivered.intact) process.exitCode = 1;
     });
 }
 
