@@ -88,6 +88,21 @@ describe.skipIf(!cli)("hostile scenario files, through zcsim run", () => {
     });
   });
 
+  it("the same files through zcsim native and zcsim trace: refused the same way, before anything runs", async () => {
+    for (const cmd of [["native"], ["trace", "--format", "strace"]]) {
+      for (const [i, h] of HOSTILE.entries()) {
+        const r = await runCli([...cmd, fileOf(h, i), ...(h.args ?? [])]);
+        const what = `zcsim ${cmd[0]} <${h.id}>: ${r.err.slice(0, 200)}`;
+        expect(r.code, what).not.toBe(0);
+        expect(r.err, what).toMatch(/^zcsim: /);
+        expect(r.err.trimEnd().split("\n"), what).toHaveLength(1);
+        expect(r.err, what).not.toMatch(STACK);
+        expect(names(r.err, h), what).toBe(true);
+        expect(r.out, what).toBe("");
+      }
+    }
+  });
+
   it("a file that does not exist, and a directory, are refused naming the path", async () => {
     for (const p of [join(dir, "missing.json"), dir + "/"]) {
       const r = await runCli(["run", p]);
