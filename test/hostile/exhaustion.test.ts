@@ -29,11 +29,11 @@ describe.skipIf(!haveModel)("the model's tables run out", () => {
       { call: "open", path: "src", flags: ["O_RDONLY"], ret: "again" },
     ]);
     expect(out.status).toBe("DONE");
-    const opens = out.result.errors.filter((e: { call: string }) => e.call === "open");
+    const opens = out.result.errors.filter((e) => e.call === "open");
     expect(opens.length).toBe(1);
     expect(OUT_OF).toContain(opens[0].errno);
     const last = c.steps[c.steps.length - 1].step;
-    const again = out.events!.find((e: { kind: string; step: number }) => e.kind === "SYS_EXIT" && e.step === last);
+    const again = out.events!.find((e) => e.kind === "SYS_EXIT" && e.step === last);
     expect(again?.ret, "the first descriptor is free again").toBe(3);
   });
 
@@ -45,7 +45,7 @@ describe.skipIf(!haveModel)("the model's tables run out", () => {
       { call: "pipe", ret: ["pr", "pw"] },
     ]);
     expect(out.status).toBe("DONE");
-    const pipes = out.result.errors.filter((e: { call: string }) => e.call === "pipe");
+    const pipes = out.result.errors.filter((e) => e.call === "pipe");
     expect(pipes.length).toBe(1);
     expect(pipes[0].at).toBe("program[0].do[0]");
     expect(OUT_OF).toContain(pipes[0].errno);
@@ -66,10 +66,10 @@ describe.skipIf(!haveModel)("the model's tables run out", () => {
     ]);
     expect(Date.now() - t).toBeLessThan(20_000);
     expect(out.status).toBe("DONE");
-    const maps = out.result.errors.filter((e: { at: string }) => e.at === "program[2].do[0]");
+    const maps = out.result.errors.filter((e) => e.at === "program[2].do[0]");
     expect(maps.length).toBe(1);
     expect(OUT_OF).toContain(maps[0].errno);
-    expect(out.result.errors.filter((e: { at: string }) => e.at !== "program[2].do[0]").map((e: { at: string; errno: string }) => `${e.at} ${e.errno}`), "munmap and the last mmap succeed").toEqual([]);
+    expect(out.result.errors.filter((e) => e.at !== "program[2].do[0]").map((e) => `${e.at} ${e.errno}`), "munmap and the last mmap succeed").toEqual([]);
   });
 
   it("200 new file names: an errno for running out, never a trap", async () => {
