@@ -274,6 +274,12 @@ export namespace Knob {
   export const COST_USER_ACCESS_PS_PER_BYTE: i32 = 36;
   export const COST_TRUNCATE_PAGE_NS: i32 = 37;
   export const PEER_WINDOW_BYTES: i32 = 38;
+  export const TCP_WMEM_MAX: i32 = 39;
+  export const TCP_RMEM_MAX: i32 = 40;
+  export const MMAP_PLACEMENT_0: i32 = 41;
+  export const MMAP_PLACEMENT_1: i32 = 42;
+  export const MMAP_PLACEMENT_2: i32 = 43;
+  export const MMAP_PLACEMENT_3: i32 = 44;
 }
 
 export namespace Op {

@@ -24,8 +24,11 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.NIC_TX_RING] = 256);
   unchecked(knobs[Knob.READAHEAD_BYTES] = 131072);         // read_ahead_kb = 128
   unchecked(knobs[Knob.FOLIO_MAX_ORDER] = 9);              // measured on ext4, Linux 6.18: a 8 MiB write() makes order-9 folios
-  unchecked(knobs[Knob.TCP_SNDBUF] = 4194304);             // tcp_wmem[2]: the autotuned ceiling
-  unchecked(knobs[Knob.TCP_RCVBUF] = 6291456);             // tcp_rmem[2]
+  unchecked(knobs[Knob.TCP_SNDBUF] = 0);                   // 0: autotuned up to tcp_wmem[2] (socket.ts)
+  unchecked(knobs[Knob.TCP_RCVBUF] = 0);                   // 0: autotuned up to tcp_rmem[2] (socket.ts)
+  unchecked(knobs[Knob.TCP_WMEM_MAX] = 4194304);           // tcp_wmem[2]: the autotuned ceiling
+  unchecked(knobs[Knob.TCP_RMEM_MAX] = 6291456);           // tcp_rmem[2]
+  for (let i = Knob.MMAP_PLACEMENT_0; i <= Knob.MMAP_PLACEMENT_3; i++) unchecked(knobs[i] = -1);  // the model places
   unchecked(knobs[Knob.TCP_GSO_MAX] = 65536);              // GSO_LEGACY_MAX_SIZE: the largest skb TCP builds for lo/NIC
   unchecked(knobs[Knob.PEER_BUF_BYTES] = 65536);           // the peer's recv() buffer
   unchecked(knobs[Knob.TRACE] = 0);

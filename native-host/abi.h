@@ -348,6 +348,12 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_USER_ACCESS_PS_PER_BYTE 36
 #define KNOB_COST_TRUNCATE_PAGE_NS 37
 #define KNOB_PEER_WINDOW_BYTES 38
+#define KNOB_TCP_WMEM_MAX 39
+#define KNOB_TCP_RMEM_MAX 40
+#define KNOB_MMAP_PLACEMENT_0 41
+#define KNOB_MMAP_PLACEMENT_1 42
+#define KNOB_MMAP_PLACEMENT_2 43
+#define KNOB_MMAP_PLACEMENT_3 44
 
 /* Op */
 #define OP_CALL 1

@@ -371,6 +371,16 @@ static int64_t read_num(const char *path) {
   return v;
 }
 
+/* the third field of tcp_wmem / tcp_rmem: the ceiling autotuning grows a socket's buffer to */
+static int64_t tcp_max(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  long long a, b, c;
+  int n = fscanf(f, "%lld %lld %lld", &a, &b, &c);
+  fclose(f);
+  return n == 3 ? c : -1;
+}
+
 void knobs(void) {
   struct stat st;
   int64_t ra = -1, maxreq = -1;
@@ -394,8 +404,19 @@ void knobs(void) {
     int64_t id = H.knobs[2 * i], v = H.knobs[2 * i + 1];
     struct knob_row r = { id, v, -1, 0, NULL, NULL };
     switch (id) {
-    case KNOB_TCP_SNDBUF: H.sndbuf = v; r = (struct knob_row){ id, v, v, 1, "TCP_SNDBUF", "SO_SNDBUF on the sink socket" }; break;
-    case KNOB_TCP_RCVBUF: H.rcvbuf = v; r = (struct knob_row){ id, v, v, 1, "TCP_RCVBUF", "SO_RCVBUF on the peer's socket" }; break;
+    /* 0: the kernel's own autotuning, up to tcp_wmem[2] / tcp_rmem[2] (knobs TCP_WMEM_MAX, TCP_RMEM_MAX) */
+    case KNOB_TCP_SNDBUF:
+      if (v > 0) H.sndbuf = v;
+      r = (struct knob_row){ id, v, v, 1, "TCP_SNDBUF", v > 0 ? "SO_SNDBUF on the sink socket" : "0: autotuned (the kernel's own)" };
+      break;
+    case KNOB_TCP_RCVBUF:
+      if (v > 0) H.rcvbuf = v;
+      r = (struct knob_row){ id, v, v, 1, "TCP_RCVBUF", v > 0 ? "SO_RCVBUF on the peer's socket" : "0: autotuned (the kernel's own; a lazy peer's is sized to hold its file)" };
+      break;
+    case KNOB_TCP_WMEM_MAX: r = (struct knob_row){ id, v, tcp_max("/proc/sys/net/ipv4/tcp_wmem"), 0, "TCP_WMEM_MAX", "/proc/sys/net/ipv4/tcp_wmem's max: autotuning's ceiling" }; break;
+    case KNOB_TCP_RMEM_MAX: r = (struct knob_row){ id, v, tcp_max("/proc/sys/net/ipv4/tcp_rmem"), 0, "TCP_RMEM_MAX", "/proc/sys/net/ipv4/tcp_rmem's max: autotuning's ceiling" }; break;
+    case KNOB_MMAP_PLACEMENT_0: case KNOB_MMAP_PLACEMENT_1: case KNOB_MMAP_PLACEMENT_2: case KNOB_MMAP_PLACEMENT_3:
+      r = (struct knob_row){ id, v, -1, 0, "MMAP_PLACEMENT", "the kernel places mmap(NULL) (ASLR): see each mmap's address in calls[]" }; break;
     case KNOB_PEER_BUF_BYTES: H.peer_buf = v; r = (struct knob_row){ id, v, v, 1, "PEER_BUF_BYTES", "the peer's read() size" }; break;
     case KNOB_STEP_BUDGET: r = (struct knob_row){ id, v, v, 1, "STEP_BUDGET", "instructions before the host stops the program" }; break;
     case KNOB_PEER_LAZY: r = (struct knob_row){ id, v, v, 1, "PEER_LAZY", "each sink's own lazy flag" }; break;

@@ -27,8 +27,8 @@ import { userPageFor } from "../mm/usercopy";
 import { translate, FM_GUP, lastFault } from "../mm/fault";
 import { loXmit } from "../dev/loopback";
 import { nicXmit, nicClean, nicProcess, featSG, featCsum } from "../dev/nic";
-import { sinkReceive, sinkLazy } from "./sink";
-import { sleepFor, WAIT_SOCKET } from "../mm/pagecache";
+import { sinkReceive, sinkLazy, sinkExpect } from "./sink";
+import { sleepFor, WAIT_SOCKET, inoSizeOf } from "../mm/pagecache";
 
 export const ROUTE_LO: i32 = 1;
 export const ROUTE_NIC: i32 = 2;
@@ -48,6 +48,7 @@ const kZc = new StaticArray<bool>(MAX_SOCKS);        // SO_ZEROCOPY set
 const kZcNext = new StaticArray<i32>(MAX_SOCKS);     // the id the next MSG_ZEROCOPY send gets
 const kPeerTotal = new StaticArray<i64>(MAX_SOCKS);  // bytes the peer has copied out in the phase
 const kPeerCharged = new StaticArray<i64>(MAX_SOCKS); // of them, bytes whose copy the sender's time carries
+const kRcvbuf = new StaticArray<i64>(MAX_SOCKS);     // the peer's receive buffer (sk_rcvbuf) in payload bytes
 let socks: i32 = 0;
 
 // MSG_ZEROCOPY bookkeeping: per send id, the skbs still holding its pages, and whether any was copied; per
@@ -74,6 +75,7 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kZcNext[k] = 0); unchecked(eqHead[k] = 0); unchecked(eqTail[k] = 0);
   unchecked(kPeerTotal[k] = 0); unchecked(kPeerCharged[k] = 0);
   unchecked(kGoal[k] = sizeGoal(k));
+  unchecked(kRcvbuf[k] = peerRcvbuf(sink));
   setZcFreeHook(zcSkbFreed);
   const pages = <i32>((knob(Knob.PEER_BUF_BYTES) + 4095) >> 12);
   unchecked(kPeerPages[k] = pages);
@@ -94,9 +96,26 @@ export function sockClosed(k: i32): bool { return unchecked(kClosed[k]); }
 export function routeSG(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featSG; }
 export function routeCsum(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featCsum; }
 
+/**
+ * The peer's receive buffer. TCP_RCVBUF set: that (SO_RCVBUF). Autotuned (0): tcp_rmem's ceiling (TCP_RMEM_MAX), except for a
+ * lazy peer, whose listener the setup sizes (SO_RCVBUFFORCE, as the native host does) to hold twice the file it
+ * expects and 4 MiB more, at most 256 MiB: held back, it must not block the sender for good.
+ */
+function peerRcvbuf(sink: i32): i64 {
+  const set = knob(Knob.TCP_RCVBUF);
+  if (set > 0) return set;
+  const ceiling = knob(Knob.TCP_RMEM_MAX);
+  if (!sinkLazy(sink)) return ceiling;
+  const e = sinkExpect(sink);
+  let want: i64 = (e >= 0 ? 2 * inoSizeOf(e + 1) : 0) + (4 << 20);
+  if (want > (256 << 20)) want = 256 << 20;
+  return want > ceiling ? want : ceiling;
+}
+
 function limit(k: i32): i64 {
-  const snd = knob(Knob.TCP_SNDBUF);
-  return unchecked(kRoute[k]) == ROUTE_LO ? snd + knob(Knob.TCP_RCVBUF) : snd;
+  const set = knob(Knob.TCP_SNDBUF);
+  const snd = set > 0 ? set : knob(Knob.TCP_WMEM_MAX);
+  return unchecked(kRoute[k]) == ROUTE_LO ? snd + unchecked(kRcvbuf[k]) : snd;
 }
 
 /** Transmits skb `s` on the socket's route. */

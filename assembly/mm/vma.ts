@@ -1,7 +1,8 @@
 // The process's virtual memory areas (struct vm_area_struct): [start, end), protections, flags, and the file
 // and page offset they map (or anonymous memory). mmap() places new areas top-down below MMAP_BASE, as Linux
 // does, and aligns a file mapping of 2 MiB or more to 2 MiB (thp_get_unmapped_area).
-import { Flags } from "../abi";
+import { Flags, Knob } from "../abi";
+import { knob } from "../machine";
 
 export const MAX_VMAS: i32 = 128;
 export const MMAP_BASE: i64 = 0x7f0000000000;
@@ -16,10 +17,12 @@ const vPgoff = new StaticArray<i64>(MAX_VMAS);   // file page mapped at vStart
 const vUsed = new StaticArray<bool>(MAX_VMAS);   // slot in use
 const vAdvice = new StaticArray<i32>(MAX_VMAS);  // madvise: MADV_NORMAL, MADV_RANDOM (VM_RAND_READ), MADV_SEQUENTIAL
 let mmapLow: i64 = MMAP_BASE;                    // the lowest address handed out so far
+let mmapPicks: i32 = 0;                          // addresses get_unmapped_area has picked (the k-th mmap(NULL))
 
 export function vmaReset(): void {
   for (let i = 0; i < MAX_VMAS; i++) unchecked(vUsed[i] = false);
   mmapLow = MMAP_BASE;
+  mmapPicks = 0;
 }
 
 @inline export function vmaAdvice(v: i32): i32 { return unchecked(vAdvice[v]); }
@@ -42,10 +45,27 @@ export function findVma(va: i64): i32 {
   return -1;
 }
 
-/** get_unmapped_area, top-down. */
+/**
+ * get_unmapped_area, top-down: the highest free address below the areas handed out so far. Where that is depends
+ * on ASLR's random mmap_base, so the k-th pick can be told its offset within 2 MiB (knob MMAP_PLACEMENT_k, as the
+ * kernel chose it natively): fault-around windows are aligned in the virtual address space and clipped to one
+ * page table, so the offset changes how many faults a mapping takes. A file mapping of 2 MiB or more is aligned
+ * to 2 MiB whatever ASLR chose (ext4's thp_get_unmapped_area pads the search and aligns to the file offset).
+ *
+ *   PMD_SIZE boundary      a (offset `off` within 2 MiB)      mmapLow - len
+ *   |-----------------------|----------------------------------|
+ */
 export function pickAddress(len: i64, file: bool): i64 {
+  const k = mmapPicks++;
   let a = (mmapLow - len) & ~4095;
-  if (file && len >= PMD_SIZE) a &= ~(PMD_SIZE - 1);
+  if (file && len >= PMD_SIZE) return a & ~(PMD_SIZE - 1);
+  const off = k < 4 ? knob(Knob.MMAP_PLACEMENT_0 + k) : -1;
+  if (off >= 0) {
+    const o = off & (PMD_SIZE - 1) & ~4095;
+    let b = (a & ~(PMD_SIZE - 1)) + o;
+    if (b > a) b -= PMD_SIZE;
+    a = b;
+  }
   return a;
 }
 

@@ -230,6 +230,21 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
   const native = engines.kernel && !out.kernelSkip
     ? engines.kernel.run(compiled).then((r) => { out.kernel = r; }, (e: unknown) => { out.kernelError = errText(e); })
     : Promise.resolve();
+  // A program that maps memory: the kernel placed each mmap(NULL) where ASLR said, and fault-around windows are
+  // aligned in the address space, so the model is told those placements (an input, as a knob) and runs after.
+  if (engines.kernel && !out.kernelSkip && compiled.steps.some((st) => st.call === "mmap")) {
+    await native;
+    const placed = String(out.kernel?.kernel?.mmapPlacement ?? "").split(",").filter(Boolean).map(Number).slice(0, 4);
+    const over: Record<string, number> = {};
+    placed.forEach((off, k) => { if (!(`mmapPlacement${k}` in t.overrides)) over[`mmapPlacement${k}`] = off; });
+    if (placed.length) {
+      try {
+        modelCompiled = compile(t.source ?? catalogue[t.scenario], { ...Object.fromEntries(cal), ...over, ...t.overrides });
+      } catch {
+        /* keep the model's own placement */
+      }
+    }
+  }
   const pooled = engines.model.runAsync
     ? engines.model.runAsync(modelCompiled).then((r) => { out.model = r; }, (e: unknown) => { out.modelError = errText(e); })
     : Promise.resolve();

@@ -226,6 +226,22 @@ const KERNEL_COUNTERS: Record<string, string> = {
 };
 
 /** The host's JSON -> the Result (engine "native"). Pure: tests hand it crafted host output. */
+const MAP_FIXED = 0x10, MAP_FIXED_NOREPLACE = 0x100000, PMD_SIZE = 2 * 1024 * 1024;
+
+/**
+ * Where the kernel placed each mmap(NULL) the program made (its call log's return addresses), as offsets within
+ * 2 MiB, in order: ASLR's choice, an input the model can be given (machine params mmapPlacement0..3).
+ */
+export function mmapPlacement(raw: Pick<NativeRaw, "calls">): number[] {
+  const out: number[] = [];
+  for (const c of raw.calls ?? []) {
+    const [call, , ret, , refused, , , , , , flags] = c;
+    if (call !== "mmap" || refused || ret === -1 || ret < 0 || (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))) continue;
+    out.push(ret % PMD_SIZE);
+  }
+  return out;
+}
+
 export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   const c = raw.counters;
   const num = (k: string): number => c[k] ?? 0;
@@ -313,6 +329,8 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   kernel.kernelRelease = raw.kernel.release;
   kernel.sandboxFs = raw.sandboxFs;
   if (raw.callsDropped) kernel.callsDropped = raw.callsDropped;
+  const placement = mmapPlacement(raw);
+  if (placement.length) kernel.mmapPlacement = placement.join(",");
 
   const signals: SignalRecord[] = raw.signals.map((s) => ({ step: s.step, at: at(s.step), signal: s.signal, code: s.code, addr: s.addr, mapOffset: s.mapOffset }));
   const result: Result = {

@@ -191,6 +191,16 @@ export const Knob = {
    *  sender's last call returns. The peer copies on another CPU; the sender waits for its copies only past this
    *  much, and for all of them when it waits for MSG_ZEROCOPY completions. 0: every peer copy is on the sender's path */
   PEER_WINDOW_BYTES: 38,
+  /** tcp_wmem[2]: the ceiling the kernel autotunes a sender's socket buffer to (TCP_SNDBUF 0). Read, never set */
+  TCP_WMEM_MAX: 39,
+  /** tcp_rmem[2]: the ceiling the kernel autotunes a receiver's socket buffer to (TCP_RCVBUF 0). Read, never set */
+  TCP_RMEM_MAX: 40,
+  /** where the k-th mmap(NULL, ...) of the program lands: its address's offset within 2 MiB (ASLR picks it in the
+   *  kernel; measured natively and given to the model), -1: the model's own choice */
+  MMAP_PLACEMENT_0: 41,
+  MMAP_PLACEMENT_1: 42,
+  MMAP_PLACEMENT_2: 43,
+  MMAP_PLACEMENT_3: 44,
 } as const;
 
 /**

@@ -21,7 +21,18 @@ export const MACHINE_PARAMS: Record<string, MachineParam> = {
   nicTxRing: { type: "size", default: 256, knob: Knob.NIC_TX_RING, min: 8, max: 4096, doc: "descriptors in the NIC's TX ring" },
   faultAround: { type: "size", default: 65536, knob: Knob.FAULT_AROUND_BYTES, min: 4096, max: 2 * 1024 * 1024, doc: "fault_around_bytes: the window a read fault maps" },
   readahead: { type: "size", default: 131072, knob: Knob.READAHEAD_BYTES, min: 0, max: 64 * 1024 * 1024, doc: "the readahead window's maximum (read_ahead_kb)" },
+  blockMaxRequest: { type: "size", default: 1280 * 1024, knob: Knob.BLOCK_MAX_REQUEST_BYTES, min: 4096, max: 64 * 1024 * 1024, doc: "the block device's max_sectors_kb: the largest request the block layer sends the disk (Linux's default cap 1280 KiB)" },
+  tcpSndbuf: { type: "size", default: 0, knob: Knob.TCP_SNDBUF, min: 0, max: 1024 * 1024 * 1024, doc: "the sender's socket buffer (SO_SNDBUF); 0: autotuned up to tcpWmemMax" },
+  tcpRcvbuf: { type: "size", default: 0, knob: Knob.TCP_RCVBUF, min: 0, max: 1024 * 1024 * 1024, doc: "the peer's socket receive buffer (SO_RCVBUF); 0: autotuned up to tcpRmemMax (a lazy peer's is sized to hold twice its file)" },
+  tcpWmemMax: { type: "size", default: 4 * 1024 * 1024, knob: Knob.TCP_WMEM_MAX, min: 4096, max: 1024 * 1024 * 1024, doc: "tcp_wmem's max: the ceiling an autotuned send buffer grows to (the kernel's own; the model takes it)" },
+  tcpRmemMax: { type: "size", default: 6 * 1024 * 1024, knob: Knob.TCP_RMEM_MAX, min: 4096, max: 1024 * 1024 * 1024, doc: "tcp_rmem's max: the ceiling an autotuned receive buffer grows to (the kernel's own; the model takes it)" },
   pipeMaxSize: { type: "size", default: 1048576, knob: Knob.PIPE_MAX_SIZE, min: 4096, max: 1024 * 1024 * 1024, doc: "/proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's limit" },
+  // Where the k-th mmap(NULL) lands (ASLR's choice in the kernel): its address's offset within 2 MiB. Unset (-1):
+  // the model's own choice. `zcsim compare` gives the model the offsets the native run's mmaps got.
+  ...Object.fromEntries([0, 1, 2, 3].map((k) => [`mmapPlacement${k}`, {
+    type: "size", default: -1, knob: Knob.MMAP_PLACEMENT_0 + k, min: 0, max: 2 * 1024 * 1024 - 4096,
+    doc: `the ${["first", "second", "third", "fourth"][k]} mmap(NULL)'s address modulo 2 MiB (ASLR; unset: the model's own)`,
+  } satisfies MachineParam])),
   trace: { type: "bool", default: true, knob: Knob.TRACE, doc: "keep the model's event trace (off: counters only)" },
   traceCap: { type: "size", default: 1 << 20, knob: Knob.TRACE_CAP, min: 16, max: 1 << 24, doc: "most events the trace keeps" },
   stepBudget: { type: "size", default: 100_000_000, knob: Knob.STEP_BUDGET, min: 1, max: 1e12, doc: "most instructions a program may execute" },
