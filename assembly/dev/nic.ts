@@ -29,6 +29,7 @@ import {
   skbFree, skbSock,
 } from "../kernel/skb";
 import { sinkReceive } from "../kernel/sink";
+import { sockSink } from "../kernel/socket";
 
 export const CMD_EOP: u32 = 1;
 export const STA_DD: u32 = 1;
@@ -40,7 +41,7 @@ export let TDH: u32 = 0;        // transmit descriptor head: next the NIC proces
 export let ntc: u32 = 0;        // next to clean: oldest descriptor the driver has not reclaimed
 export let featSG: bool = true; // NETIF_F_SG after netdev_fix_features
 export let featCsum: bool = true; // NETIF_F_HW_CSUM
-let wireSink: i32 = -1;         // the sink that receives what the NIC puts on the wire
+let wired: i32 = 0;             // sinks on the wire (each socket routed here delivers to its own sink)
 export let posted: i64 = 0;     // descriptors posted since reset
 
 export function nicReset(): void {
@@ -52,9 +53,10 @@ export function nicReset(): void {
   featCsum = knob(Knob.NIC_CSUM) != 0;
   // netdev_fix_features: "Dropping NETIF_F_SG since no checksum feature."
   featSG = knob(Knob.NIC_SG) != 0 && featCsum;
-  wireSink = -1;
+  wired = 0;
 }
-export function nicAttach(sink: i32): void { wireSink = sink; }
+/** A socket to `sink` is routed through the NIC: the frames of that socket's skbs go to that sink. */
+export function nicAttach(sink: i32): void { if (sink >= 0) wired++; }
 
 @inline function d(n: u32): usize { return ring + (<usize>(n % ringSize) << 4); }
 export function descStatus(n: u32): u32 { return <u32>load<u8>(d(n), 13); }
@@ -130,9 +132,10 @@ export function nicProcess(): void {
     let off = <i32>(addr & 4095);
     let page = pfn;
     let li = linIndex(skb, pfn);
+    const sink = wired > 0 ? sockSink(skbSock(skb)) : -1;   // the frame's destination: its socket's peer
     while (left > 0) {
       const n = 4096 - off < left ? 4096 - off : left;
-      if (wireSink >= 0) sinkReceive(wireSink, page, off, n, -1);
+      if (sink >= 0) sinkReceive(sink, page, off, n, -1);
       left -= n;
       off = 0;
       if (li >= 0) { li++; page = li < 16 ? skbLinPfn(skb, li) : 0; } else page++;
