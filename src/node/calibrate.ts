@@ -8,7 +8,7 @@
  *                                  cost at 0, / 1000: a count for an _NS knob, kilobytes for a _PS_PER_BYTE one).
  *                                  The model's time is linear in its knobs: TIME_NS = sum(cost_k * feature_k).
  *   fitCosts(rows)                 robust non-negative least squares on relative errors: iteratively reweighted
- *                                  with Huber weights, then Tukey's bisquare; a very weak pull toward the default
+ *                                  with Huber weights (Tukey's bisquare after them on request); a very weak pull toward the default
  *                                  costs (a cost no run exercises keeps its default); Lawson-Hanson NNLS, costs >= 0.
  *   runMatrix(cells, ...)          native medians of repeated runs and the model's features, per cell
  *   calibrate(...)                 the whole thing: matrix, fit, profile
@@ -157,6 +157,9 @@ export interface FitOptions {
   fixed?: Record<string, number>;
   /** no cost above this many times its model default (default 50) */
   maxFactor?: number;
+  /** Tukey bisquare rounds after the Huber ones (default false: with a model that misses some cells for a
+   *  reason, a redescending fit ends up fitting a subset) */
+  bisquare?: boolean;
 }
 
 export interface FitResult {
@@ -270,7 +273,7 @@ export function fitCosts(rows: FitRow[], opts: FitOptions = {}): FitResult {
   let u = free.map(() => 1);
   // Huber rounds, then a few Tukey bisquare rounds from there (they give a gross outlier no weight at all)
   let sd = 0;
-  for (let round = 0; round < rounds + 10; round++) {
+  for (let round = 0; round < rounds + (opts.bisquare ? 10 : 0); round++) {
     const A = A0.map((row, k) => row.map((v) => v * Math.sqrt(w[k])));
     const b = b0.map((v, k) => v * Math.sqrt(w[k]));
     u = boundedNnls(A, b, lambda * rows.length, opts.maxFactor ?? 50);
@@ -437,10 +440,16 @@ export function withWindow(sim: Simulator, cells: MeasuredCell[], window: number
   });
 }
 
+/** Huber's loss: quadratic within ±delta, linear beyond. */
+export function huberLoss(r: number, delta: number): number {
+  const a = Math.abs(r);
+  return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+}
+
 /**
  * Fits a profile to measured cells (the fit cells only; the others are reported): for each candidate peer window
- * (WINDOWS_MIB) the costs by fitCosts, and the window whose fit has the smallest robust loss (the fit cells'
- * median absolute relative error). Returns the profile and the cells with the chosen window's features.
+ * (WINDOWS_MIB) the costs by fitCosts, and the window whose fit has the smallest robust loss (Huber's, with
+ * delta 25 %, over the fit cells' relative errors). Returns the profile and the cells with the chosen window's features.
  */
 export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { windows?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
   let best: { loss: number; window: number; fit: FitResult; cells: MeasuredCell[] } | undefined;
@@ -448,7 +457,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     const cw = withWindow(sim, cells, w);
     const fitRows = cw.filter((c) => c.fit);
     const fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
-    const loss = median(fitRows.map((c) => Math.abs(predict(c.features, fit.costs) / c.medianNs - 1)));
+    const loss = fitRows.reduce((a, c) => a + huberLoss(predict(c.features, fit.costs) / c.medianNs - 1, 0.25), 0);
     if (!best || loss < best.loss) best = { loss, window: w, fit, cells: cw };
   }
   const { fit, window } = best!;
@@ -466,7 +475,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     costs,
     knobs: { PEER_WINDOW_BYTES: window },
     fit: {
-      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), then Tukey bisquare (c = 4.685); every cost at most 50 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " by the fit cells' median absolute error",
+      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 50 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " by the fit cells' Huber loss (delta 25 %)",
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),
