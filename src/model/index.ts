@@ -5,3 +5,4 @@ export { decodeEvent, countEvent, newCounters, callName, errnoName } from "./eve
 export type { SimEvent, EvKind, CounterArray } from "./events.js";
 export { compileModel, instantiateModel } from "./wasm.js";
 export type { ModelExports, WasmSource } from "./wasm.js";
+export { LEGACY_KERNEL_NAMES, currentKernelName, withCurrentKernelNames } from "./names.js";

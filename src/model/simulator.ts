@@ -60,10 +60,11 @@ export function buildResult(
   });
   const kernel: Record<string, number> = {
     pageFaultUser: c[Counter.TP_PAGE_FAULT_USER],
-    filemapAddToPageCache: c[Counter.TP_FILEMAP_ADD],
+    filemapAdd: c[Counter.TP_FILEMAP_ADD],
     blockRqIssue: c[Counter.TP_BLOCK_RQ_ISSUE],
-    netDevStartXmit: c[Counter.TP_NET_DEV_XMIT],
-    skbCopyDatagramIovec: c[Counter.TP_SKB_COPY_DATAGRAM],
+    netDevXmit: c[Counter.TP_NET_DEV_XMIT],
+    // the model's TP_SKB_COPY_DATAGRAM counts the peer's receive copies (abi.ts): the native host's name
+    peerSkbCopyDatagram: c[Counter.TP_SKB_COPY_DATAGRAM],
     csumBytes: c[Counter.CSUM_BYTES],
     nicDescriptors: c[Counter.NIC_DESCRIPTORS],
     skbs: c[Counter.SKBS],

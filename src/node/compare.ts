@@ -15,6 +15,7 @@
  *   unobservable what the native host says it cannot see here (NIC DMA over loopback): shown, never scored
  * A native figure whose evidence is "unavailable" is shown empty and never scored (never as 0), with the reason.
  */
+import { withCurrentKernelNames } from "../model/names.js";
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -356,25 +357,11 @@ export function counters(r: Result): Map<string, Value> {
     m.set("peer.copies.bytes", r.peer.copies?.bytes);
     m.set("peer.syscalls.total", r.peer.syscalls?.total);
   }
-  for (const [k, v] of Object.entries(r.kernel ?? {})) if (typeof v === "number" || typeof v === "boolean") m.set(`kernel.${k}`, v);
+  // one set of names in both engines; a result saved before they were settled is read under the current ones
+  for (const [k, v] of Object.entries(withCurrentKernelNames(r.kernel ?? {}))) if (typeof v === "number" || typeof v === "boolean") m.set(`kernel.${k}`, v);
   for (const [k, v] of m) if (v === undefined) m.delete(k);
-  for (const [from, to] of Object.entries(ALIASES)) {
-    if (m.has(from) && !m.has(to)) m.set(to, m.get(from)!);
-    m.delete(from);
-  }
   return m;
 }
-
-/**
- * The same counter under the two engines' names (names only, never values). The native host names the kernel's
- * tracepoints as native.ts does; the model's wrapper spells some of them out. Remove an entry once both agree.
- * The model's TP_SKB_COPY_DATAGRAM is the peer's receive copies (abi.ts), which native.ts calls peerSkbCopyDatagram.
- */
-export const ALIASES: Record<string, string> = {
-  "kernel.filemapAddToPageCache": "kernel.filemapAdd",
-  "kernel.netDevStartXmit": "kernel.netDevXmit",
-  "kernel.skbCopyDatagramIovec": "kernel.peerSkbCopyDatagram",
-};
 
 /** Counter paths whose absence on one side means zero: a call not made, a syscall not in byName. */
 const ZERO_WHEN_ABSENT = /^syscalls\.byName\./;

@@ -22,7 +22,7 @@ describe("copy_file_range", () => {
     // the call at EOF returns 0 before it is accounted
     expect(r.io).toMatchObject({ rchar: size, wchar: size, syscr: 4, syscw: 4 });
     // the sink file's page cache gets a folio per 64 KiB write through the internal pipe
-    expect(r.kernel!.filemapAddToPageCache).toBe(size / (64 * KiB));
+    expect(r.kernel!.filemapAdd).toBe(size / (64 * KiB));
     expect(r.delivered).toMatchObject({ bytes: size, intact: true });
   });
   it("errno: flags, O_APPEND output, overlap within one file", async () => {

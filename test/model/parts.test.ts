@@ -274,7 +274,7 @@ describe("access hints change readahead", () => {
   it("POSIX_FADV_SEQUENTIAL: windows twice as large, fewer requests than the default", async () => {
     const normal = await coldRead([]);
     const seq = await coldRead([{ call: "posix_fadvise", fd: "fd", offset: 0, len: 0, advice: ["POSIX_FADV_SEQUENTIAL"] }]);
-    expect(seq.result.kernel!.blockRqIssue).toBeLessThan(normal.result.kernel!.blockRqIssue);
+    expect(seq.result.kernel!.blockRqIssue as number).toBeLessThan(normal.result.kernel!.blockRqIssue as number);
   });
   it("MADV_RANDOM: a cold mapping faults page by page, each a major fault", async () => {
     const out = await runProgram([

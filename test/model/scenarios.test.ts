@@ -146,7 +146,7 @@ describe("tee: duplicate pipe data without copying", () => {
       expect(r.kernel!["sink.out.bytes"]).toBe(size);
       expect(r.kernel!["sink.copy.bytes"]).toBe(size);
       // each splice into the file sink is one write of a round's bytes: one folio of that size (fgf_set_order)
-      expect(r.kernel!.filemapAddToPageCache).toBe(rounds);
+      expect(r.kernel!.filemapAdd).toBe(rounds);
     });
   }
 });
