@@ -26,6 +26,9 @@ export interface ErrorCase {
   manErrno?: string;
   kernel?: string;
   requires?: "noCapSysResource" | "root";
+  /** the call (its place) that never returns: Linux sleeps for ever (nothing else can wake it); the model stops the
+   *  run with status TIMEOUT there, the native host's phase bound ends it */
+  blocks?: string;
   /** setup files made on a second filesystem (Knob.OTHER_FS_FILES), for EXDEV */
   otherFs?: string[];
   setup?: unknown;

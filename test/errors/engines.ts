@@ -17,8 +17,11 @@ export interface EngineErrors {
   records: ErrorRecord[];
   /** native only: the steps the host refused itself (it did not make the call: a pointer outside the program's memory) */
   refusedSteps?: number[];
-  /** native only: the host's status ("OK" unless the run was refused or stopped) */
+  /** the engine's status: the model's ("DONE" at the end, "TIMEOUT" when a call sleeps for ever), the host's ("OK",
+   *  or "PEER_FAILED" with a timeout when a call never returned) */
   status?: string;
+  /** native: the host's detail line (why it stopped) */
+  detail?: string;
 }
 
 export interface Engine {
@@ -26,7 +29,8 @@ export interface Engine {
   available: boolean;
   /** one line: why the engine is not available */
   why: string;
-  run(c: Compiled): Promise<EngineErrors>;
+  /** `blocking`: the case expects a call that never returns (the native run gets a short time bound) */
+  run(c: Compiled, blocking?: boolean): Promise<EngineErrors>;
 }
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -38,7 +42,7 @@ export async function modelEngine(): Promise<Engine> {
   const path = here("../../src/model/index.ts");
   const none = (why: string): Engine => ({ name: "model", available: false, why, run: () => Promise.reject(new Error(why)) });
   if (!existsSync(path)) return none("the model is not there yet (src/model/index.ts is missing)");
-  let sim: { run(c: Compiled, o: { trace: boolean }): { result: { errors: ErrorRecord[] } } };
+  let sim: { run(c: Compiled, o: { trace: boolean }): { result: { errors: ErrorRecord[] }; status: string } };
   try {
     const mod = await import(/* @vite-ignore */ path);
     sim = await mod.loadSimulator();
@@ -48,8 +52,8 @@ export async function modelEngine(): Promise<Engine> {
   return {
     name: "model", available: true, why: "",
     run: async (c) => {
-      const { result } = sim.run(c, { trace: false });
-      return { errors: errorKeys(c, result.errors), records: result.errors };
+      const { result, status } = sim.run(c, { trace: false });
+      return { errors: errorKeys(c, result.errors), records: result.errors, status };
     },
   };
 }
@@ -65,11 +69,11 @@ export async function nativeEngine(): Promise<Engine> {
   if (!ok) return none(typeof avail === "boolean" ? "the native host is not available" : avail.why ?? "the native host is not available");
   return {
     name: "native", available: true, why: "",
-    run: async (c) => {
+    run: async (c, blocking) => {
       if (mod.runNativeDetailed) {
-        const { result, raw } = await mod.runNativeDetailed(c, { timeoutMs: 60_000 });
+        const { result, raw } = await mod.runNativeDetailed(c, { timeoutMs: blocking ? 6_000 : 60_000 });
         const refused = (raw.calls as unknown[][]).filter((k) => k[4] === 1).map((k) => Number(k[1]));
-        return { errors: errorKeys(c, result.errors), records: result.errors, refusedSteps: [...new Set(refused)], status: raw.status };
+        return { errors: errorKeys(c, result.errors), records: result.errors, refusedSteps: [...new Set(refused)], status: raw.status, detail: raw.detail };
       }
       const result = await mod.runNative(c);
       return { errors: errorKeys(c, result.errors), records: result.errors };
