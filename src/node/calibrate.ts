@@ -155,7 +155,7 @@ export interface FitOptions {
   rounds?: number;
   /** costs held at these values, not fitted */
   fixed?: Record<string, number>;
-  /** no cost above this many times its model default (default 50) */
+  /** no cost above this many times its model default (default 200) */
   maxFactor?: number;
   /** Tukey bisquare rounds after the Huber ones (default false: with a model that misses some cells for a
    *  reason, a redescending fit ends up fitting a subset) */
@@ -276,7 +276,7 @@ export function fitCosts(rows: FitRow[], opts: FitOptions = {}): FitResult {
   for (let round = 0; round < rounds + (opts.bisquare ? 10 : 0); round++) {
     const A = A0.map((row, k) => row.map((v) => v * Math.sqrt(w[k])));
     const b = b0.map((v, k) => v * Math.sqrt(w[k]));
-    u = boundedNnls(A, b, lambda * rows.length, opts.maxFactor ?? 50);
+    u = boundedNnls(A, b, lambda * rows.length, opts.maxFactor ?? 200);
     const res = A0.map((row, k) => row.reduce((s, v, j) => s + v * u[j], 0) - b0[k]);
     const bisquare = round >= rounds;
     // robust scale (MAD), floored at 1 % so that exact data does not make every row an outlier
@@ -475,7 +475,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     costs,
     knobs: { PEER_WINDOW_BYTES: window },
     fit: {
-      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 50 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " by the fit cells' Huber loss (delta 25 %)",
+      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " by the fit cells' Huber loss (delta 25 %)",
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),
