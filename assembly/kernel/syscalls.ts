@@ -9,13 +9,13 @@ import { count } from "../counters";
 import { ev, spendQuiet } from "../trace";
 import { knob, psCost, MAX_RW_COUNT } from "../machine";
 import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
-import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent } from "../mm/frames";
+import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent, frHead, frOrder, frRef, frSplit } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
   pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, WAIT_DISK,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
-import { ptReserve } from "../mm/pagetable";
+import { ptReserve, walk, entryPfn, PTE_P, PTE_H } from "../mm/pagetable";
 import { populate, zapRange, translate, FM_GUP, FM_USER, FAULT_OK, lastFault, FAULT_SIGBUS } from "../mm/fault";
 import { copyToUser, copyFromUser, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
 import {
@@ -751,6 +751,12 @@ function truncateTo(ino: i32, size: i64): void {
     if (from < s) from = s;
     if (from < e) zapRange(from, e);
   }
+  // truncate_inode_partial_folio: a large folio that the new EOF cuts (it starts before EOF and goes on past it)
+  // is split (split_folio), so that the pages past EOF can leave; a file folio is unmapped whole to be split
+  // (unmap_folio: try_to_unmap) and not mapped again afterwards (remap_page leaves file folios), so the pages
+  // that stay, before EOF, fault again at their next access. A folio pinned by more than the cache and its
+  // mappings (a pipe, an skb) is not split (can_split_folio) and stays mapped.
+  splitAtEof(ino, size);
   // the tail of the last partial page reads as zeros
   if (size & 4095) {
     // ext4_block_truncate_page: the rest of the block holding EOF is zeroed and that page turns dirty (the large
@@ -759,6 +765,39 @@ function truncateTo(ino: i32, size: i64): void {
     if (pfn != 0) { zeroTail(pfn, <i32>(size & 4095)); accountDirty(4096); }
   }
   pcTruncate(ino, size);
+}
+function splitAtEof(ino: i32, size: i64): void {
+  const pfn = pcPeek(ino, size >> 12);
+  if (pfn == 0) return;
+  const head = frHead(pfn);
+  const order = frOrder(head);
+  if (order == 0) return;
+  const n: i64 = (<i64>1) << order;
+  const first = (size >> 12) - <i64>(pfn - head);     // the folio's first page index
+  if ((first << 12) >= size) return;                  // it starts at EOF: truncated whole, not split
+  // can_split_folio: the only references are the cache's and one per page mapped
+  let mapped: i32 = 0;
+  for (let v = 0; v < MAX_VMAS; v++) {
+    if (findVmaIndexForIno(v, ino) < 0) continue;
+    for (let p = first; p < first + n; p++) {
+      const va = vmaStart(v) + ((p - vmaPgoff(v)) << 12);
+      if (va < vmaStart(v) || va >= vmaEnd(v)) continue;
+      const slot = walk(va, false);
+      if (slot == 0) continue;
+      const e = load<u64>(slot);
+      if ((e & PTE_P) && !(e & PTE_H) && entryPfn(e) >= head && entryPfn(e) < head + <u32>n) mapped++;
+    }
+  }
+  if (frRef(head) != 1 + mapped) return;
+  for (let v = 0; v < MAX_VMAS; v++) {
+    if (findVmaIndexForIno(v, ino) < 0) continue;
+    let a = vmaStart(v) + ((first - vmaPgoff(v)) << 12);
+    let b = a + (n << 12);
+    if (a < vmaStart(v)) a = vmaStart(v);
+    if (b > vmaEnd(v)) b = vmaEnd(v);
+    if (a < b) zapRange(a, b);
+  }
+  frSplit(head);
 }
 function findVmaIndexForIno(v: i32, ino: i32): i32 {
   if (vmaEnd(v) <= vmaStart(v)) return -1;

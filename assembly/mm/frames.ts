@@ -192,6 +192,24 @@ export function putPage(pfn: u32): void {
   if (r <= 0 && frKind(h) != FK_ZERO) frFree(h);
 }
 
+/**
+ * split_folio to order 0: each page of the folio headed by `head` becomes a folio of its own, with the head's
+ * state (dirty, readahead) and one reference each (the page cache's), as __split_unmapped_folio leaves them. The
+ * caller has checked that nothing but the page cache holds the folio.
+ */
+export function frSplit(head: u32): void {
+  const o = frOrder(head);
+  if (o == 0) return;
+  const n: u32 = 1 << o;
+  const state = <u8>(frFlags(head) & ~FL_MIXED);
+  for (let i: u32 = 0; i < n; i++) {
+    const p = rec(head + i);
+    store<u8>(p, 0, 10);
+    store<u8>(p, <u8>((load<u8>(p, 11) & FL_MIXED) | state), 11);
+    frSetRef(head + i, 1);
+  }
+}
+
 /** Sets the reference count without counting a get_page (the owner's own reference: cache, allocation). */
 export function frInitRef(pfn: u32, r: i32): void { frSetRef(frHead(pfn), r); }
 
