@@ -22,6 +22,10 @@ export interface Rule {
 
 /** What each counter is. The first match wins. */
 export const RULES: Rule[] = [
+  // Reads of a MSG_ZEROCOPY error queue: how many it takes depends on how the completions were merged when the
+  // reader looked, i.e. on when the peer's copy at delivery released the last pages. Measured: ten native runs of
+  // one program (msg-zerocopy, 64 KiB sends) read the queue 1-3 times at 1 MiB and 1-8 times at 16 MiB.
+  { match: /^syscalls\.byName\.recv_errqueue$/, class: "tolerance", tol: { factor: 8, abs: 8 }, family: "syscalls" },
   { match: /^syscalls\./, class: "exact", family: "syscalls" },
   { match: /^modeSwitches$/, class: "exact", family: "mode switches" },
   { match: /^faults\./, class: "exact", family: "page faults" },
