@@ -5,7 +5,8 @@
  *     the calls that wrote to it returned;
  *   - after the program closes everything: descriptors are back to their baseline (the next open gets the lowest
  *     number, 3), every page's reference count is back where it was before the program touched it (or the page
- *     was freed), and no count went below 0;
+ *     was freed), no count went below 0, every pipe buffer pushed was popped, and every kernel buffer made for a
+ *     pipe was freed (read from the trace: the model exports no count of frames or pipe slots in use);
  *   - the same input gives the same trace and result, in the same instance and in a fresh one;
  *   - running one instruction at a time (zc_run(1)) ends where one whole run ends, and the step player, which
  *     rebuilds the counters from the trace alone, ends with the run's counters.
@@ -120,6 +121,20 @@ describe.skipIf(!haveModel)("the model over random transfer programs", () => {
       }
       const leaks = [...last].filter(([f, r]) => r !== first.get(f)).map(([f, r]) => `frame ${f}: ${first.get(f)} -> ${r}`);
       expect(leaks, "page references not given back").toEqual([]);
+      // pipe slots: every buffer pushed into a pipe left it (read, or released when the pipe was closed)
+      expect(ev.filter((e) => e.kind === "PIPE_POP").length, "pipe buffers pushed and popped").toBe(ev.filter((e) => e.kind === "PIPE_PUSH").length);
+      // kernel buffers made for a pipe (a write copies user bytes into a fresh frame, then pushes it) are all freed
+      // at the end: the pipe was their only owner
+      const lastOf = new Map<number, string>();
+      const alive = new Set<number>();
+      for (const e of ev) {
+        if (e.kind === "CPU_COPY") lastOf.set(e.dst, e.whatName === "FROM_USER" ? "filled" : "copy");
+        else if (e.kind === "PIPE_PUSH") {
+          if (lastOf.get(e.frame) === "filled") alive.add(e.frame);
+          lastOf.set(e.frame, "pushed");
+        } else if (e.kind === "PAGE_FREE") { alive.delete(e.frame); lastOf.delete(e.frame); }
+      }
+      expect([...alive], "kernel buffers of pipes not freed").toEqual([]);
     }), { numRuns: RUNS, seed: 7 });
   });
 
