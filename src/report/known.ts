@@ -85,10 +85,10 @@ export const KNOWN: Known[] = [
     why: "not yet understood: the model is given the kernel's placement of each mapping (mmapPlacement, from the native call log), and agrees wherever the mapping stays inside one 2 MiB page table; where it crosses one (a 1 MiB mapping at 0x18e000 or 0x1c8000 within 2 MiB) the kernel takes one fault more than the model's fault-around windows (18 vs 17)",
   },
   {
-    counter: /^faults\.(minor|major)$/,
+    counter: /^(faults\.(minor|major)|kernel\.pageFaultUser)$/,
     calls: ["mmap"],
     params: { cache: "cold" },
-    why: "a race with the disk, measured: a fault on a page still under readahead I/O drops the lock and returns VM_FAULT_RETRY, uncounted, and its retry counts once, as major (mm_account_fault); how many faults find their page in flight varies from run to run (16 MiB mmap-write cold: 5, 8, 9 major faults in three runs of the same program); the model's reads complete before the fault returns, so only the first fault is major",
+    why: "a race with the disk, measured: a fault on a page still under readahead I/O drops the lock and returns VM_FAULT_RETRY, uncounted, and its retry counts once, as major (mm_account_fault); fault-around skips pages not yet uptodate, so they fault again later; how many faults find their page in flight varies from run to run (16 MiB mmap-write cold, the same program: 5, 8, 9 major and 248, 252, 253 minor faults over runs); the model's reads complete before the fault returns, so only the first fault is major",
   },
   // ---- TCP over loopback
   // (tolerance counters: shown for their mechanism)
