@@ -82,7 +82,7 @@ export const KNOWN: Known[] = [
     counter: /^(faults\.minor|kernel\.pageFaultUser)$/,
     calls: ["mmap"],
     params: { cache: "warm" },
-    why: "not yet understood: the model is given the kernel's placement of each mapping (mmapPlacement, from the native call log), and agrees wherever the mapping stays inside one 2 MiB page table; where it crosses one (a 1 MiB mapping at 0x18e000 or 0x1c8000 within 2 MiB) the kernel takes one fault more than the model's fault-around windows (18 vs 17)",
+    why: "the page table's existence, measured with probes on this kernel: the model is given each mapping's placement (mmapPlacement, from the native call log), but not whether the 2 MiB region's PTE table existed before the first fault. A read fault where the PMD is still empty does no fault-around: the fault maps the large folio whole when it fits in the table (1 fault for a 1 MiB write-filled file mapped alone in its 2 MiB), else one page, and only then do 64 KiB windows follow (one fault more per empty table crossed); mmap(NULL) lands right below the previous mapping, whose table it shares, so natively the upper table exists and only a crossed lower one adds a fault (1 MiB at 0x1c8000: 18, the model 17). The model would need the neighbours' tables as an input too",
   },
   {
     counter: /^(faults\.(minor|major)|kernel\.pageFaultUser)$/,
