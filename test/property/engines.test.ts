@@ -9,7 +9,8 @@ import fc from "fast-check";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { compile } from "../../src/scenario/index.js";
+import { compile, compileByName } from "../../src/scenario/index.js";
+import { catalogueRunArb } from "./params.js";
 import { planArb, scenarioOf, type Method, type Plan } from "./programs.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -45,6 +46,23 @@ describe.skipIf(!avail.ok || !haveModel)("random transfer programs in both engin
       expect(m.errors.map((e) => `${e.at} ${e.errno}`), what).toEqual(k.errors.map((e) => `${e.at} ${e.errno}`));
       expect(m.delivered.bytes, what).toBe(k.delivered.bytes);
       expect(m.delivered.intact, what).toBe(k.delivered.intact);
+    }
+  }, 240_000);
+
+  it("the catalogue under random parameters: both engines deliver every verifying sink its file, with the same errors", async () => {
+    const { loadSimulator } = await import("../../src/model/index.js");
+    const sim = await loadSimulator();
+    const runs = fc.sample(catalogueRunArb(undefined, ["tcp", "file"]), { numRuns: 12, seed: 5 });
+    for (const [name, params] of runs) {
+      const c = compileByName(name, params as Record<string, string | number | boolean>);
+      const what = `${name} ${JSON.stringify(params)}`;
+      const k = await native!.runNative(c);
+      const m = sim.run(c).result;
+      expect(k.errors.map((e) => `${e.at} ${e.errno}`), `kernel: ${what}`).toEqual([]);
+      expect(k.delivered.intact, `kernel: ${what}`).toBe(true);
+      expect(m.errors.map((e) => `${e.at} ${e.errno}`), `model: ${what}`).toEqual([]);
+      expect(m.delivered.intact, `model: ${what}`).toBe(true);
+      expect(m.delivered.bytes, what).toBe(k.delivered.bytes);
     }
   }, 240_000);
 });
