@@ -82,7 +82,7 @@ export const KNOWN: Known[] = [
     counter: /^(faults\.minor|kernel\.pageFaultUser)$/,
     calls: ["mmap"],
     params: { cache: "warm" },
-    why: "the page table's existence, measured with probes on this kernel: the model is given each mapping's placement (mmapPlacement, from the native call log), but not whether the 2 MiB region's PTE table existed before the first fault. A read fault where the PMD is still empty does no fault-around: the fault maps the large folio whole when it fits in the table (1 fault for a 1 MiB write-filled file mapped alone in its 2 MiB), else one page, and only then do 64 KiB windows follow (one fault more per empty table crossed); mmap(NULL) lands right below the previous mapping, whose table it shares, so natively the upper table exists and only a crossed lower one adds a fault (1 MiB at 0x1c8000: 18, the model 17). The model would need the neighbours' tables as an input too",
+    why: "the page table's existence, measured with probes on this kernel: a 1 MiB write-filled file mapped alone in an empty 2 MiB region took 1 fault (the 1 MiB folio mapped whole), 18-19 across a 2 MiB boundary; the same mapping with a neighbour's PTE table in its region took 16-17 (64 KiB fault-around windows). mmap(NULL) lands right below the previous mapping and shares its table, so the kernel's count depends on which tables exist before the first fault; the model is given the placement (mmapPlacement) but not the neighbours' tables, and a first attempt at the rule (no fault-around on an empty PMD) broke the cold mappings, so it is not modelled yet",
   },
   {
     counter: /^(faults\.(minor|major)|kernel\.pageFaultUser)$/,
