@@ -55,3 +55,12 @@ describe("kernel evidence names", () => {
     expect(withCurrentKernelNames({ filemapAddToPageCache: 3, netDevStartXmit: 2 })).toEqual({ filemapAdd: 3, netDevXmit: 2 });
   });
 });
+
+describe("knob numbers", () => {
+  it("every knob has its own number (a program's knob section is keyed by it; never renumber, append)", async () => {
+    const { Knob } = await import("../../src/scenario/abi.js");
+    const ids = Object.values(Knob) as number[];
+    const dup = Object.entries(Knob).filter(([, v]) => ids.indexOf(v as number) !== ids.lastIndexOf(v as number)).map(([k, v]) => `${k}=${v}`);
+    expect(dup).toEqual([]);
+  });
+});
