@@ -280,6 +280,7 @@ export namespace Knob {
   export const MMAP_PLACEMENT_1: i32 = 42;
   export const MMAP_PLACEMENT_2: i32 = 43;
   export const MMAP_PLACEMENT_3: i32 = 44;
+  export const COST_LINEARIZE_PS_PER_BYTE: i32 = 45;
 }
 
 export namespace Op {

@@ -201,6 +201,10 @@ export const Knob = {
   MMAP_PLACEMENT_1: 42,
   MMAP_PLACEMENT_2: 43,
   MMAP_PLACEMENT_3: 44,
+  /** a kernel copy of page fragments into an skb's own pages, per byte, in picoseconds: skb_orphan_frags_rx for a
+   *  loopback receiver of MSG_ZEROCOPY pages, linearizing for a device without scatter-gather (fresh pages, data
+   *  copied cold: dearer than a copy into a small, cache-hot user buffer) */
+  COST_LINEARIZE_PS_PER_BYTE: 45,
 } as const;
 
 /**
