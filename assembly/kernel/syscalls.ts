@@ -698,6 +698,16 @@ export function sys_splice(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64,
   if (op >= 0) {
     if (offOutRef) return ESPIPE;
     const t = fileType(inF);
+    if (t == FT_SOCK) {
+      // tcp_splice_read. The peer never sends, so nothing is ever queued to read. Whether the call waits for
+      // data is the socket's own O_NONBLOCK (sock_rcvtimeo): SPLICE_F_NONBLOCK only spares the wait for pipe room.
+      if (offInRef) return ESPIPE;
+      if (pipeReaders(op) == 0) return EPIPE;
+      if (pipeFull(op)) return wouldBlock();
+      if (nbOf(inF)) return EAGAIN;
+      blockedForever = true;
+      return EAGAIN;
+    }
     if (t != FT_REG) { if (t == FT_NULL) return 0; return EINVAL; }
     if (len == 0) return 0;
     if (pipeReaders(op) == 0) return EPIPE;
