@@ -22,6 +22,9 @@ export type Expr =
   | { k: "name"; name: string }
   | { k: "bin"; op: string; a: Expr; b: Expr };
 
+/** How deep parentheses, min/max and unary minus may nest in one expression. */
+export const MAX_EXPR_DEPTH = 64;
+
 const TOKEN = /\s*(?:(\d+(?:\.\d+)?\s*(?:B|KiB|MiB|GiB|TiB|PiB)\b|0x[0-9a-fA-F]+|\d+)|(\$?[A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/%<>(),])|('[^']*'))/y;
 
 /** Parses `text`; throws an Error with the reason. */
@@ -39,6 +42,10 @@ export function parseExpr(text: string): Expr {
   }
   if (tokens.length === 0) throw new Error("empty expression");
   let i = 0;
+  let depth = 0; // parentheses and min/max nest at most MAX_EXPR_DEPTH deep: a clear refusal, not a stack overflow
+  const deeper = () => {
+    if (++depth > MAX_EXPR_DEPTH) throw new Error(`expression nests deeper than ${MAX_EXPR_DEPTH}`);
+  };
   const peek = () => tokens[i];
   const next = () => tokens[i++];
   const expect = (t: string) => {
@@ -49,16 +56,20 @@ export function parseExpr(text: string): Expr {
     const t = next();
     if (t === undefined) throw new Error(`expression "${text}" ends too soon`);
     if (t === "(") {
+      deeper();
       const e = cmp();
       expect(")");
+      depth--;
       return e;
     }
     if ((t === "min" || t === "max") && peek() === "(") {
       next();
+      deeper();
       const a = cmp();
       expect(",");
       const b = cmp();
       expect(")");
+      depth--;
       return { k: "bin", op: t, a, b };
     }
     if (t.startsWith("'")) return { k: "str", s: t.slice(1, -1) };
@@ -74,7 +85,10 @@ export function parseExpr(text: string): Expr {
   const unary = (): Expr => {
     if (peek() === "-") {
       next();
-      return { k: "bin", op: "-", a: { k: "num", v: 0n }, b: unary() };
+      deeper();
+      const b = unary();
+      depth--;
+      return { k: "bin", op: "-", a: { k: "num", v: 0n }, b };
     }
     return atom();
   };

@@ -189,6 +189,8 @@ describe("refusals name the field and the reason", () => {
     [(s: any) => { s.setup.sinks.out.kind = "udp"; }, 'setup.sinks.out.kind: "udp" is not one of tcp, file, null, nic'],
     [(s: any) => { s.extra = 1; }, 'unknown field "extra"'],
     [(s: any) => { s.program[2].len = "1 / 0"; }, "program[2].len: division by zero"],
+    [(s: any) => { s.program[2].len = "(".repeat(20000) + "1" + ")".repeat(20000); }, "program[2].len: expression nests deeper than 64"],
+    [(s: any) => { s.program[2].len = "-".repeat(100) + "1"; }, "program[2].len: expression nests deeper than 64"],
   ])("%#", (mutate, message) => {
     expect(refuse(mutate)).toContain(message);
   });
