@@ -1,46 +1,15 @@
 /**
- * Hostile input to the compiler: random scenario files built from the format's own pieces, mutated. Every one
- * must end in a compiled program or a ScenarioError naming a field; nothing else (no TypeError, no hang).
+ * Hostile input to the compiler: random scenario files built from the format's own pieces, and mutations of the
+ * catalogue. Every one must end in a compiled program or a ScenarioError naming a field; nothing else (no
+ * TypeError, no hang).
  */
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Call } from "../../src/scenario/abi.js";
-import { catalogue, compile, ScenarioError } from "../../src/scenario/index.js";
+import { compile, ScenarioError } from "../../src/scenario/index.js";
+import { forEachFuzzFile } from "./fuzz-arb.js";
 
-const names = ["in", "out", "pr", "pw", "n", "buf", "p", "src", "x", "$chunk", "$n", "../x", "", "O_RDONLY"];
-const scalar = fc.oneof(
-  fc.integer({ min: -5, max: 1 << 20 }), fc.constantFrom(...names), fc.constantFrom("64KiB", "1PiB", "-1", "1.5KiB", "whole", "min($chunk, 4096)", "$n +", "1/0", "((", "NaN"),
-  fc.constant(null), fc.double(), fc.boolean(), fc.string({ maxLength: 8 }),
-  fc.array(fc.constantFrom("O_RDONLY", "SPLICE_F_MOVE", "MAP_SHARED", "NOPE", "MAP_POPULATE if $populate"), { maxLength: 3 }),
-);
-const callNames = [...Object.keys(Call), "splise", "", "exec"];
-const callStmt = fc.record({
-  call: fc.constantFrom(...callNames),
-  fd: scalar, fd_in: scalar, fd_out: scalar, buf: scalar, count: scalar, len: scalar, flags: scalar, path: scalar,
-  ret: fc.oneof(fc.constantFrom(...names), fc.array(fc.constantFrom(...names), { maxLength: 4 })),
-}, { requiredKeys: ["call"] });
-const stmt: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  s: fc.oneof({ depthSize: "small", withCrossShrink: true },
-    callStmt,
-    fc.record({ repeat: fc.oneof(fc.record({ until: fc.constantFrom("zero", "one") }), fc.record({ count: scalar }), fc.record({ while: fc.string() })), do: fc.array(tie("s"), { maxLength: 3 }) }),
-    fc.record({ set: fc.constantFrom(...names), to: scalar }),
-    scalar),
-})).s;
-const scenario = fc.record({
-  name: fc.constantFrom("t", "Bad Name", "x-1"),
-  title: fc.constant("t"),
-  params: fc.dictionary(fc.constantFrom("fileSize", "chunk", "populate", "sink", "bad key"), scalar, { maxKeys: 4 }),
-  setup: fc.record({
-    files: fc.dictionary(fc.constantFrom("src", "x", "../up"), fc.record({ size: scalar, cache: scalar }), { maxKeys: 2 }),
-    sinks: fc.dictionary(fc.constantFrom("out", "src"), fc.record({ kind: scalar }), { maxKeys: 2 }),
-    buffers: fc.dictionary(fc.constantFrom("buf"), fc.record({ size: scalar }), { maxKeys: 1 }),
-  }, { requiredKeys: [] }),
-  program: fc.array(stmt, { maxLength: 6 }),
-}, { requiredKeys: ["program"] });
-
-const outcome = (input: unknown, overrides: Record<string, string> = {}) => {
+const outcome = (input: unknown) => {
   try {
-    const c = compile(input, overrides);
+    const c = compile(input);
     expect(c.program).toBeInstanceOf(BigInt64Array);
     return "ok";
   } catch (e) {
@@ -53,18 +22,9 @@ const outcome = (input: unknown, overrides: Record<string, string> = {}) => {
 describe("compiler fuzz", () => {
   it("10,000 generated scenario files: each compiles or is refused with a ScenarioError", () => {
     const seen = { ok: 0, refused: 0 };
-    fc.assert(fc.property(scenario, (s) => { seen[outcome(s)]++; }), { numRuns: 7000, seed: 42 });
-    // mutations of the real catalogue: one field replaced by a hostile value
-    const files = Object.values(catalogue);
-    fc.assert(fc.property(fc.nat(files.length - 1), fc.nat(40), scalar, (which, pick, value) => {
-      const s = structuredClone(files[which]) as any;
-      const stmts = s.program as any[];
-      const st = stmts[pick % stmts.length];
-      const keys = Object.keys(st);
-      st[keys[pick % keys.length]] = value;
-      seen[outcome(s)]++;
-    }), { numRuns: 3000, seed: 7 });
+    forEachFuzzFile((s) => { seen[outcome(s)]++; });
     expect(seen.ok + seen.refused).toBe(10000);
     expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.ok).toBeGreaterThan(0);
   });
 });
