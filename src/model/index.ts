@@ -6,3 +6,4 @@ export type { SimEvent, EvKind, CounterArray } from "./events.js";
 export { compileModel, instantiateModel } from "./wasm.js";
 export type { ModelExports, WasmSource } from "./wasm.js";
 export { LEGACY_KERNEL_NAMES, currentKernelName, withCurrentKernelNames } from "./names.js";
+export { WorkerRunner, serveModel, type WorkerRunnerOptions } from "./worker-runner.js";
