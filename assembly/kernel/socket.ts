@@ -317,8 +317,8 @@ export function recvErrqueue(k: i32): bool {
   eqOutLo = unchecked(eqLo[e]); eqOutHi = unchecked(eqHi[e]); eqOutCopied = unchecked(eqCopied[e]);
   unchecked(eqHead[k] = h + 1);
   // counted as the sends a completion covers (ee_data - ee_info + 1), as the native host counts them
-  // a completion comes when the peer has read the data: the sender waited for all of its copies
-  if (unchecked(kRoute[k]) == ROUTE_LO) peerCharge(k, unchecked(kPeerTotal[k]));
+  // (on loopback the frags were copied at delivery, skb_orphan_frags_rx: the completion does not wait for the
+  // peer's reading, measured on 6.18: a 16 MiB MSG_ZEROCOPY transfer takes no longer than a sendfile)
   const sends = eqOutHi - eqOutLo + 1;
   count(Counter.ZC_COMPLETIONS, sends);
   if (eqOutCopied) count(Counter.ZC_COPIED, sends);

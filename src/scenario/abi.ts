@@ -189,7 +189,7 @@ export const Knob = {
   COST_TRUNCATE_PAGE_NS: 37,
   /** bytes of the loopback peer's reading that need not be waited for: the socket buffers' occupancy when the
    *  sender's last call returns. The peer copies on another CPU; the sender waits for its copies only past this
-   *  much, and for all of them when it waits for MSG_ZEROCOPY completions. 0: every peer copy is on the sender's path */
+   *  much. 0: every peer copy is on the sender's path */
   PEER_WINDOW_BYTES: 38,
   /** tcp_wmem[2]: the ceiling the kernel autotunes a sender's socket buffer to (TCP_SNDBUF 0). Read, never set */
   TCP_WMEM_MAX: 39,

@@ -91,11 +91,11 @@ describe("the fit", () => {
     for (const i of outliers) expect(fit.weights[i]).toBeLessThan(0.05);
     // every other row is predicted as it was made
     feats.forEach((f, i) => { if (!outliers.has(i)) expect(Math.abs(predict(f, fit.costs) / predict(f, truth) - 1)).toBeLessThan(0.01); });
-    // each cost that carries a real share of some row's time comes back (within 3 %). Not WAKEUP: in these cells
+    // each cost that carries a real share of some row's time comes back (within 5 %). Not WAKEUP: in these cells
     // a process sleeps only for the disk, once per block request, so the data cannot tell a wake-up from a request
     COST_KNOBS.forEach((k, j) => {
       const share = Math.max(...feats.map((f) => (f[j] * truth[k.name]) / predict(f, truth)));
-      if (share > 0.05 && k.name !== "COST_WAKEUP_NS") expect(Math.abs(fit.costs[k.name] / truth[k.name] - 1), k.name).toBeLessThan(0.03);
+      if (share > 0.05 && k.name !== "COST_WAKEUP_NS") expect(Math.abs(fit.costs[k.name] / truth[k.name] - 1), k.name).toBeLessThan(0.05);
     });
   });
 
