@@ -281,6 +281,7 @@ export namespace Knob {
   export const MMAP_PLACEMENT_2: i32 = 43;
   export const MMAP_PLACEMENT_3: i32 = 44;
   export const COST_LINEARIZE_PS_PER_BYTE: i32 = 45;
+  export const PEER_WINDOW_GROWTH_PCT: i32 = 46;
 }
 
 export namespace Op {

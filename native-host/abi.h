@@ -355,6 +355,7 @@ static inline const char *errno_name(int e) {
 #define KNOB_MMAP_PLACEMENT_2 43
 #define KNOB_MMAP_PLACEMENT_3 44
 #define KNOB_COST_LINEARIZE_PS_PER_BYTE 45
+#define KNOB_PEER_WINDOW_GROWTH_PCT 46
 
 /* Op */
 #define OP_CALL 1

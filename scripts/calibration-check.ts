@@ -42,7 +42,7 @@ else {
   const todo = validationCells(sizes).filter((c) => !only || only.includes(c.scenario));
   cells = await runMatrix(sim, todo, { reps, log: (l) => process.stderr.write(l + "\n") });
 }
-cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0);
+cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0, profile.knobs?.PEER_WINDOW_GROWTH_PCT ?? 0);
 const save = opt("save");
 if (save) writeFileSync(save, JSON.stringify(cells) + "\n");
 

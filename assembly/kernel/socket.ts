@@ -401,7 +401,11 @@ export function peerRead(k: i32): i64 {
   }
   unchecked(kQBytes[k] = unchecked(kQBytes[k]) - (got));
   unchecked(kPeerTotal[k] = unchecked(kPeerTotal[k]) + got);
-  peerCharge(k, unchecked(kPeerTotal[k]) - knob(Knob.PEER_WINDOW_BYTES));
+  const total = unchecked(kPeerTotal[k]);
+  let window = knob(Knob.PEER_WINDOW_BYTES);
+  const pct = knob(Knob.PEER_WINDOW_GROWTH_PCT);
+  if (pct > 0 && total * pct / 100 < window) window = total * pct / 100;
+  peerCharge(k, total - window);
   count(Counter.PEER_SYSCALLS, 1);
   ev(Ev.PEER_CALL, Call.read, got, k, 0, 0, 0);
   // the peer verifies what its buffer now holds

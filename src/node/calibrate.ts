@@ -94,7 +94,7 @@ export function readProfile(path: string): Profile {
 }
 
 /** Knobs besides the costs that a profile may set. */
-export const PROFILE_KNOBS = ["PEER_WINDOW_BYTES"];
+export const PROFILE_KNOBS = ["PEER_WINDOW_BYTES", "PEER_WINDOW_GROWTH_PCT"];
 
 /** The knob values a profile sets, by knob id (integers: the model's knobs are int64). */
 export function profileKnobs(p: Pick<Profile, "costs" | "knobs">): Record<number, number> {
@@ -138,7 +138,9 @@ export function features(sim: Simulator, compiled: Compiled, only?: string[]): n
 }
 
 /** The peer window (bytes) a cell's features were read with. */
-export const WINDOWS_MIB = [0, 1, 2, 3, 4, 6, 8, 10];
+export const WINDOWS_MIB = [0, 2, 4, 6, 8, 10];
+/** Growth limits tried for the window (percent of the bytes the peer has read so far; 0: none). */
+export const GROWTH_PCTS = [0, 50];
 
 /** Predicted ns from features and costs (by knob name; a missing cost takes its default). */
 export function predict(f: number[], costs: Record<string, number>): number {
@@ -314,8 +316,9 @@ export interface MeasuredCell extends Cell {
   medianNs: number;
   /** the model's time with the default costs */
   defaultNs: number;
-  /** the peer window the features were read with (bytes; absent: the model's default) */
+  /** the peer window the features were read with (bytes; absent: the model's default), and its growth limit */
   window?: number;
+  growthPct?: number;
 }
 
 /** The catalogue scenarios calibration runs (sharing-hazard needs a lazy peer that holds at most a socket
@@ -429,15 +432,15 @@ export function machineInfo(): Profile["machine"] {
 
 /** The cells' features with the loopback peer window at `window` bytes (only the peer's copy feature depends on
  *  it: the others are kept). */
-export function withWindow(sim: Simulator, cells: MeasuredCell[], window: number): MeasuredCell[] {
+export function withWindow(sim: Simulator, cells: MeasuredCell[], window: number, growthPct = 0): MeasuredCell[] {
   const j = COST_KNOBS.findIndex((k) => k.name === "COST_PEER_COPY_PS_PER_BYTE");
   return cells.map((c) => {
     const plain = compileByName(c.scenario, c.params);
-    if (!plain.sinks.some((k) => k.kind === "tcp")) return { ...c, window };
-    const compiled = withKnobs(plain, { [Knob.PEER_WINDOW_BYTES]: window });
+    if (!plain.sinks.some((k) => k.kind === "tcp")) return { ...c, window, growthPct };
+    const compiled = withKnobs(plain, { [Knob.PEER_WINDOW_BYTES]: window, [Knob.PEER_WINDOW_GROWTH_PCT]: growthPct });
     const f = [...c.features];
     f[j] = features(sim, compiled, ["COST_PEER_COPY_PS_PER_BYTE"])[j];
-    return { ...c, features: f, window };
+    return { ...c, features: f, window, growthPct };
   });
 }
 
@@ -452,16 +455,18 @@ export function huberLoss(r: number, delta: number): number {
  * (WINDOWS_MIB) the costs by fitCosts, and the window whose fit has the smallest robust loss (Huber's, with
  * delta 25 %, over the fit cells' relative errors). Returns the profile and the cells with the chosen window's features.
  */
-export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { windows?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
-  let best: { loss: number; window: number; fit: FitResult; cells: MeasuredCell[] } | undefined;
-  for (const w of opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)) {
-    const cw = withWindow(sim, cells, w);
-    const fitRows = cw.filter((c) => c.fit);
-    const fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
-    const loss = fitRows.reduce((a, c) => a + huberLoss(predict(c.features, fit.costs) / c.medianNs - 1, 0.25), 0);
-    if (!best || loss < best.loss) best = { loss, window: w, fit, cells: cw };
+export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { windows?: number[]; growths?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
+  let best: { loss: number; window: number; growth: number; fit: FitResult; cells: MeasuredCell[] } | undefined;
+  for (const g of opts.growths ?? GROWTH_PCTS) {
+    for (const w of opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)) {
+      const cw = withWindow(sim, cells, w, g);
+      const fitRows = cw.filter((c) => c.fit);
+      const fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
+      const loss = fitRows.reduce((a, c) => a + huberLoss(predict(c.features, fit.costs) / c.medianNs - 1, 0.25), 0);
+      if (!best || loss < best.loss) best = { loss, window: w, growth: g, fit, cells: cw };
+    }
   }
-  const { fit, window } = best!;
+  const { fit, window, growth } = best!;
   const fitRows = best!.cells.filter((c) => c.fit);
   const weights = best!.cells.map((c) => (c.fit ? fit.weights[fitRows.indexOf(c)] : undefined)) as number[];
   const costs: Record<string, number> = {};
@@ -474,9 +479,9 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     kernel: release(),
     date: new Date().toISOString(),
     costs,
-    knobs: { PEER_WINDOW_BYTES: window },
+    knobs: { PEER_WINDOW_BYTES: window, PEER_WINDOW_GROWTH_PCT: growth },
     fit: {
-      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " by the fit cells' Huber loss (delta 25 %)",
+      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " and its growth limit from " + (opts.growths ?? GROWTH_PCTS).map((g) => `${g} %`).join(", ") + " by the fit cells' Huber loss (delta 25 %)",
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),

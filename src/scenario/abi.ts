@@ -205,6 +205,9 @@ export const Knob = {
    *  loopback receiver of MSG_ZEROCOPY pages, linearizing for a device without scatter-gather (fresh pages, data
    *  copied cold: dearer than a copy into a small, cache-hot user buffer) */
   COST_LINEARIZE_PS_PER_BYTE: 45,
+  /** the peer window grows with the transfer (the socket buffers' autotuning): at most this percentage of the
+   *  bytes the peer has read so far, and at most PEER_WINDOW_BYTES. 0: no growth limit */
+  PEER_WINDOW_GROWTH_PCT: 46,
 } as const;
 
 /**

@@ -56,7 +56,7 @@ export function registerCalibrate(program: Command): void {
       let profile: Profile;
       if (opts.check) {
         profile = readProfile(opts.check);
-        cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0);
+        cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0, profile.knobs?.PEER_WINDOW_GROWTH_PCT ?? 0);
       } else {
         const fitted = fitProfile(sim, cells);
         profile = fitted.profile;
