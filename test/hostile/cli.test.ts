@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { ScenarioError } from "../../src/scenario/index.js";
 import { loadScenarioArg } from "../../src/node/scenario-arg.js";
 import { HOSTILE, type Hostile } from "./inputs.js";
+import { runCli as runCliWith } from "../cli-harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zcsim-hostile-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,20 +38,7 @@ const cli = await (async () => {
 })();
 if (!cli) console.log("hostile: CLI-level checks skipped: the model (src/model/index.ts) is not there yet; the loader-level checks run");
 
-async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string; ms: number }> {
-  let out = "", err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  const t = Date.now();
-  try {
-    const code = await cli!(argv);
-    return { code, out, err, ms: Date.now() - t };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const runCli = (argv: string[]) => runCliWith(argv, cli!);
 
 describe("hostile scenario files, through the CLI's loader", () => {
   HOSTILE.forEach((h, i) => {

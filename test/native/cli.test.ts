@@ -1,25 +1,12 @@
 /** `zcsim native <name> [--set k=v] [--json|--calls]` end to end, through the CLI's own entry. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/node/cli.js";
 import type { Result } from "../../src/result.js";
 import { nativeReady } from "./helpers.js";
+import { runCli } from "../cli-harness.js";
 
 const ready = nativeReady();
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (argv: string[]) => runCli(argv);
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!ready.ok)(`zcsim native${ready.ok ? "" : ` (skipped: ${ready.why})`}`, () => {

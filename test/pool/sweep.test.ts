@@ -8,24 +8,12 @@ import { loadSimulator } from "../../src/model/index.js";
 import { compileByName, ScenarioError } from "../../src/scenario/index.js";
 import { Pool } from "../../src/node/pool.js";
 import { gridPoints, parseGrid, runSweep, sweepOk, sweepRows, toCsv } from "../../src/node/sweep.js";
-import { main } from "../../src/node/cli.js";
+import { runCli } from "../cli-harness.js";
 
 const sim = await loadSimulator();
 const pool = new Pool({ size: 2 });
 afterAll(() => pool.close());
 
-async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 describe("grids", () => {
   it("parses axes and expands them row-major, first axis slowest", () => {

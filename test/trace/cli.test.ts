@@ -6,28 +6,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/node/cli.js";
 import { parseStraceLine, checkTrace, parseCsv, type ChromeTrace } from "../../src/report/trace/index.js";
 import { compileByName } from "../../src/scenario/index.js";
 import { loadSimulator } from "../../src/model/index.js";
 import { COST_KNOBS, DEFAULT_COSTS, features, predict, type MeasuredCell } from "../../src/node/calibrate.js";
+import { runCli } from "../cli-harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zcsim-trace-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = (argv: string[]) => runCli(argv);
 
 describe("zcsim trace", () => {
   it("strace, perfetto, jsonl and csv from the model", async () => {
