@@ -200,6 +200,9 @@ struct host {
   int64_t wall_ns;
   int mlock_ok;
   char mlock_why[128];
+  /* the machine made ready for the phase (setup.c, prime_guest_memory and pin_cpus) */
+  int64_t prime_bytes, prime_ns; /* guest memory touched and freed right before the phase, and how long it took */
+  int cpu_host, cpu_peer;        /* the CPUs the program and its peers run on, -1 where not pinned */
   /* notes for the reader */
   char notes[32][200];
   int nnotes;
@@ -227,6 +230,9 @@ int setup_all(void);
 int setup_verify_cache(void);
 void teardown(void);
 void setup_own_pages(void);
+void prime_guest_memory(void);
+void pin_cpus(void);
+void pin_peer(void);
 void cleanup_async(void);
 int hi_fd(int fd);
 int name_ok(const char *s);

@@ -253,6 +253,8 @@ static void report(void) {
   jkey("ioBracket"); fprintf(J, "{\"ownReadBytes\":%lld,\"ownReadCalls\":1,\"peerPipeRchar\":%lld,\"peerPipeSyscr\":%lld,\"peerPipeWchar\":%lld,\"peerPipeSyscw\":%lld,\"available\":%s},",
                              (long long)H.io0.nread, (long long)H.peer_io_rchar, (long long)H.peer_io_syscr,
                              (long long)H.peer_io_wchar, (long long)H.peer_io_syscw, H.io0.nread > 0 ? "true" : "false");
+  jkey("machine"); fprintf(J, "{\"primeBytes\":%lld,\"primeNs\":%lld,\"cpuProgram\":%d,\"cpuPeer\":%d},",
+                           (long long)H.prime_bytes, (long long)H.prime_ns, H.cpu_host, H.cpu_peer);
   jkey("peerWait"); fprintf(J, "{\"waits\":%lld,\"ns\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"minflt\":%lld,\"majflt\":%lld},",
                             (long long)H.peer_waits, (long long)H.peer_wait_ns, (long long)H.peer_wait_nvcsw,
                             (long long)H.peer_wait_nivcsw, (long long)H.peer_wait_minflt, (long long)H.peer_wait_majflt);
@@ -502,7 +504,8 @@ int main(int argc, char **argv) {
     } else {
       measure_init();
       setup_own_pages();
-      setup_verify_cache();
+      prime_guest_memory();
+      setup_verify_cache(); /* last: the check that the files are as the scenario says right before the phase */
       alarm((unsigned)H.timeout_s);
       measure_begin();
       program_run();

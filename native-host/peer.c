@@ -58,6 +58,7 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   signal(SIGPIPE, SIG_IGN);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   peer_close_others(sock, ctl, rep);
+  pin_peer();
   /* a backstop only (the host bounds every wait, and PR_SET_PDEATHSIG ends the peer with it): generous enough for
    * the host's setup of big files (cache verification, re-warming) before the phase */
   int64_t files = 0;
