@@ -15,7 +15,7 @@ import { release } from "node:os";
 import { loadSimulator } from "../src/model/index.js";
 import { nativeAvailable } from "../src/node/native.js";
 import {
-  DEFAULT_COSTS, formatReport, readProfile, refeature, report, runMatrix, validationCells, withWindow, type MeasuredCell,
+  formatReport, readProfile, refeature, report, runMatrix, validationCells, type MeasuredCell,
 } from "../src/node/calibrate.js";
 
 const args = process.argv.slice(2);
@@ -42,12 +42,12 @@ else {
   const todo = validationCells(sizes).filter((c) => !only || only.includes(c.scenario));
   cells = await runMatrix(sim, todo, { reps, log: (l) => process.stderr.write(l + "\n") });
 }
-cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0, profile.knobs?.PEER_WINDOW_GROWTH_PCT ?? 0);
+cells = refeature(sim, cells, profile.costs); // read at the profile's costs: predicted = the model's time there
 const save = opt("save");
 if (save) writeFileSync(save, JSON.stringify(cells) + "\n");
 
 const rows = report(cells, profile.costs);
-const before = report(cells, DEFAULT_COSTS);
+const before = cells.map((c) => ({ relError: c.defaultNs / c.medianNs - 1 })); // the model's own time at its defaults
 const miss = rows.filter((r) => Math.abs(r.relError) > 0.25);
 process.stdout.write(`profile ${profilePath} (made ${profile.date}, kernel ${profile.kernel}); measured on ${release()}, ${new Date().toISOString()}, ${reps} runs per cell, medians\n\n`);
 for (const size of sizes) {

@@ -2,11 +2,12 @@
 // MAX_SKB_FRAGS page fragments (references to pages: page-cache pages for sendfile/splice, no copy).
 //
 //   skb record (SKB_REC bytes)
-//   0      4     8        12      16      20        24    28      32     36     40
-//   +------+-----+--------+-------+-------+---------+-----+-------+------+------+------------------+---------------+
-//   | sock | len | linear | nfrag | state | consumed| id  | csum  | next |  zc  | lin pfn x LIN_MAX| frag x FRAG_MAX|
-//   +------+-----+--------+-------+-------+---------+-----+-------+------+------+------------------+---------------+
+//   0      4     8        12      16      20        24    28      32     36     40       48
+//   +------+-----+--------+-------+-------+---------+-----+-------+------+------+--------+------------------+---------------+
+//   | sock | len | linear | nfrag | state | consumed| id  | csum  | next |  zc  | stamp  | lin pfn x LIN_MAX| frag x FRAG_MAX|
+//   +------+-----+--------+-------+-------+---------+-----+-------+------+------+--------+------------------+---------------+
 //   zc: the MSG_ZEROCOPY send (its id + 1) whose user pages the fragments reference, 0 = none
+//   stamp (i64): the sender's clock (TIME_NS) when the skb reached the receive queue: the peer cannot copy it sooner
 //   frag: [pfn u32, off u32, len u32]; the linear part fills its pages from the start, page after page
 import { Counter, Ev, Knob, CopyWhat } from "../abi";
 import { count, spend } from "../counters";
@@ -18,7 +19,7 @@ import { cpuCopyPiece } from "../mm/usercopy";
 
 export const FRAG_MAX: i32 = 17;   // MAX_SKB_FRAGS
 export const LIN_MAX: i32 = 16;    // linear pages (64 KiB)
-const OFF_LIN: usize = 40;
+const OFF_LIN: usize = 48;
 const OFF_FRAG: usize = OFF_LIN + <usize>LIN_MAX * 4;
 const SKB_REC: usize = OFF_FRAG + <usize>FRAG_MAX * 12;
 
@@ -48,6 +49,8 @@ export function skbReset(): void {
 @inline export function skbSetNext(s: i32, n: i32): void { store<i32>(r(s), n, 32); }
 @inline export function skbZc(s: i32): i32 { return load<i32>(r(s), 36); }
 @inline export function skbSetZc(s: i32, v: i32): void { store<i32>(r(s), v, 36); }
+@inline export function skbStamp(s: i32): i64 { return load<i64>(r(s), 40); }
+@inline export function skbSetStamp(s: i32, t: i64): void { store<i64>(r(s), t, 40); }
 @inline export function skbLinPfn(s: i32, i: i32): u32 { return load<u32>(r(s) + OFF_LIN + (<usize>i << 2)); }
 @inline export function fragPfn(s: i32, i: i32): u32 { return load<u32>(r(s) + OFF_FRAG + <usize>i * 12); }
 @inline export function fragOff(s: i32, i: i32): i32 { return load<i32>(r(s) + OFF_FRAG + <usize>i * 12, 4); }

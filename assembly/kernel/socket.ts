@@ -12,16 +12,28 @@
 // The peer (another process, counted apart in PEER_*) reads with recv() of PEER_BUF_BYTES: for each skb it
 // copies from (skb_copy_datagram_iter: the tracepoint skb:skb_copy_datagram_iovec), then verifies what landed in
 // its buffer. Zero-copy data is read from the page as it is at that moment.
+//
+// Two CPUs, two clocks. The sender's clock is TIME_NS; the peer runs on a CPU of its own (the native host pins it
+// there) with its own clock, kPeerClock. An eager peer reads what is queued after each of the sender's calls, in
+// order; in time, each copy starts when both the peer is free and the skb has arrived (its stamp), and ends a
+// recv's cost later. The bytes it frees are free for the sender only from then on: kBacklog holds the reads whose
+// end is still ahead of the sender's clock. A sender that finds the socket buffers full in time sleeps until the
+// peer's clock says there is room. So a peer slower than the sender holds it back by exactly as much as it is
+// slower, past the buffers' worth; a faster one never does.
+//
+//   sender clock ---[call]--[call]--[call]----------[sleep: buffers full]--[call]-->
+//                       \skb   \skb   \skb                 ^ room at the peer's clock
+//   peer clock   --------[copy]--[copy]--[copy]--[copy]--[copy]------------------->
 import { Counter, Ev, Knob, CopyWhat, Call } from "../abi";
-import { count, spend } from "../counters";
-import { ev, spendQuiet } from "../trace";
+import { count, counter, spend } from "../counters";
+import { ev } from "../trace";
 import { knob, psCost } from "../machine";
 import { frAlloc, frInitRef, FK_KBUF } from "../mm/frames";
 import { cpuCopyBegin, cpuCopyPiece, copyFromUser, uaccessFault } from "../mm/usercopy";
 import {
   skbAlloc, skbSeal, skbLen, skbLinRoom, skbLinTail, skbLinAdd, skbLinear, skbAddFrag, skbCopyIn, skbFree,
   skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbSetCsum, skbId, FRAG_MAX,
-  skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook,
+  skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook, skbStamp, skbSetStamp,
 } from "./skb";
 import { userPageFor } from "../mm/usercopy";
 import { translate, FM_GUP, lastFault } from "../mm/fault";
@@ -47,7 +59,13 @@ const kClosed = new StaticArray<bool>(MAX_SOCKS);    // the sender closed (the p
 const kZc = new StaticArray<bool>(MAX_SOCKS);        // SO_ZEROCOPY set
 const kZcNext = new StaticArray<i32>(MAX_SOCKS);     // the id the next MSG_ZEROCOPY send gets
 const kPeerTotal = new StaticArray<i64>(MAX_SOCKS);  // bytes the peer has copied out in the phase
-const kPeerCharged = new StaticArray<i64>(MAX_SOCKS); // of them, bytes whose copy the sender's time carries
+const kPeerClock = new StaticArray<i64>(MAX_SOCKS);  // the peer's CPU: when it is done with what it has read (ns)
+// the peer's reads not yet over on the sender's clock, oldest first: a ring of BACKLOG_MAX [end ns, bytes] pairs
+const BACKLOG_MAX: i32 = 1024;
+const kBacklog = new StaticArray<usize>(MAX_SOCKS);  // i64[2 * BACKLOG_MAX]
+const kBlHead = new StaticArray<i32>(MAX_SOCKS);
+const kBlLen = new StaticArray<i32>(MAX_SOCKS);
+const kBlBytes = new StaticArray<i64>(MAX_SOCKS);    // bytes in the backlog
 const kRcvbuf = new StaticArray<i64>(MAX_SOCKS);     // the peer's receive buffer (sk_rcvbuf) in payload bytes
 let socks: i32 = 0;
 
@@ -64,7 +82,10 @@ const eqHead = new StaticArray<i32>(MAX_SOCKS);              // oldest queued co
 const eqTail = new StaticArray<i32>(MAX_SOCKS);              // next free slot
 
 export function sockReset(): void {
-  for (let i = 0; i < socks; i++) if (unchecked(kPeerBuf[i]) != 0) heap.free(unchecked(kPeerBuf[i]));
+  for (let i = 0; i < socks; i++) {
+    if (unchecked(kPeerBuf[i]) != 0) heap.free(unchecked(kPeerBuf[i]));
+    if (unchecked(kBacklog[i]) != 0) heap.free(unchecked(kBacklog[i]));
+  }
   socks = 0;
 }
 
@@ -73,7 +94,9 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kRoute[k] = route); unchecked(kSink[k] = sink); unchecked(kCur[k] = -1); unchecked(kInflight[k] = 0);
   unchecked(kQHead[k] = -1); unchecked(kQTail[k] = -1); unchecked(kQBytes[k] = 0); unchecked(kClosed[k] = false); unchecked(kZc[k] = false);
   unchecked(kZcNext[k] = 0); unchecked(eqHead[k] = 0); unchecked(eqTail[k] = 0);
-  unchecked(kPeerTotal[k] = 0); unchecked(kPeerCharged[k] = 0);
+  unchecked(kPeerTotal[k] = 0); unchecked(kPeerClock[k] = 0);
+  unchecked(kBacklog[k] = heap.alloc(<usize>BACKLOG_MAX << 4));
+  unchecked(kBlHead[k] = 0); unchecked(kBlLen[k] = 0); unchecked(kBlBytes[k] = 0);
   unchecked(kGoal[k] = sizeGoal(k));
   unchecked(kRcvbuf[k] = peerRcvbuf(sink));
   setZcFreeHook(zcSkbFreed);
@@ -124,6 +147,7 @@ function xmit(k: i32, s: i32): void {
   unchecked(kInflight[k] = unchecked(kInflight[k]) + (skbLen(s)));
   if (unchecked(kRoute[k]) == ROUTE_LO) {
     loXmit(s);
+    skbSetStamp(s, counter(Counter.TIME_NS));
     const zc = skbZc(s);
     if (zc != 0 && skbNfrags(s) > 0) {
       // skb_orphan_frags_rx: a local receiver must not see the sender's user pages: the frags are copied
@@ -152,7 +176,7 @@ export function tcpPush(k: i32): void {
  * sk_stream_wait_memory: makes room for `need` more bytes. Returns false if no room can come (a lazy peer).
  */
 function waitRoom(k: i32, need: i64): bool {
-  if (unchecked(kInflight[k]) + need <= limit(k)) return true;
+  if (room(k) >= need) return true;
   if (unchecked(kRoute[k]) == ROUTE_NIC) {
     // the sender sleeps until TX completions free its skbs: the NIC has sent everything posted, the driver's
     // clean-up frees them, and the socket's memory is back
@@ -163,9 +187,47 @@ function waitRoom(k: i32, need: i64): bool {
     return true;
   }
   if (sinkLazy(unchecked(kSink[k]))) { sockStalled = true; return false; }
-  sleepFor(WAIT_SOCKET, 0);
+  // the peer reads what is queued (in order, each copy at its time on the peer's clock); the sender sleeps only
+  // if, on its own clock, the peer has not yet freed enough
   peerDrain(k);
+  const now = counter(Counter.TIME_NS);
+  if (unchecked(kInflight[k]) + backlogBytes(k, now) + need <= limit(k)) return true;
+  // asleep, the sender is woken when a third of the buffer is free (sk_stream_write_space: free space at least
+  // half of what is queued), or when `need` fits if that is more
+  let target = limit(k) * 2 / 3;
+  if (target > limit(k) - need) target = limit(k) - need;
+  let until = now;
+  while (unchecked(kInflight[k]) + backlogBytes(k, until) > target && unchecked(kBlLen[k]) > 0)
+    until = blEnd(k, unchecked(kBlHead[k]));
+  sleepFor(WAIT_SOCKET, until - now);
   return true;
+}
+
+@inline function blEnd(k: i32, i: i32): i64 { return load<i64>(unchecked(kBacklog[k]) + (<usize>i << 4)); }
+@inline function blBytes(k: i32, i: i32): i64 { return load<i64>(unchecked(kBacklog[k]) + (<usize>i << 4), 8); }
+
+/** Bytes the peer has read whose copy is not over at `now` (the sender's clock): they still hold buffer room. */
+function backlogBytes(k: i32, now: i64): i64 {
+  while (unchecked(kBlLen[k]) > 0) {
+    const h = unchecked(kBlHead[k]);
+    if (blEnd(k, h) > now) break;
+    unchecked(kBlBytes[k] = unchecked(kBlBytes[k]) - blBytes(k, h));
+    unchecked(kBlHead[k] = (h + 1) % BACKLOG_MAX);
+    unchecked(kBlLen[k] = unchecked(kBlLen[k]) - 1);
+  }
+  return unchecked(kBlBytes[k]);
+}
+
+/** A read of `bytes` by the peer ends at `end` on its clock. A full ring merges it into its newest entry (which
+ *  then ends later: the sender may wait a little longer than it would, never less). */
+function backlogPush(k: i32, end: i64, bytes: i64): void {
+  const n = unchecked(kBlLen[k]);
+  unchecked(kBlBytes[k] = unchecked(kBlBytes[k]) + bytes);
+  let i = (unchecked(kBlHead[k]) + n) % BACKLOG_MAX;
+  if (n == BACKLOG_MAX) { i = (i + BACKLOG_MAX - 1) % BACKLOG_MAX; bytes += blBytes(k, i); }
+  else unchecked(kBlLen[k] = n + 1);
+  store<i64>(unchecked(kBacklog[k]) + (<usize>i << 4), end);
+  store<i64>(unchecked(kBacklog[k]) + (<usize>i << 4), bytes, 8);
 }
 
 /** A send found no room and none can come (a lazy peer): a blocking sender would wait forever. */
@@ -199,7 +261,10 @@ function curSkb(k: i32): i32 {
 }
 
 /** Bytes a send may queue now before it must wait. */
-function room(k: i32): i64 { return limit(k) - unchecked(kInflight[k]); }
+function room(k: i32): i64 {
+  const bl = unchecked(kRoute[k]) == ROUTE_LO ? backlogBytes(k, counter(Counter.TIME_NS)) : 0;
+  return limit(k) - unchecked(kInflight[k]) - bl;
+}
 
 /**
  * tcp_sendmsg from user memory: copies `len` bytes at `uaddr` into skbs. Returns bytes sent, or -errno
@@ -374,6 +439,7 @@ export function peerRead(k: i32): i64 {
     cpuCopyBegin();
     count(Counter.TP_SKB_COPY_DATAGRAM, 1);
     let at = skbConsumed(s);
+    const from = at;
     const len = skbLen(s);
     skbByte(s, at);
     let srcPfn = atPfn, srcOff = atOff, srcRun = atRun;
@@ -392,6 +458,9 @@ export function peerRead(k: i32): i64 {
       srcRun -= n;
     }
     skbSetConsumed(s, at);
+    let t = unchecked(kPeerClock[k]);
+    if (skbStamp(s) > t) t = skbStamp(s);
+    unchecked(kPeerClock[k] = t + psCost(<i64>(at - from), knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
     if (at >= len) {
       unchecked(kQHead[k] = skbNext(s));
       if (unchecked(kQHead[k]) < 0) unchecked(kQTail[k] = -1);
@@ -401,11 +470,9 @@ export function peerRead(k: i32): i64 {
   }
   unchecked(kQBytes[k] = unchecked(kQBytes[k]) - (got));
   unchecked(kPeerTotal[k] = unchecked(kPeerTotal[k]) + got);
-  const total = unchecked(kPeerTotal[k]);
-  let window = knob(Knob.PEER_WINDOW_BYTES);
-  const pct = knob(Knob.PEER_WINDOW_GROWTH_PCT);
-  if (pct > 0 && total * pct / 100 < window) window = total * pct / 100;
-  peerCharge(k, total - window);
+  // on the peer's clock: the recv (entry and exit) and its copies, each skb's not before it arrived
+  unchecked(kPeerClock[k] = unchecked(kPeerClock[k]) + 2 * knob(Knob.COST_MODE_SWITCH_NS));
+  backlogPush(k, unchecked(kPeerClock[k]), got);
   count(Counter.PEER_SYSCALLS, 1);
   ev(Ev.PEER_CALL, Call.read, got, k, 0, 0, 0);
   // the peer verifies what its buffer now holds
@@ -417,18 +484,6 @@ export function peerRead(k: i32): i64 {
     v += n;
   }
   return got;
-}
-
-/**
- * The sender's wait for the peer's copies: the peer copies on another CPU while the sender goes on, until the
- * sender is PEER_WINDOW_BYTES ahead of it (the socket buffers are full); from then on each of the peer's copies is
- * on the sender's path. Charges the sender the copy cost of the peer's bytes up to `upTo` not charged yet.
- */
-function peerCharge(k: i32, upTo: i64): void {
-  const done = unchecked(kPeerCharged[k]);
-  if (upTo <= done) return;
-  unchecked(kPeerCharged[k] = upTo);
-  spendQuiet(psCost(upTo - done, knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
 }
 
 /** The peer reads until its receive queue is empty (an eager peer after each of the sender's calls). */

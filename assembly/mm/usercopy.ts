@@ -30,7 +30,7 @@ export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32,
     if (peerArmed) { count(Counter.PEER_COPY_OPS, 1); first = 1; }
     peerArmed = false;
     count(Counter.PEER_COPY_BYTES, len);
-    // its cost is the peer's (another CPU): socket.ts charges the sender what it waits for of it (peerCharge)
+    // its cost is the peer's, on its own CPU and clock (socket.ts peerRead): the sender waits for it only when the buffers are full
   } else {
     c = psCost(len, knob(what == CopyWhat.LINEARIZE ? Knob.COST_LINEARIZE_PS_PER_BYTE : Knob.COST_COPY_PS_PER_BYTE));
     if (!callCopied) { count(Counter.CPU_COPY_OPS, 1); first = 1; c += knob(Knob.COST_COPY_OP_NS); }

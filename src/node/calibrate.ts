@@ -3,10 +3,11 @@
  * applies a fitted profile to a compiled program. docs/timing.md tells how the cost model works and how the
  * profile in profiles/ was made.
  *
- *   features(sim, compiled)        the model's own account of a run: for each cost knob, how much of its action
- *                                  the run performed (the model's TIME_NS with that knob at 1000 and every other
- *                                  cost at 0, / 1000: a count for an _NS knob, kilobytes for a _PS_PER_BYTE one).
- *                                  The model's time is linear in its knobs: TIME_NS = sum(cost_k * feature_k).
+ *   features(sim, compiled, at)    the model's own account of a run at costs `at`: for each cost knob, how much
+ *                                  the run's time moves per unit of that cost (a count for an _NS knob on the
+ *                                  critical path, kilobytes for a _PS_PER_BYTE one). The model's time is piecewise
+ *                                  linear and homogeneous in its costs (the sender's and the loopback peer's clocks
+ *                                  meet in max()), so TIME_NS = sum(cost_k * feature_k) at `at` (Euler).
  *   fitCosts(rows)                 robust non-negative least squares on relative errors: iteratively reweighted
  *                                  with Huber weights (Tukey's bisquare after them on request); a very weak pull toward the default
  *                                  costs (a cost no run exercises keeps its default); Lawson-Hanson NNLS, costs >= 0.
@@ -43,7 +44,8 @@ export interface Profile {
   date: string;
   /** cost knob name -> value (ns, or ps per byte where the name says so) */
   costs: Record<string, number>;
-  /** other knobs the fit chose (PEER_WINDOW_BYTES: how far the sender runs ahead of the loopback peer) */
+  /** other knobs (none is fitted now; PEER_WINDOW_BYTES and PEER_WINDOW_GROWTH_PCT, which profiles before the
+   *  two-clock peer carried, are read and ignored by the model) */
   knobs?: Record<string, number>;
   /** how the fit went: per cell, measured median, predicted, relative error; and the method */
   fit?: {
@@ -93,7 +95,7 @@ export function readProfile(path: string): Profile {
   return p;
 }
 
-/** Knobs besides the costs that a profile may set. */
+/** Knobs besides the costs that a profile may set (older profiles' peer window: the model now ignores it). */
 export const PROFILE_KNOBS = ["PEER_WINDOW_BYTES", "PEER_WINDOW_GROWTH_PCT"];
 
 /** The knob values a profile sets, by knob id (integers: the model's knobs are int64). */
@@ -127,20 +129,33 @@ export function withKnobs(compiled: Compiled, set: Record<number, number>): Comp
   return { ...compiled, program: out, knobs: kn };
 }
 
-/**
- * The model's per-action amounts for one run: feature_k such that TIME_NS = sum(cost_k * feature_k). Each is read
- * from the model itself: its time with cost k at 1000 and every other cost at 0.
- */
-export function features(sim: Simulator, compiled: Compiled, only?: string[]): number[] {
-  const zero: Record<number, number> = {};
-  for (const k of COST_KNOBS) zero[k.id] = 0;
-  return COST_KNOBS.map((k) => (only && !only.includes(k.name) ? 0 : sim.run(compiled, { trace: false, knobs: { ...zero, [k.id]: 1000 } }).result.timeNs / 1000));
+/** Cost knobs by name -> knob id -> whole-number value (the model's knobs are int64). */
+function costKnobs(costs: Record<string, number>): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const k of COST_KNOBS) out[k.id] = Math.round(costs[k.name] ?? DEFAULT_COSTS[k.name] ?? 0);
+  return out;
 }
 
-/** The peer window (bytes) a cell's features were read with. */
-export const WINDOWS_MIB = [0, 2, 4, 6, 8, 10];
-/** Growth limits tried for the window (percent of the bytes the peer has read so far; 0: none). */
-export const GROWTH_PCTS = [0, 50];
+/** The model's time for a run at these costs (ns). */
+export function modelTime(sim: Simulator, compiled: Compiled, costs: Record<string, number>): number {
+  return sim.run(compiled, { trace: false, knobs: costKnobs(costs) }).result.timeNs;
+}
+
+/**
+ * The model's per-action amounts for one run at costs `at`: feature_k = d TIME_NS / d cost_k, read from the model
+ * itself by raising cost k alone (by a tenth of the larger of its value and its default, at least 1). Where the
+ * loopback peer never holds the sender back the time is linear and the features do not depend on `at`; where it
+ * does, the sender's wait is the peer's work less the sender's, and the features say so at that point. Either way
+ * TIME_NS = sum(cost_k * feature_k) at `at` (a test checks it).
+ */
+export function features(sim: Simulator, compiled: Compiled, at: Record<string, number> = DEFAULT_COSTS): number[] {
+  const base = costKnobs(at);
+  const t0 = sim.run(compiled, { trace: false, knobs: base }).result.timeNs;
+  return COST_KNOBS.map((k) => {
+    const h = Math.max(1, Math.round(0.1 * Math.max(base[k.id], DEFAULT_COSTS[k.name] ?? 0)));
+    return (sim.run(compiled, { trace: false, knobs: { ...base, [k.id]: base[k.id] + h } }).result.timeNs - t0) / h;
+  });
+}
 
 /** Predicted ns from features and costs (by knob name; a missing cost takes its default). */
 export function predict(f: number[], costs: Record<string, number>): number {
@@ -316,9 +331,8 @@ export interface MeasuredCell extends Cell {
   medianNs: number;
   /** the model's time with the default costs */
   defaultNs: number;
-  /** the peer window the features were read with (bytes; absent: the model's default), and its growth limit */
-  window?: number;
-  growthPct?: number;
+  /** the costs the features were read at (absent: the model's defaults) */
+  featuresAt?: Record<string, number>;
 }
 
 /** The catalogue scenarios calibration runs (sharing-hazard needs a lazy peer that holds at most a socket
@@ -397,10 +411,10 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
 
 /** Cells measured earlier (saved with --save-matrix) with their features read again from the current model:
  *  the native medians are what is dear; the features follow the model (and its cost knobs) as it is now. */
-export function refeature(sim: Simulator, cells: MeasuredCell[]): MeasuredCell[] {
+export function refeature(sim: Simulator, cells: MeasuredCell[], at: Record<string, number> = DEFAULT_COSTS): MeasuredCell[] {
   return cells.map((c) => {
     const compiled = compileByName(c.scenario, c.params);
-    return { ...c, features: features(sim, compiled), defaultNs: sim.run(compiled, { trace: false }).result.timeNs };
+    return { ...c, features: features(sim, compiled, at), featuresAt: { ...at }, defaultNs: sim.run(compiled, { trace: false }).result.timeNs };
   });
 }
 
@@ -430,48 +444,50 @@ export function machineInfo(): Profile["machine"] {
   return { hostname: hostname(), cpus: c.length, cpuModel: c[0]?.model ?? "unknown", arch: arch(), memoryBytes: totalmem() };
 }
 
-/** The cells' features with the loopback peer window at `window` bytes (only the peer's copy feature depends on
- *  it: the others are kept). */
-export function withWindow(sim: Simulator, cells: MeasuredCell[], window: number, growthPct = 0): MeasuredCell[] {
-  const j = COST_KNOBS.findIndex((k) => k.name === "COST_PEER_COPY_PS_PER_BYTE");
-  return cells.map((c) => {
-    const plain = compileByName(c.scenario, c.params);
-    if (!plain.sinks.some((k) => k.kind === "tcp")) return { ...c, window, growthPct };
-    const compiled = withKnobs(plain, { [Knob.PEER_WINDOW_BYTES]: window, [Knob.PEER_WINDOW_GROWTH_PCT]: growthPct });
-    const f = [...c.features];
-    f[j] = features(sim, compiled, ["COST_PEER_COPY_PS_PER_BYTE"])[j];
-    return { ...c, features: f, window, growthPct };
-  });
-}
-
 /** Huber's loss: quadratic within ±delta, linear beyond. */
 export function huberLoss(r: number, delta: number): number {
   const a = Math.abs(r);
   return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
 }
 
-/**
- * Fits a profile to measured cells (the fit cells only; the others are reported): for each candidate peer window
- * (WINDOWS_MIB) the costs by fitCosts, and the window whose fit has the smallest robust loss (Huber's, with
- * delta 25 %, over the fit cells' relative errors). Returns the profile and the cells with the chosen window's features.
- */
-export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { windows?: number[]; growths?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
-  let best: { loss: number; window: number; growth: number; fit: FitResult; cells: MeasuredCell[] } | undefined;
-  for (const g of opts.growths ?? GROWTH_PCTS) {
-    for (const w of opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)) {
-      const cw = withWindow(sim, cells, w, g);
-      const fitRows = cw.filter((c) => c.fit);
-      const fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
-      const loss = fitRows.reduce((a, c) => a + huberLoss(predict(c.features, fit.costs) / c.medianNs - 1, 0.25), 0);
-      if (!best || loss < best.loss) best = { loss, window: w, growth: g, fit, cells: cw };
-    }
+/** The largest relative change between two sets of costs (over costs of at least 1 in either). */
+function costChange(a: Record<string, number>, b: Record<string, number>): number {
+  let m = 0;
+  for (const k of COST_KNOBS) {
+    const x = a[k.name] ?? 0, y = b[k.name] ?? 0;
+    if (Math.max(x, y) >= 1) m = Math.max(m, Math.abs(x - y) / Math.max(x, y));
   }
-  const { fit, window, growth } = best!;
-  const fitRows = best!.cells.filter((c) => c.fit);
-  const weights = best!.cells.map((c) => (c.fit ? fit.weights[fitRows.indexOf(c)] : undefined)) as number[];
-  const costs: Record<string, number> = {};
-  for (const [k, v] of Object.entries(fit.costs)) costs[k] = Math.round(v);
-  const rows = report(best!.cells, costs, weights);
+  return m;
+}
+
+/**
+ * Fits a profile to measured cells (the fit cells only; the others are reported). The features depend on where
+ * they are read where the peer holds the sender back (the model is piecewise linear), so the fit goes in passes:
+ * features at the current costs, fitCosts, features again at the fitted costs, until the costs move less than
+ * 1 % (at most `passes`, default 6). Returns the profile and the cells with features at the final costs.
+ */
+export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { passes?: number } = {}): { profile: Profile; cells: MeasuredCell[] } {
+  let at: Record<string, number> = { ...DEFAULT_COSTS };
+  let cw = cells.map((c) => (c.featuresAt || !c.features?.length ? c : { ...c, featuresAt: { ...DEFAULT_COSTS } }));
+  const sameAt = (c: MeasuredCell) => c.featuresAt && costChange(c.featuresAt, at) === 0;
+  let fit: FitResult | undefined;
+  let passes = 0;
+  for (; passes < (opts.passes ?? 6); passes++) {
+    cw = cw.map((c) => (c.fit && !sameAt(c) ? refeature(sim, [c], at)[0] : c));
+    const fitRows = cw.filter((c) => c.fit);
+    fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
+    const next: Record<string, number> = {};
+    for (const [k, v] of Object.entries(fit.costs)) next[k] = Math.round(v);
+    const moved = costChange(next, at);
+    at = next;
+    if (moved < 0.01) { passes++; break; }
+  }
+  // every cell (the validation's too) read at the final costs: predicted = sum(cost_k * feature_k) = the model's time
+  cw = cw.map((c) => (sameAt(c) ? c : refeature(sim, [c], at)[0]));
+  const costs = at;
+  const fitRows = cw.filter((c) => c.fit);
+  const weights = cw.map((c) => (c.fit ? fit!.weights[fitRows.indexOf(c)] : undefined)) as number[];
+  const rows = report(cw, costs, weights);
   const errs = rows.filter((r) => r.inFit).map((r) => r.relError);
   const profile: Profile = {
     format: "zcsim-profile/1",
@@ -479,17 +495,16 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     kernel: release(),
     date: new Date().toISOString(),
     costs,
-    knobs: { PEER_WINDOW_BYTES: window, PEER_WINDOW_GROWTH_PCT: growth },
     fit: {
-      method: "non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features from the model's own per-knob time; the peer window chosen from " + (opts.windows ?? WINDOWS_MIB.map((m) => m * 1048576)).map((w) => `${w / 1048576} MiB`).join(", ") + " and its growth limit from " + (opts.growths ?? GROWTH_PCTS).map((g) => `${g} %`).join(", ") + " by the fit cells' Huber loss (delta 25 %)",
+      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %)`,
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),
-      fitted: fit.fitted,
-      fixed: fit.fixed,
+      fitted: fit!.fitted,
+      fixed: fit!.fixed,
     },
   };
-  return { profile, cells: best!.cells };
+  return { profile, cells: cw };
 }
 
 export { formatSize };

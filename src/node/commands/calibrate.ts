@@ -1,7 +1,7 @@
 /**
  * `zcsim calibrate [-o profile.json] [--reps N] [--fit-sizes 8MiB,64MiB,256MiB] [--validate 16MiB,1GiB]`:
  * runs the native matrix (catalogue scenarios x sizes x chunks, warm, repeated round the cells; medians), fits the
- * model's cost knobs to it (robust non-negative least squares; the loopback peer's window by search), writes the
+ * model's cost knobs to it (robust non-negative least squares, in passes: the features read again at each pass's costs), writes the
  * profile and prints predicted vs measured per cell, the fit's cells and the validation's apart.
  * `--check FILE` fits nothing: it reports an existing profile. `--save-matrix`/`--from-matrix` keep the measured
  * cells and fit them again later without the kernel. docs/timing.md explains it all.
@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../cli.js";
 import {
-  fitCells, validationCells, runMatrix, fitProfile, withWindow, report, formatReport, readProfile, refeature, DEFAULT_COSTS,
+  fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, DEFAULT_COSTS,
   type MeasuredCell, type Profile,
 } from "../calibrate.js";
 
@@ -56,7 +56,7 @@ export function registerCalibrate(program: Command): void {
       let profile: Profile;
       if (opts.check) {
         profile = readProfile(opts.check);
-        cells = withWindow(sim, cells, profile.knobs?.PEER_WINDOW_BYTES ?? 0, profile.knobs?.PEER_WINDOW_GROWTH_PCT ?? 0);
+        cells = refeature(sim, cells, profile.costs); // read at the profile's costs: predicted = the model's time
       } else {
         const fitted = fitProfile(sim, cells);
         profile = fitted.profile;
@@ -78,7 +78,7 @@ export function formatCalibration(cells: MeasuredCell[], profile: Profile, what:
   const inFit = rows.filter((r) => r.inFit), val = rows.filter((r) => !r.inFit);
   if (inFit.length) out += "\n" + formatReport(inFit, "fit cells");
   if (val.length) out += "\n" + formatReport(val, "validation cells (sizes and chunks the fit did not use)");
-  const before = report(cells, DEFAULT_COSTS);
+  const before = cells.map((c) => ({ relError: c.defaultNs / c.medianNs - 1 })); // the model's own time at its defaults
   const rms = (rs: { relError: number }[]) => Math.sqrt(rs.reduce((a, r) => a + r.relError ** 2, 0) / Math.max(1, rs.length));
   out += `\nRMS relative error: model defaults ${(rms(before) * 100).toFixed(1)}%, profile ${(rms(rows) * 100).toFixed(1)}%; ` +
     `cells outside ±25%: ${rows.filter((r) => Math.abs(r.relError) > 0.25).length} of ${rows.length}` +

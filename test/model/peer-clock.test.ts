@@ -1,0 +1,54 @@
+/**
+ * The loopback peer on a CPU of its own (assembly/kernel/socket.ts, "Two CPUs, two clocks"): the sender's time
+ * carries the peer's copies only when the peer is slower and the socket buffers are full, and then by as much as
+ * the peer needs for what does not fit in them. Bounds worked out by hand from the buffers' size, not taken from
+ * the model's output.
+ */
+import { describe, expect, it } from "vitest";
+import { loadSimulator, type Simulator } from "../../src/model/index.js";
+import { compileByName } from "../../src/scenario/index.js";
+import { Knob } from "../../src/scenario/abi.js";
+
+let simP: Promise<Simulator> | undefined;
+const sim = () => (simP ??= loadSimulator());
+const MiB = 1 << 20;
+const run = async (name: string, params: Record<string, string>, knobs: Record<number, number>) => {
+  const r = (await sim()).run(compileByName(name, params), { trace: false, knobs }).result;
+  return { timeNs: r.timeNs, nvcsw: (r.kernel as Record<string, number>).nvcsw, delivered: r.delivered };
+};
+
+describe("the loopback peer's clock", () => {
+  it("a peer faster than the sender never holds it back: the sender's time does not depend on the peer's cost", async () => {
+    for (const [n, p] of [["splice", { fileSize: "16MiB" }], ["sendfile", { fileSize: "16MiB" }], ["read-write", { fileSize: "16MiB", chunk: "64KiB" }]] as const) {
+      const free = await run(n, p, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 0 });
+      const cheap = await run(n, p, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 1 });
+      expect(cheap.timeNs, n).toBe(free.timeNs);
+      expect(cheap.nvcsw, n).toBe(free.nvcsw);
+      expect(free.delivered.intact, n).toBe(true);
+    }
+  });
+
+  it("a slow peer: the sender finishes once all but the socket buffers' worth is copied, and sleeps for it", async () => {
+    const size = 32 * MiB, wmem = 4 * MiB, rmem = 6 * MiB, peerPs = 20_000; // 20 ns a byte: 50 MB/s
+    const knobs = { [Knob.COST_PEER_COPY_PS_PER_BYTE]: peerPs, [Knob.TCP_WMEM_MAX]: wmem, [Knob.TCP_RMEM_MAX]: rmem, [Knob.TCP_SNDBUF]: 0, [Knob.TCP_RCVBUF]: 0 };
+    const fast = await run("splice", { fileSize: "32MiB" }, { ...knobs, [Knob.COST_PEER_COPY_PS_PER_BYTE]: 0 });
+    const slow = await run("splice", { fileSize: "32MiB" }, knobs);
+    const peerNs = (bytes: number) => (bytes * peerPs) / 1000;
+    // at least: the peer's copy of what cannot be in the buffers when the last call returns
+    expect(slow.timeNs).toBeGreaterThanOrEqual(peerNs(size - (wmem + rmem)));
+    // at most: the sender's own work plus the peer's copy of everything
+    expect(slow.timeNs).toBeLessThanOrEqual(fast.timeNs + peerNs(size) + 1e6);
+    expect(slow.nvcsw).toBeGreaterThan(fast.nvcsw);
+    expect(slow.delivered.intact).toBe(true);
+  });
+
+  it("a sleeping sender is woken with a third of the buffers free (sk_stream_write_space), not for every skb", async () => {
+    const wmem = 4 * MiB, rmem = 6 * MiB;
+    const knobs = { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 20_000, [Knob.TCP_WMEM_MAX]: wmem, [Knob.TCP_RMEM_MAX]: rmem };
+    const r = await run("sendfile", { fileSize: "64MiB" }, knobs);
+    // 54 MiB past the first full buffers, a third of 10 MiB freed per sleep: about 17 sleeps, far fewer than skbs
+    const third = (wmem + rmem) / 3;
+    expect(r.nvcsw).toBeGreaterThanOrEqual(Math.floor((64 * MiB - (wmem + rmem)) / third) - 2);
+    expect(r.nvcsw).toBeLessThanOrEqual(Math.ceil((64 * MiB) / third) + 2);
+  });
+});
