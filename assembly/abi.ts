@@ -96,6 +96,7 @@ export namespace Counter {
   export const FILE_PAGES: i32 = 41;
   export const SIGNALS: i32 = 42;
   export const DELIVERED_MODIFIED: i32 = 43;
+  export const PEER_WAKEUPS: i32 = 44;
 }
 
 export namespace Dev {
@@ -170,6 +171,7 @@ export namespace Ev {
   export const USER_OP: i32 = 29;
   export const PAGE_UNREF: i32 = 30;
   export const COST: i32 = 31;
+  export const PEER_WAKE: i32 = 32;
 }
 
 export namespace Fill {
@@ -282,6 +284,7 @@ export namespace Knob {
   export const MMAP_PLACEMENT_3: i32 = 44;
   export const COST_LINEARIZE_PS_PER_BYTE: i32 = 45;
   export const PEER_WINDOW_GROWTH_PCT: i32 = 46;
+  export const COST_REMOTE_WAKEUP_NS: i32 = 47;
 }
 
 export namespace Op {

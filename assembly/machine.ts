@@ -57,8 +57,9 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.COST_USER_ACCESS_PS_PER_BYTE] = 100);
   unchecked(knobs[Knob.COST_TRUNCATE_PAGE_NS] = 500);
   unchecked(knobs[Knob.COST_LINEARIZE_PS_PER_BYTE] = 100);     // as COST_COPY_PS_PER_BYTE until calibrated
-  unchecked(knobs[Knob.PEER_WINDOW_BYTES] = 0);               // every peer copy on the sender's path (calibration sets it)
-  unchecked(knobs[Knob.PEER_WINDOW_GROWTH_PCT] = 0);           // no growth limit (calibration sets it)
+  unchecked(knobs[Knob.PEER_WINDOW_BYTES] = 0);               // retired: read and ignored (the peer has its own clock)
+  unchecked(knobs[Knob.PEER_WINDOW_GROWTH_PCT] = 0);           // retired: read and ignored
+  unchecked(knobs[Knob.COST_REMOTE_WAKEUP_NS] = 2000);
 }
 
 export function setKnob(id: i64, v: i64): void {

@@ -141,6 +141,7 @@ static const char *const CALL_NAMES[] = {
 #define COUNTER_FILE_PAGES 41
 #define COUNTER_SIGNALS 42
 #define COUNTER_DELIVERED_MODIFIED 43
+#define COUNTER_PEER_WAKEUPS 44
 
 /* Dev */
 #define DEV_DISK 1
@@ -247,6 +248,7 @@ static inline const char *errno_name(int e) {
 #define EV_USER_OP 29
 #define EV_PAGE_UNREF 30
 #define EV_COST 31
+#define EV_PEER_WAKE 32
 
 /* Fill */
 #define FILL_WRITE 1
@@ -356,6 +358,7 @@ static inline const char *errno_name(int e) {
 #define KNOB_MMAP_PLACEMENT_3 44
 #define KNOB_COST_LINEARIZE_PS_PER_BYTE 45
 #define KNOB_PEER_WINDOW_GROWTH_PCT 46
+#define KNOB_COST_REMOTE_WAKEUP_NS 47
 
 /* Op */
 #define OP_CALL 1

@@ -81,6 +81,8 @@ struct peer_report {
   int64_t tp_xmit;        /* net:net_dev_start_xmit in the peer's context (its ACKs, and data the ACKs released) */
   int64_t tp_xmit_data;   /* the same, only skbs longer than a bare TCP header (carrying payload) */
   int64_t done;           /* 1: saw EOF */
+  int64_t sleeps;         /* its voluntary context switches from ready to EOF: sleeps in read/poll, each ended by a
+                           * wake-up from the sender's side (data arrived) */
 };
 
 struct sink_spec {

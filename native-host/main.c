@@ -301,8 +301,8 @@ static void report(void) {
       struct peer_report *r = &s->report;
       fprintf(J, ",\"verified\":\"peer\",\"reported\":%s,\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld",
               s->reported ? "true" : "false", (long long)r->bytes, (long long)r->bad, (long long)r->modified, (long long)r->first_bad);
-      fprintf(J, ",\"peer\":{\"reads\":%lld,\"recvs\":%lld,\"polls\":%lld,\"copyOps\":%lld,\"copyBytes\":%lld,\"eof\":%s,\"errno\":",
-              (long long)r->reads, (long long)r->recvs, (long long)r->polls, (long long)r->copy_ops, (long long)r->bytes, r->done ? "true" : "false");
+      fprintf(J, ",\"peer\":{\"reads\":%lld,\"recvs\":%lld,\"polls\":%lld,\"copyOps\":%lld,\"copyBytes\":%lld,\"sleeps\":%lld,\"eof\":%s,\"errno\":",
+              (long long)r->reads, (long long)r->recvs, (long long)r->polls, (long long)r->copy_ops, (long long)r->bytes, (long long)r->sleeps, r->done ? "true" : "false");
       if (r->err) jstr(ename((int)r->err)); else fputs("null", J);
       if (r->tp_ok) fprintf(J, ",\"tp\":{\"skb_copy_datagram_iovec\":%lld,\"net_dev_start_xmit\":%lld,\"net_dev_start_xmit_data\":%lld}",
                             (long long)r->tp_copy, (long long)r->tp_xmit, (long long)r->tp_xmit_data);
@@ -525,6 +525,7 @@ int main(int argc, char **argv) {
         H.counters[COUNTER_PEER_COPY_OPS] += s->report.copy_ops;
         H.counters[COUNTER_PEER_COPY_BYTES] += s->report.bytes;
         H.counters[COUNTER_PEER_SYSCALLS] += s->report.reads + s->report.recvs + s->report.polls;
+        H.counters[COUNTER_PEER_WAKEUPS] += s->report.sleeps;
         H.counters[COUNTER_SKBS] += s->report.tp_xmit_data;
         if (!s->reported && H.status == STATUS_OK) { H.status = STATUS_PEER_FAILED; snprintf(H.status_detail, sizeof H.status_detail, "the peer of sink %s did not report", s->name); }
       } else if (s->kind == SINK_KIND_FILE) {

@@ -79,6 +79,8 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   if (!b) _exit(3);
   memset(b, 0, bufsz);
   int64_t ready = 1; /* the host waits for this before the phase: the peer is reading, its counters are on */
+  struct rusage ru0, ru1;
+  getrusage(RUSAGE_SELF, &ru0);
   if (write(rep, &ready, sizeof ready) != sizeof ready) _exit(4);
   int lazy = (int)s->lazy;
   while (lazy) {
@@ -110,6 +112,8 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
     else if (n == 0) r.done = 1;
     else if (errno != EINTR) r.err = errno;
   }
+  getrusage(RUSAGE_SELF, &ru1);
+  r.sleeps = ru1.ru_nvcsw - ru0.ru_nvcsw;
   uint64_t v;
   if (r.tp_ok) {
     if (read(fx, &v, 8) == 8) r.tp_xmit = (int64_t)v;

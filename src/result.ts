@@ -52,7 +52,13 @@ export interface Result {
   /** sim: cost-model prediction; native: measured wall time of the transfer phase */
   timeNs: number;
   /** the loopback TCP peer's own work, reported apart */
-  peer?: { copies: CopyCount; syscalls: { total: number; byName?: Record<string, number> } };
+  peer?: {
+    copies: CopyCount;
+    syscalls: { total: number; byName?: Record<string, number> };
+    /** times the peer slept in recv until data woke it (sim: its clock behind an skb's arrival; native: its
+     *  voluntary context switches while reading). Absent from results made before it existed */
+    wakeups?: number;
+  };
   /** optional evidence: tracepoint counts, page-cache inserts, skbs, descriptors, residency... */
   kernel?: Record<string, number | string | boolean | null>;
   /** native only: per counter path ("faults.minor"), how it was obtained */

@@ -459,7 +459,15 @@ export function peerRead(k: i32): i64 {
     }
     skbSetConsumed(s, at);
     let t = unchecked(kPeerClock[k]);
-    if (skbStamp(s) > t) t = skbStamp(s);
+    if (skbStamp(s) > t && from == 0) {
+      // the peer was asleep in recv when this skb arrived: the sender's softirq (tcp_data_ready, on the sender's
+      // CPU) woke it, an interrupt to the peer's CPU; the peer copies from then on
+      t = skbStamp(s);
+      const c = knob(Knob.COST_REMOTE_WAKEUP_NS);
+      count(Counter.PEER_WAKEUPS, 1);
+      spend(c);
+      ev(Ev.PEER_WAKE, k, skbId(s), 0, 0, 0, c);
+    }
     unchecked(kPeerClock[k] = t + psCost(<i64>(at - from), knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
     if (at >= len) {
       unchecked(kQHead[k] = skbNext(s));

@@ -59,6 +59,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   SETUP: ["residentPages", "filePages"],
   USER_OP: ["call", "step", "arg0", "arg1"],
   COST: [],
+  PEER_WAKE: ["socket", "skb"],
 };
 
 /** Decodes record `i` of a trace (8 int64 words each). */
@@ -155,6 +156,7 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
       c[Counter.IO_WRITE_BYTES] += n("writeBytes");
       break;
     case "PEER_CALL": c[Counter.PEER_SYSCALLS]++; break;
+    case "PEER_WAKE": c[Counter.PEER_WAKEUPS]++; break;
     case "SETUP": c[Counter.RESIDENT_PAGES] = n("residentPages"); c[Counter.FILE_PAGES] = n("filePages"); break;
     default: break;
   }

@@ -112,6 +112,7 @@ export function buildResult(
   if (hasPeer) {
     result.peer = {
       copies: { ops: c[Counter.PEER_COPY_OPS], bytes: c[Counter.PEER_COPY_BYTES] },
+      wakeups: c[Counter.PEER_WAKEUPS],
       syscalls: { total: c[Counter.PEER_SYSCALLS], byName: { read: c[Counter.PEER_SYSCALLS] } },
     };
   }

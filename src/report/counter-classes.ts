@@ -42,6 +42,8 @@ export const RULES: Rule[] = [
   { match: /^kernel\.(skbs|netDevXmit|netDevXmitData)$/, class: "tolerance", tol: { factor: 2, abs: 8 }, family: "skbs" },
   // the peer reads what has arrived when it is scheduled: how many reads is the scheduler's choice
   { match: /^peer\.(copies\.ops|syscalls\.)/, class: "tolerance", tol: { factor: 4, abs: 16 }, family: "peer" },
+  // how often the peer had caught up and slept until the next skb woke it: a race of two CPUs
+  { match: /^peer\.wakeups$/, class: "tolerance", tol: { factor: 4, abs: 16 }, family: "peer" },
   { match: /^peer\./, class: "exact", family: "peer" },
   // the peer's own tracepoints (its receive copies, its ACKs) follow its reads, which the scheduler paces
   { match: /^kernel\.peer/, class: "tolerance", tol: { factor: 4, abs: 16 }, family: "peer" },

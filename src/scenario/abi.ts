@@ -187,9 +187,8 @@ export const Knob = {
   COST_USER_ACCESS_PS_PER_BYTE: 36,
   /** one page leaving the page cache on a truncate (truncate_inode_pages, the filesystem freeing its block) */
   COST_TRUNCATE_PAGE_NS: 37,
-  /** bytes of the loopback peer's reading that need not be waited for: the socket buffers' occupancy when the
-   *  sender's last call returns. The peer copies on another CPU; the sender waits for its copies only past this
-   *  much. 0: every peer copy is on the sender's path */
+  /** retired (read and ignored): the fitted window the loopback peer's clock replaced (assembly/kernel/socket.ts,
+   *  "Two CPUs, two clocks"). Kept so that older programs and profiles that set it still load */
   PEER_WINDOW_BYTES: 38,
   /** tcp_wmem[2]: the ceiling the kernel autotunes a sender's socket buffer to (TCP_SNDBUF 0). Read, never set */
   TCP_WMEM_MAX: 39,
@@ -205,9 +204,11 @@ export const Knob = {
    *  loopback receiver of MSG_ZEROCOPY pages, linearizing for a device without scatter-gather (fresh pages, data
    *  copied cold: dearer than a copy into a small, cache-hot user buffer) */
   COST_LINEARIZE_PS_PER_BYTE: 45,
-  /** the peer window grows with the transfer (the socket buffers' autotuning): at most this percentage of the
-   *  bytes the peer has read so far, and at most PEER_WINDOW_BYTES. 0: no growth limit */
+  /** retired (read and ignored), with PEER_WINDOW_BYTES */
   PEER_WINDOW_GROWTH_PCT: 46,
+  /** waking the loopback peer from the sender's CPU (try_to_wake_up and the inter-processor interrupt, dear in a
+   *  virtual machine): an skb arrives while the peer sleeps in recv, its clock behind the skb's arrival */
+  COST_REMOTE_WAKEUP_NS: 47,
 } as const;
 
 /**
@@ -281,6 +282,9 @@ export const Counter = {
   SIGNALS: 42,
   /** delivered bytes that carried a version written after the transfer began (the page-sharing hazard) */
   DELIVERED_MODIFIED: 43,
+  /** the loopback peer woken from its sleep in recv by data arriving (sim: its clock was behind an skb's arrival;
+   *  native: the peer's voluntary context switches while it read) */
+  PEER_WAKEUPS: 44,
 } as const;
 export const COUNTER_COUNT = 48;
 
@@ -317,6 +321,7 @@ export const Ev = {
   USER_OP: 29,       // a: call id (mem_read/mem_write/peer_read), b: step, c: addr or sink, d: len
   PAGE_UNREF: 30,    // a: frame, b: new refcount (put_page)
   COST: 31,          // f: ns of actions the trace does not record one by one (page-cache lookups, small allocations)
+  PEER_WAKE: 32,     // a: socket, b: skb id (the sender's softirq wakes the sleeping peer; f: the sender's ns)
 } as const;
 
 /** What a CPU copy copied (Ev.CPU_COPY d). */

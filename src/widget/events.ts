@@ -60,6 +60,7 @@ export const FIELDS: Record<EvKind, string[][]> = {
   USER_OP: [["call", "callId"], ["step"], ["arg0", "addr", "sink"], ["arg1", "len"]],
   PAGE_UNREF: [["frame", "pfn"], ["refcount", "refs", "count"]],
   COST: [[], [], [], [], [], ["ns"]],
+  PEER_WAKE: [["socket"], ["skb"]],
 };
 
 const num = (v: unknown): number | undefined => {
@@ -205,6 +206,8 @@ export function describe(e: WEvent, args = ""): string {
       return `/proc/self/io accounting: rchar +${e.a}, wchar +${e.b}.`;
     case "PEER_CALL":
       return `The loopback peer calls ${callName(e.a)}, which returns ${e.b}.`;
+    case "PEER_WAKE":
+      return `skb ${e.b} arrives while the peer sleeps in recv: the sender's CPU wakes it (an interrupt to the peer's CPU).`;
     case "SETUP":
       return `Setup done: ${e.a} of ${e.b} source pages are in the page cache.`;
     case "USER_OP":

@@ -111,6 +111,7 @@ function place(e: SimEvent): { tid: number; name: string; frame?: number; to?: n
     case "IO_ACCT": return { tid: TRACK.kernel, name: "io accounting" };
     case "PEER_CALL": return { tid: TRACK.peer, name: `peer ${e.name ?? "read"} = ${n("ret")}` };
     case "COST": return { tid: TRACK.kernel, name: "page-cache lookups, allocations" };
+    case "PEER_WAKE": return { tid: TRACK.kernel, name: `wake the peer (skb ${n("skb")})` };
     default: return null;
   }
 }
