@@ -60,6 +60,7 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.PEER_WINDOW_BYTES] = 0);               // retired: read and ignored (the peer has its own clock)
   unchecked(knobs[Knob.PEER_WINDOW_GROWTH_PCT] = 0);           // retired: read and ignored
   unchecked(knobs[Knob.COST_REMOTE_WAKEUP_NS] = 2000);
+  unchecked(knobs[Knob.COST_PEER_WAKE_LATENCY_NS] = 5000);
 }
 
 export function setKnob(id: i64, v: i64): void {

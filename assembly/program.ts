@@ -9,6 +9,7 @@ import {
 } from "./abi";
 import { count, resetCounters, setCounter, spend } from "./counters";
 import { ev, traceReset, traceFinish, traceOn } from "./trace";
+import { sockFlushAtExit } from "./kernel/socket";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
 import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS, iovBase, iovLen, setIovN, IOV_MAX } from "./args";
 import { framesReset, framesReserve } from "./mm/frames";
@@ -405,6 +406,7 @@ let finished: bool = false;
 function finish(): void {
   if (finished) return;
   finished = true;
+  sockFlushAtExit();
   traceFinish();
 }
 

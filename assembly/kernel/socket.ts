@@ -66,6 +66,7 @@ const kBacklog = new StaticArray<usize>(MAX_SOCKS);  // i64[2 * BACKLOG_MAX]
 const kBlHead = new StaticArray<i32>(MAX_SOCKS);
 const kBlLen = new StaticArray<i32>(MAX_SOCKS);
 const kBlBytes = new StaticArray<i64>(MAX_SOCKS);    // bytes in the backlog
+const kHeld = new StaticArray<bool>(MAX_SOCKS);      // kCur is a sub-MSS skb Nagle's algorithm holds back
 const kRcvbuf = new StaticArray<i64>(MAX_SOCKS);     // the peer's receive buffer (sk_rcvbuf) in payload bytes
 let socks: i32 = 0;
 
@@ -96,7 +97,7 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kZcNext[k] = 0); unchecked(eqHead[k] = 0); unchecked(eqTail[k] = 0);
   unchecked(kPeerTotal[k] = 0); unchecked(kPeerClock[k] = 0);
   unchecked(kBacklog[k] = heap.alloc(<usize>BACKLOG_MAX << 4));
-  unchecked(kBlHead[k] = 0); unchecked(kBlLen[k] = 0); unchecked(kBlBytes[k] = 0);
+  unchecked(kBlHead[k] = 0); unchecked(kBlLen[k] = 0); unchecked(kBlBytes[k] = 0); unchecked(kHeld[k] = false);
   unchecked(kGoal[k] = sizeGoal(k));
   unchecked(kRcvbuf[k] = peerRcvbuf(sink));
   setZcFreeHook(zcSkbFreed);
@@ -163,8 +164,34 @@ function xmit(k: i32, s: i32): void {
   }
 }
 
+/**
+ * The end of a send call's tcp_push, with Nagle's algorithm (tcp_nagle_check; no TCP_NODELAY): on loopback a
+ * sub-MSS skb is held while data sent earlier is still unacknowledged, and the next send appends to it. The peer
+ * acknowledges as it reads, so "unacknowledged" is what it has not finished reading on the sender's clock. 4 KiB
+ * writes thus go out as skbs of tens of KiB. Only for data copied from user memory (write, send): the page paths
+ * (sendfile, splice, vmsplice) push at the end of the call as before, their frags referencing pages the program
+ * may change next (modelling their hold would need the ACK's own timing to stay right about the sharing hazard).
+ */
+export function tcpPushEnd(k: i32): void {
+  const s = unchecked(kCur[k]);
+  if (s < 0) return;
+  // (not for a lazy peer: its ACKs come from the delayed-ACK timer, not its reads, which the model has no clock for)
+  if (unchecked(kRoute[k]) == ROUTE_LO && !sinkLazy(unchecked(kSink[k])) && skbLen(s) > 0 && skbLen(s) < MSS_LO &&
+      (unchecked(kInflight[k]) > 0 || backlogBytes(k, counter(Counter.TIME_NS)) > 0)) { unchecked(kHeld[k] = true); return; }
+  tcpPush(k);
+}
+
+/** Before a send: a skb Nagle held goes out once everything sent before it is acknowledged (the ACK's
+ *  tcp_data_snd_check), and, a lazy peer aside, before anything else is queued behind it at its time. */
+function nagleRelease(k: i32): void {
+  if (!unchecked(kHeld[k])) return;
+  unchecked(kHeld[k] = false);   // sent now, or this call appends to it and its end decides again
+  if (unchecked(kCur[k]) >= 0 && unchecked(kInflight[k]) == 0 && backlogBytes(k, counter(Counter.TIME_NS)) == 0) tcpPush(k);
+}
+
 /** tcp_push: sends the skb being filled. */
 export function tcpPush(k: i32): void {
+  unchecked(kHeld[k] = false);
   const s = unchecked(kCur[k]);
   if (s < 0) return;
   unchecked(kCur[k] = -1);
@@ -271,6 +298,7 @@ function room(k: i32): i64 {
  * (-EFAULT when nothing could be read). `zc`: MSG_ZEROCOPY with SO_ZEROCOPY: user pages become fragments.
  */
 export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
+  nagleRelease(k);
   let sent: i64 = 0;
   while (sent < len) {
     if (room(k) <= 0 && !waitRoom(k, 1)) break;
@@ -307,7 +335,7 @@ export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
     if (fault) break;
     if (skbLen(s) >= goal()) tcpPush(k);
   }
-  tcpPush(k);
+  tcpPushEnd(k);
   if (sent == 0 && uaccessFault != 0) return -14;
   if (sent == 0 && len > 0) return -11;   // EAGAIN: no room, and none can come (O_NONBLOCK or a lazy peer)
   return sent;
@@ -319,6 +347,7 @@ export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
  * and could not).
  */
 export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
+  nagleRelease(k);
   if (room(k) < <i64>len && !waitRoom(k, len)) return 0;
   let s = curSkb(k);
   let done = 0;
@@ -461,8 +490,9 @@ export function peerRead(k: i32): i64 {
     let t = unchecked(kPeerClock[k]);
     if (skbStamp(s) > t && from == 0) {
       // the peer was asleep in recv when this skb arrived: the sender's softirq (tcp_data_ready, on the sender's
-      // CPU) woke it, an interrupt to the peer's CPU; the peer copies from then on
-      t = skbStamp(s);
+      // CPU) woke it, an interrupt to the peer's CPU; the peer runs a wake-up latency later (skbs arriving
+      // meanwhile find it awake) and copies from then on
+      t = skbStamp(s) + knob(Knob.COST_PEER_WAKE_LATENCY_NS);
       const c = knob(Knob.COST_REMOTE_WAKEUP_NS);
       count(Counter.PEER_WAKEUPS, 1);
       spend(c);
@@ -503,6 +533,16 @@ export function peerDrain(k: i32): void {
 export function sockSettle(k: i32): void {
   if (unchecked(kRoute[k]) == ROUTE_LO) { if (!sinkLazy(unchecked(kSink[k]))) peerDrain(k); }
   else { nicClean(); unchecked(kInflight[k] = 0); }   // every posted descriptor is done: all its skbs are freed
+}
+
+/** The program has ended: an skb Nagle still holds goes out (natively when the last ACK comes, or at the host's
+ *  close after the phase) and an eager peer reads it, so that what the program sent is delivered. */
+export function sockFlushAtExit(): void {
+  for (let k = 0; k < socks; k++) {
+    if (unchecked(kClosed[k]) || unchecked(kRoute[k]) != ROUTE_LO || unchecked(kCur[k]) < 0) continue;
+    tcpPush(k);
+    if (!sinkLazy(unchecked(kSink[k]))) peerDrain(k);
+  }
 }
 
 /** close(): pushes what is pending; the peer reads the rest and sees EOF (its final read returns 0). */

@@ -33,7 +33,7 @@ export const DEFAULT_COSTS: Record<string, number> = {
   COST_DMA_PS_PER_BYTE: 250, COST_DISK_REQUEST_NS: 80000, COST_DESC_NS: 30, COST_WAKEUP_NS: 3000, COST_CSUM_PS_PER_BYTE: 120,
   COST_PAGE_REF_NS: 2, COST_PAGE_ALLOC_NS: 60, COST_SKB_NS: 1000, COST_PEER_COPY_PS_PER_BYTE: 100, COST_COPY_OP_NS: 50,
   COST_DIRTY_PAGE_NS: 300, COST_USER_ACCESS_PS_PER_BYTE: 100, COST_TRUNCATE_PAGE_NS: 500,
-  COST_LINEARIZE_PS_PER_BYTE: 100, COST_REMOTE_WAKEUP_NS: 2000,
+  COST_LINEARIZE_PS_PER_BYTE: 100, COST_REMOTE_WAKEUP_NS: 2000, COST_PEER_WAKE_LATENCY_NS: 5000,
 };
 
 export interface Profile {
@@ -450,6 +450,9 @@ export function huberLoss(r: number, delta: number): number {
   return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
 }
 
+/** The loopback peer's wake-up latencies calibration tries (ns). */
+export const WAKE_LATENCIES_NS = [0, 5_000, 10_000, 20_000, 40_000, 80_000];
+
 /** The largest relative change between two sets of costs (over costs of at least 1 in either). */
 function costChange(a: Record<string, number>, b: Record<string, number>): number {
   let m = 0;
@@ -466,24 +469,36 @@ function costChange(a: Record<string, number>, b: Record<string, number>): numbe
  * features at the current costs, fitCosts, features again at the fitted costs, until the costs move less than
  * 1 % (at most `passes`, default 6). Returns the profile and the cells with features at the final costs.
  */
-export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { passes?: number } = {}): { profile: Profile; cells: MeasuredCell[] } {
-  let at: Record<string, number> = { ...DEFAULT_COSTS };
-  let cw = cells.map((c) => (c.featuresAt || !c.features?.length ? c : { ...c, featuresAt: { ...DEFAULT_COSTS } }));
-  const sameAt = (c: MeasuredCell) => c.featuresAt && costChange(c.featuresAt, at) === 0;
-  let fit: FitResult | undefined;
-  let passes = 0;
-  for (; passes < (opts.passes ?? 6); passes++) {
-    cw = cw.map((c) => (c.fit && !sameAt(c) ? refeature(sim, [c], at)[0] : c));
-    const fitRows = cw.filter((c) => c.fit);
-    fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), opts);
-    const next: Record<string, number> = {};
-    for (const [k, v] of Object.entries(fit.costs)) next[k] = Math.round(v);
-    const moved = costChange(next, at);
-    at = next;
-    if (moved < 0.01) { passes++; break; }
+export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { passes?: number; latencies?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
+  const sameAt = (c: MeasuredCell, at: Record<string, number>) => !!c.featuresAt && costChange(c.featuresAt, at) === 0 && c.features?.length === COST_KNOBS.length;
+  let best: { loss: number; at: Record<string, number>; fit: FitResult; cells: MeasuredCell[]; passes: number } | undefined;
+  for (const latency of opts.latencies ?? WAKE_LATENCIES_NS) {
+    // the peer's wake-up latency changes how many wake-ups there are, not what one costs: searched, not fitted
+    const fixed = { ...(opts.fixed ?? {}), COST_PEER_WAKE_LATENCY_NS: latency };
+    let at: Record<string, number> = { ...DEFAULT_COSTS, ...fixed };
+    let cw = cells;
+    let fit: FitResult | undefined;
+    let passes = 0;
+    for (; passes < (opts.passes ?? 6); passes++) {
+      cw = cw.map((c) => (c.fit && !sameAt(c, at) ? refeature(sim, [c], at)[0] : c));
+      const fitRows = cw.filter((c) => c.fit);
+      fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), { ...opts, fixed });
+      const next: Record<string, number> = {};
+      for (const [k, v] of Object.entries(fit.costs)) next[k] = Math.round(v);
+      const moved = costChange(next, at);
+      at = next;
+      if (moved < 0.01) { passes++; break; }
+    }
+    // the loss at the final costs, from features read there
+    cw = cw.map((c) => (c.fit && !sameAt(c, at) ? refeature(sim, [c], at)[0] : c));
+    const loss = cw.filter((c) => c.fit).reduce((a, c) => a + huberLoss(predict(c.features, at) / c.medianNs - 1, 0.25), 0);
+    if (!best || loss < best.loss) best = { loss, at, fit: fit!, cells: cw, passes };
   }
+  const { fit, passes } = best!;
+  const at = best!.at;
+  let cw = best!.cells;
   // every cell (the validation's too) read at the final costs: predicted = sum(cost_k * feature_k) = the model's time
-  cw = cw.map((c) => (sameAt(c) ? c : refeature(sim, [c], at)[0]));
+  cw = cw.map((c) => (sameAt(c, at) ? c : refeature(sim, [c], at)[0]));
   const costs = at;
   const fitRows = cw.filter((c) => c.fit);
   const weights = cw.map((c) => (c.fit ? fit!.weights[fitRows.indexOf(c)] : undefined)) as number[];
@@ -496,7 +511,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     date: new Date().toISOString(),
     costs,
     fit: {
-      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %)`,
+      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by the fit cells' Huber loss (delta 25 %)`,
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),

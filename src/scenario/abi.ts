@@ -209,6 +209,9 @@ export const Knob = {
   /** waking the loopback peer from the sender's CPU (try_to_wake_up and the inter-processor interrupt, dear in a
    *  virtual machine): an skb arrives while the peer sleeps in recv, its clock behind the skb's arrival */
   COST_REMOTE_WAKEUP_NS: 47,
+  /** from that wake-up until the peer runs on its CPU (the interrupt's delivery, a context switch): skbs arriving
+   *  meanwhile find it already woken. On the peer's clock, not the sender's; calibration chooses it by search */
+  COST_PEER_WAKE_LATENCY_NS: 48,
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 /** Shared by the model's tests: one simulator, small scenario builders, trace queries. */
 import { compile, compileByName, type Compiled } from "../../src/scenario/index.js";
 import { loadSimulator, type Simulator, type RunOutput, type SimEvent } from "../../src/model/index.js";
+import { Knob } from "../../src/scenario/abi.js";
 
 let simP: Promise<Simulator> | null = null;
 export function sim(): Promise<Simulator> {
@@ -21,10 +22,16 @@ export function splits(bytes: number, goal: number): number {
   return n;
 }
 
-export async function runByName(name: string, over: Record<string, string | number | boolean> = {}, trace = false): Promise<RunOutput> {
+export async function runByName(name: string, over: Record<string, string | number | boolean> = {}, trace = false, knobs?: Record<number, number>): Promise<RunOutput> {
   const s = await sim();
-  return s.run(compileByName(name, over), { trace });
+  return s.run(compileByName(name, over), { trace, knobs });
 }
+
+/** A loopback peer that reads (and so acknowledges) every skb the instant it arrives: Nagle's algorithm never
+ *  holds a sub-MSS skb, and each send call pushes its own skbs. */
+export const INSTANT_PEER: Record<number, number> = {
+  [Knob.COST_PEER_COPY_PS_PER_BYTE]: 0, [Knob.COST_MODE_SWITCH_NS]: 0, [Knob.COST_PEER_WAKE_LATENCY_NS]: 0,
+};
 
 /** A scenario written inline (the public format), compiled. */
 export function scenario(program: unknown[], setup: Record<string, unknown> = {}, params: Record<string, unknown> = {}): Compiled {

@@ -3,15 +3,18 @@
  * by hand from the mechanism (an EOF read, a pipe's capacity, an skb's size goal, a fault-around window).
  */
 import { describe, it, expect } from "vitest";
-import { runByName, KiB, MiB, PAGE, GSO, GSO_NIC, splits, ceil } from "./helpers.js";
+import { runByName, KiB, MiB, PAGE, GSO, GSO_NIC, splits, ceil, INSTANT_PEER } from "./helpers.js";
+import { Knob } from "../../src/scenario/abi.js";
 
 const SIZES = [64 * KiB, MiB, 16 * MiB];
 const CHUNKS = [4 * KiB, 64 * KiB];
 
+// These count one push per send call: with INSTANT_PEER every skb is acknowledged at once, so Nagle's algorithm
+// never holds one (its own tests are at the end).
 describe("read-write: read into a buffer, write to the socket", () => {
   for (const size of SIZES) for (const chunk of CHUNKS) {
     it(`${size / KiB} KiB in ${chunk / KiB} KiB chunks`, async () => {
-      const { result: r, status } = await runByName("read-write", { fileSize: size, chunk });
+      const { result: r, status } = await runByName("read-write", { fileSize: size, chunk }, false, INSTANT_PEER);
       expect(status).toBe("DONE");
       const n = ceil(size, chunk);              // reads that return data
       const reads = n + 1;                      // + the read that returns 0 at EOF
@@ -37,7 +40,7 @@ describe("read-write: read into a buffer, write to the socket", () => {
 describe("mmap-write: map the file, write the mapping", () => {
   for (const size of SIZES) for (const chunk of CHUNKS) {
     it(`${size / KiB} KiB in ${chunk / KiB} KiB writes`, async () => {
-      const { result: r, status } = await runByName("mmap-write", { fileSize: size, chunk });
+      const { result: r, status } = await runByName("mmap-write", { fileSize: size, chunk }, false, INSTANT_PEER);
       expect(status).toBe("DONE");
       const writes = ceil(size, chunk);
       expect(r.syscalls.byName).toEqual({ open: 1, mmap: 1, write: writes, munmap: 1, close: 1 });
@@ -62,7 +65,7 @@ describe("mmap-write: map the file, write the mapping", () => {
 describe("sendfile: file to socket in the kernel", () => {
   for (const size of SIZES) for (const chunk of CHUNKS) {
     it(`${size / KiB} KiB, ${chunk / KiB} KiB per call`, async () => {
-      const { result: r, status } = await runByName("sendfile", { fileSize: size, chunk });
+      const { result: r, status } = await runByName("sendfile", { fileSize: size, chunk }, false, INSTANT_PEER);
       expect(status).toBe("DONE");
       const calls = ceil(size, chunk) + 1;     // the last returns 0 at EOF
       expect(r.syscalls.byName).toEqual({ open: 1, sendfile: calls, close: 1 });
@@ -119,7 +122,7 @@ describe("sendfile: file to socket in the kernel", () => {
 describe("splice: file to pipe to socket", () => {
   for (const size of SIZES) for (const chunk of CHUNKS) {
     it(`${size / KiB} KiB, len ${chunk / KiB} KiB, 64 KiB pipe`, async () => {
-      const { result: r, status } = await runByName("splice", { fileSize: size, chunk, pipeSize: "64KiB" });
+      const { result: r, status } = await runByName("splice", { fileSize: size, chunk, pipeSize: "64KiB" }, false, INSTANT_PEER);
       expect(status).toBe("DONE");
       const per = Math.min(chunk, 64 * KiB);    // a splice into the pipe moves at most its capacity
       const rounds = ceil(size, per);
@@ -135,7 +138,7 @@ describe("splice: file to pipe to socket", () => {
 describe("tee: duplicate pipe data without copying", () => {
   for (const size of SIZES) for (const chunk of CHUNKS) {
     it(`${size / KiB} KiB, ${chunk / KiB} KiB per round`, async () => {
-      const { result: r, status } = await runByName("tee", { fileSize: size, chunk });
+      const { result: r, status } = await runByName("tee", { fileSize: size, chunk }, false, INSTANT_PEER);
       expect(status).toBe("DONE");
       const rounds = ceil(size, chunk);
       expect(r.syscalls.byName.splice).toBe(3 * rounds + 1);
@@ -153,8 +156,8 @@ describe("tee: duplicate pipe data without copying", () => {
 
 describe("knobs change counts by changing the mechanism", () => {
   it("a 1 MiB pipe cuts splice calls sixteenfold for a large len", async () => {
-    const small = (await runByName("splice", { fileSize: 16 * MiB, chunk: "whole", pipeSize: "64KiB" })).result;
-    const big = (await runByName("splice", { fileSize: 16 * MiB, chunk: "whole", pipeSize: "1MiB" })).result;
+    const small = (await runByName("splice", { fileSize: 16 * MiB, chunk: "whole", pipeSize: "64KiB" }, false, INSTANT_PEER)).result;
+    const big = (await runByName("splice", { fileSize: 16 * MiB, chunk: "whole", pipeSize: "1MiB" }, false, INSTANT_PEER)).result;
     const rounds = (r: typeof small) => (r.syscalls.byName.splice - 1) / 2;
     expect(rounds(small)).toBe(16 * MiB / (64 * KiB));
     expect(rounds(big)).toBe(16 * MiB / MiB);
@@ -185,7 +188,7 @@ describe("identities survive copies at any offset", () => {
     for (const sink of ["tcp", "nic", "file"]) {
       it(`read-write in ${chunk}-byte chunks to ${sink}`, async () => {
         const size = MiB + 12345;
-        const { result: r } = await runByName("read-write", { fileSize: size, chunk, sink });
+        const { result: r } = await runByName("read-write", { fileSize: size, chunk, sink }, false, INSTANT_PEER);
         expect(r.delivered).toMatchObject({ bytes: size, intact: true, modifiedBytes: 0 });
         expect(r.copies.cpu.bytes).toBe(2 * size);
       });
@@ -209,5 +212,24 @@ describe("the sender sleeps when its socket buffer is full", () => {
     // 64 MiB through a 4 MiB send buffer: it fills 15 times after the first 4 MiB
     expect(r.kernel!.nvcsw).toBe(64 / 4 - 1);
     expect(r.delivered).toMatchObject({ bytes: 64 * MiB, intact: true });
+  });
+});
+
+describe("Nagle's algorithm on loopback (tcp_nagle_check)", () => {
+  it("a peer slower than the writer: 4 KiB writes coalesce into larger skbs, each at most one MSS, all delivered", async () => {
+    const size = 4 * MiB, chunk = 4 * KiB;
+    const slow = { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 2000 };
+    const { result: r } = await runByName("read-write", { fileSize: size, chunk }, false, slow);
+    const { result: one } = await runByName("read-write", { fileSize: size, chunk }, false, INSTANT_PEER);
+    expect(one.kernel!.skbs).toBe(size / chunk);                 // one push per write when nothing is unacknowledged
+    expect(r.kernel!.skbs).toBeLessThan(size / chunk / 4);        // held while data is in flight, appended to
+    expect(r.kernel!.skbs).toBeGreaterThanOrEqual(ceil(size, GSO));
+    expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+    expect(r.kernel!.skbLinearBytes).toBe(size);
+  });
+
+  it("the tail a held skb carries at the program's end is delivered (flushed as the host's close would)", async () => {
+    const { result: r } = await runByName("read-write", { fileSize: 100 * KiB + 123, chunk: 4 * KiB }, false, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 5000 });
+    expect(r.delivered).toMatchObject({ bytes: 100 * KiB + 123, intact: true });
   });
 });
