@@ -151,10 +151,15 @@ export function modelTime(sim: Simulator, compiled: Compiled, costs: Record<stri
 export function features(sim: Simulator, compiled: Compiled, at: Record<string, number> = DEFAULT_COSTS): number[] {
   const base = costKnobs(at);
   const t0 = sim.run(compiled, { trace: false, knobs: base }).result.timeNs;
-  return COST_KNOBS.map((k) => {
+  const f = COST_KNOBS.map((k) => {
     const h = Math.max(1, Math.round(0.1 * Math.max(base[k.id], DEFAULT_COSTS[k.name] ?? 0)));
-    return (sim.run(compiled, { trace: false, knobs: { ...base, [k.id]: base[k.id] + h } }).result.timeNs - t0) / h;
+    return Math.max(0, (sim.run(compiled, { trace: false, knobs: { ...base, [k.id]: base[k.id] + h } }).result.timeNs - t0) / h);
   });
+  // The time has jumps where a cost tips a race the other way (a wake-up, Nagle's hold), and a step that crosses
+  // one reads a partial that is not the slope. The model is homogeneous in its costs (every cost doubled, every
+  // time doubles), so the true partials add up to the time: scaled to do so, they predict it exactly at `at`.
+  const sum = COST_KNOBS.reduce((a, k, i) => a + base[k.id] * f[i], 0);
+  return sum > 0 ? f.map((x) => (x * t0) / sum) : f;
 }
 
 /** Predicted ns from features and costs (by knob name; a missing cost takes its default). */

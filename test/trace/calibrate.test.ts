@@ -48,8 +48,12 @@ describe("the cost model is piecewise linear in its knobs, and the features say 
       const a = s.run(withP).result, b = s.run(c).result;
       // per-byte costs round to whole ns per piece, and a small cost's step is a few units: within 1 %
       expect(Math.abs(a.timeNs - predict(f, costs))).toBeLessThanOrEqual(1 + a.timeNs * 1e-2);
-      // nothing but the time changes
-      expect({ ...a, timeNs: 0 }).toEqual({ ...b, timeNs: 0 });
+      // the calls, the bytes copied and delivered do not change; what races on the clocks may (skbs Nagle
+      // coalesces, the peer's wake-ups, the sender's sleeps)
+      expect(a.syscalls).toEqual(b.syscalls);
+      expect(a.copies.cpu.bytes).toBe(b.copies.cpu.bytes);
+      expect(a.delivered).toEqual(b.delivered);
+      expect(a.errors).toEqual(b.errors);
       expect(Number(withP.program[3])).toBeGreaterThanOrEqual(Number(c.program[3]));
     }
   });
