@@ -83,6 +83,7 @@ struct peer_report {
   int64_t done;           /* 1: saw EOF */
   int64_t sleeps;         /* its voluntary context switches from ready to EOF: sleeps in read/poll, each ended by a
                            * wake-up from the sender's side (data arrived) */
+  int64_t cpu_ns;         /* its CPU time (user + system) from ready to EOF: what reading, copying and verifying cost */
 };
 
 struct sink_spec {

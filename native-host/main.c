@@ -301,8 +301,8 @@ static void report(void) {
       struct peer_report *r = &s->report;
       fprintf(J, ",\"verified\":\"peer\",\"reported\":%s,\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld",
               s->reported ? "true" : "false", (long long)r->bytes, (long long)r->bad, (long long)r->modified, (long long)r->first_bad);
-      fprintf(J, ",\"peer\":{\"reads\":%lld,\"recvs\":%lld,\"polls\":%lld,\"copyOps\":%lld,\"copyBytes\":%lld,\"sleeps\":%lld,\"eof\":%s,\"errno\":",
-              (long long)r->reads, (long long)r->recvs, (long long)r->polls, (long long)r->copy_ops, (long long)r->bytes, (long long)r->sleeps, r->done ? "true" : "false");
+      fprintf(J, ",\"peer\":{\"reads\":%lld,\"recvs\":%lld,\"polls\":%lld,\"copyOps\":%lld,\"copyBytes\":%lld,\"sleeps\":%lld,\"cpuNs\":%lld,\"eof\":%s,\"errno\":",
+              (long long)r->reads, (long long)r->recvs, (long long)r->polls, (long long)r->copy_ops, (long long)r->bytes, (long long)r->sleeps, (long long)r->cpu_ns, r->done ? "true" : "false");
       if (r->err) jstr(ename((int)r->err)); else fputs("null", J);
       if (r->tp_ok) fprintf(J, ",\"tp\":{\"skb_copy_datagram_iovec\":%lld,\"net_dev_start_xmit\":%lld,\"net_dev_start_xmit_data\":%lld}",
                             (long long)r->tp_copy, (long long)r->tp_xmit, (long long)r->tp_xmit_data);

@@ -114,6 +114,8 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   }
   getrusage(RUSAGE_SELF, &ru1);
   r.sleeps = ru1.ru_nvcsw - ru0.ru_nvcsw;
+  r.cpu_ns = (int64_t)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000000000LL +
+             (int64_t)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) * 1000LL;
   uint64_t v;
   if (r.tp_ok) {
     if (read(fx, &v, 8) == 8) r.tp_xmit = (int64_t)v;

@@ -58,6 +58,8 @@ export interface Result {
     /** times the peer slept in recv until data woke it (sim: its clock behind an skb's arrival; native: its
      *  voluntary context switches while reading). Absent from results made before it existed */
     wakeups?: number;
+    /** native only: the peer's CPU time (getrusage, user + system) while it read; tick-sampled */
+    cpuNs?: number;
   };
   /** optional evidence: tracepoint counts, page-cache inserts, skbs, descriptors, residency... */
   kernel?: Record<string, number | string | boolean | null>;

@@ -338,6 +338,8 @@ export interface MeasuredCell extends Cell {
   defaultNs: number;
   /** the costs the features were read at (absent: the model's defaults) */
   featuresAt?: Record<string, number>;
+  /** loopback cells: per native run, the peer's CPU time per byte it read, in ps (its getrusage) */
+  peerPsPerByte?: number[];
 }
 
 /** The catalogue scenarios calibration runs (sharing-hazard needs a lazy peer that holds at most a socket
@@ -394,12 +396,14 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
   const feats = compiled.map((c) => features(sim, c));
   const defaults = compiled.map((c) => sim.run(c, { trace: false }).result.timeNs);
   const samples: number[][] = cells.map(() => []);
+  const peerPs: number[][] = cells.map(() => []);
   for (let r = 0; r < reps; r++) {
     for (let i = 0; i < cells.length; i++) {
       const res = await runNative(compiled[i], { timeoutMs: opts.timeoutMs ?? 600_000 });
       // a clean run: delivered intact, no error but the completions' polling (recv_errqueue EAGAIN: not yet)
       const errors = res.errors.filter((e) => !(e.call === "recv_errqueue" && e.errno === "EAGAIN"));
       if ((res.delivered.intact && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
+      if (res.peer?.cpuNs && res.peer.copies.bytes > 0) peerPs[i].push((res.peer.cpuNs * 1000) / res.peer.copies.bytes);
       else opts.log?.(`${cellLabel(cells[i])}: run ${r + 1} not clean (${res.errors.map((e) => `${e.call} ${e.errno}`).join(", ") || "delivery not intact"}), left out`);
     }
     opts.log?.(`round ${r + 1}/${reps} done`);
@@ -408,7 +412,7 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
   cells.forEach((cell, i) => {
     if (!samples[i].length) { opts.log?.(`${cellLabel(cell)}: no clean native run, left out`); return; }
     const m = median(samples[i]);
-    out.push({ ...cell, features: feats[i], samplesNs: samples[i], medianNs: m, defaultNs: defaults[i] });
+    out.push({ ...cell, features: feats[i], samplesNs: samples[i], medianNs: m, defaultNs: defaults[i], ...(peerPs[i].length ? { peerPsPerByte: peerPs[i] } : {}) });
     opts.log?.(`${cellLabel(cell).padEnd(48)} native median ${(m / 1e6).toFixed(3).padStart(10)} ms  (${samples[i].length} runs)  model default ${(defaults[i] / 1e6).toFixed(3)} ms`);
   });
   return out;
@@ -477,9 +481,14 @@ function costChange(a: Record<string, number>, b: Record<string, number>): numbe
 export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { passes?: number; latencies?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
   const sameAt = (c: MeasuredCell, at: Record<string, number>) => !!c.featuresAt && costChange(c.featuresAt, at) === 0 && c.features?.length === COST_KNOBS.length;
   let best: { loss: number; at: Record<string, number>; fit: FitResult; cells: MeasuredCell[]; passes: number } | undefined;
+  // The peer's copy is measured, not fitted: its CPU time per byte read (getrusage in the peer), the median over
+  // the loopback runs. Fitted, it could trade places with the sender's costs (a slow peer holding the sender back
+  // explains a time as well as a slow sender does); measured, the race between the two clocks is this machine's.
+  const peerPs = cells.flatMap((c) => c.peerPsPerByte ?? []);
+  const measured: Record<string, number> = peerPs.length ? { COST_PEER_COPY_PS_PER_BYTE: Math.round(median(peerPs)) } : {};
   for (const latency of opts.latencies ?? WAKE_LATENCIES_NS) {
     // the peer's wake-up latency changes how many wake-ups there are, not what one costs: searched, not fitted
-    const fixed = { ...(opts.fixed ?? {}), COST_PEER_WAKE_LATENCY_NS: latency };
+    const fixed = { ...measured, ...(opts.fixed ?? {}), COST_PEER_WAKE_LATENCY_NS: latency };
     let at: Record<string, number> = { ...DEFAULT_COSTS, ...fixed };
     let cw = cells;
     let fit: FitResult | undefined;

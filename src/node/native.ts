@@ -50,7 +50,7 @@ export interface NativeRaw {
   sinks: Array<{
     name: string; kind: "tcp" | "file" | "null" | "nic"; expect: number; lazy: boolean; verified: "peer" | "file" | "none";
     bytes: number; bad?: number; modified?: number; firstBad?: number; reported?: boolean;
-    peer?: { reads: number; recvs: number; polls: number; copyOps: number; copyBytes: number; sleeps?: number; eof: boolean; errno: string | null;
+    peer?: { reads: number; recvs: number; polls: number; copyOps: number; copyBytes: number; sleeps?: number; cpuNs?: number; eof: boolean; errno: string | null;
       tp: { skb_copy_datagram_iovec: number; net_dev_start_xmit: number; net_dev_start_xmit_data: number } | null; exit: number };
   }>;
   errors: Array<{ step: number; call: string; errno: string; errnoValue: number; count: number }>;
@@ -359,6 +359,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     result.peer = {
       copies: { ops: peers.reduce((a, s) => a + s.peer!.copyOps, 0), bytes: peers.reduce((a, s) => a + s.peer!.copyBytes, 0) },
       wakeups: peers.reduce((a, s) => a + (s.peer!.sleeps ?? 0), 0),
+      cpuNs: peers.every((s) => s.peer!.cpuNs !== undefined) ? peers.reduce((a, s) => a + s.peer!.cpuNs!, 0) : undefined,
       syscalls: {
         total: num("PEER_SYSCALLS"),
         byName: Object.fromEntries(Object.entries({
