@@ -67,6 +67,8 @@ const kBlHead = new StaticArray<i32>(MAX_SOCKS);
 const kBlLen = new StaticArray<i32>(MAX_SOCKS);
 const kBlBytes = new StaticArray<i64>(MAX_SOCKS);    // bytes in the backlog
 const kHeld = new StaticArray<bool>(MAX_SOCKS);      // kCur is a sub-MSS skb Nagle's algorithm holds back
+const kSmallQueued = new StaticArray<i32>(MAX_SOCKS); // sub-MSS skbs sent and not yet read (their ACK is delayed)
+const kSmallAckAt = new StaticArray<i64>(MAX_SOCKS); // when the peer read the last of them, on its clock
 const kRcvbuf = new StaticArray<i64>(MAX_SOCKS);     // the peer's receive buffer (sk_rcvbuf) in payload bytes
 let socks: i32 = 0;
 
@@ -98,6 +100,7 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kPeerTotal[k] = 0); unchecked(kPeerClock[k] = 0);
   unchecked(kBacklog[k] = heap.alloc(<usize>BACKLOG_MAX << 4));
   unchecked(kBlHead[k] = 0); unchecked(kBlLen[k] = 0); unchecked(kBlBytes[k] = 0); unchecked(kHeld[k] = false);
+  unchecked(kSmallQueued[k] = 0); unchecked(kSmallAckAt[k] = 0);
   unchecked(kGoal[k] = sizeGoal(k));
   unchecked(kRcvbuf[k] = peerRcvbuf(sink));
   setZcFreeHook(zcSkbFreed);
@@ -149,6 +152,7 @@ function xmit(k: i32, s: i32): void {
   if (unchecked(kRoute[k]) == ROUTE_LO) {
     loXmit(s);
     skbSetStamp(s, counter(Counter.TIME_NS));
+    if (skbLen(s) < MSS_LO) unchecked(kSmallQueued[k] = unchecked(kSmallQueued[k]) + 1);
     const zc = skbZc(s);
     if (zc != 0 && skbNfrags(s) > 0) {
       // skb_orphan_frags_rx: a local receiver must not see the sender's user pages: the frags are copied
@@ -166,8 +170,8 @@ function xmit(k: i32, s: i32): void {
 
 /**
  * The end of a send call's tcp_push, with Nagle's algorithm (tcp_nagle_check; no TCP_NODELAY): on loopback a
- * sub-MSS skb is held while data sent earlier is still unacknowledged, and the next send appends to it. The peer
- * acknowledges as it reads, so "unacknowledged" is what it has not finished reading on the sender's clock. 4 KiB
+ * sub-MSS skb is held while data sent earlier is still unacknowledged (smallUnacked), and the next send appends
+ * to it. 4 KiB
  * writes thus go out as skbs of tens of KiB. Only for data copied from user memory (write, send): the page paths
  * (sendfile, splice, vmsplice) push at the end of the call as before, their frags referencing pages the program
  * may change next (modelling their hold would need the ACK's own timing to stay right about the sharing hazard).
@@ -177,7 +181,7 @@ export function tcpPushEnd(k: i32): void {
   if (s < 0) return;
   // (not for a lazy peer: its ACKs come from the delayed-ACK timer, not its reads, which the model has no clock for)
   if (unchecked(kRoute[k]) == ROUTE_LO && !sinkLazy(unchecked(kSink[k])) && skbLen(s) > 0 && skbLen(s) < MSS_LO &&
-      (unchecked(kInflight[k]) > 0 || backlogBytes(k, counter(Counter.TIME_NS)) > 0)) { unchecked(kHeld[k] = true); return; }
+      smallUnacked(k)) { unchecked(kHeld[k] = true); return; }
   tcpPush(k);
 }
 
@@ -186,7 +190,15 @@ export function tcpPushEnd(k: i32): void {
 function nagleRelease(k: i32): void {
   if (!unchecked(kHeld[k])) return;
   unchecked(kHeld[k] = false);   // sent now, or this call appends to it and its end decides again
-  if (unchecked(kCur[k]) >= 0 && unchecked(kInflight[k]) == 0 && backlogBytes(k, counter(Counter.TIME_NS)) == 0) tcpPush(k);
+  if (unchecked(kCur[k]) >= 0 && !smallUnacked(k)) tcpPush(k);
+}
+
+/** Sent data not yet acknowledged, as Nagle sees it on loopback: a full-sized segment is acknowledged at once, in
+ *  the receiving softirq (__tcp_ack_snd_check: a full frame received); a sub-MSS one only when the peer reads it
+ *  (the delayed ACK goes out with the read, tcp_cleanup_rbuf). Measured: 64 KiB writes leave as a 65483-byte skb
+ *  and a 53-byte one each (2015 skbs for 1024 writes), 4 KiB writes coalesce (about 2000 skbs for 16384). */
+function smallUnacked(k: i32): bool {
+  return unchecked(kSmallQueued[k]) > 0 || unchecked(kSmallAckAt[k]) > counter(Counter.TIME_NS);
 }
 
 /** tcp_push: sends the skb being filled. */
@@ -500,6 +512,10 @@ export function peerRead(k: i32): i64 {
     }
     unchecked(kPeerClock[k] = t + psCost(<i64>(at - from), knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
     if (at >= len) {
+      if (len < MSS_LO) {
+        unchecked(kSmallQueued[k] = unchecked(kSmallQueued[k]) - 1);
+        unchecked(kSmallAckAt[k] = unchecked(kPeerClock[k]));
+      }
       unchecked(kQHead[k] = skbNext(s));
       if (unchecked(kQHead[k]) < 0) unchecked(kQTail[k] = -1);
       unchecked(kInflight[k] = unchecked(kInflight[k]) - (len));

@@ -402,8 +402,8 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
       const res = await runNative(compiled[i], { timeoutMs: opts.timeoutMs ?? 600_000 });
       // a clean run: delivered intact, no error but the completions' polling (recv_errqueue EAGAIN: not yet)
       const errors = res.errors.filter((e) => !(e.call === "recv_errqueue" && e.errno === "EAGAIN"));
-      if ((res.delivered.intact && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
       if (res.peer?.cpuNs && res.peer.copies.bytes > 0) peerPs[i].push((res.peer.cpuNs * 1000) / res.peer.copies.bytes);
+      if ((res.delivered.intact && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
       else opts.log?.(`${cellLabel(cells[i])}: run ${r + 1} not clean (${res.errors.map((e) => `${e.call} ${e.errno}`).join(", ") || "delivery not intact"}), left out`);
     }
     opts.log?.(`round ${r + 1}/${reps} done`);
