@@ -178,7 +178,8 @@ export interface FitOptions {
   rounds?: number;
   /** costs held at these values, not fitted */
   fixed?: Record<string, number>;
-  /** no cost above this many times its model default (default 200) */
+  /** no cost above this many times its model default (default 2000: the page reference's default, 2 ns, is a bare
+   *  atomic; this machine's per-page work on loopback is hundreds of ns, past a bound of 200) */
   maxFactor?: number;
   /** Tukey bisquare rounds after the Huber ones (default false: with a model that misses some cells for a
    *  reason, a redescending fit ends up fitting a subset) */
@@ -299,7 +300,7 @@ export function fitCosts(rows: FitRow[], opts: FitOptions = {}): FitResult {
   for (let round = 0; round < rounds + (opts.bisquare ? 10 : 0); round++) {
     const A = A0.map((row, k) => row.map((v) => v * Math.sqrt(w[k])));
     const b = b0.map((v, k) => v * Math.sqrt(w[k]));
-    u = boundedNnls(A, b, lambda * rows.length, opts.maxFactor ?? 200);
+    u = boundedNnls(A, b, lambda * rows.length, opts.maxFactor ?? 2000);
     const res = A0.map((row, k) => row.reduce((s, v, j) => s + v * u[j], 0) - b0[k]);
     const bisquare = round >= rounds;
     // robust scale (MAD), floored at 1 % so that exact data does not make every row an outlier
@@ -525,7 +526,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     date: new Date().toISOString(),
     costs,
     fit: {
-      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 200 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by the fit cells' Huber loss (delta 25 %)`,
+      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 2000 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by the fit cells' Huber loss (delta 25 %)`,
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),
