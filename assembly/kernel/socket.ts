@@ -171,8 +171,7 @@ function xmit(k: i32, s: i32): void {
 /**
  * The end of a send call's tcp_push, with Nagle's algorithm (tcp_nagle_check; no TCP_NODELAY): on loopback a
  * sub-MSS skb is held while data sent earlier is still unacknowledged (smallUnacked), and the next send appends
- * to it. 4 KiB
- * writes thus go out as skbs of tens of KiB. Only for data copied from user memory (write, send): the page paths
+ * to it: 4 KiB writes go out as skbs of tens of KiB. Only for data copied from user memory (write, send): the page paths
  * (sendfile, splice, vmsplice) push at the end of the call as before, their frags referencing pages the program
  * may change next (modelling their hold would need the ACK's own timing to stay right about the sharing hazard).
  */
@@ -185,8 +184,8 @@ export function tcpPushEnd(k: i32): void {
   tcpPush(k);
 }
 
-/** Before a send: a skb Nagle held goes out once everything sent before it is acknowledged (the ACK's
- *  tcp_data_snd_check), and, a lazy peer aside, before anything else is queued behind it at its time. */
+/** Before a send: an skb Nagle held has gone out if the ACK it waited for came meanwhile (tcp_data_snd_check);
+ *  if not, this send appends to it. */
 function nagleRelease(k: i32): void {
   if (!unchecked(kHeld[k])) return;
   unchecked(kHeld[k] = false);   // sent now, or this call appends to it and its end decides again
@@ -229,8 +228,8 @@ function waitRoom(k: i32, need: i64): bool {
   // the peer reads what is queued (in order, each copy at its time on the peer's clock); the sender sleeps only
   // if, on its own clock, the peer has not yet freed enough
   peerDrain(k);
+  if (room(k) >= need) return true;
   const now = counter(Counter.TIME_NS);
-  if (unchecked(kInflight[k]) + backlogBytes(k, now) + need <= limit(k)) return true;
   // asleep, the sender is woken when a third of the buffer is free (sk_stream_write_space: free space at least
   // half of what is queued), or when `need` fits if that is more
   let target = limit(k) * 2 / 3;

@@ -150,7 +150,7 @@ export function modelTime(sim: Simulator, compiled: Compiled, costs: Record<stri
  */
 export function features(sim: Simulator, compiled: Compiled, at: Record<string, number> = DEFAULT_COSTS): number[] {
   const base = costKnobs(at);
-  const t0 = sim.run(compiled, { trace: false, knobs: base }).result.timeNs;
+  const t0 = modelTime(sim, compiled, at);
   const f = COST_KNOBS.map((k) => {
     const h = Math.max(1, Math.round(0.1 * Math.max(base[k.id], DEFAULT_COSTS[k.name] ?? 0)));
     return Math.max(0, (sim.run(compiled, { trace: false, knobs: { ...base, [k.id]: base[k.id] + h } }).result.timeNs - t0) / h);
@@ -480,7 +480,9 @@ function costChange(a: Record<string, number>, b: Record<string, number>): numbe
  * 1 % (at most `passes`, default 6). Returns the profile and the cells with features at the final costs.
  */
 export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { passes?: number; latencies?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
-  const sameAt = (c: MeasuredCell, at: Record<string, number>) => !!c.featuresAt && costChange(c.featuresAt, at) === 0 && c.features?.length === COST_KNOBS.length;
+  // the cells with their features read at `at` (those already read there kept), the fit's only or all of them
+  const readAt = (cs: MeasuredCell[], at: Record<string, number>, fitOnly: boolean) => cs.map((c) =>
+    (fitOnly && !c.fit) || (c.featuresAt && costChange(c.featuresAt, at) === 0 && c.features?.length === COST_KNOBS.length) ? c : refeature(sim, [c], at)[0]);
   let best: { loss: number; at: Record<string, number>; fit: FitResult; cells: MeasuredCell[]; passes: number } | undefined;
   // The peer's copy is measured, not fitted: its CPU time per byte read (getrusage in the peer), the median over
   // the loopback runs. Fitted, it could trade places with the sender's costs (a slow peer holding the sender back
@@ -495,7 +497,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     let fit: FitResult | undefined;
     let passes = 0;
     for (; passes < (opts.passes ?? 6); passes++) {
-      cw = cw.map((c) => (c.fit && !sameAt(c, at) ? refeature(sim, [c], at)[0] : c));
+      cw = readAt(cw, at, true);
       const fitRows = cw.filter((c) => c.fit);
       fit = fitCosts(fitRows.map((c) => ({ features: c.features, measuredNs: c.medianNs })), { ...opts, fixed });
       const next: Record<string, number> = {};
@@ -505,15 +507,14 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
       if (moved < 0.01) { passes++; break; }
     }
     // the loss at the final costs, from features read there
-    cw = cw.map((c) => (c.fit && !sameAt(c, at) ? refeature(sim, [c], at)[0] : c));
+    cw = readAt(cw, at, true);
     const loss = cw.filter((c) => c.fit).reduce((a, c) => a + huberLoss(predict(c.features, at) / c.medianNs - 1, 0.25), 0);
     if (!best || loss < best.loss) best = { loss, at, fit: fit!, cells: cw, passes };
   }
   const { fit, passes } = best!;
   const at = best!.at;
-  let cw = best!.cells;
   // every cell (the validation's too) read at the final costs: predicted = sum(cost_k * feature_k) = the model's time
-  cw = cw.map((c) => (sameAt(c, at) ? c : refeature(sim, [c], at)[0]));
+  const cw = readAt(best!.cells, at, false);
   const costs = at;
   const fitRows = cw.filter((c) => c.fit);
   const weights = cw.map((c) => (c.fit ? fit!.weights[fitRows.indexOf(c)] : undefined)) as number[];
