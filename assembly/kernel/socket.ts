@@ -67,8 +67,11 @@ const kBlHead = new StaticArray<i32>(MAX_SOCKS);
 const kBlLen = new StaticArray<i32>(MAX_SOCKS);
 const kBlBytes = new StaticArray<i64>(MAX_SOCKS);    // bytes in the backlog
 const kHeld = new StaticArray<bool>(MAX_SOCKS);      // kCur is a sub-MSS skb Nagle's algorithm holds back
-const kSmallQueued = new StaticArray<i32>(MAX_SOCKS); // sub-MSS skbs sent and not yet read (their ACK is delayed)
-const kSmallAckAt = new StaticArray<i64>(MAX_SOCKS); // when the peer read the last of them, on its clock
+// Nagle's view of the byte stream (ACKs are cumulative):  acked ........ smallEnd ........ sndNxt
+const kSndNxt = new StaticArray<i64>(MAX_SOCKS);     // snd_nxt: bytes transmitted
+const kAcked = new StaticArray<i64>(MAX_SOCKS);      // snd_una: bytes the peer has acknowledged
+const kSmallEnd = new StaticArray<i64>(MAX_SOCKS);   // the end of the last sub-MSS skb transmitted (snd_sml)
+const kSmallAckAt = new StaticArray<i64>(MAX_SOCKS); // when the peer's read that acknowledged it ends, on its clock
 const kRcvbuf = new StaticArray<i64>(MAX_SOCKS);     // the peer's receive buffer (sk_rcvbuf) in payload bytes
 let socks: i32 = 0;
 
@@ -100,7 +103,7 @@ export function sockNew(route: i32, sink: i32): i32 {
   unchecked(kPeerTotal[k] = 0); unchecked(kPeerClock[k] = 0);
   unchecked(kBacklog[k] = heap.alloc(<usize>BACKLOG_MAX << 4));
   unchecked(kBlHead[k] = 0); unchecked(kBlLen[k] = 0); unchecked(kBlBytes[k] = 0); unchecked(kHeld[k] = false);
-  unchecked(kSmallQueued[k] = 0); unchecked(kSmallAckAt[k] = 0);
+  unchecked(kSndNxt[k] = 0); unchecked(kAcked[k] = 0); unchecked(kSmallEnd[k] = 0); unchecked(kSmallAckAt[k] = 0);
   unchecked(kGoal[k] = sizeGoal(k));
   unchecked(kRcvbuf[k] = peerRcvbuf(sink));
   setZcFreeHook(zcSkbFreed);
@@ -152,7 +155,15 @@ function xmit(k: i32, s: i32): void {
   if (unchecked(kRoute[k]) == ROUTE_LO) {
     loXmit(s);
     skbSetStamp(s, counter(Counter.TIME_NS));
-    if (skbLen(s) < MSS_LO) unchecked(kSmallQueued[k] = unchecked(kSmallQueued[k]) + 1);
+    const end = unchecked(kSndNxt[k]) + skbLen(s);
+    unchecked(kSndNxt[k] = end);
+    if (skbLen(s) < MSS_LO) unchecked(kSmallEnd[k] = end);
+    else {
+      // a full frame is acknowledged on arrival, by the receiving softirq on this CPU (__tcp_ack_snd_check), and
+      // the ACK covers every byte before it: sub-MSS skbs still unread included
+      unchecked(kAcked[k] = end);
+      unchecked(kSmallAckAt[k] = 0);
+    }
     const zc = skbZc(s);
     if (zc != 0 && skbNfrags(s) > 0) {
       // skb_orphan_frags_rx: a local receiver must not see the sender's user pages: the frags are copied
@@ -171,13 +182,16 @@ function xmit(k: i32, s: i32): void {
 /**
  * The end of a send call's tcp_push, with Nagle's algorithm (tcp_nagle_check; no TCP_NODELAY): on loopback a
  * sub-MSS skb is held while data sent earlier is still unacknowledged (smallUnacked), and the next send appends
- * to it: 4 KiB writes go out as skbs of tens of KiB. Only for data copied from user memory (write, send): the page paths
- * (sendfile, splice, vmsplice) push at the end of the call as before, their frags referencing pages the program
- * may change next (modelling their hold would need the ACK's own timing to stay right about the sharing hazard).
+ * to it: 4 KiB writes go out as skbs of tens of KiB. The page paths (sendfile, splice) end each tcp_sendmsg here
+ * too: with MSG_MORE tcp_push corks the tail, but release_sock then processes the ACKs the call's full segments
+ * drew, and tcp_data_snd_check pushes the tail under Nagle's rule, not the cork's (measured: a 64 KiB sendfile
+ * step leaves as a 65483-byte skb and, about 4 times in 5, a 53-byte one).
  */
-export function tcpPushEnd(k: i32): void {
+export function tcpPushEnd(k: i32, more: bool = false): void {
   const s = unchecked(kCur[k]);
   if (s < 0) return;
+  // MSG_MORE through a NIC: corked until it fills (its ACKs come from the wire, after the call)
+  if (more && unchecked(kRoute[k]) != ROUTE_LO) return;
   // (not for a lazy peer: its ACKs come from the delayed-ACK timer, not its reads, which the model has no clock for)
   if (unchecked(kRoute[k]) == ROUTE_LO && !sinkLazy(unchecked(kSink[k])) && skbLen(s) > 0 && skbLen(s) < MSS_LO &&
       smallUnacked(k)) { unchecked(kHeld[k] = true); return; }
@@ -192,12 +206,13 @@ function nagleRelease(k: i32): void {
   if (unchecked(kCur[k]) >= 0 && !smallUnacked(k)) tcpPush(k);
 }
 
-/** Sent data not yet acknowledged, as Nagle sees it on loopback: a full-sized segment is acknowledged at once, in
- *  the receiving softirq (__tcp_ack_snd_check: a full frame received); a sub-MSS one only when the peer reads it
- *  (the delayed ACK goes out with the read, tcp_cleanup_rbuf). Measured: 64 KiB writes leave as a 65483-byte skb
- *  and a 53-byte one each (2015 skbs for 1024 writes), 4 KiB writes coalesce (about 2000 skbs for 16384). */
+/** A sub-MSS skb sent and not yet acknowledged (tcp_minshall_check), as on loopback: a full-sized segment is
+ *  acknowledged at once, in the receiving softirq (__tcp_ack_snd_check: a full frame received), and so is all
+ *  before it; a sub-MSS one otherwise only when the peer reads it (the delayed ACK goes out with the read,
+ *  tcp_cleanup_rbuf). Measured: 64 KiB writes leave as a 65483-byte skb and a 53-byte one each (2015 skbs for
+ *  1024 writes), 4 KiB writes coalesce (about 2000 skbs for 16384). */
 function smallUnacked(k: i32): bool {
-  return unchecked(kSmallQueued[k]) > 0 || unchecked(kSmallAckAt[k]) > counter(Counter.TIME_NS);
+  return unchecked(kSmallEnd[k]) > unchecked(kAcked[k]) || unchecked(kSmallAckAt[k]) > counter(Counter.TIME_NS);
 }
 
 /** tcp_push: sends the skb being filled. */
@@ -511,8 +526,10 @@ export function peerRead(k: i32): i64 {
     }
     unchecked(kPeerClock[k] = t + psCost(<i64>(at - from), knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
     if (at >= len) {
-      if (len < MSS_LO) {
-        unchecked(kSmallQueued[k] = unchecked(kSmallQueued[k]) - 1);
+      // the read acknowledges what it consumed (tcp_cleanup_rbuf: a delayed ACK goes out with the read)
+      const seq = unchecked(kPeerTotal[k]) + got;
+      if (len < MSS_LO && seq > unchecked(kAcked[k])) {
+        unchecked(kAcked[k] = seq);
         unchecked(kSmallAckAt[k] = unchecked(kPeerClock[k]));
       }
       unchecked(kQHead[k] = skbNext(s));

@@ -29,7 +29,7 @@ import {
 } from "./pipe";
 import { tcpSendUserZc, recvErrqueue, eqOutLo, eqOutHi, eqOutCopied, sockZc, sockStalled, sockStallReset, sockHasRoom, errqueueLen } from "./socket";
 import { iovN, iovBase, iovLen } from "../args";
-import { sockClose, tcpSendUser, tcpSendPage, tcpPush, sockSettle, sockCount, sockSetZc, peerDrain, sockSink, sockClosed } from "./socket";
+import { sockClose, tcpSendUser, tcpSendPage, tcpPush, tcpPushEnd, sockSettle, sockCount, sockSetZc, peerDrain, sockSink, sockClosed } from "./socket";
 import { sinkReceive, sinkLazy } from "./sink";
 
 const EBADF: i64 = -Errno.EBADF;
@@ -518,12 +518,16 @@ function fileToPipe(f: i32, ino: i32, pos: i64, p: i32, len: i64): i64 {
  * output file position (in and out through outPos). Returns bytes moved, or -errno if none.
  */
 let outPos: i64 = 0;
-function pipeToOut(p: i32, out: i32, len: i64): i64 {
+const SPLICE_SENDMSG_BUFS = 16;
+function pipeToOut(p: i32, out: i32, len: i64, more: bool = false): i64 {
   const t = fileType(out);
   let done: i64 = 0;
   if (t == FT_SOCK) {
     const k = fileObj(out);
     if (sockClosed(k)) return EPIPE;
+    // splice_to_socket: up to 16 buffers (its bio_vec array) per tcp_sendmsg, each ending in tcp_push and
+    // release_sock, where the ACKs that came meanwhile may send the sub-MSS tail (Nagle's algorithm)
+    let bufs = 0;
     while (done < len && !pipeEmpty(p)) {
       const b = tailBuf(p);
       const pfn = load<u32>(b);
@@ -534,7 +538,9 @@ function pipeToOut(p: i32, out: i32, len: i64): i64 {
       if (took == 0) { if (done == 0) return wouldBlock(); break; }
       pipeConsume(p, took);
       done += took;
+      if (++bufs == SPLICE_SENDMSG_BUFS) { tcpPushEnd(k, more || (done < len && !pipeEmpty(p))); bufs = 0; }
     }
+    if (bufs > 0) tcpPushEnd(k, more);
     return done;
   }
   if (t == FT_NULL) {
@@ -614,13 +620,14 @@ function spliceDirect(inF: i32, out: i32, count: i64): i64 {
   while (total < count) {
     const r = fileToPipe(inF, ino, inPos, p, count - total);
     if (r <= 0) { if (r < 0) err = r; break; }
-    const w = pipeToOut(p, out, r);
+    const w = pipeToOut(p, out, r, r < count - total);   // SPLICE_F_MORE: more reads to come
     if (w < 0) { err = w; while (!pipeEmpty(p)) pipeConsume(p, bufLen(p, 0)); break; }
     total += w;
     inPos += w;
     if (w < r) { while (!pipeEmpty(p)) pipeConsume(p, bufLen(p, 0)); break; }
   }
-  if (fileType(out) == FT_SOCK) tcpPush(fileObj(out));
+  // the call's end: through a NIC the ACKs that come later push a corked tail (the model pushes it now)
+  if (fileType(out) == FT_SOCK) tcpPushEnd(fileObj(out));
   if (total == 0 && err != 0) return err;
   return total;
 }
@@ -691,7 +698,6 @@ export function sys_splice(fdIn: i64, offInReg: i64, offInRef: bool, fdOut: i64,
     outPos = offOutRef ? reg(offOutReg) : filePos(out);
     if (outPos < 0) return EINVAL;
     const r = pipeToOut(ip, out, len);
-    if (t == FT_SOCK) tcpPush(fileObj(out));
     if (r > 0 && t == FT_REG) { if (offOutRef) setReg(offOutReg, outPos); else fileSetPos(out, outPos); }
     return r;
   }

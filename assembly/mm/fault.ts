@@ -16,7 +16,7 @@ import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob } from "../machine";
 import {
-  frAlloc, frInitRef, frHead, frOrder, frFlags, frSetFlag, getPage, putPage, frKind, frCopy,
+  frAlloc, frInitRef, frHead, frOrder, frFlags, frSetFlag, getPage, getPages, putPage, frKind, frCopy,
   FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
 } from "./frames";
 import { walk, walkPmd, setPte, entryPfn, ptTouched, ptGen, PTE_P, PTE_W, PTE_H } from "./pagetable";
@@ -43,12 +43,18 @@ export function faultReset(): void { mmapRa.length = 0; anonPages = 0; }
 let mapped: i32 = 0;     // pages the current fault mapped
 let major: bool = false; // the current fault waited for the disk
 
-function mapPage(va: i64, pfn: u32, flags: u64): void {
+/** set_pte_range for one page; false if a PTE was already there. The caller takes the references. */
+function mapPage(va: i64, pfn: u32, flags: u64): bool {
   const slot = walk(va, true);
-  if (load<u64>(slot) & PTE_P) return;
-  getPage(pfn);
+  if (load<u64>(slot) & PTE_P) return false;
   setPte(slot, va, pfn, flags);
   mapped++;
+  return true;
+}
+
+/** One page mapped, with its reference. */
+function mapOne(va: i64, pfn: u32, flags: u64): void {
+  if (mapPage(va, pfn, flags)) getPage(pfn);
 }
 
 /** filemap_map_pages over file pages [startPg, endPg] of area v (inclusive), v's page `pg0` at address `va0`. */
@@ -72,9 +78,13 @@ function mapPages(v: i32, startPg: i64, endPg: i64): void {
       const va1 = va0 + (nr << 12) - 1;
       if (va0 >= vmaStart(v) && va1 < vmaEnd(v) && (va0 >> 21) == (va1 >> 21)) { a = first; b = next - 1; }
     }
+    // filemap_map_folio_range: the PTEs of a run of the folio's pages, then one folio_ref_add for the run
+    let run = 0;
     for (let p = a; p <= b; p++) {
-      mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << 12), head + <u32>(p - first), 0);
+      if (mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << 12), head + <u32>(p - first), 0)) { run++; continue; }
+      if (run > 0) { getPages(head, run); run = 0; }
     }
+    if (run > 0) getPages(head, run);
     pg = next;
   }
 }
@@ -169,7 +179,7 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
     frInitRef(np, 0);
     cpuCopyPiece(pfn, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE);
     if (e & PTE_P) { store<u64>(slot, 0); ptTouched(); putPage(entryPfn(e)); }
-    mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
+    mapOne(va, np, PTE_W | PTE_DIRTY_BITS);
     return FAULT_OK;
   }
   if (e & PTE_P) {
@@ -178,7 +188,7 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
     dirtyFolio(pfn);
     return FAULT_OK;
   }
-  mapPage(va, pfn, write ? PTE_W | PTE_DIRTY_BITS : 0);
+  mapOne(va, pfn, write ? PTE_W | PTE_DIRTY_BITS : 0);
   if (write) dirtyFolio(pfn);
   return FAULT_OK;
 }
@@ -192,7 +202,7 @@ export function faultResetAnon(): void { anonPages = 0; }
 function anonFault(va: i64, write: bool): bool {
   const slot = walk(va, true);
   const e = load<u64>(slot);
-  if (!write) { mapPage(va, ZERO_PFN, 0); return true; }
+  if (!write) { mapOne(va, ZERO_PFN, 0); return true; }
   if (anonPages >= ANON_MAX_PAGES) return false;
   anonPages++;
   const np = frAlloc(0, FK_ANON);
@@ -203,7 +213,7 @@ function anonFault(va: i64, write: bool): bool {
     store<u64>(slot, 0); ptTouched();
     putPage(old);
   }
-  mapPage(va, np, PTE_W | PTE_DIRTY_BITS);
+  mapOne(va, np, PTE_W | PTE_DIRTY_BITS);
   return true;
 }
 

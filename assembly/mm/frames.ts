@@ -173,14 +173,20 @@ export function frFree(head: u32): void {
 }
 
 /** get_page: takes a reference on the folio of `pfn` (a pipe buffer, an skb frag, a mapping). */
-export function getPage(pfn: u32): void {
+export function getPage(pfn: u32): void { getPages(pfn, 1); }
+
+/**
+ * folio_ref_add: takes `n` references on the folio of `pfn` in one atomic add, as filemap_map_folio_range does for
+ * the run of a folio's pages one fault maps. Counted as n references; costs one.
+ */
+export function getPages(pfn: u32, n: i32): void {
   const h = frHead(pfn);
-  const r = frRef(h) + 1;
+  const r = frRef(h) + n;
   frSetRef(h, r);
   const c = knob(Knob.COST_PAGE_REF_NS);
-  count(Counter.PAGE_REFS, 1);
+  count(Counter.PAGE_REFS, n);
   spend(c);
-  ev(Ev.PAGE_REF, h, r, 0, 0, 0, c);
+  ev(Ev.PAGE_REF, h, r, n, 0, 0, c);
 }
 
 /** put_page: drops a reference; the folio is freed when none is left. */

@@ -45,7 +45,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   XMIT: ["skb", "device", "bytes", "socket"],
   DELIVER: ["sink", "bytes", "intact", "bad", "modified"],
   CSUM: ["frame", "bytes", "skb"],
-  PAGE_REF: ["frame", "refcount"],
+  PAGE_REF: ["frame", "refcount", "count"],
   PAGE_UNREF: ["frame", "refcount"],
   PAGE_FREE: ["frame"],
   SIGNAL: ["signo", "code", "addr"],
@@ -131,7 +131,7 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
       c[Counter.DELIVERED_MODIFIED] += n("modified");
       break;
     case "CSUM": c[Counter.CSUM_BYTES] += n("bytes"); break;
-    case "PAGE_REF": c[Counter.PAGE_REFS]++; break;
+    case "PAGE_REF": c[Counter.PAGE_REFS] += n("count") || 1; break;   // folio_ref_add takes several at once
     case "SIGNAL": c[Counter.SIGNALS]++; break;
     case "WAIT": c[Counter.NVCSW]++; break;
     case "BLOCK_RQ":

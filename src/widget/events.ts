@@ -46,7 +46,7 @@ export const FIELDS: Record<EvKind, string[][]> = {
   XMIT: [["skb", "skbId", "id"], ["dev", "device"], ["bytes", "len"]],
   DELIVER: [["sink", "sinkId"], ["bytes", "len"], ["intact"]],
   CSUM: [["frame", "pfn"], ["bytes", "len"]],
-  PAGE_REF: [["frame", "pfn"], ["refcount", "refs", "count"]],
+  PAGE_REF: [["frame", "pfn"], ["refcount", "refs"], ["count"]],
   PAGE_FREE: [["frame", "pfn"]],
   SIGNAL: [["signo", "signal"], ["code", "si_code", "siCode"], ["addr", "address"]],
   WAIT: [["what", "wait"], ["waitNs"]],
@@ -185,7 +185,9 @@ export function describe(e: WEvent, args = ""): string {
     case "CSUM":
       return `The CPU reads ${fmtBytes(e.b)} of frame ${e.a} to compute the checksum (no checksum offload).`;
     case "PAGE_REF":
-      return `get_page: frame ${e.a} now has ${e.b} reference${e.b === 1 ? "" : "s"}.`;
+      return e.c > 1
+        ? `folio_ref_add: frame ${e.a} takes ${e.c} references at once (one per page mapped), ${e.b} in all.`
+        : `get_page: frame ${e.a} now has ${e.b} reference${e.b === 1 ? "" : "s"}.`;
     case "PAGE_UNREF":
       return `put_page: frame ${e.a} now has ${e.b} reference${e.b === 1 ? "" : "s"}.`;
     case "PAGE_FREE":

@@ -98,6 +98,25 @@ describe("fault-around", () => {
       expect(out.result.faults.minor).toBe(faults);
     }
   });
+  it("a fault takes its references per folio in one atomic add (folio_ref_add), one per page mapped", async () => {
+    // 4 KiB folios: a 16-page window is 16 folios, 16 adds; 1 MiB folios mapped whole: one add per fault
+    for (const chunk of [4096, MiB]) {
+      const size = 4 * MiB;
+      const out = await runProgram([
+        { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+        { call: "mmap", addr: BASE, length: size, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
+        { set: "o", to: 0 },
+        { repeat: { while: `$o < ${MiB}` }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
+        { call: "mem_read", addr: `$p + ${MiB}`, len: 1 },
+        { call: "mem_read", addr: `$p + ${3 * MiB}`, len: 1 },
+      ], { files: { src: { size, cache: "warm", fill: "write", fillChunk: chunk } } });
+      const refs = evs(out, "PAGE_REF");
+      expect(refs.reduce((a, e) => a + Number(e.count), 0)).toBe(out.result.kernel!.pageRefs);
+      expect(out.result.kernel!.pageRefs).toBe(evs(out, "FAULT").reduce((a, e) => a + Number(e.pages), 0));
+      if (chunk === MiB) expect(refs.length).toBe(out.result.faults.minor);
+      else expect(refs.length).toBe(out.result.kernel!.pageRefs);
+    }
+  });
   it("a PMD-sized folio at a 2 MiB-aligned address is mapped by one PMD entry (an 8 MiB write(): 4 faults)", async () => {
     const size = 8 * MiB;
     const out = await runProgram([

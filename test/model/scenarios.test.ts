@@ -228,6 +228,28 @@ describe("Nagle's algorithm on loopback (tcp_nagle_check)", () => {
     expect(r.kernel!.skbLinearBytes).toBe(size);
   });
 
+  it("sendfile: each 64 KiB step's full segment is acknowledged on arrival, and its ACK covers the tail before it", async () => {
+    // a peer so slow that it reads nothing while the sender runs: only the full segments' own ACKs can release
+    // a held tail; they are cumulative, so every step's tail goes out (65483 bytes and a tail, per step)
+    const size = 4 * MiB, slow = { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 100000 };
+    const { result: r } = await runByName("sendfile", { fileSize: size }, false, slow);
+    expect(r.kernel!.skbs).toBe(2 * (size / (64 * KiB)));
+    expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+    // through a NIC, MSG_MORE corks the tail between the steps: full skbs only, and one tail at the call's end
+    const { result: n } = await runByName("sendfile", { fileSize: size, sink: "nic" }, false, slow);
+    expect(n.kernel!.skbs).toBe(ceil(size, GSO_NIC));
+  });
+
+  it("splice in 16 KiB calls: a sub-MSS skb unread holds the next call's, which appends to it", async () => {
+    const size = 4 * MiB, slow = { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 100000 };
+    const { result: held } = await runByName("splice", { fileSize: size, chunk: "16KiB" }, false, slow);
+    const { result: one } = await runByName("splice", { fileSize: size, chunk: "16KiB" }, false, INSTANT_PEER);
+    expect(one.kernel!.skbs).toBe(size / (16 * KiB));
+    // 16 KiB alone, then three calls appended to one skb, a full segment and its tail: 3 skbs per 5 calls at most
+    expect(held.kernel!.skbs).toBeLessThan(size / (16 * KiB) * 0.65);
+    expect(held.delivered).toMatchObject({ bytes: size, intact: true });
+  });
+
   it("the tail a held skb carries at the program's end is delivered (flushed as the host's close would)", async () => {
     const { result: r } = await runByName("read-write", { fileSize: 100 * KiB + 123, chunk: 4 * KiB }, false, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 5000 });
     expect(r.delivered).toMatchObject({ bytes: 100 * KiB + 123, intact: true });
