@@ -341,6 +341,8 @@ export interface MeasuredCell extends Cell {
   featuresAt?: Record<string, number>;
   /** loopback cells: per native run, the peer's CPU time per byte it read, in ps (its getrusage) */
   peerPsPerByte?: number[];
+  /** loopback cells: per native run, the times the peer slept in recv and was woken (its voluntary switches) */
+  peerWakeups?: number[];
 }
 
 /** The catalogue scenarios calibration runs (sharing-hazard needs a lazy peer that holds at most a socket
@@ -398,12 +400,14 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
   const defaults = compiled.map((c) => sim.run(c, { trace: false }).result.timeNs);
   const samples: number[][] = cells.map(() => []);
   const peerPs: number[][] = cells.map(() => []);
+  const wakes: number[][] = cells.map(() => []);
   for (let r = 0; r < reps; r++) {
     for (let i = 0; i < cells.length; i++) {
       const res = await runNative(compiled[i], { timeoutMs: opts.timeoutMs ?? 600_000 });
       // a clean run: delivered intact, no error but the completions' polling (recv_errqueue EAGAIN: not yet)
       const errors = res.errors.filter((e) => !(e.call === "recv_errqueue" && e.errno === "EAGAIN"));
       if (res.peer?.cpuNs && res.peer.copies.bytes > 0) peerPs[i].push((res.peer.cpuNs * 1000) / res.peer.copies.bytes);
+      if (typeof res.peer?.wakeups === "number") wakes[i].push(res.peer.wakeups);
       if ((res.delivered.intact && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
       else opts.log?.(`${cellLabel(cells[i])}: run ${r + 1} not clean (${res.errors.map((e) => `${e.call} ${e.errno}`).join(", ") || "delivery not intact"}), left out`);
     }
@@ -413,7 +417,7 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
   cells.forEach((cell, i) => {
     if (!samples[i].length) { opts.log?.(`${cellLabel(cell)}: no clean native run, left out`); return; }
     const m = median(samples[i]);
-    out.push({ ...cell, features: feats[i], samplesNs: samples[i], medianNs: m, defaultNs: defaults[i], ...(peerPs[i].length ? { peerPsPerByte: peerPs[i] } : {}) });
+    out.push({ ...cell, features: feats[i], samplesNs: samples[i], medianNs: m, defaultNs: defaults[i], ...(peerPs[i].length ? { peerPsPerByte: peerPs[i] } : {}), ...(wakes[i].length ? { peerWakeups: wakes[i] } : {}) });
     opts.log?.(`${cellLabel(cell).padEnd(48)} native median ${(m / 1e6).toFixed(3).padStart(10)} ms  (${samples[i].length} runs)  model default ${(defaults[i] / 1e6).toFixed(3)} ms`);
   });
   return out;
