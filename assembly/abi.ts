@@ -286,6 +286,7 @@ export namespace Knob {
   export const PEER_WINDOW_GROWTH_PCT: i32 = 46;
   export const COST_REMOTE_WAKEUP_NS: i32 = 47;
   export const COST_PEER_WAKE_LATENCY_NS: i32 = 48;
+  export const PEER_POLL: i32 = 49;
 }
 
 export namespace Op {

@@ -158,6 +158,7 @@ struct host {
   int16_t fd_sink[MAX_FDS];   /* sink index, or -1 */
   uint8_t fd_zerocopy[MAX_FDS]; /* SO_ZEROCOPY set on it */
   int64_t peer_buf;       /* the peer's read buffer */
+  int peer_poll;          /* the eager peer polls recv (MSG_DONTWAIT) instead of sleeping in read() */
   int64_t sndbuf, rcvbuf; /* knobs applied (0: kernel default) */
   int peer_lazy_default;
   int timeout_s;          /* bound on the phase and on waits for the peer */

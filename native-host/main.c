@@ -421,6 +421,7 @@ void knobs(void) {
       r = (struct knob_row){ id, v, -1, 0, "MMAP_PLACEMENT", "the kernel places mmap(NULL) (ASLR): see each mmap's address in calls[]" }; break;
     case KNOB_PEER_BUF_BYTES: H.peer_buf = v; r = (struct knob_row){ id, v, v, 1, "PEER_BUF_BYTES", "the peer's read() size" }; break;
     case KNOB_STEP_BUDGET: r = (struct knob_row){ id, v, v, 1, "STEP_BUDGET", "instructions before the host stops the program" }; break;
+    case KNOB_PEER_POLL: H.peer_poll = v != 0; r = (struct knob_row){ id, v, v, 1, "PEER_POLL", v ? "the peer polls recv (MSG_DONTWAIT), never sleeping" : "the peer sleeps in read()" }; break;
     case KNOB_PEER_LAZY: r = (struct knob_row){ id, v, v, 1, "PEER_LAZY", "each sink's own lazy flag" }; break;
     case KNOB_OTHER_FS_FILES: H.other_fs_files = v; r = (struct knob_row){ id, v, v, 1, "OTHER_FS_FILES", "files on a tmpfs mounted in the sandbox (own mount namespace)" }; break;
     case KNOB_PIPE_DEFAULT_BYTES: r = (struct knob_row){ id, v, 65536, 0, "PIPE_DEFAULT_BYTES", "16 pages: fixed in the kernel" }; break;

@@ -491,6 +491,8 @@ export function peerRead(k: i32): i64 {
   let got: i64 = 0;
   while (got < max && unchecked(kQHead[k]) >= 0) {
     const s = unchecked(kQHead[k]);
+    // recv returns what it has (SO_RCVLOWAT 1) rather than wait for an skb that arrives after its copying is done
+    if (got > 0 && skbStamp(s) > unchecked(kPeerClock[k])) break;
     cpuCopyBegin();
     count(Counter.TP_SKB_COPY_DATAGRAM, 1);
     let at = skbConsumed(s);
@@ -514,7 +516,9 @@ export function peerRead(k: i32): i64 {
     }
     skbSetConsumed(s, at);
     let t = unchecked(kPeerClock[k]);
-    if (skbStamp(s) > t && from == 0) {
+    // a polling peer (PEER_POLL) never sleeps: it finds the skb as it arrives, and nobody has to wake it
+    if (skbStamp(s) > t && from == 0 && knob(Knob.PEER_POLL) != 0) t = skbStamp(s);
+    else if (skbStamp(s) > t && from == 0) {
       // the peer was asleep in recv when this skb arrived: the sender's softirq (tcp_data_ready, on the sender's
       // CPU) woke it, an interrupt to the peer's CPU; the peer runs a wake-up latency later (skbs arriving
       // meanwhile find it awake) and copies from then on

@@ -19,7 +19,7 @@
 import { readFileSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import { HEADER_WORDS, Knob } from "../scenario/abi.js";
-import { compileByName, formatSize, ScenarioError, type Compiled } from "../scenario/index.js";
+import { compileByName, formatSize, parseSize, ScenarioError, type Compiled } from "../scenario/index.js";
 import type { Simulator } from "../model/simulator.js";
 
 /** The cost knobs, in the order of a feature vector. */
@@ -356,7 +356,14 @@ const FIT_CHUNKS: Record<string, string[]> = {
   "mmap-truncate": [""],
 };
 
-/** The fit's cells: every calibration scenario at 8, 64 and 256 MiB, warm, with a few chunk sizes. */
+/** The loopback scenarios: their peer sleeps in recv and the sender wakes it. */
+export const LOOPBACK_SCENARIOS = ["read-write", "mmap-write", "sendfile", "splice", "tee", "vmsplice", "msg-zerocopy"];
+
+/**
+ * The fit's cells: every calibration scenario at 8, 64 and 256 MiB, warm, with a few chunk sizes; and, at the
+ * sizes from 64 MiB, each loopback scenario's first chunk again with a polling peer (peerPoll): the same transfer
+ * without a wake-up, the control that measures what one costs the sender (wakeupCostNs).
+ */
 export function fitCells(sizes = ["8MiB", "64MiB", "256MiB"]): Cell[] {
   const out: Cell[] = [];
   for (const s of CALIBRATION_SCENARIOS) for (const size of sizes) for (const chunk of FIT_CHUNKS[s] ?? [""]) {
@@ -364,7 +371,32 @@ export function fitCells(sizes = ["8MiB", "64MiB", "256MiB"]): Cell[] {
     if (chunk) params.chunk = chunk;
     out.push({ scenario: s, params, fit: true });
   }
+  for (const s of LOOPBACK_SCENARIOS) for (const size of sizes) {
+    if ((parseSize(size) ?? 0) < 64 * 1024 * 1024) continue;
+    const chunk = FIT_CHUNKS[s]?.includes("64KiB") ? "64KiB" : FIT_CHUNKS[s]?.[0];
+    out.push({ scenario: s, params: { fileSize: size, cache: "warm", ...(chunk ? { chunk } : {}), peerPoll: "true" }, fit: true });
+  }
   return out;
+}
+
+const polls = (c: Cell) => c.params.peerPoll === "true";
+
+/**
+ * What one wake-up of the loopback peer costs the sender, measured: for each cell run with a polling peer and its
+ * twin with a sleeping one, (twin's median - polling median) / the twin's median wake-ups; the median over the
+ * pairs. Undefined without pairs (a matrix saved before the polling cells).
+ */
+export function wakeupCostNs(cells: MeasuredCell[]): number | undefined {
+  const key = (c: Cell) => `${c.scenario} ${JSON.stringify(Object.entries(c.params).filter(([k]) => k !== "peerPoll").sort())}`;
+  const sleeping = new Map(cells.filter((c) => !polls(c)).map((c) => [key(c), c]));
+  const per: number[] = [];
+  for (const p of cells.filter(polls)) {
+    const twin = sleeping.get(key(p));
+    if (!twin?.peerWakeups?.length) continue;
+    const wakes = median(twin.peerWakeups);
+    if (wakes >= 100) per.push((twin.medianNs - p.medianNs) / wakes);
+  }
+  return per.length ? Math.max(0, median(per)) : undefined;
 }
 
 /** The validation cells: every calibration scenario at 16 MiB and 1 GiB, warm, default chunk; and chunks the
@@ -465,7 +497,7 @@ export function huberLoss(r: number, delta: number): number {
 }
 
 /** The loopback peer's wake-up latencies calibration tries (ns). */
-export const WAKE_LATENCIES_NS = [0, 5_000, 10_000, 20_000, 40_000, 80_000];
+export const WAKE_LATENCIES_NS = [0, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000];
 
 /** The largest relative change between two sets of costs (over costs of at least 1 in either). */
 function costChange(a: Record<string, number>, b: Record<string, number>): number {
@@ -491,8 +523,14 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
   // The peer's copy is measured, not fitted: its CPU time per byte read (getrusage in the peer), the median over
   // the loopback runs. Fitted, it could trade places with the sender's costs (a slow peer holding the sender back
   // explains a time as well as a slow sender does); measured, the race between the two clocks is this machine's.
-  const peerPs = cells.flatMap((c) => c.peerPsPerByte ?? []);
+  // (a polling peer's CPU time is all of its time: its cells say nothing of its copy)
+  const peerPs = cells.filter((c) => !polls(c)).flatMap((c) => c.peerPsPerByte ?? []);
   const measured: Record<string, number> = peerPs.length ? { COST_PEER_COPY_PS_PER_BYTE: Math.round(median(peerPs)) } : {};
+  // The wake-up's cost is measured too: a fit reads it from how many wake-ups the model makes, and the model's
+  // count follows the kernel's only where its sender is as slow as the kernel's, which the wake-ups decide: the fit
+  // settles in the regime of cheap wake-ups and a peer that rarely sleeps, which is not this machine's.
+  const wake = wakeupCostNs(cells);
+  if (wake !== undefined) measured.COST_REMOTE_WAKEUP_NS = Math.round(wake);
   for (const latency of opts.latencies ?? WAKE_LATENCIES_NS) {
     // the peer's wake-up latency changes how many wake-ups there are, not what one costs: searched, not fitted
     const fixed = { ...measured, ...(opts.fixed ?? {}), COST_PEER_WAKE_LATENCY_NS: latency };
@@ -531,7 +569,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     date: new Date().toISOString(),
     costs,
     fit: {
-      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 2000 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by the fit cells' Huber loss (delta 25 %)`,
+      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 2000 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); ${measured.COST_REMOTE_WAKEUP_NS !== undefined ? "the remote wake-up's cost measured (polling-peer cells against their sleeping twins); " : ""}the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by the fit cells' Huber loss (delta 25 %)`,
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),

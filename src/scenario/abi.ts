@@ -212,6 +212,9 @@ export const Knob = {
   /** from that wake-up until the peer runs on its CPU (the interrupt's delivery, a context switch): skbs arriving
    *  meanwhile find it already woken. On the peer's clock, not the sender's; calibration chooses it by search */
   COST_PEER_WAKE_LATENCY_NS: 48,
+  /** 1: the loopback peer polls (recv with MSG_DONTWAIT in a loop) instead of sleeping in recv: it is never woken,
+   *  and sees each skb as it arrives. Calibration's control for what the wake-ups cost the sender */
+  PEER_POLL: 49,
 } as const;
 
 /**

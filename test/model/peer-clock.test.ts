@@ -14,14 +14,16 @@ const sim = () => (simP ??= loadSimulator());
 const MiB = 1 << 20;
 const run = async (name: string, params: Record<string, string>, knobs: Record<number, number>) => {
   const r = (await sim()).run(compileByName(name, params), { trace: false, knobs }).result;
-  return { timeNs: r.timeNs, nvcsw: (r.kernel as Record<string, number>).nvcsw, delivered: r.delivered };
+  return { timeNs: r.timeNs, nvcsw: (r.kernel as Record<string, number>).nvcsw, delivered: r.delivered, wakeups: r.peer!.wakeups!, reads: r.peer!.syscalls.total };
 };
 
 describe("the loopback peer's clock", () => {
   it("a peer faster than the sender never holds it back: the sender's time does not depend on the peer's cost", async () => {
+    // (how often the peer sleeps does depend on it, and so what the sender spends waking it: priced 0 here)
+    const wake0 = { [Knob.COST_REMOTE_WAKEUP_NS]: 0 };
     for (const [n, p] of [["splice", { fileSize: "16MiB" }], ["sendfile", { fileSize: "16MiB" }], ["read-write", { fileSize: "16MiB", chunk: "64KiB" }]] as const) {
-      const free = await run(n, p, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 0 });
-      const cheap = await run(n, p, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 1 });
+      const free = await run(n, p, { ...wake0, [Knob.COST_PEER_COPY_PS_PER_BYTE]: 0 });
+      const cheap = await run(n, p, { ...wake0, [Knob.COST_PEER_COPY_PS_PER_BYTE]: 1 });
       expect(cheap.timeNs, n).toBe(free.timeNs);
       expect(cheap.nvcsw, n).toBe(free.nvcsw);
       expect(free.delivered.intact, n).toBe(true);
@@ -50,5 +52,27 @@ describe("the loopback peer's clock", () => {
     const third = (wmem + rmem) / 3;
     expect(r.nvcsw).toBeGreaterThanOrEqual(Math.floor((64 * MiB - (wmem + rmem)) / third) - 2);
     expect(r.nvcsw).toBeLessThanOrEqual(Math.ceil((64 * MiB) / third) + 2);
+  });
+
+  it("a polling peer (peerPoll) is never woken: the sender spends nothing on wake-ups, and gets the same bytes across", async () => {
+    const wake = 40_000, knobs = { [Knob.COST_REMOTE_WAKEUP_NS]: wake };
+    for (const [n, p] of [["read-write", { fileSize: "16MiB", chunk: "64KiB" }], ["splice", { fileSize: "16MiB" }]] as const) {
+      const sleeps = await run(n, p, knobs);
+      const polls = await run(n, { ...p, peerPoll: "true" }, knobs);
+      expect(sleeps.wakeups, n).toBeGreaterThan(0);
+      expect(polls.wakeups, n).toBe(0);
+      // each wake-up is paid on the sender's clock: the polling run is faster by at least half of them
+      expect(sleeps.timeNs - polls.timeNs, n).toBeGreaterThanOrEqual((sleeps.wakeups * wake) / 2);
+      expect(polls.delivered, n).toEqual(sleeps.delivered);
+    }
+  });
+
+  it("a read returns what has arrived when its copying is done (SO_RCVLOWAT 1), not what comes later", async () => {
+    // a peer so fast that each skb is read before the next arrives: a read per skb, never two in one
+    const fast = await run("sendfile", { fileSize: "16MiB" }, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 0, [Knob.COST_MODE_SWITCH_NS]: 0, [Knob.COST_PEER_WAKE_LATENCY_NS]: 0 });
+    // a slow peer finds many skbs queued and takes 64 KiB (its buffer) a read
+    const slow = await run("sendfile", { fileSize: "16MiB" }, { [Knob.COST_PEER_COPY_PS_PER_BYTE]: 5000 });
+    expect(fast.reads).toBeGreaterThan(slow.reads);
+    expect(slow.reads).toBeGreaterThanOrEqual(16 * MiB / (64 * 1024));
   });
 });
