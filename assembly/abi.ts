@@ -287,6 +287,7 @@ export namespace Knob {
   export const COST_REMOTE_WAKEUP_NS: i32 = 47;
   export const COST_PEER_WAKE_LATENCY_NS: i32 = 48;
   export const PEER_POLL: i32 = 49;
+  export const PEER_WAKE_JITTER_PCT: i32 = 50;
 }
 
 export namespace Op {

@@ -61,6 +61,7 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.PEER_WINDOW_GROWTH_PCT] = 0);           // retired: read and ignored
   unchecked(knobs[Knob.COST_REMOTE_WAKEUP_NS] = 2000);
   unchecked(knobs[Knob.COST_PEER_WAKE_LATENCY_NS] = 5000);
+  unchecked(knobs[Knob.PEER_WAKE_JITTER_PCT] = 50);
 }
 
 export function setKnob(id: i64, v: i64): void {

@@ -87,7 +87,25 @@ const eqCopied = new StaticArray<bool>(MAX_SOCKS * EQ_MAX);
 const eqHead = new StaticArray<i32>(MAX_SOCKS);              // oldest queued completion
 const eqTail = new StaticArray<i32>(MAX_SOCKS);              // next free slot
 
+// The wake-up latency's spread: xorshift32, seeded alike at every run (the same program gives the same run).
+let wakeRng: u32 = 0x9e3779b9;
+
+/** One wake-up's latency: COST_PEER_WAKE_LATENCY_NS, spread evenly by +-PEER_WAKE_JITTER_PCT per cent. */
+function wakeLatency(): i64 {
+  const l = knob(Knob.COST_PEER_WAKE_LATENCY_NS);
+  const pct = knob(Knob.PEER_WAKE_JITTER_PCT);
+  if (pct <= 0 || l <= 0) return l;
+  let x = wakeRng;
+  x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+  wakeRng = x;
+  // u in [-1, 1): the latency in [l * (1 - pct/100), l * (1 + pct/100))
+  const u = <f64>x / 2147483648.0 - 1.0;
+  const p = pct > 100 ? 100 : pct;
+  return <i64>(<f64>l * (1.0 + u * <f64>p / 100.0));
+}
+
 export function sockReset(): void {
+  wakeRng = 0x9e3779b9;
   for (let i = 0; i < socks; i++) {
     if (unchecked(kPeerBuf[i]) != 0) heap.free(unchecked(kPeerBuf[i]));
     if (unchecked(kBacklog[i]) != 0) heap.free(unchecked(kBacklog[i]));
@@ -522,7 +540,7 @@ export function peerRead(k: i32): i64 {
       // the peer was asleep in recv when this skb arrived: the sender's softirq (tcp_data_ready, on the sender's
       // CPU) woke it, an interrupt to the peer's CPU; the peer runs a wake-up latency later (skbs arriving
       // meanwhile find it awake) and copies from then on
-      t = skbStamp(s) + knob(Knob.COST_PEER_WAKE_LATENCY_NS);
+      t = skbStamp(s) + wakeLatency();
       const c = knob(Knob.COST_REMOTE_WAKEUP_NS);
       count(Counter.PEER_WAKEUPS, 1);
       spend(c);

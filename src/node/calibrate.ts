@@ -491,6 +491,21 @@ export function machineInfo(): Profile["machine"] {
 }
 
 /** Huber's loss: quadratic within ±delta, linear beyond. */
+/**
+ * How far the model's peer wake-ups are from the kernel's over the fit cells that counted them: the sum of squared
+ * log ratios (each count plus 10, so that a handful against none is not an infinite miss).
+ */
+export function wakeLoss(sim: Simulator, cells: MeasuredCell[], costs: Record<string, number>): number | undefined {
+  let loss = 0, n = 0;
+  for (const c of cells) {
+    if (!c.fit || polls(c) || !c.peerWakeups?.length) continue;
+    const r = sim.run(applyProfile(compileByName(c.scenario, c.params), { costs }), { trace: false }).result;
+    loss += Math.log(((r.peer?.wakeups ?? 0) + 10) / (median(c.peerWakeups) + 10)) ** 2;
+    n++;
+  }
+  return n ? loss : undefined;
+}
+
 export function huberLoss(r: number, delta: number): number {
   const a = Math.abs(r);
   return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
@@ -531,6 +546,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
   // settles in the regime of cheap wake-ups and a peer that rarely sleeps, which is not this machine's.
   const wake = wakeupCostNs(cells);
   if (wake !== undefined) measured.COST_REMOTE_WAKEUP_NS = Math.round(wake);
+  const wakesCounted = cells.some((c) => c.fit && !polls(c) && c.peerWakeups?.length);
   for (const latency of opts.latencies ?? WAKE_LATENCIES_NS) {
     // the peer's wake-up latency changes how many wake-ups there are, not what one costs: searched, not fitted
     const fixed = { ...measured, ...(opts.fixed ?? {}), COST_PEER_WAKE_LATENCY_NS: latency };
@@ -548,9 +564,11 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
       at = next;
       if (moved < 0.01) { passes++; break; }
     }
-    // the loss at the final costs, from features read there
+    // the loss at the final costs, from features read there; where the kernel's wake-ups were counted, the
+    // latency is judged by them: it is the mechanism that decides how often the peer sleeps
     cw = readAt(cw, at, true);
-    const loss = cw.filter((c) => c.fit).reduce((a, c) => a + huberLoss(predict(c.features, at) / c.medianNs - 1, 0.25), 0);
+    const counted = wakesCounted ? wakeLoss(sim, cw, at) : undefined;
+    const loss = counted ?? cw.filter((c) => c.fit).reduce((a, c) => a + huberLoss(predict(c.features, at) / c.medianNs - 1, 0.25), 0);
     if (!best || loss < best.loss) best = { loss, at, fit: fit!, cells: cw, passes };
   }
   const { fit, passes } = best!;
@@ -569,7 +587,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     date: new Date().toISOString(),
     costs,
     fit: {
-      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 2000 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); ${measured.COST_REMOTE_WAKEUP_NS !== undefined ? "the remote wake-up's cost measured (polling-peer cells against their sleeping twins); " : ""}the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by the fit cells' Huber loss (delta 25 %)`,
+      method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 2000 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); ${measured.COST_REMOTE_WAKEUP_NS !== undefined ? "the remote wake-up's cost measured (polling-peer cells against their sleeping twins); " : ""}the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by ${wakesCounted ? "how closely the model's peer wake-ups match the kernel's (sum of squared log ratios over the fit's loopback cells)" : "the fit cells' Huber loss (delta 25 %)"}`,
       cells: rows,
       rmsRelError: Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / Math.max(1, errs.length)),
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),

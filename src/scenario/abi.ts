@@ -215,6 +215,11 @@ export const Knob = {
   /** 1: the loopback peer polls (recv with MSG_DONTWAIT in a loop) instead of sleeping in recv: it is never woken,
    *  and sees each skb as it arrives. Calibration's control for what the wake-ups cost the sender */
   PEER_POLL: 49,
+  /** how much one wake-up's latency varies around COST_PEER_WAKE_LATENCY_NS, in per cent: each is drawn evenly
+   *  from latency * (1 +- pct/100) by the run's own seeded generator (reproducible). perf sched here: 9, 14 and
+   *  22 us at the 10th, 50th and 90th percentile. Without the spread every wake-up is alike, and the peer either
+   *  sleeps between every two sends or never */
+  PEER_WAKE_JITTER_PCT: 50,
 } as const;
 
 /**

@@ -75,4 +75,18 @@ describe("the loopback peer's clock", () => {
     expect(fast.reads).toBeGreaterThan(slow.reads);
     expect(slow.reads).toBeGreaterThanOrEqual(16 * MiB / (64 * 1024));
   });
+
+  it("wake-up latencies spread around their mean (PEER_WAKE_JITTER_PCT), reproducibly: the peer sleeps after some sends, not all or none", async () => {
+    // a peer a little faster than the sender: it catches up, and sleeps, unless its wake-up was slow
+    const base = { [Knob.COST_REMOTE_WAKEUP_NS]: 10_000, [Knob.COST_PEER_WAKE_LATENCY_NS]: 15_000, [Knob.COST_PEER_COPY_PS_PER_BYTE]: 150 };
+    const p = { fileSize: "16MiB", chunk: "64KiB" };
+    const flat = await run("read-write", p, { ...base, [Knob.PEER_WAKE_JITTER_PCT]: 0 });
+    const spread = await run("read-write", p, { ...base, [Knob.PEER_WAKE_JITTER_PCT]: 50 });
+    const again = await run("read-write", p, { ...base, [Knob.PEER_WAKE_JITTER_PCT]: 50 });
+    expect(again).toEqual(spread);                           // the generator is seeded alike at every run
+    const writes = 16 * MiB / (64 * 1024);
+    expect(flat.wakeups <= 1 || flat.wakeups >= writes, String(flat.wakeups)).toBe(true);   // alike: all or nothing
+    expect(spread.wakeups).toBeGreaterThan(writes / 10);
+    expect(spread.wakeups).toBeLessThan(writes * 0.9);
+  });
 });

@@ -9,8 +9,10 @@ import { compileByName, type Compiled } from "../../src/scenario/index.js";
 import { loadSimulator, type Simulator } from "../../src/model/index.js";
 import {
   COST_KNOBS, DEFAULT_COSTS, applyProfile, features, fitCosts, predict, nnls, runMatrix, fitProfile, report, withKnobs, modelTime, type Cell,
+  wakeupCostNs, fitCells, type MeasuredCell,
 } from "../../src/node/calibrate.js";
 import { nativeReady } from "../native/helpers.js";
+import { Knob } from "../../src/scenario/abi.js";
 
 let simP: Promise<Simulator> | undefined;
 const sim = () => (simP ??= loadSimulator());
@@ -83,6 +85,30 @@ describe("the cost model is piecewise linear in its knobs, and the features say 
     expect(Number(once.program[3])).toBe(n + (Object.hasOwn(c.knobs, 18) ? 0 : 1));
     expect(twice.knobs[18]).toBe(9);
     expect(twice.program.length).toBe(once.program.length);
+  });
+});
+
+describe("the remote wake-up's cost, measured against a polling peer", () => {
+  const cell = (params: Record<string, string>, medianNs: number, peerWakeups?: number[]): MeasuredCell =>
+    ({ scenario: "read-write", params: { fileSize: "64MiB", cache: "warm", chunk: "64KiB", ...params }, fit: true, features: [], samplesNs: [medianNs], medianNs, defaultNs: 0, ...(peerWakeups ? { peerWakeups } : {}) });
+
+  it("(sleeping - polling) / wake-ups, the median over pairs; none without a pair or with too few wake-ups", () => {
+    expect(wakeupCostNs([cell({}, 50e6, [900, 1000, 1100]), cell({ peerPoll: "true" }, 20e6)])).toBe(30_000);
+    expect(wakeupCostNs([cell({}, 50e6, [1000]), cell({ peerPoll: "true" }, 20e6),
+      cell({ fileSize: "256MiB" }, 100e6, [2000]), cell({ fileSize: "256MiB", peerPoll: "true" }, 60e6),
+      cell({ chunk: "4KiB" }, 100e6, [1000]), cell({ chunk: "4KiB", peerPoll: "true" }, 90e6)])).toBe(20_000);
+    expect(wakeupCostNs([cell({}, 50e6, [1000])])).toBeUndefined();
+    expect(wakeupCostNs([cell({}, 50e6, [10]), cell({ peerPoll: "true" }, 20e6)])).toBeUndefined();
+  });
+
+  it("recovers the cost the model's own wake-ups were priced at", async () => {
+    const s = await sim(), wake = 30_000;
+    const cells = fitCells(["64MiB"]).filter((c) => c.scenario === "read-write" && c.params.chunk === "64KiB").map((c): MeasuredCell => {
+      const r = s.run(compileByName(c.scenario, c.params), { trace: false, knobs: { [Knob.COST_REMOTE_WAKEUP_NS]: wake } }).result;
+      return { ...c, features: [], samplesNs: [r.timeNs], medianNs: r.timeNs, defaultNs: 0, peerWakeups: [r.peer!.wakeups!] };
+    });
+    expect(cells.map((c) => c.params.peerPoll ?? "false").sort()).toEqual(["false", "true"]);
+    expect(Math.abs(wakeupCostNs(cells)! / wake - 1)).toBeLessThan(0.1);
   });
 });
 
