@@ -343,6 +343,9 @@ function room(k: i32): i64 {
  */
 export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
   nagleRelease(k);
+  // bytes copied from user memory go into an skb's linear part, which comes before its frags: an skb that already
+  // has frags (a spliced tail Nagle held) goes out first (the kernel would append a page frag to it instead)
+  if (unchecked(kCur[k]) >= 0 && skbNfrags(unchecked(kCur[k])) > 0) tcpPush(k);
   let sent: i64 = 0;
   while (sent < len) {
     if (room(k) <= 0 && !waitRoom(k, 1)) break;

@@ -55,6 +55,9 @@ export interface Profile {
     maxAbsRelError: number;
     fitted: string[];
     fixed: string[];
+    /** what a wake-up of the loopback peer costs the sender, measured (polling-peer cells against their
+     *  sleeping twins: wakeupCostNs), whether the fit used it or not */
+    measuredWakeupNs?: number;
   };
   /** how to make it again */
   made?: string;
@@ -514,6 +517,18 @@ export function huberLoss(r: number, delta: number): number {
 /** The loopback peer's wake-up latencies calibration tries (ns). */
 export const WAKE_LATENCIES_NS = [0, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000];
 
+/** Choices of the fit where the machine can be read two ways (docs/timing.md, "Calibration"). */
+export interface CalibrationChoices {
+  /** at most this many passes per latency (default 6) */
+  passes?: number;
+  /** the wake-up latencies searched (default WAKE_LATENCIES_NS) */
+  latencies?: number[];
+  /** the remote wake-up's cost: fitted with the others (default), or held at what the polling cells measure */
+  wakeCost?: "fitted" | "measured";
+  /** the latency chosen by the fit cells' time (default), or by how closely the model's wake-ups match the kernel's */
+  latencyBy?: "time" | "wakes";
+}
+
 /** The largest relative change between two sets of costs (over costs of at least 1 in either). */
 function costChange(a: Record<string, number>, b: Record<string, number>): number {
   let m = 0;
@@ -530,7 +545,7 @@ function costChange(a: Record<string, number>, b: Record<string, number>): numbe
  * features at the current costs, fitCosts, features again at the fitted costs, until the costs move less than
  * 1 % (at most `passes`, default 6). Returns the profile and the cells with features at the final costs.
  */
-export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & { passes?: number; latencies?: number[] } = {}): { profile: Profile; cells: MeasuredCell[] } {
+export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptions & CalibrationChoices = {}): { profile: Profile; cells: MeasuredCell[] } {
   // the cells with their features read at `at` (those already read there kept), the fit's only or all of them
   const readAt = (cs: MeasuredCell[], at: Record<string, number>, fitOnly: boolean) => cs.map((c) =>
     (fitOnly && !c.fit) || (c.featuresAt && costChange(c.featuresAt, at) === 0 && c.features?.length === COST_KNOBS.length) ? c : refeature(sim, [c], at)[0]);
@@ -544,9 +559,11 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
   // The wake-up's cost is measured too: a fit reads it from how many wake-ups the model makes, and the model's
   // count follows the kernel's only where its sender is as slow as the kernel's, which the wake-ups decide: the fit
   // settles in the regime of cheap wake-ups and a peer that rarely sleeps, which is not this machine's.
+  // Measured, it makes the model's wake-ups as dear as the kernel's, but the model's count of them follows the
+  // kernel's only roughly (docs/timing.md), so by default the fit prices them and the measurement is reported.
   const wake = wakeupCostNs(cells);
-  if (wake !== undefined) measured.COST_REMOTE_WAKEUP_NS = Math.round(wake);
-  const wakesCounted = cells.some((c) => c.fit && !polls(c) && c.peerWakeups?.length);
+  if (wake !== undefined && opts.wakeCost === "measured") measured.COST_REMOTE_WAKEUP_NS = Math.round(wake);
+  const wakesCounted = opts.latencyBy === "wakes" && cells.some((c) => c.fit && !polls(c) && c.peerWakeups?.length);
   for (const latency of opts.latencies ?? WAKE_LATENCIES_NS) {
     // the peer's wake-up latency changes how many wake-ups there are, not what one costs: searched, not fitted
     const fixed = { ...measured, ...(opts.fixed ?? {}), COST_PEER_WAKE_LATENCY_NS: latency };
@@ -593,6 +610,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
       maxAbsRelError: Math.max(0, ...errs.map(Math.abs)),
       fitted: fit!.fitted,
       fixed: fit!.fixed,
+      ...(wake !== undefined ? { measuredWakeupNs: Math.round(wake) } : {}),
     },
   };
   return { profile, cells: cw };

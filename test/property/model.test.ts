@@ -112,7 +112,7 @@ describe.skipIf(!haveModel)("the model over random transfer programs", () => {
       for (const e of ev) {
         if (e.kind === "PAGE_REF" || e.kind === "PAGE_UNREF") {
           expect(e.refcount, `frame ${e.frame} at event ${e.seq}`).toBeGreaterThanOrEqual(0);
-          if (!first.has(e.frame)) first.set(e.frame, e.kind === "PAGE_REF" ? e.refcount - 1 : e.refcount + 1);
+          if (!first.has(e.frame)) first.set(e.frame, e.kind === "PAGE_REF" ? e.refcount - (Number(e.count) || 1) : e.refcount + 1);
           last.set(e.frame, e.refcount);
         } else if (e.kind === "PAGE_FREE") {
           first.delete(e.frame);

@@ -23,6 +23,8 @@ export interface Plan {
 }
 
 const BUF = 65536;
+/** the memory vmsplice rounds read into, a round at a time: far more than a held skb can still reference */
+const VBUF = 1 << 20;
 
 export const planArb = (methods: Method[]): fc.Arbitrary<Plan> => fc.record({
   fileSize: fc.oneof(fc.constantFrom(0, 1, 4095, 4096, 4097, 65536 + 123, 1 << 20), fc.integer({ min: 0, max: 3 << 20 })),
@@ -58,6 +60,7 @@ export function scenarioOf(plan: Plan): { scenario: unknown; sinkName: string } 
   set("w", 0);
   set("t", 0);
   set("left", 0);
+  set("vp", "v");
   /** statements that drain `amount` (a register) from pipe end rd into fd `to` */
   const drain = (rd: string, to: string, amount: string): unknown[] => [
     { set: "left", to: `$${amount}` },
@@ -91,9 +94,13 @@ export function scenarioOf(plan: Plan): { scenario: unknown; sinkName: string } 
           { call: "write", fd: "out", buf: "$m + $pos", count: "$n", ret: "w" }, { set: "pos", to: "$pos + $w" });
         break;
       case "vmsplice":
-        // at most 4 KiB: a full 16-slot pipe takes at least that much, so vmsplice never waits for the reader
-        body.push({ call: "pread64", fd: "in", buf: "b", count: Math.min(cb, 4096), offset: "$pos", ret: "n" },
-          { call: "vmsplice", fd: "pw", iov: [{ iov_base: "b", iov_len: "$n" }], flags: [], ret: "w" }, { set: "pos", to: "$pos + $w" },
+        // at most 4 KiB: a full 16-slot pipe takes at least that much, so vmsplice never waits for the reader.
+        // The spliced pages stay referenced until the peer has read them (a sub-MSS skb that Nagle holds keeps
+        // them for the next send): each round reads into fresh memory of its own, never the pages still in flight
+        // (a page of its own: a page-aligned read of at most 4 KiB is one pipe buffer, which a 1-slot pipe takes)
+        body.push({ call: "pread64", fd: "in", buf: "$vp", count: Math.min(cb, 4096), offset: "$pos", ret: "n" },
+          { call: "vmsplice", fd: "pw", iov: [{ iov_base: "$vp", iov_len: "$n" }], flags: [], ret: "w" }, { set: "pos", to: "$pos + $w" },
+          { set: "vp", to: `v + (($vp - v + 4096) % ${VBUF})` },
           ...drain("pr", "out", "w"));
         break;
       case "splice":
@@ -122,7 +129,7 @@ export function scenarioOf(plan: Plan): { scenario: unknown; sinkName: string } 
       setup: {
         files: { src: { size: fs, cache: plan.cache, ...(plan.cache === "warm" ? { fill: plan.fill } : {}) } },
         sinks: { out: { kind: plan.sink, expect: "src" }, nul: { kind: "null", expect: null } },
-        buffers: { b: { size: BUF } },
+        buffers: { b: { size: BUF }, v: { size: VBUF } },
       },
       program: P,
     },

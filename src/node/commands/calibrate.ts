@@ -7,7 +7,7 @@
  * cells and fit them again later without the kernel. docs/timing.md explains it all.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { UsageError } from "../cli.js";
 import {
   fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, DEFAULT_COSTS,
@@ -16,6 +16,8 @@ import {
 
 interface CalOpts {
   output: string; reps: string; fitSizes: string; validate?: string; check?: string; scenarios?: string; saveMatrix?: string; fromMatrix?: string;
+  wakeCost: "fitted" | "measured";
+  latencyBy: "time" | "wakes";
 }
 
 export function registerCalibrate(program: Command): void {
@@ -30,6 +32,8 @@ export function registerCalibrate(program: Command): void {
     .option("--check <profile>", "fit nothing: report an existing profile on the validation cells")
     .option("--save-matrix <file>", "also write every measured cell (native samples, model features) to FILE")
     .option("--from-matrix <file>", "fit cells saved by --save-matrix instead of running the native host")
+    .addOption(new Option("--wake-cost <how>", "the remote wake-up's cost: fitted with the others, or held at what the polling-peer cells measure").choices(["fitted", "measured"]).default("fitted"))
+    .addOption(new Option("--latency-by <what>", "choose the peer's wake-up latency by the fit's time error, or by how closely the model's wake-ups match the kernel's").choices(["time", "wakes"]).default("time"))
     .action(async (opts: CalOpts) => {
       const reps = Number(opts.reps);
       if (!Number.isInteger(reps) || reps < 1) throw new UsageError("--reps: a whole number >= 1");
@@ -58,10 +62,10 @@ export function registerCalibrate(program: Command): void {
         profile = readProfile(opts.check);
         cells = refeature(sim, cells, profile.costs); // read at the profile's costs: predicted = the model's time
       } else {
-        const fitted = fitProfile(sim, cells);
+        const fitted = fitProfile(sim, cells, { wakeCost: opts.wakeCost, latencyBy: opts.latencyBy });
         profile = fitted.profile;
         cells = fitted.cells;
-        profile.made = `zcsim calibrate --reps ${reps} --fit-sizes ${opts.fitSizes}${opts.validate ? ` --validate ${opts.validate}` : ""}${opts.scenarios ? ` --scenarios ${opts.scenarios}` : ""}${opts.fromMatrix ? ` --from-matrix ${opts.fromMatrix}` : ""}`;
+        profile.made = `zcsim calibrate --reps ${reps} --fit-sizes ${opts.fitSizes}${opts.validate ? ` --validate ${opts.validate}` : ""}${opts.scenarios ? ` --scenarios ${opts.scenarios}` : ""}${opts.fromMatrix ? ` --from-matrix ${opts.fromMatrix}` : ""}${opts.wakeCost !== "fitted" ? ` --wake-cost ${opts.wakeCost}` : ""}${opts.latencyBy !== "time" ? ` --latency-by ${opts.latencyBy}` : ""}`;
         writeFileSync(opts.output, JSON.stringify(profile, null, 2) + "\n");
         log(`profile written to ${opts.output}`);
       }
