@@ -589,7 +589,13 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     if (!best || loss < best.loss) best = { loss, at, fit: fit!, cells: cw, passes };
   }
   const { fit, passes } = best!;
-  const at = best!.at;
+  const at = { ...best!.at };
+  // A cost that no fit cell's time depends on at the final costs was set by an earlier pass's features (at other
+  // costs the races went otherwise) and nothing holds it: it goes back to its default (no prediction of these
+  // cells moves; a run that does exercise it, a cold read's disk wait, gets the model's default, not a stray value).
+  const finalFit = readAt(best!.cells, at, true).filter((c) => c.fit);
+  // (fitted costs only: the latency is searched and acts on the peer's clock, the measured ones are measured)
+  COST_KNOBS.forEach((k, i) => { if (fit!.fitted.includes(k.name) && finalFit.every((c) => !c.features[i])) at[k.name] = DEFAULT_COSTS[k.name]; });
   // every cell (the validation's too) read at the final costs: predicted = sum(cost_k * feature_k) = the model's time
   const cw = readAt(best!.cells, at, false);
   const costs = at;
