@@ -537,17 +537,20 @@ export function peerRead(k: i32): i64 {
     }
     skbSetConsumed(s, at);
     let t = unchecked(kPeerClock[k]);
-    // a polling peer (PEER_POLL) never sleeps: it finds the skb as it arrives, and nobody has to wake it
-    if (skbStamp(s) > t && from == 0 && knob(Knob.PEER_POLL) != 0) t = skbStamp(s);
-    else if (skbStamp(s) > t && from == 0) {
-      // the peer was asleep in recv when this skb arrived: the sender's softirq (tcp_data_ready, on the sender's
-      // CPU) woke it, an interrupt to the peer's CPU; the peer runs a wake-up latency later (skbs arriving
-      // meanwhile find it awake) and copies from then on
-      t = skbStamp(s) + wakeLatency();
-      const c = knob(Knob.COST_REMOTE_WAKEUP_NS);
-      count(Counter.PEER_WAKEUPS, 1);
-      spend(c);
-      ev(Ev.PEER_WAKE, k, skbId(s), 0, 0, 0, c);
+    if (skbStamp(s) > t && from == 0) {
+      if (knob(Knob.PEER_POLL) != 0) {
+        // a polling peer (PEER_POLL) never sleeps: it finds the skb as it arrives, and nobody has to wake it
+        t = skbStamp(s);
+      } else {
+        // the peer was asleep in recv when this skb arrived: the sender's softirq (tcp_data_ready, on the sender's
+        // CPU) woke it, an interrupt to the peer's CPU; the peer runs a wake-up latency later (skbs arriving
+        // meanwhile find it awake) and copies from then on
+        t = skbStamp(s) + wakeLatency();
+        const c = knob(Knob.COST_REMOTE_WAKEUP_NS);
+        count(Counter.PEER_WAKEUPS, 1);
+        spend(c);
+        ev(Ev.PEER_WAKE, k, skbId(s), 0, 0, 0, c);
+      }
     }
     unchecked(kPeerClock[k] = t + psCost(<i64>(at - from), knob(Knob.COST_PEER_COPY_PS_PER_BYTE)));
     if (at >= len) {

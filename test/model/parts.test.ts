@@ -51,6 +51,18 @@ async function touchMapped(addr: number, size: number, length = size, fa?: numbe
   ], { files: { src: { size, cache: "warm", fill: "write", fillChunk: 4096 } } }, { knobs: fa ? { [Knob.FAULT_AROUND_BYTES]: fa } : {} });
 }
 
+/** A warm file written in `fillChunk` write()s (its folios that size), mapped 2 MiB-aligned, its first `touched`
+ *  bytes read a page at a time, then `more` statements. */
+async function touchFolios(size: number, fillChunk: number, touched = size, more: unknown[] = []) {
+  return runProgram([
+    { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+    { call: "mmap", addr: BASE, length: size, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
+    { set: "o", to: 0 },
+    { repeat: { while: `$o < ${touched}` }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
+    ...more,
+  ], { files: { src: { size, cache: "warm", fill: "write", fillChunk } } });
+}
+
 describe("fault-around", () => {
   it("aligned mapping: one fault per aligned 64 KiB window", async () => {
     const out = await touchMapped(BASE, MiB);
@@ -87,12 +99,7 @@ describe("fault-around", () => {
   it("large folios are mapped whole, except the folio holding EOF (measured on Linux 6.18: 17, 19, 23 faults)", async () => {
     // files written in 1 MiB write()s hold order-8 folios; touching every page of a 2 MiB-aligned mapping
     for (const [size, faults] of [[2 * MiB, 17], [4 * MiB, 19], [8 * MiB, 23]]) {
-      const out = await runProgram([
-        { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
-        { call: "mmap", addr: BASE, length: size, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
-        { set: "o", to: 0 },
-        { repeat: { while: `$o < ${size}` }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
-      ], { files: { src: { size, cache: "warm", fill: "write", fillChunk: MiB } } });
+      const out = await touchFolios(size, MiB);
       // (folios - 1) whole folios, one fault each, then the EOF folio in 16-page windows
       expect(out.result.faults.minor).toBe(size / MiB - 1 + MiB / (64 * KiB));
       expect(out.result.faults.minor).toBe(faults);
@@ -102,14 +109,10 @@ describe("fault-around", () => {
     // 4 KiB folios: a 16-page window is 16 folios, 16 adds; 1 MiB folios mapped whole: one add per fault
     for (const chunk of [4096, MiB]) {
       const size = 4 * MiB;
-      const out = await runProgram([
-        { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
-        { call: "mmap", addr: BASE, length: size, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
-        { set: "o", to: 0 },
-        { repeat: { while: `$o < ${MiB}` }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
+      const out = await touchFolios(size, chunk, MiB, [
         { call: "mem_read", addr: `$p + ${MiB}`, len: 1 },
         { call: "mem_read", addr: `$p + ${3 * MiB}`, len: 1 },
-      ], { files: { src: { size, cache: "warm", fill: "write", fillChunk: chunk } } });
+      ]);
       const refs = evs(out, "PAGE_REF");
       expect(refs.reduce((a, e) => a + Number(e.count), 0)).toBe(out.result.kernel!.pageRefs);
       expect(out.result.kernel!.pageRefs).toBe(evs(out, "FAULT").reduce((a, e) => a + Number(e.pages), 0));
@@ -119,12 +122,7 @@ describe("fault-around", () => {
   });
   it("a PMD-sized folio at a 2 MiB-aligned address is mapped by one PMD entry (an 8 MiB write(): 4 faults)", async () => {
     const size = 8 * MiB;
-    const out = await runProgram([
-      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
-      { call: "mmap", addr: BASE, length: size, prot: ["PROT_READ"], flags: ["MAP_SHARED", "MAP_FIXED"], fd: "fd", offset: 0, ret: "p" },
-      { set: "o", to: 0 },
-      { repeat: { while: `$o < ${size}` }, do: [{ call: "mem_read", addr: "$p + $o", len: 1 }, { set: "o", to: "$o + 4096" }] },
-    ], { files: { src: { size, cache: "warm", fill: "write", fillChunk: size } } });
+    const out = await touchFolios(size, size);
     expect(out.result.faults.minor).toBe(size / (2 * MiB));
     expect(evs(out, "PT_ALLOC").filter((e) => e.level === 1)).toEqual([]);   // no PTE table at all
     expect(out.result.kernel!.ptesSet).toBe(4);
