@@ -288,6 +288,7 @@ export namespace Knob {
   export const COST_PEER_WAKE_LATENCY_NS: i32 = 48;
   export const PEER_POLL: i32 = 49;
   export const PEER_WAKE_JITTER_PCT: i32 = 50;
+  export const TCP_CONGESTION: i32 = 51;
 }
 
 export namespace Op {

@@ -362,6 +362,7 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_PEER_WAKE_LATENCY_NS 48
 #define KNOB_PEER_POLL 49
 #define KNOB_PEER_WAKE_JITTER_PCT 50
+#define KNOB_TCP_CONGESTION 51
 
 /* Op */
 #define OP_CALL 1

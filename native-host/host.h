@@ -160,6 +160,9 @@ struct host {
   int64_t peer_buf;       /* the peer's read buffer */
   int peer_poll;          /* the eager peer polls recv (MSG_DONTWAIT) instead of sleeping in read() */
   int64_t sndbuf, rcvbuf; /* knobs applied (0: kernel default) */
+  int tcp_cc;             /* Knob.TCP_CONGESTION: 0 the system's default, 1 reno, 2 cubic, 3 bbr */
+  char tcp_cc_default[16]; /* net.ipv4.tcp_congestion_control */
+  char tcp_cc_used[16];   /* the congestion control the sink's connection ran with (getsockopt), "" if none */
   int peer_lazy_default;
   int timeout_s;          /* bound on the phase and on waits for the peer */
   int keep;               /* keep the sandbox (debugging) */
@@ -213,6 +216,9 @@ struct host {
 };
 
 extern struct host H;
+
+/* Knob.TCP_CONGESTION's values: the names setsockopt(TCP_CONGESTION) takes (0: the system's default) */
+static const char *const TCP_CC_NAMES[4] = { "", "reno", "cubic", "bbr" };
 
 /* main.c */
 void knobs(void);

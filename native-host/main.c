@@ -253,8 +253,12 @@ static void report(void) {
   jkey("ioBracket"); fprintf(J, "{\"ownReadBytes\":%lld,\"ownReadCalls\":1,\"peerPipeRchar\":%lld,\"peerPipeSyscr\":%lld,\"peerPipeWchar\":%lld,\"peerPipeSyscw\":%lld,\"available\":%s},",
                              (long long)H.io0.nread, (long long)H.peer_io_rchar, (long long)H.peer_io_syscr,
                              (long long)H.peer_io_wchar, (long long)H.peer_io_syscw, H.io0.nread > 0 ? "true" : "false");
-  jkey("machine"); fprintf(J, "{\"primeBytes\":%lld,\"primeNs\":%lld,\"cpuProgram\":%d,\"cpuPeer\":%d},",
+  jkey("machine"); fprintf(J, "{\"primeBytes\":%lld,\"primeNs\":%lld,\"cpuProgram\":%d,\"cpuPeer\":%d,\"tcpCongestionDefault\":",
                            (long long)H.prime_bytes, (long long)H.prime_ns, H.cpu_host, H.cpu_peer);
+  jstr(H.tcp_cc_default);
+  fputs(",\"tcpCongestion\":", J);
+  if (H.tcp_cc_used[0]) jstr(H.tcp_cc_used); else fputs("null", J);
+  fputs("},", J);
   jkey("peerWait"); fprintf(J, "{\"waits\":%lld,\"ns\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"minflt\":%lld,\"majflt\":%lld},",
                             (long long)H.peer_waits, (long long)H.peer_wait_ns, (long long)H.peer_wait_nvcsw,
                             (long long)H.peer_wait_nivcsw, (long long)H.peer_wait_minflt, (long long)H.peer_wait_majflt);
@@ -383,6 +387,12 @@ static int64_t tcp_max(const char *path) {
   return n == 3 ? c : -1;
 }
 
+/* Knob.TCP_CONGESTION's value for a congestion control's name (-1: another one) */
+static int tcp_cc_index(const char *name) {
+  for (int i = 1; i <= 3; i++) if (strcmp(name, TCP_CC_NAMES[i]) == 0) return i;
+  return -1;
+}
+
 void knobs(void) {
   struct stat st;
   int64_t ra = -1, maxreq = -1;
@@ -402,6 +412,10 @@ void knobs(void) {
   }
   int64_t fa = read_num("/sys/kernel/debug/fault_around_bytes");
   int64_t pms = read_num("/proc/sys/fs/pipe-max-size");
+  {
+    FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
+    if (f) { if (fscanf(f, "%15s", H.tcp_cc_default) != 1) H.tcp_cc_default[0] = 0; fclose(f); }
+  }
   for (int64_t i = 0; i < H.nknobs && nknob_rows < 64; i++) {
     int64_t id = H.knobs[2 * i], v = H.knobs[2 * i + 1];
     struct knob_row r = { id, v, -1, 0, NULL, NULL };
@@ -421,6 +435,14 @@ void knobs(void) {
       r = (struct knob_row){ id, v, -1, 0, "MMAP_PLACEMENT", "the kernel places mmap(NULL) (ASLR): see each mmap's address in calls[]" }; break;
     case KNOB_PEER_BUF_BYTES: H.peer_buf = v; r = (struct knob_row){ id, v, v, 1, "PEER_BUF_BYTES", "the peer's read() size" }; break;
     case KNOB_STEP_BUDGET: r = (struct knob_row){ id, v, v, 1, "STEP_BUDGET", "instructions before the host stops the program" }; break;
+    case KNOB_TCP_CONGESTION: {
+      /* set on the listener (the accepted socket inherits it) and on the sink's own socket, in peer.c */
+      int sys = tcp_cc_index(H.tcp_cc_default);
+      H.tcp_cc = v >= 1 && v <= 3 ? (int)v : 0;
+      r = (struct knob_row){ id, v, sys, H.tcp_cc != 0, "TCP_CONGESTION",
+                             H.tcp_cc ? "TCP_CONGESTION on both ends of the sink's connection" : "0: the system's default (/proc/sys/net/ipv4/tcp_congestion_control)" };
+      break;
+    }
     case KNOB_PEER_POLL: H.peer_poll = v != 0; r = (struct knob_row){ id, v, v, 1, "PEER_POLL", v ? "the peer polls recv (MSG_DONTWAIT), never sleeping" : "the peer sleeps in read()" }; break;
     case KNOB_PEER_LAZY: r = (struct knob_row){ id, v, v, 1, "PEER_LAZY", "each sink's own lazy flag" }; break;
     case KNOB_OTHER_FS_FILES: H.other_fs_files = v; r = (struct knob_row){ id, v, v, 1, "OTHER_FS_FILES", "files on a tmpfs mounted in the sandbox (own mount namespace)" }; break;

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +149,16 @@ static int rep_read(struct sink_spec *s, void *buf, size_t n, int in_phase) {
   return 0;
 }
 
+/* setsockopt(TCP_CONGESTION) with Knob.TCP_CONGESTION's name; on failure the run is UNSUPPORTED, with the reason */
+static int set_cc(int fd) {
+  const char *name = TCP_CC_NAMES[H.tcp_cc];
+  if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)strlen(name)) == 0) return 0;
+  snprintf(H.status_detail, sizeof H.status_detail, "TCP_CONGESTION %s: %s (net.ipv4.tcp_available_congestion_control%s)",
+           name, strerror(errno), errno == EPERM ? ", tcp_allowed_congestion_control for this user" : "");
+  H.status = STATUS_UNSUPPORTED;
+  return -1;
+}
+
 int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
   struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
   socklen_t alen = sizeof a;
@@ -166,6 +177,9 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
     note("lazy peer of sink %s: receive buffer %d bytes (asked %lld) so that what it holds back fits%s", s->name, got,
          (long long)want, got < want ? "; it may not: the sender then blocks until the timeout" : "");
   }
+  /* the congestion control (Knob.TCP_CONGESTION), on the listener so that the accepted end has it too; a name this
+   * kernel lacks (a module not loaded, not allowed for this user) refuses the run rather than measure another one */
+  if (l >= 0 && H.tcp_cc && set_cc(l) < 0) { close(l); return -1; }
   if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
       getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
     snprintf(H.status_detail, sizeof H.status_detail, "peer: listen on 127.0.0.1: %s", strerror(errno));
@@ -175,6 +189,7 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
   }
   int c = socket(AF_INET, SOCK_STREAM, 0); /* the sink's descriptor: the lowest free one, as in the model */
   if (c >= 0 && H.sndbuf > 0) setsockopt(c, SOL_SOCKET, SO_SNDBUF, &(int){ (int)H.sndbuf }, sizeof(int));
+  if (c >= 0 && H.tcp_cc && set_cc(c) < 0) { close(c); close(l); return -1; }
   if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) < 0) {
     snprintf(H.status_detail, sizeof H.status_detail, "peer: connect to 127.0.0.1:%d: %s", ntohs(a.sin_port), strerror(errno));
     H.status = STATUS_PEER_FAILED;
@@ -191,6 +206,12 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
     return -1;
   }
   if (H.rcvbuf > 0) setsockopt(acc, SOL_SOCKET, SO_RCVBUF, &(int){ (int)H.rcvbuf }, sizeof(int));
+  {
+    /* what the sender's end runs with: the measured experiment's condition, reported under machine */
+    char cc[16] = "";
+    socklen_t cl = sizeof cc - 1;
+    if (getsockopt(c, IPPROTO_TCP, TCP_CONGESTION, cc, &cl) == 0) { cc[cl < sizeof cc ? cl : sizeof cc - 1] = 0; snprintf(H.tcp_cc_used, sizeof H.tcp_cc_used, "%s", cc); }
+  }
   int ctl[2], rep[2];
   if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
     snprintf(H.status_detail, sizeof H.status_detail, "peer: pipe: %s", strerror(errno));

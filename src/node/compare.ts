@@ -134,7 +134,7 @@ export interface Engines {
    * This kernel's own values of the machine's knobs that the native host cannot set (read_ahead_kb, pipe-max-size,
    * fault_around_bytes): the model runs with them, so that both engines model the same machine. Knobs, never counts.
    */
-  calibration?: Record<string, number>;
+  calibration?: Record<string, number | string>;
   /** one line per calibrated knob: its value and where the kernel keeps it */
   calibrationNotes?: string[];
   /** the worker pool the runs go to (src/node/pool.ts): runTasks then runs the tasks at once, the pool on every core */
@@ -145,10 +145,10 @@ export interface Engines {
  * Reads this kernel's values of the machine's knobs with one tiny native run (the host reports, per knob, the
  * program's value and the kernel's own). A knob the host applies itself, or cannot read, is left alone.
  */
-export async function probeKnobs(): Promise<{ calibration: Record<string, number>; notes: string[] }> {
+export async function probeKnobs(): Promise<{ calibration: Record<string, number | string>; notes: string[] }> {
   const native = await import("./native.js");
   const { raw } = await native.runNativeDetailed(compile(catalogue["read-write"], { fileSize: "4KiB", chunk: "4KiB" }));
-  const calibration: Record<string, number> = {};
+  const calibration: Record<string, number | string> = {};
   const notes: string[] = [];
   for (const k of raw.knobs ?? []) {
     const key = Object.keys(MACHINE_PARAMS).find((p) => MACHINE_PARAMS[p].knob === k.id);
@@ -156,6 +156,14 @@ export async function probeKnobs(): Promise<{ calibration: Record<string, number
     const mp = MACHINE_PARAMS[key];
     if ((mp.max !== undefined && k.kernel > mp.max) || (mp.min !== undefined && k.kernel < mp.min)) {
       notes.push(`${key}: this kernel has ${k.kernel}, outside what the model takes; the model keeps ${k.program}`);
+      continue;
+    }
+    if (mp.values) {
+      // a named knob (tcpCongestion): the kernel reports the index of its own choice among the names
+      const name = mp.values[k.kernel];
+      if (name === undefined) { notes.push(`${key}: this kernel's choice (${k.kernel}) is none the model knows; the model keeps ${mp.values[k.program]}`); continue; }
+      calibration[key] = name;
+      notes.push(`${key}=${name} (${k.how}; the program asked ${mp.values[k.program]})`);
       continue;
     }
     calibration[key] = k.kernel;

@@ -65,6 +65,9 @@ export interface NativeRaw {
   /** the program's knobs: applied by the host, or this kernel's own value (null: not readable here) */
   knobs: Array<{ knob: string; id: number; program: number; kernel: number | null; applied: boolean; how: string }>;
   notes: string[];
+  /** the machine made ready for the phase: memory primed, CPUs pinned; the congestion control the sink's
+   *  connection ran with (null: no TCP sink) and the system's default */
+  machine?: { primeBytes: number; primeNs: number; cpuProgram: number; cpuPeer: number; tcpCongestionDefault?: string; tcpCongestion?: string | null };
 }
 
 export class NativeError extends Error {
@@ -325,6 +328,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     evidence["kernel.peerReadWaitNs"] = "measured";
     peerWaitNote = `peer_read: the host waited ${raw.peerWait.waits} time(s) for the lazy peer (${(raw.peerWait.ns / 1e3).toFixed(0)} us, in timeNs); its context switches are not the program's and were taken out, and the perf counters were off meanwhile`;
   }
+  if (raw.machine?.tcpCongestion) kernel.tcpCongestion = raw.machine.tcpCongestion;
   kernel.hostStatus = raw.status;
   kernel.kernelRelease = raw.kernel.release;
   kernel.sandboxFs = raw.sandboxFs;

@@ -220,6 +220,11 @@ export const Knob = {
    *  22 us at the 10th, 50th and 90th percentile. Without the spread every wake-up is alike, and the peer either
    *  sleeps between every two sends or never */
   PEER_WAKE_JITTER_PCT: 50,
+  /** the TCP congestion control of the sink's connection (TCP_CONGESTION, both ends): 0 the system's default
+   *  (net.ipv4.tcp_congestion_control; the native host reports which), 1 reno, 2 cubic, 3 bbr. BBR paces every
+   *  skb by its departure time (sk_pacing_status SK_PACING_NEEDED on a qdisc-less loopback: TCP's own hrtimer);
+   *  reno and cubic do not pace there */
+  TCP_CONGESTION: 51,
 } as const;
 
 /**

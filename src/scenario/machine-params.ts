@@ -5,6 +5,9 @@
  */
 import { Knob } from "./abi.js";
 
+/** Values of Knob.TCP_CONGESTION, in order (machine param tcpCongestion): 0 is the system's default. */
+export const TCP_CONGESTION_NAMES = ["system", "reno", "cubic", "bbr"] as const;
+
 export interface MachineParam {
   type: "bool" | "size" | "string";
   default: boolean | number | string;
@@ -26,6 +29,7 @@ export const MACHINE_PARAMS: Record<string, MachineParam> = {
   tcpRcvbuf: { type: "size", default: 0, knob: Knob.TCP_RCVBUF, min: 0, max: 1024 * 1024 * 1024, doc: "the peer's socket receive buffer (SO_RCVBUF); 0: autotuned up to tcpRmemMax (a lazy peer's is sized to hold twice its file)" },
   tcpWmemMax: { type: "size", default: 4 * 1024 * 1024, knob: Knob.TCP_WMEM_MAX, min: 4096, max: 1024 * 1024 * 1024, doc: "tcp_wmem's max: the ceiling an autotuned send buffer grows to (the kernel's own; the model takes it)" },
   tcpRmemMax: { type: "size", default: 6 * 1024 * 1024, knob: Knob.TCP_RMEM_MAX, min: 4096, max: 1024 * 1024 * 1024, doc: "tcp_rmem's max: the ceiling an autotuned receive buffer grows to (the kernel's own; the model takes it)" },
+  tcpCongestion: { type: "string", default: "cubic", knob: Knob.TCP_CONGESTION, values: [...TCP_CONGESTION_NAMES], doc: "the sink connection's TCP congestion control (TCP_CONGESTION): cubic (Linux's default), reno, bbr (paces every skb with TCP's own timer), or system (the machine's net.ipv4.tcp_congestion_control, which the native host reports)" },
   peerPoll: { type: "bool", default: false, knob: Knob.PEER_POLL, doc: "the loopback peer polls recv (MSG_DONTWAIT) instead of sleeping in it: never woken, so the sender never wakes it (calibration's control for the wake-up's cost)" },
   pipeMaxSize: { type: "size", default: 1048576, knob: Knob.PIPE_MAX_SIZE, min: 4096, max: 1024 * 1024 * 1024, doc: "/proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's limit" },
   // Where the k-th mmap(NULL) lands (ASLR's choice in the kernel): its address's offset within 2 MiB. Unset (-1):

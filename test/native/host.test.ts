@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { NativeRaw } from "../../src/node/native.js";
 import { nativeBinary, runNative, runNativeDetailed } from "../../src/node/native.js";
 import { Call, Flags, Knob, Op, PROGRAM_MAGIC } from "../../src/scenario/abi.js";
@@ -193,6 +194,33 @@ describe.skipIf(!ready.ok)("native host: cache states are what they claim", () =
 });
 
 const CLASSIC = ["read-write", "mmap-write", "sendfile", "splice", "tee"];
+
+describe.skipIf(!ready.ok)("native host: the sink connection's congestion control", () => {
+  const available = (() => {
+    try { return readFileSync("/proc/sys/net/ipv4/tcp_available_congestion_control", "utf8").trim().split(/\s+/); } catch { return []; }
+  })();
+  it("sets TCP_CONGESTION on the connection and reports what it ran with; system leaves the kernel's default", async () => {
+    const run = async (tcpCongestion: string) => (await runNativeDetailed(compileByName("sendfile", { fileSize: "256KiB", tcpCongestion }))).raw;
+    const sys = await run("system");
+    expect(sys.status).toBe("OK");
+    expect(sys.machine?.tcpCongestion).toBe(sys.machine?.tcpCongestionDefault);
+    expect(sys.knobs.find((k) => k.knob === "TCP_CONGESTION")?.applied).toBe(false);
+    for (const cc of ["reno", "cubic"]) {
+      const raw = await run(cc);
+      expect(raw.status).toBe("OK");
+      expect(raw.machine?.tcpCongestion).toBe(cc);
+      expect(raw.knobs.find((k) => k.knob === "TCP_CONGESTION")).toMatchObject({ applied: true, program: cc === "reno" ? 1 : 2 });
+    }
+  });
+  it.skipIf(!available.includes("bbr") && !isRoot)("bbr: set where the kernel has it, refused as UNSUPPORTED (with the reason) where it does not", async () => {
+    const { raw } = await runNativeDetailed(compileByName("sendfile", { fileSize: "256KiB", tcpCongestion: "bbr" }));
+    if (raw.status === "OK") expect(raw.machine?.tcpCongestion).toBe("bbr");
+    else {
+      expect(raw.status).toBe("UNSUPPORTED");
+      expect(raw.detail).toMatch(/TCP_CONGESTION bbr/);
+    }
+  });
+});
 
 describe.skipIf(!ready.ok)("native host: every catalogue scenario runs", () => {
   for (const name of CLASSIC)

@@ -87,6 +87,12 @@ describe("the compiled program", () => {
     expect(c.payloadBytes).toBe(2 * 1024 * 1024);
   });
 
+  it("names the sink connection's congestion control by its index (0 the system's default), cubic unless set", () => {
+    expect(decode(compileByName("sendfile").program).knobs[Knob.TCP_CONGESTION]).toBe(2);
+    const names = ["system", "reno", "cubic", "bbr"];
+    for (const [i, name] of names.entries()) expect(decode(compileByName("sendfile", { tcpCongestion: name }).program).knobs[Knob.TCP_CONGESTION]).toBe(i);
+  });
+
   it("ORs flag names into their Linux values and honours `if $param`", () => {
     const on = decode(compileByName("mmap-write", { populate: "on" }).program);
     const off = decode(compileByName("mmap-write").program);
@@ -216,6 +222,7 @@ describe("refusals name the field and the reason", () => {
     expect(() => compileByName("splice", { chnk: "1" })).toThrow(/--set chnk: unknown parameter/);
     expect(() => compileByName("splice", { chunk: "big" })).toThrow(/params.chunk: "big" is not a size/);
     expect(() => compileByName("splice", { nicSg: "maybe" })).toThrow(/params.nicSg: "maybe" is not on\/off/);
+    expect(() => compileByName("splice", { tcpCongestion: "vegas" })).toThrow(/params.tcpCongestion: "vegas" is not one of system, reno, cubic, bbr/);
     expect(() => compileByName("nope")).toThrow(/unknown scenario "nope"/);
     expect(() => parseSets(["chunk"])).toThrow(/--set chunk: expected key=value/);
   });
