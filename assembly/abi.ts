@@ -97,6 +97,8 @@ export namespace Counter {
   export const SIGNALS: i32 = 42;
   export const DELIVERED_MODIFIED: i32 = 43;
   export const PEER_WAKEUPS: i32 = 44;
+  export const COPY_COLD_SRC_BYTES: i32 = 45;
+  export const COPY_COLD_DST_BYTES: i32 = 46;
 }
 
 export namespace Dev {
@@ -172,6 +174,7 @@ export namespace Ev {
   export const PAGE_UNREF: i32 = 30;
   export const COST: i32 = 31;
   export const PEER_WAKE: i32 = 32;
+  export const CACHE_MISS: i32 = 33;
 }
 
 export namespace Fill {
@@ -289,6 +292,9 @@ export namespace Knob {
   export const PEER_POLL: i32 = 49;
   export const PEER_WAKE_JITTER_PCT: i32 = 50;
   export const TCP_CONGESTION: i32 = 51;
+  export const COST_COPY_COLD_SRC_PS_PER_BYTE: i32 = 52;
+  export const COST_COPY_COLD_DST_PS_PER_BYTE: i32 = 53;
+  export const CPU_CACHE_BYTES: i32 = 54;
 }
 
 export namespace Op {

@@ -39,7 +39,7 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.BLOCK_MAX_REQUEST_BYTES] = 1280 * 1024);  // BLK_DEF_MAX_SECTORS_CAP           // copied payload one skb carries (size goal)
   // cost model (ns, or ps per byte)
   unchecked(knobs[Knob.COST_MODE_SWITCH_NS] = 60);
-  unchecked(knobs[Knob.COST_COPY_PS_PER_BYTE] = 100);      // ~10 GB/s memcpy
+  unchecked(knobs[Knob.COST_COPY_PS_PER_BYTE] = 30);       // between cached lines (measured: pread of a page just read)
   unchecked(knobs[Knob.COST_FAULT_NS] = 400);
   unchecked(knobs[Knob.COST_PAGECACHE_LOOKUP_NS] = 15);
   unchecked(knobs[Knob.COST_PTE_NS] = 4);
@@ -62,6 +62,10 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.COST_REMOTE_WAKEUP_NS] = 2000);
   unchecked(knobs[Knob.COST_PEER_WAKE_LATENCY_NS] = 5000);
   unchecked(knobs[Knob.PEER_WAKE_JITTER_PCT] = 50);
+  unchecked(knobs[Knob.TCP_CONGESTION] = 2);                   // cubic: Linux's default (CONFIG_DEFAULT_TCP_CONG)
+  unchecked(knobs[Knob.COST_COPY_COLD_SRC_PS_PER_BYTE] = 80);  // a line fetched from memory, over a cached copy
+  unchecked(knobs[Knob.COST_COPY_COLD_DST_PS_PER_BYTE] = 80);
+  unchecked(knobs[Knob.CPU_CACHE_BYTES] = 2 * 1024 * 1024);    // a private L2 of 2 MiB per CPU
 }
 
 export function setKnob(id: i64, v: i64): void {

@@ -13,6 +13,7 @@ import { sockFlushAtExit } from "./kernel/socket";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
 import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS, iovBase, iovLen, setIovN, IOV_MAX } from "./args";
 import { framesReset, framesReserve } from "./mm/frames";
+import { cacheReset, cacheForget } from "./mm/cache";
 import { sleepFor, pcReset, inodeNew, pcFillByWrite, pcFillByRead, pcPagesOf, inoSetSink, inoSetFs, IK_REGULAR, IK_NULL } from "./mm/pagecache";
 import { ptReset } from "./mm/pagetable";
 import { vmaReset } from "./mm/vma";
@@ -119,7 +120,7 @@ export function setup(): i32 {
   setCounting(false);
   traceReset(false, 1);
   arenaReset();
-  framesReset(); pcReset(); ptReset(); vmaReset(); faultReset(); dmaReset(); diskReset(); nicReset(); loReset();
+  framesReset(); cacheReset(); pcReset(); ptReset(); vmaReset(); faultReset(); dmaReset(); diskReset(); nicReset(); loReset();
   filesReset(); fdReset(); pipeReset(); skbReset(); sockReset(); sinkReset(); sys.syscallsReset();
   memory.fill(regsPtr, 0, <usize>nregsP << 3);
   for (let i = 0; i < 64; i++) unchecked(callCounts[i] = 0);
@@ -185,6 +186,7 @@ export function setup(): i32 {
   setCounter(Counter.FILE_PAGES, filePages);
   traceReset(knob(Knob.TRACE) != 0, knob(Knob.TRACE_CAP));
   ev(Ev.SETUP, resident, filePages, 0, 0, 0, 0);
+  cacheForget();
   setCounting(true);
   return Status.OK;
 }

@@ -142,6 +142,8 @@ static const char *const CALL_NAMES[] = {
 #define COUNTER_SIGNALS 42
 #define COUNTER_DELIVERED_MODIFIED 43
 #define COUNTER_PEER_WAKEUPS 44
+#define COUNTER_COPY_COLD_SRC_BYTES 45
+#define COUNTER_COPY_COLD_DST_BYTES 46
 
 /* Dev */
 #define DEV_DISK 1
@@ -249,6 +251,7 @@ static inline const char *errno_name(int e) {
 #define EV_PAGE_UNREF 30
 #define EV_COST 31
 #define EV_PEER_WAKE 32
+#define EV_CACHE_MISS 33
 
 /* Fill */
 #define FILL_WRITE 1
@@ -363,6 +366,9 @@ static inline const char *errno_name(int e) {
 #define KNOB_PEER_POLL 49
 #define KNOB_PEER_WAKE_JITTER_PCT 50
 #define KNOB_TCP_CONGESTION 51
+#define KNOB_COST_COPY_COLD_SRC_PS_PER_BYTE 52
+#define KNOB_COST_COPY_COLD_DST_PS_PER_BYTE 53
+#define KNOB_CPU_CACHE_BYTES 54
 
 /* Op */
 #define OP_CALL 1

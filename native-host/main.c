@@ -144,7 +144,8 @@ static const char *const COUNTER_NAMES[COUNTER_COUNT] = {
   [COUNTER_NIVCSW] = "NIVCSW", [COUNTER_TIME_NS] = "TIME_NS", [COUNTER_USER_NS] = "USER_NS", [COUNTER_SYS_NS] = "SYS_NS",
   [COUNTER_ZC_COMPLETIONS] = "ZC_COMPLETIONS", [COUNTER_ZC_COPIED] = "ZC_COPIED", [COUNTER_DISK_PAGES] = "DISK_PAGES",
   [COUNTER_RESIDENT_PAGES] = "RESIDENT_PAGES", [COUNTER_FILE_PAGES] = "FILE_PAGES", [COUNTER_SIGNALS] = "SIGNALS",
-  [COUNTER_DELIVERED_MODIFIED] = "DELIVERED_MODIFIED",
+  [COUNTER_DELIVERED_MODIFIED] = "DELIVERED_MODIFIED", [COUNTER_COPY_COLD_SRC_BYTES] = "COPY_COLD_SRC_BYTES",
+  [COUNTER_COPY_COLD_DST_BYTES] = "COPY_COLD_DST_BYTES",
 };
 
 /* Which counters the native host has, and how: measured by the kernel, derived from measured calls and their
@@ -164,6 +165,8 @@ static const struct { int counter; const char *how; } COUNTER_EVIDENCE[] = {
   { COUNTER_NIVCSW, "measured" }, { COUNTER_TIME_NS, "measured" }, { COUNTER_USER_NS, "measured" }, { COUNTER_SYS_NS, "measured" },
   { COUNTER_ZC_COMPLETIONS, "measured" }, { COUNTER_ZC_COPIED, "measured" }, { COUNTER_DISK_PAGES, "derived" },
   { COUNTER_RESIDENT_PAGES, "measured" }, { COUNTER_FILE_PAGES, "measured" }, { COUNTER_SIGNALS, "measured" },
+  /* cache misses need the hardware's events, which this kind of machine (a VM) often lacks: not read at all */
+  { COUNTER_COPY_COLD_SRC_BYTES, "unobservable" }, { COUNTER_COPY_COLD_DST_BYTES, "unobservable" },
 };
 
 static int tp_counter_pc(int counter) {
@@ -387,6 +390,29 @@ static int64_t tcp_max(const char *path) {
   return n == 3 ? c : -1;
 }
 
+/* The size of the level-2 data or unified cache of the CPU the program runs on (pinned, or the first), -1 if unknown */
+static int64_t l2_bytes(void) {
+  int cpu = H.cpu_host >= 0 ? H.cpu_host : 0;
+  for (int i = 0; i < 8; i++) {
+    char p[128], t[32] = "";
+    snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/level", cpu, i);
+    if (read_num(p) != 2) continue;
+    snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/type", cpu, i);
+    FILE *f = fopen(p, "r");
+    if (f) { if (fscanf(f, "%31s", t) != 1) t[0] = 0; fclose(f); }
+    if (strcmp(t, "Instruction") == 0) continue;
+    snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/size", cpu, i);
+    f = fopen(p, "r");
+    if (!f) return -1;
+    long long n = -1; char unit = 0;
+    int k = fscanf(f, "%lld%c", &n, &unit);
+    fclose(f);
+    if (k < 1 || n < 0) return -1;
+    return unit == 'K' ? n * 1024 : unit == 'M' ? n * 1024 * 1024 : n;
+  }
+  return -1;
+}
+
 /* Knob.TCP_CONGESTION's value for a congestion control's name (-1: another one) */
 static int tcp_cc_index(const char *name) {
   for (int i = 1; i <= 3; i++) if (strcmp(name, TCP_CC_NAMES[i]) == 0) return i;
@@ -443,6 +469,8 @@ void knobs(void) {
                              H.tcp_cc ? "TCP_CONGESTION on both ends of the sink's connection" : "0: the system's default (/proc/sys/net/ipv4/tcp_congestion_control)" };
       break;
     }
+    case KNOB_CPU_CACHE_BYTES:
+      r = (struct knob_row){ id, v, l2_bytes(), 0, "CPU_CACHE_BYTES", "the program's CPU's level-2 cache (/sys/devices/system/cpu/cpuN/cache/index*/size)" }; break;
     case KNOB_PEER_POLL: H.peer_poll = v != 0; r = (struct knob_row){ id, v, v, 1, "PEER_POLL", v ? "the peer polls recv (MSG_DONTWAIT), never sleeping" : "the peer sleeps in read()" }; break;
     case KNOB_PEER_LAZY: r = (struct knob_row){ id, v, v, 1, "PEER_LAZY", "each sink's own lazy flag" }; break;
     case KNOB_OTHER_FS_FILES: H.other_fs_files = v; r = (struct knob_row){ id, v, v, 1, "OTHER_FS_FILES", "files on a tmpfs mounted in the sandbox (own mount namespace)" }; break;
@@ -460,7 +488,9 @@ void knobs(void) {
     default:
       /* the model's cost model: the host measures time */
       if ((id >= KNOB_COST_MODE_SWITCH_NS && id <= KNOB_COST_PAGE_ALLOC_NS) || (id >= KNOB_COST_SKB_NS && id <= KNOB_COST_DIRTY_PAGE_NS) ||
-          id == KNOB_COST_USER_ACCESS_PS_PER_BYTE || id == KNOB_COST_TRUNCATE_PAGE_NS)
+          id == KNOB_COST_USER_ACCESS_PS_PER_BYTE || id == KNOB_COST_TRUNCATE_PAGE_NS || id == KNOB_COST_LINEARIZE_PS_PER_BYTE ||
+          (id >= KNOB_COST_REMOTE_WAKEUP_NS && id <= KNOB_COST_PEER_WAKE_LATENCY_NS) || id == KNOB_PEER_WAKE_JITTER_PCT ||
+          id == KNOB_COST_COPY_COLD_SRC_PS_PER_BYTE || id == KNOB_COST_COPY_COLD_DST_PS_PER_BYTE)
         continue;
       r = (struct knob_row){ id, v, -1, 0, "?", "unknown to this host: ignored" };
     }

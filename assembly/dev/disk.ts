@@ -6,6 +6,7 @@ import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob } from "../machine";
 import { dmaTransfer } from "./dma";
+import { cacheInvalidate } from "../mm/cache";
 import { frSetIdent, mkIdent } from "../mm/frames";
 
 export let diskRequests: i64 = 0;   // block requests issued since reset
@@ -27,6 +28,7 @@ export function diskRead(pattern: i32, first: i64, pfns: StaticArray<u32>, pages
   for (let i = 0; i < pages; i++) {
     const idx = first + i;
     frSetIdent(unchecked(pfns[at + i]), pattern < 0 ? 0 : mkIdent(pattern, idx << 12, 0));
+    cacheInvalidate(unchecked(pfns[at + i]), -1);   // the device wrote it: no CPU holds its lines
   }
   dmaTransfer(Dev.DISK, -1, unchecked(pfns[at]), bytes);
 }

@@ -18,6 +18,7 @@ import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, v
 import { ptReserve, walk, entryPfn, PTE_P, PTE_H } from "../mm/pagetable";
 import { populate, zapRange, translate, FM_GUP, FM_USER, FAULT_OK, lastFault, FAULT_SIGBUS } from "../mm/fault";
 import { copyToUser, copyFromUser, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
+import { cacheTouch, CPU_PROCESS } from "../mm/cache";
 import {
   fileNew, fileType, fileObj, filePos, fileSetPos, fileFlags, fileSetFlags, fileRa, fileRef, fileUnref,
   fileReadable, fileWritable, FT_REG, FT_NULL, FT_PIPE_R, FT_PIPE_W, FT_SOCK,
@@ -1078,6 +1079,7 @@ function userAccess(addr: i64, len: i64, write: bool): i64 {
       return -1;
     }
     if (write) frBumpVersion(pfn, off, m);
+    cacheTouch(pfn, off, m, CPU_PROCESS, write);   // what the program loads or stores is in its CPU's cache afterwards
     done += m;
   }
   spendQuiet(psCost(done, knob(Knob.COST_USER_ACCESS_PS_PER_BYTE)));

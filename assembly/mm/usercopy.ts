@@ -9,6 +9,7 @@ import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob, psCost } from "../machine";
 import { frCopy } from "./frames";
+import { cacheTouch, CPU_PROCESS, CPU_PEER } from "./cache";
 import { translate, FM_KERNEL, lastFault } from "./fault";
 
 let callCopied: bool = false;   // the current call (or user op) has counted its copy op
@@ -30,7 +31,10 @@ export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32,
     if (peerArmed) { count(Counter.PEER_COPY_OPS, 1); first = 1; }
     peerArmed = false;
     count(Counter.PEER_COPY_BYTES, len);
-    // its cost is the peer's, on its own CPU and clock (socket.ts peerRead): the sender waits for it only when the buffers are full
+    // its cost is the peer's, on its own CPU and clock (socket.ts peerRead): the sender waits for it only when
+    // the buffers are full; what it touches is in its own cache now, not the process's
+    cacheTouch(src, soff, len, CPU_PEER, false);
+    cacheTouch(dst, doff, len, CPU_PEER, true);
   } else {
     c = psCost(len, knob(what == CopyWhat.LINEARIZE ? Knob.COST_LINEARIZE_PS_PER_BYTE : Knob.COST_COPY_PS_PER_BYTE));
     if (!callCopied) { count(Counter.CPU_COPY_OPS, 1); first = 1; c += knob(Knob.COST_COPY_OP_NS); }
@@ -39,6 +43,20 @@ export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32,
     spend(c);
   }
   ev(Ev.CPU_COPY, src, dst, len, what, first, c);
+  if (what != CopyWhat.PEER_TO_USER) {
+    // lines the copy had to fetch: its source not in this CPU's cache, its destination not either (written lines
+    // are fetched before they are written)
+    if (!cacheTouch(src, soff, len, CPU_PROCESS, false)) cacheMiss(src, len, 0, Knob.COST_COPY_COLD_SRC_PS_PER_BYTE, Counter.COPY_COLD_SRC_BYTES);
+    if (!cacheTouch(dst, doff, len, CPU_PROCESS, true)) cacheMiss(dst, len, 1, Knob.COST_COPY_COLD_DST_PS_PER_BYTE, Counter.COPY_COLD_DST_BYTES);
+  }
+}
+
+/** A copy's `len` bytes of frame `pfn` were not in the process's CPU's cache: their extra cost. */
+function cacheMiss(pfn: u32, len: i32, dst: i32, costKnob: i32, counterId: i32): void {
+  const c = psCost(len, knob(costKnob));
+  count(counterId, len);
+  spend(c);
+  ev(Ev.CACHE_MISS, pfn, len, dst, 0, 0, c);
 }
 
 /** EFAULT-style outcome of the last user copy: the signal the fault raised (0: none). */

@@ -60,6 +60,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   USER_OP: ["call", "step", "arg0", "arg1"],
   COST: [],
   PEER_WAKE: ["socket", "skb"],
+  CACHE_MISS: ["frame", "bytes", "dst"],
 };
 
 /** Decodes record `i` of a trace (8 int64 words each). */
@@ -157,6 +158,7 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
       break;
     case "PEER_CALL": c[Counter.PEER_SYSCALLS]++; break;
     case "PEER_WAKE": c[Counter.PEER_WAKEUPS]++; break;
+    case "CACHE_MISS": c[n("dst") ? Counter.COPY_COLD_DST_BYTES : Counter.COPY_COLD_SRC_BYTES] += n("bytes"); break;
     case "SETUP": c[Counter.RESIDENT_PAGES] = n("residentPages"); c[Counter.FILE_PAGES] = n("filePages"); break;
     default: break;
   }

@@ -80,6 +80,8 @@ export function buildResult(
     signals: c[Counter.SIGNALS],
     zcCompletions: c[Counter.ZC_COMPLETIONS],
     zcCopied: c[Counter.ZC_COPIED],
+    copyColdSrcBytes: c[Counter.COPY_COLD_SRC_BYTES],
+    copyColdDstBytes: c[Counter.COPY_COLD_DST_BYTES],
   };
   sinks.forEach((s, i) => {
     const name = compiled.sinks[i]?.name ?? String(i);

@@ -226,6 +226,8 @@ const KERNEL_COUNTERS: Record<string, string> = {
   PAGE_REFS: "pageRefs",
   PTES_SET: "ptesSet",
   PT_PAGES: "ptPages",
+  COPY_COLD_SRC_BYTES: "copyColdSrcBytes",
+  COPY_COLD_DST_BYTES: "copyColdDstBytes",
 };
 
 /** The host's JSON -> the Result (engine "native"). Pure: tests hand it crafted host output. */

@@ -225,6 +225,15 @@ export const Knob = {
    *  skb by its departure time (sk_pacing_status SK_PACING_NEEDED on a qdisc-less loopback: TCP's own hrtimer);
    *  reno and cubic do not pace there */
   TCP_CONGESTION: 51,
+  /** what a CPU copy costs more per byte, in picoseconds, when its source is not in the copying CPU's cache (not
+   *  touched by it within its last CPU_CACHE_BYTES of misses: assembly/mm/cache.ts): a page-cache page last
+   *  written long ago, or by the other CPU. COST_COPY_PS_PER_BYTE is then the copy between cached lines */
+  COST_COPY_COLD_SRC_PS_PER_BYTE: 52,
+  /** the same for a copy's destination: a fresh skb or pipe page, a buffer the other CPU used last */
+  COST_COPY_COLD_DST_PS_PER_BYTE: 53,
+  /** the cache each CPU keeps what it touched in, in bytes (its private L2: /sys/devices/system/cpu/cpuN/cache,
+   *  the level-2 unified cache; the native host reports it) */
+  CPU_CACHE_BYTES: 54,
 } as const;
 
 /**
@@ -301,6 +310,10 @@ export const Counter = {
   /** the loopback peer woken from its sleep in recv by data arriving (sim: its clock was behind an skb's arrival;
    *  native: the peer's voluntary context switches while it read) */
   PEER_WAKEUPS: 44,
+  /** bytes the process's CPU copies read from lines not in its cache (model only: no hardware cache events here) */
+  COPY_COLD_SRC_BYTES: 45,
+  /** bytes the process's CPU copies wrote to lines not in its cache (model only) */
+  COPY_COLD_DST_BYTES: 46,
 } as const;
 export const COUNTER_COUNT = 48;
 
@@ -338,6 +351,7 @@ export const Ev = {
   PAGE_UNREF: 30,    // a: frame, b: new refcount (put_page)
   COST: 31,          // f: ns of actions the trace does not record one by one (page-cache lookups, small allocations)
   PEER_WAKE: 32,     // a: socket, b: skb id (the sender's softirq wakes the sleeping peer; f: the sender's ns)
+  CACHE_MISS: 33,    // a: frame, b: bytes, c: 0 a copy's source, 1 its destination (the process's CPU; f: the extra ns)
 } as const;
 
 /** What a CPU copy copied (Ev.CPU_COPY d). */

@@ -61,6 +61,7 @@ export const FIELDS: Record<EvKind, string[][]> = {
   PAGE_UNREF: [["frame", "pfn"], ["refcount", "refs", "count"]],
   COST: [[], [], [], [], [], ["ns"]],
   PEER_WAKE: [["socket"], ["skb"]],
+  CACHE_MISS: [["frame", "pfn"], ["bytes", "len"], ["dst"]],
 };
 
 const num = (v: unknown): number | undefined => {
@@ -210,6 +211,8 @@ export function describe(e: WEvent, args = ""): string {
       return `The loopback peer calls ${callName(e.a)}, which returns ${e.b}.`;
     case "PEER_WAKE":
       return `skb ${e.b} arrives while the peer sleeps in recv: the sender's CPU wakes it (an interrupt to the peer's CPU).`;
+    case "CACHE_MISS":
+      return `${fmtBytes(e.b)} of frame ${e.a} are not in the CPU's cache: the copy waits for memory to ${e.c ? "write" : "read"} them.`;
     case "SETUP":
       return `Setup done: ${e.a} of ${e.b} source pages are in the page cache.`;
     case "USER_OP":

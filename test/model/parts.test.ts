@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { Knob } from "../../src/scenario/abi.js";
-import { runProgram, evs, retOf, KiB, MiB, PAGE, GSO_NIC, splits } from "./helpers.js";
+import { runProgram, runByName, evs, retOf, KiB, MiB, PAGE, GSO_NIC, splits } from "./helpers.js";
 
 const GiB = 1024 * MiB;
 // a fixed place far from the model's mmap area, 1 GiB aligned, so every table level below the PGD is new
@@ -304,5 +304,53 @@ describe("access hints change readahead", () => {
     // each fault reads its one page; fault-around then finds nothing else cached
     expect(out.result.faults).toEqual({ minor: 0, major: 16 });
     expect(out.result.kernel!.blockRqIssue).toBe(16);
+  });
+});
+
+describe("CPU caches", () => {
+  const k = (r: { result: { kernel?: Record<string, unknown> } }) => r.result.kernel as Record<string, number>;
+  it("read-write: every page-cache byte the read copies is cold; the buffer it fills and the write reads stays cached", async () => {
+    const size = 4 * MiB;
+    const r = await runByName("read-write", { fileSize: size, chunk: "64KiB" });
+    expect(k(r).copyColdSrcBytes).toBe(size);   // the reads' sources: page-cache pages nobody touched in the phase
+    // the writes' sources (the buffer) are cached; cold destinations: the buffer's first fill and skb pages the
+    // allocator gives back only after the peer has read them
+    expect(k(r).copyColdDstBytes).toBeLessThan(size / 4);
+    expect(k(r).copyColdDstBytes).toBeGreaterThanOrEqual(64 * KiB);
+  });
+  it("a buffer larger than the cache falls out of it between the read and the write; no cache: every byte cold", async () => {
+    const size = 16 * MiB;
+    const big = await runByName("read-write", { fileSize: size, chunk: "4MiB", cpuCacheBytes: "2MiB" });
+    expect(k(big).copyColdSrcBytes).toBeGreaterThan(size * 1.5);   // the buffer was evicted by the next 4 MiB read
+    const none = await runByName("read-write", { fileSize: size, chunk: "64KiB", cpuCacheBytes: 0 });
+    expect(k(none).copyColdSrcBytes).toBe(none.result.copies.cpu.bytes);
+    expect(k(none).copyColdDstBytes).toBe(none.result.copies.cpu.bytes);
+  });
+  it("mmap-write of the whole file: its one copy reads cold pages into fresh skb pages", async () => {
+    const size = 8 * MiB;
+    const r = await runByName("mmap-write", { fileSize: size, chunk: "whole" });
+    expect(k(r).copyColdSrcBytes).toBeGreaterThan(size * 0.95);
+    expect(k(r).copyColdDstBytes).toBeGreaterThan(size * 0.9);
+  });
+  it("a miss costs what its knob says, where it happens: the time moves by cold bytes times the cost", async () => {
+    // a polling peer: nobody is woken, so a slower sender changes no race, only its own time
+    const run = (ps: number) => runByName("mmap-write", { fileSize: 4 * MiB, chunk: "whole", peerPoll: true }, false,
+      { [Knob.COST_COPY_COLD_SRC_PS_PER_BYTE]: ps, [Knob.COST_COPY_COLD_DST_PS_PER_BYTE]: 0 });
+    const base = await run(0), dear = await run(1000);
+    const cold = k(dear).copyColdSrcBytes;
+    expect(cold).toBe(k(base).copyColdSrcBytes);
+    // each cold source byte adds 1 ns to the sender's time
+    expect(dear.result.timeNs - base.result.timeNs).toBeGreaterThan(cold * 0.99);
+    expect(dear.result.timeNs - base.result.timeNs).toBeLessThan(cold * 1.01 + 1000);
+  });
+  it("pages the disk wrote by DMA are cold even if the CPU had them cached before they were freed", async () => {
+    const r = await runByName("read-write", { fileSize: 2 * MiB, chunk: "64KiB", cache: "cold" });
+    expect(k(r).copyColdSrcBytes).toBe(2 * MiB);
+  });
+  it("the trace's CACHE_MISS events add up to the counters", async () => {
+    const r = await runByName("read-write", { fileSize: 1 * MiB, chunk: "16KiB" }, true);
+    const miss = evs(r, "CACHE_MISS");
+    expect(miss.filter((e) => !e.dst).reduce((a, e) => a + Number(e.bytes), 0)).toBe(k(r).copyColdSrcBytes);
+    expect(miss.filter((e) => e.dst).reduce((a, e) => a + Number(e.bytes), 0)).toBe(k(r).copyColdDstBytes);
   });
 });

@@ -78,7 +78,9 @@ describe("the loopback peer's clock", () => {
 
   it("wake-up latencies spread around their mean (PEER_WAKE_JITTER_PCT), reproducibly: the peer sleeps after some sends, not all or none", async () => {
     // a peer a little faster than the sender: it catches up, and sleeps, unless its wake-up was slow
-    const base = { [Knob.COST_REMOTE_WAKEUP_NS]: 10_000, [Knob.COST_PEER_WAKE_LATENCY_NS]: 15_000, [Knob.COST_PEER_COPY_PS_PER_BYTE]: 150 };
+    const base = { [Knob.COST_REMOTE_WAKEUP_NS]: 10_000, [Knob.COST_PEER_WAKE_LATENCY_NS]: 15_000, [Knob.COST_PEER_COPY_PS_PER_BYTE]: 150,
+      // the sender's copies at 100 ps a byte, cached or not
+      [Knob.COST_COPY_PS_PER_BYTE]: 100, [Knob.COST_COPY_COLD_SRC_PS_PER_BYTE]: 0, [Knob.COST_COPY_COLD_DST_PS_PER_BYTE]: 0 };
     const p = { fileSize: "16MiB", chunk: "64KiB" };
     const flat = await run("read-write", p, { ...base, [Knob.PEER_WAKE_JITTER_PCT]: 0 });
     const spread = await run("read-write", p, { ...base, [Knob.PEER_WAKE_JITTER_PCT]: 50 });

@@ -112,6 +112,7 @@ function place(e: SimEvent): { tid: number; name: string; frame?: number; to?: n
     case "PEER_CALL": return { tid: TRACK.peer, name: `peer ${e.name ?? "read"} = ${n("ret")}` };
     case "COST": return { tid: TRACK.kernel, name: "page-cache lookups, allocations" };
     case "PEER_WAKE": return { tid: TRACK.kernel, name: `wake the peer (skb ${n("skb")})` };
+    case "CACHE_MISS": return { tid: TRACK.kernel, name: `cache miss: ${n("bytes")} B ${n("dst") ? "written" : "read"}`, frame: n("frame") };
     default: return null;
   }
 }
