@@ -160,10 +160,19 @@ function peerRcvbuf(sink: i32): i64 {
   return want > ceiling ? want : ceiling;
 }
 
+/**
+ * The bytes a sender may have sent and not yet seen read. They are the sender's (sk_wmem_queued) until the
+ * receiver ACKs them, and the receiver ACKs what it queued only when its reader frees room: a full frame gets
+ * an ACK on arrival only if the window's right edge then advances (__tcp_ack_snd_check), and otherwise the ACK
+ * goes out with the read (tcp_cleanup_rbuf). So an eager peer that lags holds nothing the sender has been told of:
+ * the connection holds at most the send buffer (measured with cubic, the peer the slower side: 4.2 MB queued at
+ * the sender, tb 3.9 MB; the 1.5 MB in the peer's queue all unacknowledged). A lazy peer, which reads nothing,
+ * ACKs on arrival until its receive buffer is full: the send buffer and the receive buffer.
+ */
 function limit(k: i32): i64 {
   const set = knob(Knob.TCP_SNDBUF);
   const snd = set > 0 ? set : knob(Knob.TCP_WMEM_MAX);
-  return unchecked(kRoute[k]) == ROUTE_LO ? snd + unchecked(kRcvbuf[k]) : snd;
+  return unchecked(kRoute[k]) == ROUTE_LO && sinkLazy(unchecked(kSink[k])) ? snd + unchecked(kRcvbuf[k]) : snd;
 }
 
 /** Transmits skb `s` on the socket's route. */

@@ -211,6 +211,12 @@ export class Simulator {
         : `the model stopped with status ${st}`];
       result.delivered.intact = false;
     }
+    // the congestion control is a knob of the connection; the model does what reno and cubic do on loopback
+    // (no pacing): BBR's pacing timer it does not have (docs/limits.md, "Network")
+    const cc = opts.knobs?.[Knob.TCP_CONGESTION] ?? compiled.knobs[Knob.TCP_CONGESTION];
+    if (cc === 3 && compiled.sinks.some((s) => s.kind === "tcp")) {
+      (result.notes ??= []).push("tcpCongestion=bbr: the model does not pace (BBR's hrtimer per skb on a qdisc-less loopback, and the peer woken by each paced skb); its times and the peer's wake-ups are those of an unpaced connection (reno, cubic)");
+    }
     const out: RunOutput = {
       result, status: st, counters, sinks, traceDropped: Number(x.zc_trace_dropped()),
       memoryBytes: Number(x.zc_memory_bytes()), modelBytes: Number(x.zc_model_bytes()),

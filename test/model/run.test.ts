@@ -132,3 +132,15 @@ describe("a call nothing can wake", () => {
     expect(blocking.status).toBe("TIMEOUT");
   });
 });
+
+describe("the connection's congestion control", () => {
+  it("bbr: the model says it does not pace; cubic (the default) and reno need no note", async () => {
+    const s = await sim();
+    const note = (over: Record<string, string>) => (s.run(compileByName("sendfile", { fileSize: "256KiB", ...over }), { trace: false }).result.notes ?? []).join(" ");
+    expect(note({ tcpCongestion: "bbr" })).toMatch(/does not pace/);
+    expect(note({})).not.toMatch(/pace/);
+    expect(note({ tcpCongestion: "reno" })).not.toMatch(/pace/);
+    // no TCP sink, no connection: nothing to say
+    expect(note({ tcpCongestion: "bbr", sink: "file" })).not.toMatch(/pace/);
+  });
+});
