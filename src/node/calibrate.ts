@@ -19,7 +19,7 @@
 import { readFileSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import { HEADER_WORDS, Knob } from "../scenario/abi.js";
-import { compileByName, formatSize, parseSize, ScenarioError, type Compiled } from "../scenario/index.js";
+import { compileByName, formatSize, MACHINE_PARAMS, parseSize, ScenarioError, type Compiled } from "../scenario/index.js";
 import type { Simulator } from "../model/simulator.js";
 
 /** The cost knobs, in the order of a feature vector. */
@@ -62,6 +62,9 @@ export interface Profile {
   };
   /** how to make it again */
   made?: string;
+  /** the machine's knobs the fit ran the model with (this kernel's own: Cell.machine); `--profile` gives them to
+   *  the model as defaults (a --set wins) */
+  machineParams?: Record<string, number | string>;
 }
 
 export interface CellReport {
@@ -91,6 +94,10 @@ export function readProfile(path: string): Profile {
   for (const [k, v] of Object.entries(p.costs)) {
     if (!(k in Knob) || !k.startsWith("COST_")) throw new ScenarioError(`${at}: costs.${k}`, "not a cost knob");
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e12) throw new ScenarioError(`${at}: costs.${k}`, "must be a number from 0 to 1e12");
+  }
+  for (const [k, v] of Object.entries(p.machineParams ?? {})) {
+    if (!(k in MACHINE_PARAMS)) throw new ScenarioError(`${at}: machineParams.${k}`, "not a machine parameter (zcsim list --json shows them)");
+    if (typeof v !== "number" && typeof v !== "string") throw new ScenarioError(`${at}: machineParams.${k}`, "must be a number or a name");
   }
   for (const [k, v] of Object.entries(p.knobs ?? {})) {
     if (!PROFILE_KNOBS.includes(k)) throw new ScenarioError(`${at}: knobs.${k}`, `not a knob a profile sets (${PROFILE_KNOBS.join(", ")})`);
@@ -333,6 +340,14 @@ export interface Cell {
   params: Record<string, string>;
   /** in the fit (true) or validation only */
   fit: boolean;
+  /** this kernel's values of the machine's knobs the native host cannot set (compare's probeKnobs: L2 size,
+   *  tcp_rmem's ceiling, read_ahead_kb...): the model runs with them, as `zcsim compare` runs it */
+  machine?: Record<string, number | string>;
+}
+
+/** A cell's program: its scenario with the machine's knobs, then its own params. */
+export function compileCell(c: Cell): Compiled {
+  return compileByName(c.scenario, { ...(c.machine ?? {}), ...c.params });
 }
 
 export interface MeasuredCell extends Cell {
@@ -431,7 +446,7 @@ export interface MatrixOptions {
 export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptions = {}): Promise<MeasuredCell[]> {
   const { runNative } = await import("./native.js");
   const reps = opts.reps ?? 5;
-  const compiled = cells.map((c) => compileByName(c.scenario, c.params));
+  const compiled = cells.map(compileCell);
   const feats = compiled.map((c) => features(sim, c));
   const defaults = compiled.map((c) => sim.run(c, { trace: false }).result.timeNs);
   const samples: number[][] = cells.map(() => []);
@@ -463,7 +478,7 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
  *  the native medians are what is dear; the features follow the model (and its cost knobs) as it is now. */
 export function refeature(sim: Simulator, cells: MeasuredCell[], at: Record<string, number> = DEFAULT_COSTS): MeasuredCell[] {
   return cells.map((c) => {
-    const compiled = compileByName(c.scenario, c.params);
+    const compiled = compileCell(c);
     return { ...c, features: features(sim, compiled, at), featuresAt: { ...at }, defaultNs: sim.run(compiled, { trace: false }).result.timeNs };
   });
 }
@@ -503,7 +518,7 @@ export function wakeLoss(sim: Simulator, cells: MeasuredCell[], costs: Record<st
   let loss = 0, n = 0;
   for (const c of cells) {
     if (!c.fit || polls(c) || !c.peerWakeups?.length) continue;
-    const r = sim.run(applyProfile(compileByName(c.scenario, c.params), { costs }), { trace: false }).result;
+    const r = sim.run(applyProfile(compileCell(c), { costs }), { trace: false }).result;
     loss += Math.log(((r.peer?.wakeups ?? 0) + 10) / (median(c.peerWakeups) + 10)) ** 2;
     n++;
   }
@@ -610,6 +625,7 @@ export function fitProfile(sim: Simulator, cells: MeasuredCell[], opts: FitOptio
     kernel: release(),
     date: new Date().toISOString(),
     costs,
+    ...(best!.cells[0]?.machine ? { machineParams: best!.cells[0].machine } : {}),
     fit: {
       method: `non-negative least squares (Lawson-Hanson) on relative errors, iteratively reweighted: Huber weights (k = 1.345 robust SD), every cost at most 2000 times its model default; a very weak pull toward the model's default costs; features read from the model at the costs of the previous pass (${passes} passes, until the costs moved less than 1 %); ${measured.COST_REMOTE_WAKEUP_NS !== undefined ? "the remote wake-up's cost measured (polling-peer cells against their sleeping twins); " : ""}the peer's wake-up latency chosen from ${(opts.latencies ?? WAKE_LATENCIES_NS).map((l) => `${l / 1000} us`).join(", ")} by ${wakesCounted ? "how closely the model's peer wake-ups match the kernel's (sum of squared log ratios over the fit's loopback cells)" : "the fit cells' Huber loss (delta 25 %)"}`,
       cells: rows,

@@ -2,9 +2,10 @@
 import { readFileSync } from "node:fs";
 import { compile, compileByName, parseSets, ScenarioError, type Compiled } from "../scenario/index.js";
 
-/** A name from the catalogue, or a path to a scenario file (anything with a "/" or ending in .json). */
-export function loadScenarioArg(arg: string, sets: string[] = []): Compiled {
-  const overrides = parseSets(sets);
+/** A name from the catalogue, or a path to a scenario file (anything with a "/" or ending in .json). `defaults`:
+ *  parameter values that apply unless a --set gives another (a profile's machine params). */
+export function loadScenarioArg(arg: string, sets: string[] = [], defaults: Record<string, string | number> = {}): Compiled {
+  const overrides = { ...defaults, ...parseSets(sets) };
   if (!arg.includes("/") && !arg.endsWith(".json")) return compileByName(arg, overrides);
   let text: string;
   try {

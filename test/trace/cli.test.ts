@@ -74,4 +74,17 @@ describe("zcsim calibrate --from-matrix, and --profile", () => {
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/costs\.COST_FAULT_NS/);
   });
+
+  it("a profile's machine params (the kernel's knobs the fit ran with) are the model's defaults; a --set wins", async () => {
+    const prof = join(dir, "mp.json");
+    writeFileSync(prof, JSON.stringify({ costs: {}, machineParams: { cpuCacheBytes: 0 } }));
+    const cold = JSON.parse((await cli(["run", "read-write", "--set", "fileSize=1MiB", "--json", "--profile", prof])).out);
+    expect(cold.kernel.copyColdSrcBytes).toBe(cold.copies.cpu.bytes);   // no cache: every byte cold
+    const set = JSON.parse((await cli(["run", "read-write", "--set", "fileSize=1MiB", "--set", "cpuCacheBytes=2MiB", "--json", "--profile", prof])).out);
+    expect(set.kernel.copyColdSrcBytes).toBeLessThan(set.copies.cpu.bytes);
+    writeFileSync(prof, JSON.stringify({ costs: {}, machineParams: { l3: 1 } }));
+    const b = await cli(["run", "sendfile", "--profile", prof]);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/machineParams\.l3: not a machine parameter/);
+  });
 });

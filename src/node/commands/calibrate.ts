@@ -53,6 +53,11 @@ export function registerCalibrate(program: Command): void {
           ...(opts.check ? [] : pick(fitCells(opts.fitSizes.split(",")))),
           ...(opts.validate || opts.check ? pick(validationCells((opts.validate ?? "16MiB,1GiB").split(","))) : []),
         ];
+        // the model runs with this kernel's own knobs, as zcsim compare runs it
+        const { probeKnobs } = await import("../compare.js");
+        const machine = await probeKnobs().then((p) => { for (const n of p.notes) log(`machine: ${n}`); return p.calibration; },
+          (e: unknown) => { log(`machine: this kernel's knobs could not be read (${(e as Error).message}): the model runs with its defaults`); return {}; });
+        for (const c of todo) if (Object.keys(machine).length) c.machine = machine;
         log(`${todo.length} cells, ${reps} native runs each, round the cells`);
         cells = await runMatrix(sim, todo, { reps, log });
         if (opts.saveMatrix) writeFileSync(opts.saveMatrix, JSON.stringify(cells) + "\n");

@@ -37,8 +37,9 @@ export function registerRun(program: Command): void {
     .option("--json", "print the result as JSON")
     .option("--profile <file>", "set the model's cost knobs from a calibration profile (zcsim calibrate)")
     .action(async (arg: string, opts: { set: string[]; json?: boolean; profile?: string }) => {
-      let compiled = loadScenarioArg(arg, opts.set);
-      if (opts.profile) compiled = applyProfile(compiled, readProfile(opts.profile));
+      const profile = opts.profile ? readProfile(opts.profile) : undefined;
+      let compiled = loadScenarioArg(arg, opts.set, profile?.machineParams);
+      if (profile) compiled = applyProfile(compiled, profile);
       const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
       const { result, status } = sim.run(compiled, { trace: false });

@@ -82,8 +82,9 @@ export function registerTrace(program: Command): void {
     .action(async (arg: string, opts: TraceOpts) => {
       if (!FORMATS.includes(opts.format)) throw new UsageError(`--format: ${opts.format} is not one of ${FORMATS.join(", ")}`);
       if (!ENGINES.includes(opts.engine)) throw new UsageError(`--engine: ${opts.engine} is not one of ${ENGINES.join(", ")}`);
-      let compiled = loadScenarioArg(arg, opts.set);
-      if (opts.profile) compiled = applyProfile(compiled, readProfile(opts.profile));
+      const profile = opts.profile ? readProfile(opts.profile) : undefined;
+      let compiled = loadScenarioArg(arg, opts.set, profile?.machineParams);
+      if (profile) compiled = applyProfile(compiled, profile);
       const text = await traceText(compiled, { ...opts, traceCap: opts.traceCap ? Number(opts.traceCap) : undefined });
       if (opts.output) writeFileSync(opts.output, text);
       else process.stdout.write(text);
