@@ -40,6 +40,8 @@ else {
     process.exit(2);
   }
   const todo = validationCells(sizes).filter((c) => !only || only.includes(c.scenario));
+  // the model with the kernel's knobs the profile was fitted with
+  if (profile.machineParams) for (const c of todo) c.machine = profile.machineParams;
   cells = await runMatrix(sim, todo, { reps, log: (l) => process.stderr.write(l + "\n") });
 }
 cells = refeature(sim, cells, profile.costs); // read at the profile's costs: predicted = the model's time there
