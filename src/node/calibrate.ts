@@ -379,7 +379,8 @@ const FIT_CHUNKS: Record<string, string[]> = {
 export const LOOPBACK_SCENARIOS = ["read-write", "mmap-write", "sendfile", "splice", "tee", "vmsplice", "msg-zerocopy"];
 
 /**
- * The fit's cells: every calibration scenario at 8, 64 and 256 MiB, warm, with a few chunk sizes; and, at the
+ * The fit's cells: every calibration scenario at 8, 64 and 256 MiB, warm, with a few chunk sizes, a read loop to
+ * /dev/null; and, at the
  * sizes from 64 MiB, each loopback scenario's first chunk again with a polling peer (peerPoll): the same transfer
  * without a wake-up, the control that measures what one costs the sender (wakeupCostNs).
  */
@@ -390,6 +391,9 @@ export function fitCells(sizes = ["8MiB", "64MiB", "256MiB"]): Cell[] {
     if (chunk) params.chunk = chunk;
     out.push({ scenario: s, params, fit: true });
   }
+  // a read loop into /dev/null: the read's copy alone (a cold source, a cached buffer), so that the fit can tell a
+  // cold source from a cold destination (every other copy has both cold, or one of each in the same call pair)
+  for (const size of sizes) out.push({ scenario: "read-write", params: { fileSize: size, cache: "warm", chunk: "64KiB", sink: "null" }, fit: true });
   for (const s of LOOPBACK_SCENARIOS) for (const size of sizes) {
     if ((parseSize(size) ?? 0) < 64 * 1024 * 1024) continue;
     const chunk = FIT_CHUNKS[s]?.includes("64KiB") ? "64KiB" : FIT_CHUNKS[s]?.[0];
@@ -472,6 +476,27 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
     opts.log?.(`${cellLabel(cell).padEnd(48)} native median ${(m / 1e6).toFixed(3).padStart(10)} ms  (${samples[i].length} runs)  model default ${(defaults[i] / 1e6).toFixed(3)} ms`);
   });
   return out;
+}
+
+/**
+ * Matrices measured at different times, pooled: a cell (scenario and params) measured in several keeps all their
+ * runs, and its median is over them all. The kernel's medians drift between matrices taken minutes apart (tee of
+ * 1 GiB: 443 to 609 ms on this machine), so a fit to several windows is a fit to the machine, not to one moment.
+ */
+export function mergeMatrices(lists: MeasuredCell[][]): MeasuredCell[] {
+  const key = (c: Cell) => `${c.scenario} ${JSON.stringify(Object.entries(c.params).sort())}`;
+  const out = new Map<string, MeasuredCell>();
+  for (const list of lists) for (const c of list) {
+    const k = key(c), had = out.get(k);
+    if (!had) { out.set(k, { ...c, samplesNs: [...c.samplesNs] }); continue; }
+    had.samplesNs.push(...c.samplesNs);
+    if (c.peerPsPerByte) had.peerPsPerByte = [...(had.peerPsPerByte ?? []), ...c.peerPsPerByte];
+    if (c.peerWakeups) had.peerWakeups = [...(had.peerWakeups ?? []), ...c.peerWakeups];
+    had.machine ??= c.machine;
+    had.fit = had.fit || c.fit;
+  }
+  for (const c of out.values()) c.medianNs = median(c.samplesNs);
+  return [...out.values()];
 }
 
 /** Cells measured earlier (saved with --save-matrix) with their features read again from the current model:

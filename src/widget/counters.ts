@@ -34,6 +34,8 @@ export const COUNTER_ROWS: CounterRow[] = [
   { path: "copies.dma.bytes", counter: "DMA_BYTES", label: "DMA bytes", doc: "payload bytes moved by devices", unit: "bytes", tone: "dma" },
   { path: "faults.minor", counter: "FAULTS_MINOR", label: "minor faults", doc: "page faults served from memory" },
   { path: "faults.major", counter: "FAULTS_MAJOR", label: "major faults", doc: "page faults that waited for the disk", optional: true },
+  { path: "kernel.copyColdSrcBytes", counter: "COPY_COLD_SRC_BYTES", label: "copied from memory", doc: "copied bytes the CPU had to fetch: the source was not in its cache", unit: "bytes", optional: true, tone: "copy" },
+  { path: "kernel.copyColdDstBytes", counter: "COPY_COLD_DST_BYTES", label: "copied to memory", doc: "copied bytes written to lines not in the CPU's cache (a fresh page)", unit: "bytes", optional: true, tone: "copy" },
   { path: "kernel.pageRefs", counter: "PAGE_REFS", label: "page references", doc: "get_page: references taken by pipes, skbs and mappings", tone: "ref" },
   { path: "kernel.ptesSet", counter: "PTES_SET", label: "PTEs set", doc: "page table entries written", optional: true },
   { path: "kernel.skbs", counter: "SKBS", label: "skbs", doc: "socket buffers built", optional: true },

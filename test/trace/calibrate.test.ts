@@ -9,7 +9,7 @@ import { compileByName, type Compiled } from "../../src/scenario/index.js";
 import { loadSimulator, type Simulator } from "../../src/model/index.js";
 import {
   COST_KNOBS, DEFAULT_COSTS, applyProfile, features, fitCosts, predict, nnls, runMatrix, fitProfile, report, withKnobs, modelTime, type Cell,
-  wakeupCostNs, fitCells, type MeasuredCell,
+  wakeupCostNs, fitCells, mergeMatrices, type MeasuredCell,
 } from "../../src/node/calibrate.js";
 import { nativeReady } from "../native/helpers.js";
 import { Knob } from "../../src/scenario/abi.js";
@@ -103,12 +103,30 @@ describe("the remote wake-up's cost, measured against a polling peer", () => {
 
   it("recovers the cost the model's own wake-ups were priced at", async () => {
     const s = await sim(), wake = 30_000;
-    const cells = fitCells(["64MiB"]).filter((c) => c.scenario === "read-write" && c.params.chunk === "64KiB").map((c): MeasuredCell => {
+    const cells = fitCells(["64MiB"]).filter((c) => c.scenario === "read-write" && c.params.chunk === "64KiB" && !c.params.sink).map((c): MeasuredCell => {
       const r = s.run(compileByName(c.scenario, c.params), { trace: false, knobs: { [Knob.COST_REMOTE_WAKEUP_NS]: wake } }).result;
       return { ...c, features: [], samplesNs: [r.timeNs], medianNs: r.timeNs, defaultNs: 0, peerWakeups: [r.peer!.wakeups!] };
     });
     expect(cells.map((c) => c.params.peerPoll ?? "false").sort()).toEqual(["false", "true"]);
     expect(Math.abs(wakeupCostNs(cells)! / wake - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe("matrices pooled", () => {
+  it("a cell measured in several matrices keeps every run, and its median is over them all", () => {
+    const cell = (fileSize: string, samplesNs: number[], extra: Partial<MeasuredCell> = {}): MeasuredCell =>
+      ({ scenario: "sendfile", params: { fileSize, cache: "warm" }, fit: true, features: [], samplesNs, medianNs: 0, defaultNs: 0, ...extra });
+    const a = [cell("8MiB", [10, 11, 12], { peerWakeups: [1, 2, 3] }), cell("16MiB", [20])];
+    const b = [cell("8MiB", [30, 31], { peerWakeups: [4, 5], machine: { cpuCacheBytes: 4096 } })];
+    const m = mergeMatrices([a, b]);
+    expect(m.length).toBe(2);
+    const c8 = m.find((c) => c.params.fileSize === "8MiB")!;
+    expect(c8.samplesNs).toEqual([10, 11, 12, 30, 31]);
+    expect(c8.medianNs).toBe(12);
+    expect(c8.peerWakeups).toEqual([1, 2, 3, 4, 5]);
+    expect(c8.machine).toEqual({ cpuCacheBytes: 4096 });
+    expect(m.find((c) => c.params.fileSize === "16MiB")!.medianNs).toBe(20);
+    expect(a[0].samplesNs).toEqual([10, 11, 12]);   // the inputs are left as they were
   });
 });
 

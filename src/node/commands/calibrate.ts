@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { UsageError } from "../cli.js";
 import {
-  fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, DEFAULT_COSTS,
+  fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, mergeMatrices, DEFAULT_COSTS,
   type MeasuredCell, type Profile,
 } from "../calibrate.js";
 
@@ -31,7 +31,7 @@ export function registerCalibrate(program: Command): void {
     .option("--scenarios <list>", "only these scenarios (comma-separated)")
     .option("--check <profile>", "fit nothing: report an existing profile on the validation cells")
     .option("--save-matrix <file>", "also write every measured cell (native samples, model features) to FILE")
-    .option("--from-matrix <file>", "fit cells saved by --save-matrix instead of running the native host")
+    .option("--from-matrix <files>", "fit cells saved by --save-matrix instead of running the native host; several files (comma-separated) pool their runs, cell by cell")
     .addOption(new Option("--wake-cost <how>", "the remote wake-up's cost: fitted with the others, or held at what the polling-peer cells measure").choices(["fitted", "measured"]).default("fitted"))
     .addOption(new Option("--latency-by <what>", "choose the peer's wake-up latency by the fit's time error, or by how closely the model's wake-ups match the kernel's").choices(["time", "wakes"]).default("time"))
     .action(async (opts: CalOpts) => {
@@ -44,7 +44,14 @@ export function registerCalibrate(program: Command): void {
       const sim = await loadSimulator();
       let cells: MeasuredCell[];
       if (opts.fromMatrix) {
-        cells = refeature(sim, pick(JSON.parse(readFileSync(opts.fromMatrix, "utf8")) as MeasuredCell[]));
+        const lists = opts.fromMatrix.split(",").map((f) => {
+          try {
+            return JSON.parse(readFileSync(f, "utf8")) as MeasuredCell[];
+          } catch (e) {
+            throw new UsageError(`--from-matrix ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+          }
+        });
+        cells = refeature(sim, pick(mergeMatrices(lists)));
       } else {
         const { nativeAvailable } = await import("../native.js");
         const ok = nativeAvailable();
