@@ -10,13 +10,16 @@
 // at a time. The tables hold what a cache can hold, not a record per frame: memory grows with the cache, never
 // with the file.
 //
-//   table entry (8 bytes; 0: empty)                 table: open addressing, TABLE_PROBE slots from hash(pfn);
+//   table entry (8 bytes; pfn 0: never used)        table: open addressing, TABLE_PROBE slots from hash(pfn);
 //   0        4  5       8                           a full window gives up its oldest entry (approximate LRU)
 //   +--------+---------------------------------+
 //   |  pfn   | quarters(4) | clock / 256 (28)  |
 //   +--------+---------------------------------+
 //
-// The process runs on one CPU and the loopback peer on the other (the native host pins them so). At the start
+// The process runs on one CPU and the loopback peer on the other (the native host pins them so); only the
+// process's copies are priced by the cache (the peer's per-byte cost is measured whole), so only its CPU's cache
+// is kept: the peer reads what the process wrote, which leaves it in the process's cache, and writes only its own
+// buffer. At the start
 // of the phase no cache holds anything the phase uses: the native host writes a scratch file larger than the
 // setup files right before it (native-host/README.md, "Guest memory"), which leaves nothing of them cached.
 import { Knob } from "../abi";
@@ -34,6 +37,7 @@ const TABLE_PROBE: u32 = 8;          // slots looked at from an entry's home
 const missClock = new StaticArray<i64>(2);   // per CPU: bytes brought into its cache so far
 const table = new StaticArray<usize>(2);     // per CPU: its entries (u32 pfn, u32 stamp)
 const tableMask = new StaticArray<u32>(2);   // per CPU: slots - 1
+const used = new StaticArray<bool>(2);       // per CPU: it has touched something since the reset
 let cacheUnits: i64 = 0;                      // CPU_CACHE_BYTES in clock units
 
 /** A new machine: nothing cached, clocks at zero; each table sized for 4 entries per frame the cache holds. */
@@ -46,6 +50,7 @@ export function cacheReset(): void {
     unchecked(table[c] = ralloc(<usize>slots << 3));
     unchecked(tableMask[c] = slots - 1);
     unchecked(missClock[c] = 0);
+    unchecked(used[c] = false);
   }
 }
 
@@ -70,19 +75,24 @@ export function cacheForget(): void {
 function find(pfn: u32, cpu: i32): i32 {
   const t = unchecked(table[cpu]), mask = unchecked(tableMask[cpu]);
   let i = home(pfn, mask);
-  for (let k: u32 = 0; k < TABLE_PROBE; k++, i = (i + 1) & mask)
-    if (load<u32>(t + (<usize>i << 3)) == pfn) return <i32>i;
+  for (let k: u32 = 0; k < TABLE_PROBE; k++, i = (i + 1) & mask) {
+    const p = load<u32>(t + (<usize>i << 3));
+    if (p == pfn) return <i32>i;
+    if (p == 0) break;   // entries are never emptied once used (an invalidated one keeps its pfn, no quarters)
+  }
   return -1;
 }
 
-/** The quarters of frame `pfn` that `cpu` still holds (0: none). */
-function held(pfn: u32, cpu: i32): u32 {
-  const i = find(pfn, cpu);
-  if (i < 0) return 0;
-  const st = load<u32>(unchecked(table[cpu]) + (<usize>i << 3), 4);
+/** The quarters of the entry in `slot` of `cpu`'s table that are still held (0: none, or no slot). */
+function heldAt(slot: i32, cpu: i32): u32 {
+  if (slot < 0) return 0;
+  const st = load<u32>(unchecked(table[cpu]) + (<usize>slot << 3), 4);
   if (<i64>ageOf(st, clockNow(cpu)) >= cacheUnits) return 0;
   return st >> QUARTER_SHIFT;
 }
+
+/** The quarters of frame `pfn` that `cpu` still holds (0: none). */
+function held(pfn: u32, cpu: i32): u32 { return heldAt(find(pfn, cpu), cpu); }
 
 /** Whether `cpu` still holds [off, off+len) of frame `pfn` in its cache. */
 export function cached(pfn: u32, off: i32, len: i32, cpu: i32): bool {
@@ -94,9 +104,9 @@ export function cached(pfn: u32, off: i32, len: i32, cpu: i32): bool {
  *  holds its old lines. */
 export function cacheInvalidate(pfn: u32, keep: i32): void {
   for (let c = 0; c < 2; c++) {
-    if (c == keep) continue;
+    if (c == keep || !unchecked(used[c])) continue;
     const i = find(pfn, c);
-    if (i >= 0) store<u64>(unchecked(table[c]) + (<usize>i << 3), 0);
+    if (i >= 0) store<u32>(unchecked(table[c]) + (<usize>i << 3), 0, 4);   // no quarters held: a miss next time
   }
 }
 
@@ -107,13 +117,14 @@ export function cacheInvalidate(pfn: u32, keep: i32): void {
  */
 export function cacheTouch(pfn: u32, off: i32, len: i32, cpu: i32, write: bool): bool {
   if (write) cacheInvalidate(pfn, cpu);
+  unchecked(used[cpu] = true);
   const q = quarters(off, len);
-  const h = held(pfn, cpu);
+  let slot = find(pfn, cpu);
+  const h = heldAt(slot, cpu);
   const hit = (h & q) == q;
   if (!hit) unchecked(missClock[cpu] = missClock[cpu] + <i64>len);
   const now = clockNow(cpu);
   const t = unchecked(table[cpu]), mask = unchecked(tableMask[cpu]);
-  let slot = find(pfn, cpu);
   if (slot < 0) {
     // an empty or aged-out slot in the window, else the window's oldest
     let i = home(pfn, mask);
@@ -121,7 +132,8 @@ export function cacheTouch(pfn: u32, off: i32, len: i32, cpu: i32, write: bool):
     for (let k: u32 = 0; k < TABLE_PROBE; k++, i = (i + 1) & mask) {
       const e = t + (<usize>i << 3);
       const age = ageOf(load<u32>(e, 4), now);
-      if (load<u32>(e) == 0 || <i64>age >= cacheUnits) { slot = <i32>i; break; }
+      const st = load<u32>(e, 4);
+      if (load<u32>(e) == 0 || <i64>age >= cacheUnits || (st >> QUARTER_SHIFT) == 0) { slot = <i32>i; break; }
       if (age >= oldest) { oldest = age; slot = <i32>i; }
     }
   }

@@ -9,7 +9,7 @@ import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob, psCost } from "../machine";
 import { frCopy } from "./frames";
-import { cacheTouch, CPU_PROCESS, CPU_PEER } from "./cache";
+import { cacheTouch, CPU_PROCESS } from "./cache";
 import { translate, FM_KERNEL, lastFault } from "./fault";
 
 let callCopied: bool = false;   // the current call (or user op) has counted its copy op
@@ -32,9 +32,7 @@ export function cpuCopyPiece(src: u32, soff: i32, dst: u32, doff: i32, len: i32,
     peerArmed = false;
     count(Counter.PEER_COPY_BYTES, len);
     // its cost is the peer's, on its own CPU and clock (socket.ts peerRead): the sender waits for it only when
-    // the buffers are full; what it touches is in its own cache now, not the process's
-    cacheTouch(src, soff, len, CPU_PEER, false);
-    cacheTouch(dst, doff, len, CPU_PEER, true);
+    // the buffers are full (its cache is not kept: its cost per byte is measured whole, cache.ts)
   } else {
     c = psCost(len, knob(what == CopyWhat.LINEARIZE ? Knob.COST_LINEARIZE_PS_PER_BYTE : Knob.COST_COPY_PS_PER_BYTE));
     if (!callCopied) { count(Counter.CPU_COPY_OPS, 1); first = 1; c += knob(Knob.COST_COPY_OP_NS); }
