@@ -16,18 +16,18 @@
 //   |  pfn   | quarters(4) | clock / 256 (28)  |
 //   +--------+---------------------------------+
 //
-// The process runs on one CPU and the loopback peer on the other (the native host pins them so); only the
-// process's copies are priced by the cache (the peer's per-byte cost is measured whole), so only its CPU's cache
-// is kept: the peer reads what the process wrote, which leaves it in the process's cache, and writes only its own
-// buffer. At the start
-// of the phase no cache holds anything the phase uses: the native host writes a scratch file larger than the
-// setup files right before it (native-host/README.md, "Guest memory"), which leaves nothing of them cached.
+// The process runs on one CPU and the loopback peer on the other (the native host pins them so). Only the
+// process's copies are priced by the cache (the peer's cost per byte is measured whole), so only its CPU touches a
+// table now: the peer reads what the process wrote, which leaves it in the process's cache, and writes only its
+// own buffer. A device's DMA into a frame takes it out of every cache. At the start of the phase no cache holds
+// anything the phase uses: the native host writes a scratch file larger than the setup files right before it
+// (native-host/README.md, "Guest memory"), which leaves nothing of them cached.
 import { Knob } from "../abi";
 import { knob } from "../machine";
 import { ralloc, rfree, roundupPow2 } from "../mem";
 
 export const CPU_PROCESS: i32 = 0;   // the program's CPU
-export const CPU_PEER: i32 = 1;      // the loopback peer's CPU
+export const CPU_PEER: i32 = 1;      // the loopback peer's CPU (its table stays empty: see above)
 
 const UNIT_SHIFT: i32 = 8;           // the clock's unit in an entry: 256 bytes
 const CLOCK_MASK: u32 = 0xfffffff;   // 28 bits of units: 64 GiB of misses before an entry's clock wraps
