@@ -217,7 +217,8 @@ struct host {
 
 extern struct host H;
 
-/* Knob.TCP_CONGESTION's values: the names setsockopt(TCP_CONGESTION) takes (0: the system's default) */
+/* Knob.TCP_CONGESTION's values: the names setsockopt(TCP_CONGESTION) takes (0: the system's default); the same
+ * order as TCP_CONGESTION_NAMES in src/scenario/machine-params.ts */
 static const char *const TCP_CC_NAMES[4] = { "", "reno", "cubic", "bbr" };
 
 /* main.c */

@@ -5,6 +5,7 @@
  */
 import { Call, Counter, Knob, Status, SinkKind, COUNTER_COUNT } from "../scenario/abi.js";
 import type { Compiled } from "../scenario/types.js";
+import { TCP_CONGESTION_NAMES } from "../scenario/machine-params.js";
 import type { Result, ErrorRecord, SignalRecord } from "../result.js";
 import { compileModel, instantiateModel, type ModelExports, type WasmSource } from "./wasm.js";
 import { decodeEvent, countEvent, newCounters, callName, errnoName, type SimEvent, type CounterArray } from "./events.js";
@@ -214,7 +215,7 @@ export class Simulator {
     // the congestion control is a knob of the connection; the model does what reno and cubic do on loopback
     // (no pacing): BBR's pacing timer it does not have (docs/limits.md, "Network")
     const cc = opts.knobs?.[Knob.TCP_CONGESTION] ?? compiled.knobs[Knob.TCP_CONGESTION];
-    if (cc === 3 && compiled.sinks.some((s) => s.kind === "tcp")) {
+    if (cc === TCP_CONGESTION_NAMES.indexOf("bbr") && compiled.sinks.some((s) => s.kind === "tcp")) {
       (result.notes ??= []).push("tcpCongestion=bbr: the model does not pace (BBR's hrtimer per skb on a qdisc-less loopback, and the peer woken by each paced skb); its times and the peer's wake-ups are those of an unpaced connection (reno, cubic)");
     }
     const out: RunOutput = {
