@@ -21,7 +21,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { catalogue, compile, formatSize, MACHINE_PARAMS, scenarioNames, ScenarioError, type Compiled, type ParamValue } from "../scenario/index.js";
 import type { Evidence, Result } from "../result.js";
-import { explain } from "../report/known.js";
+import { explainOf } from "../report/known.js";
 import { ruleFor, toleranceText, withinTolerance, type CounterClass } from "../report/counter-classes.js";
 import type { Pool } from "./pool.js";
 export { RULES, ruleFor, toleranceText, withinTolerance, type CounterClass, type Tolerance } from "../report/counter-classes.js";
@@ -139,6 +139,11 @@ export interface Engines {
   calibrationNotes?: string[];
   /** the worker pool the runs go to (src/node/pool.ts): runTasks then runs the tasks at once, the pool on every core */
   pool?: Pool;
+  /**
+   * How many times the native host runs each point (default 1). A range counter (counter-classes.ts) is scored
+   * against the kernel's min..max over these runs; an exact counter that varies across them is reported as such.
+   */
+  kernelRuns?: number;
 }
 
 /**
@@ -204,7 +209,10 @@ export async function openEngines(opts: { kernel?: boolean; calibrate?: boolean;
 export interface Outcome {
   task: Task;
   model?: Result;
+  /** the first native run (the one whose mmap placements the model was given) */
   kernel?: Result;
+  /** every native run of the point, in order (kernel is the first); one unless Engines.kernelRuns says more */
+  kernelRuns?: Result[];
   /** the compiler refused the point, or an engine threw: the run is a failure, never a silent gap */
   compileError?: string;
   modelError?: string;
@@ -236,8 +244,17 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
   const out: Outcome = { task: t, ms: 0 };
   const nic = compiled.sinks.find((k) => k.kind === "nic");
   if (nic && engines.kernel) out.kernelSkip = `sink "${nic.name}" is the simulated NIC, which only the model has`;
-  const native = engines.kernel && !out.kernelSkip
-    ? engines.kernel.run(compiled).then((r) => { out.kernel = r; }, (e: unknown) => { out.kernelError = errText(e); })
+  const kernel = engines.kernel;
+  const native = kernel && !out.kernelSkip
+    ? (async () => {
+        const runs: Result[] = [];
+        try {
+          for (let i = 0; i < Math.max(1, engines.kernelRuns ?? 1); i++) runs.push(await kernel.run(compiled));
+        } catch (e) {
+          out.kernelError = errText(e);
+        }
+        if (runs.length) { out.kernel = runs[0]; out.kernelRuns = runs; }
+      })()
     : Promise.resolve();
   // A program that maps memory: the kernel placed each mmap(NULL) where ASLR said, and fault-around windows are
   // aligned in the address space, so the model is told those placements (an input, as a knob) and runs after.
@@ -298,19 +315,35 @@ export async function runTasks(tasks: Task[], engines: Engines, onDone?: (o: Out
 
 export type Value = number | string | boolean | null;
 
+/**
+ * What a scored row's verdict rests on. `measured`: the kernel's own counter (a tracepoint, getrusage, /proc/self/io,
+ * perf, bytes the peer verified); `derived`: a figure the native host computed from the calls it made and their
+ * semantics, so agreement there is partly built in: it is shown as "consistent", never as agreement.
+ */
+export type Basis = "measured" | "derived";
+
 export interface Row {
   scenario: string;
   params: Record<string, string>;
   counter: string;
   class: CounterClass;
   model: Value;
+  /** the kernel's figure: its first run's value (a range row: see `range`) */
   kernel: Value;
-  /** null: not scored (unobservable, unavailable, not reported by one side) */
+  /** null: not scored (unobservable, unavailable, not run, not reported by one side) */
   agree: boolean | null;
   /** why it disagrees (a known mechanism, or "unexplained"), or why it is not scored; "" when it agrees */
   why: string;
   /** how the native figure was obtained */
   evidence?: Evidence;
+  /** a scored row: measured (counts toward the verdict) or derived (shown apart as consistent or not) */
+  basis?: Basis;
+  /** the kernel's min and max over the point's native runs, when there were several and the figure is a number */
+  range?: [number, number];
+  /** how many native runs the kernel column is made of */
+  kernelRuns?: number;
+  /** the known explanation's id (src/report/known.ts), when one explains the disagreement */
+  known?: string;
   /** tolerance rows: the tolerance, as shown to people ("within x3 or +-8") */
   tolerance?: string;
 }
@@ -380,23 +413,33 @@ export function callsOf(r: Result | undefined, c?: Compiled): string[] {
   return Object.keys(r?.syscalls?.byName ?? {});
 }
 
+/** The steps the native host did not make, with its reasons (none: every step it reached was made as written). */
+function notRunOf(r: Result | undefined): { step: number; call: string; why: string }[] {
+  return ((r as { notRun?: { step: number; call: string; why: string }[] } | undefined)?.notRun) ?? [];
+}
+
 /**
  * The rows of one point of the matrix. `kernel` undefined: the kernel column is empty (every row unscored, with
- * `kernelWhy`). Pure: tests hand it crafted results.
+ * `kernelWhy`). `kernelRuns`: every native run of the point (kernel is the first); a range counter is scored against
+ * their min..max, and an exact counter that differs between them is reported as varying (a disagreement: either a
+ * race the counter classes do not know yet, or a host fault). Pure: tests hand it crafted results.
  */
 export function compareResults(
   scenario: string,
   params: Record<string, string>,
   model: Result,
   kernel: Result | undefined,
-  opts: { kernelWhy?: string; calls?: string[] } = {},
+  opts: { kernelWhy?: string; calls?: string[]; kernelRuns?: Result[] } = {},
 ): Row[] {
+  const runs = kernel ? (opts.kernelRuns?.length ? opts.kernelRuns : [kernel]) : [];
   const mc = counters(model);
-  const kc = kernel ? counters(kernel) : new Map<string, Value>();
+  const kcs = runs.map(counters);
+  const kc = kcs[0] ?? new Map<string, Value>();
   const paths = [...mc.keys()];
   for (const k of kc.keys()) if (!mc.has(k)) paths.push(k);
   const calls = opts.calls ?? callsOf(model);
-  const mechanism = { calls, params: { ...model.params } };
+  const mechanism = { scenario, calls, params: { ...model.params } };
+  const notRun = notRunOf(kernel);
   const rows: Row[] = [];
   for (const counter of paths) {
     const rule = ruleFor(counter);
@@ -422,6 +465,11 @@ export function compareResults(
       row.why = `not measured on this host: ${ev.why ?? "unavailable"}`;
       continue;
     }
+    if (notRun.length) {
+      // the host did not make every call of the program: no figure of this point describes the program
+      row.why = `not run: the native host did not make ${notRun.map((n) => `step ${n.step} (${n.call}): ${n.why}`).join("; ")}`;
+      continue;
+    }
     if (kv === null) {
       row.why = "the native host does not report it";
       continue;
@@ -430,15 +478,41 @@ export function compareResults(
       row.why = "not modelled: the model has no mechanism for it";
       continue;
     }
+    row.basis = ev.evidence === "derived" ? "derived" : "measured";
+    // the kernel's values over the runs (a run that lacks the counter counts as zero only where absence means it)
+    const vals = kcs.map((m) => (m.has(counter) ? m.get(counter)! : ZERO_WHEN_ABSENT.test(counter) ? 0 : null));
+    const nums = vals.filter((v): v is number => typeof v === "number");
+    const varied = new Set(vals.map((v) => JSON.stringify(v))).size > 1;
+    if (runs.length > 1) row.kernelRuns = runs.length;
+    if (runs.length > 1 && nums.length === vals.length) row.range = [Math.min(...nums), Math.max(...nums)];
     if (rule.class === "tolerance") {
       row.agree = typeof mv === "number" && typeof kv === "number" ? withinTolerance(mv, kv, rule.tol!) : mv === kv;
+    } else if (rule.class === "range") {
+      if (!row.range || typeof mv !== "number") {
+        // one sample of a race scores by luck: a range needs the kernel's spread
+        row.basis = undefined;
+        row.why = `a race on the kernel: scored against the min..max of several native runs (--runs 2 or more; this point had ${runs.length})`;
+        continue;
+      }
+      row.agree = mv >= row.range[0] && mv <= row.range[1];
+    } else if (varied) {
+      // a counter classed exact that the kernel varied for one program: the class is wrong or the host is
+      row.agree = false;
+      row.why = `the kernel varied over ${runs.length} runs of the same program (${[...new Set(vals.map((v) => formatValue(v)))].join(", ")}): a counter scored exact must be deterministic; measure it (docs/compare.md, "Ranges") and class it as a range`;
+      continue;
     } else {
       row.agree = mv === kv;
     }
-    if (!row.agree) row.why = explain(counter, mechanism) ?? "unexplained";
+    if (!row.agree) {
+      const k = explainOf(counter, mechanism);
+      row.why = k?.why ?? "unexplained";
+      if (k) row.known = k.id;
+    }
   }
   return rows;
 }
+
+const formatValue = (v: Value) => (v === null ? "-" : String(v));
 
 /** The rows of a run of the matrix; a failed run is one row that never agrees. */
 export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
@@ -459,8 +533,8 @@ export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
     } catch {
       calls = undefined;
     }
-    rows.push(...compareResults(scenario, params, o.model, o.kernel, {
-      kernelWhy: o.kernelError ? "the native host failed" : o.kernelSkip ?? kernelWhy, calls,
+    rows.push(...compareResults(scenario, params, o.model, o.kernelError ? undefined : o.kernel, {
+      kernelWhy: o.kernelError ? "the native host failed" : o.kernelSkip ?? kernelWhy, calls, kernelRuns: o.kernelRuns,
     }));
   }
   return rows;
@@ -469,48 +543,77 @@ export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
 // ---- summary --------------------------------------------------------------------------------------------
 
 export interface ScenarioSummary {
+  /** measured rows scored (exact and range) */
   exact: number;
   agree: number;
 }
 
 export interface Summary {
-  /** exact rows that were scored */
+  /** measured rows that were scored, exact and range: the verdict */
   exact: number;
-  /** of them, those that agree */
+  /** of them, those that agree (a range row: the model inside the kernel's min..max) */
   agree: number;
   disagree: number;
-  /** disagreements with no known explanation */
+  /** measured disagreements that a live, region-bound known explanation covers */
+  explained: number;
+  /** measured disagreements with no known explanation */
   unexplained: number;
+  /** of the measured rows, those scored against a range over several native runs, and those the model lies in */
+  ranges: number;
+  rangesHeld: number;
+  /** exact rows whose kernel figure is derived by the host from the calls it made: consistent or not, never agreement */
+  derived: number;
+  consistent: number;
   tolerance: number;
   toleranceAgree: number;
   unobservable: number;
   /** exact rows not scored: unavailable natively, not reported by one side, or no kernel column */
   notScored: number;
+  /** points where the native host did not make every call (each such point's rows are not scored) */
+  notRun: number;
   runs: number;
+  /** native runs per point */
+  kernelRuns: number;
   /** the kernel column: "ran", or why it is empty */
   kernel: string;
   perScenario: Record<string, ScenarioSummary>;
 }
 
-export function summarize(rows: Row[], runs: number, kernel: string): Summary {
-  const s: Summary = { exact: 0, agree: 0, disagree: 0, unexplained: 0, tolerance: 0, toleranceAgree: 0, unobservable: 0, notScored: 0, runs, kernel, perScenario: {} };
+export function summarize(rows: Row[], runs: number, kernel: string, kernelRuns = 1): Summary {
+  const s: Summary = {
+    exact: 0, agree: 0, disagree: 0, explained: 0, unexplained: 0, ranges: 0, rangesHeld: 0, derived: 0, consistent: 0,
+    tolerance: 0, toleranceAgree: 0, unobservable: 0, notScored: 0, notRun: 0, runs, kernelRuns, kernel, perScenario: {},
+  };
+  const notRunPoints = new Set<string>();
   for (const r of rows) {
     const ps = (s.perScenario[r.scenario] ??= { exact: 0, agree: 0 });
     if (r.class === "unobservable") { s.unobservable++; continue; }
-    if (r.agree === null) { if (r.class === "exact") s.notScored++; continue; }
+    if (r.agree === null) {
+      if (r.why.startsWith("not run:")) notRunPoints.add(`${r.scenario} ${JSON.stringify(r.params)}`);
+      if (r.class !== "tolerance") s.notScored++;
+      continue;
+    }
     if (r.class === "tolerance") {
       s.tolerance++;
       if (r.agree) s.toleranceAgree++;
       continue;
     }
+    if (r.basis === "derived") {
+      s.derived++;
+      if (r.agree) s.consistent++;
+      continue;
+    }
     s.exact++;
     ps.exact++;
+    if (r.class === "range") { s.ranges++; if (r.agree) s.rangesHeld++; }
     if (r.agree) { s.agree++; ps.agree++; }
     else {
       s.disagree++;
-      if (r.why === "unexplained") s.unexplained++;
+      if (r.known) s.explained++;
+      else s.unexplained++;
     }
   }
+  s.notRun = notRunPoints.size;
   return s;
 }
 
@@ -565,7 +668,8 @@ export interface CompareReport {
 
 export function buildReport(matrix: MatrixName, outs: Outcome[], engines: Pick<Engines, "kernel" | "kernelWhy" | "calibrationNotes">, ms: number): CompareReport {
   const rows = rowsOf(outs, engines.kernelWhy);
-  const summary = summarize(rows, outs.length, engines.kernel ? "ran" : engines.kernelWhy ?? "did not run");
+  const kernelRuns = Math.max(1, ...outs.map((o) => o.kernelRuns?.length ?? 1));
+  const summary = summarize(rows, outs.length, engines.kernel ? "ran" : engines.kernelWhy ?? "did not run", kernelRuns);
   const notes: CompareReport["notes"] = [];
   for (const o of outs) for (const [engine, r] of [["model", o.model], ["kernel", o.kernel]] as const)
     for (const n of r?.notes ?? []) notes.push({ scenario: o.task.scenario, params: o.task.params, engine, note: n });
@@ -586,7 +690,8 @@ export function exitStatus(report: CompareReport, baseline?: Baseline, opts: { e
     for (const f of falls) say(f);
     return falls.length ? 1 : 0;
   }
-  if (opts.explainedOk) return failedRuns.length === 0 && s.unexplained === 0 ? 0 : 1;
+  if (failedRuns.length) return 1;
+  if (opts.explainedOk) return s.unexplained === 0 ? 0 : 1;
   return s.disagree === 0 ? 0 : 1;
 }
 

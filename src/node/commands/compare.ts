@@ -43,6 +43,7 @@ interface Opts {
   disagreements?: boolean;
   explainedOk?: boolean;
   all?: boolean;
+  runs: string;
   progress: boolean;
 }
 
@@ -63,6 +64,7 @@ export function registerCompare(program: Command): void {
     .option("--write-baseline <file>", "write this run's agreement per scenario into a baseline file (its other matrices and its slack are kept)")
     .option("--baseline-runs <n>", "with --write-baseline: run the matrix n times and keep each scenario's lowest agreement", "1")
     .option("--explained-ok", "exit 0 when every exact disagreement has a known explanation (none \"unexplained\")")
+    .option("--runs <n>", "native runs of each point: a range counter is scored against the kernel's min..max over them, and an exact counter that varies across them is reported", "5")
     .option("--disagreements", "the table shows only the rows that disagree")
     .option("--all", "the table also shows the counters only one engine reports")
     .option("--no-progress", "no progress bar on stderr")
@@ -86,6 +88,8 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   if (opts.matrix !== "default" && opts.matrix !== "full") throw new UsageError(`--matrix: "${opts.matrix}" is not default or full`);
   const matrix = opts.matrix as MatrixName;
   const sets = parseSets(opts.set ?? []);
+  const kernelRuns = Number(opts.runs ?? 5);
+  if (!Number.isInteger(kernelRuns) || kernelRuns < 1 || kernelRuns > 100) throw new UsageError(`--runs: "${opts.runs}" is not a whole number from 1 to 100`);
   const tasks = expandMatrix(names, matrix, sets);
   let baseline: Baseline | undefined;
   if (opts.baseline) {
@@ -97,6 +101,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   }
   // every run on the worker pool (every core); native runs one at a time, so that their times mean something
   const engines = await openEngines({ kernel: opts.kernel, calibrate: opts.calibrate, pool: new Pool({ native: "serial" }) });
+  engines.kernelRuns = kernelRuns;
   if (opts.profile) { // the model with this machine's fitted costs (src/node/calibrate.ts)
     const p = readProfile(opts.profile), m = engines.model;
     engines.model = { run: (c) => m.run(applyProfile(c, p)), runAsync: m.runAsync && ((c) => m.runAsync!(applyProfile(c, p))) };
