@@ -40,8 +40,13 @@ export type WasmSource = BufferSource | URL | WebAssembly.Module;
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 
-/** Where the built wasm lives relative to this module (src/model or dist/src/model). */
+/**
+ * Where the built wasm lives relative to this module (src/model or dist/src/model). In Node, ZCSIM_WASM names another
+ * build instead (an absolute path): the tests use it to run the whole command on a deliberately broken model.
+ */
 function defaultUrls(): URL[] {
+  const over = isNode ? process.env.ZCSIM_WASM : undefined;
+  if (over) return [new URL(`file://${over.startsWith("/") ? "" : "/"}${over}`)];
   return [new URL("../../build/zcsim.wasm", import.meta.url), new URL("../../../build/zcsim.wasm", import.meta.url)];
 }
 

@@ -67,7 +67,9 @@ export interface NativeRaw {
   notes: string[];
   /** the machine made ready for the phase: memory primed, CPUs pinned; the congestion control the sink's
    *  connection ran with (null: no TCP sink) and the system's default */
-  machine?: { primeBytes: number; primeNs: number; cpuProgram: number; cpuPeer: number; tcpCongestionDefault?: string; tcpCongestion?: string | null };
+  machine?: { primeBytes: number; primeNs: number; cpuProgram: number; cpuPeer: number; tcpCongestionDefault?: string; tcpCongestion?: string | null;
+    /** false: the host ran with ADDR_NO_RANDOMIZE, the same layout every run (ZCSIM_NATIVE_ASLR=1 keeps ASLR) */
+    aslr?: boolean };
 }
 
 export class NativeError extends Error {
