@@ -65,13 +65,6 @@ export const KNOWN: Known[] = [
     witness: { scenario: "read-write", params: { fileSize: "16MiB", chunk: "whole", cache: "cold" } },
     why: "one 16 MiB read of a cold file: the kernel adds 2560 folios in every run, the model 4096 (one per page): the kernel's readahead for a read larger than the window (force_page_cache_ra, page_cache_ra_order) gives part of it large folios that the model does not",
   },
-  {
-    id: "cold-vmsplice-requests",
-    counter: /^(copies\.dma\.ops|kernel\.blockRqIssue)$/,
-    region: { scenarios: ["vmsplice"], params: { cache: "cold", fileSize: 16777216 } },
-    witness: { scenario: "vmsplice", params: { fileSize: "16MiB", chunk: "whole", cache: "cold", pipeSize: "1MiB" } },
-    why: "the vmsplice program reads its source into user memory first (one large read): the kernel issued 6 or 7 block requests over three runs, the model 5; not traced yet",
-  },
   // ---- MSG_ZEROCOPY
   {
     id: "zerocopy-completion-reads",
