@@ -2,10 +2,15 @@
 // naturally aligned in the file; its size is set by how it came into the cache: write() allocates folios as
 // large as each write's piece (generic_perform_write), readahead ramps the order up window by window
 // (page_cache_ra_order), a single missing page comes in as order 0. Cold pages come from the disk through the DMA
-// engine, one block request per readahead window.
+// engine: each readahead pass is one plug, its run of pages split into requests of at most max_sectors_kb.
 //
-//   inode i:  unchecked(pcIndex[i] = unchecked(pcIndex[i]) - 1); reaching a marked folio reads the next window ahead,
-// get_next_ra_size() larger, up to READAHEAD_BYTES.
+// Readahead (mm/readahead.c, Linux 6.18), per open file (struct file_ra_state):
+//
+//   sync (a miss)       [start ........ start+size)        order 0, PG_readahead at start + size - async_size
+//   async (the mark)                       [start+size ........ )  size get_next_ra_size(), order + 2, the end
+//                                                                   cut down to a multiple of the folio size
+//   e.g. 16 MiB read 4 KiB at a time, ra_pages 2048, io_pages 1024 (trace on this machine):
+//   windows 0+4 4+16 20+60 80+240 320+448 768+256 1024+512 1536+512 2048+1024 3072+1024 -> 10 requests, 28 folios
 import { Counter, Ev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev, spendQuiet } from "../trace";
@@ -39,7 +44,7 @@ export class Ra {
   size: i64 = 0;         // pages in the current window
   asyncSize: i64 = 0;    // pages before the window's end where the PG_readahead mark sits
   order: i32 = 0;        // folio order of the last window
-  prevIndex: i64 = -1;   // last page read (sequential detection)
+  prevIndex: i64 = -1;   // prev_pos >> PAGE_SHIFT: the page after the last read (-1: none yet)
   scale: i32 = 1;        // POSIX_FADV_SEQUENTIAL doubles the window (2), POSIX_FADV_RANDOM turns readahead off (0)
 }
 
@@ -354,9 +359,24 @@ function rangeFree(ino: i32, idx: i64, n: i64): bool {
   return true;
 }
 
-function raMaxPages(ra: Ra): i64 { return (knob(Knob.READAHEAD_BYTES) >> 12) * ra.scale; }
+/** ra->ra_pages: read_ahead_kb of the device, doubled by POSIX_FADV_SEQUENTIAL (generic_fadvise). */
+function raPages(ra: Ra): i64 {
+  const base = knob(Knob.READAHEAD_BYTES) >> 12;
+  return ra.scale == 2 ? base * 2 : base;
+}
 
-/** get_init_ra_size */
+/** bdi->io_pages: the largest request the device takes (max_sectors_kb), in pages. */
+function ioPages(): i64 { return knob(Knob.BLOCK_MAX_REQUEST_BYTES) >> 12; }
+
+/** ractl_max_pages: a read larger than the window may go up to the device's largest request. */
+function raMaxPages(ra: Ra, req: i64): i64 {
+  let max = raPages(ra);
+  const io = ioPages();
+  if (req > max && io > max) max = req < io ? req : io;
+  return max;
+}
+
+/** get_init_ra_size: the request rounded up to a power of two, x4 if small, x2 if medium, else the maximum. */
 function initRaSize(req: i64, max: i64): i64 {
   let s: i64 = 1;
   while (s < req) s <<= 1;
@@ -366,75 +386,180 @@ function initRaSize(req: i64, max: i64): i64 {
   return s;
 }
 
-/** get_next_ra_size */
+/** get_next_ra_size: x4 while small, x2 up to half the maximum, then the maximum. */
 function nextRaSize(cur: i64, max: i64): i64 {
   if (cur < max / 16) return 4 * cur;
   if (cur <= max / 2) return 2 * cur;
   return max;
 }
 
-function maxOrderFor(size: i64): i32 {
-  let o = <i32>knob(Knob.FOLIO_MAX_ORDER);
-  let l = 63 - <i32>clz<i64>(size < 1 ? 1 : size);
-  return o < l ? o : l;
+/** ilog2 of a positive count. */
+@inline function ilog2(n: i64): i32 { return 63 - <i32>clz<i64>(n < 1 ? 1 : n); }
+
+/**
+ * do_page_cache_ra + page_cache_ra_unbounded: `nr` pages from `idx` (clipped to EOF's page) in order-0 folios,
+ * skipping cached pages, PG_readahead on page idx + nr - lookahead (none when lookahead is 0).
+ */
+function doPageCacheRa(ino: i32, idx: i64, nr: i64, lookahead: i64): i64 {
+  const isize = unchecked(inoSize[ino]);
+  if (isize == 0 || nr <= 0) return 0;
+  const endIndex = (isize - 1) >> 12;
+  if (idx > endIndex) return 0;
+  if (nr > endIndex - idx) nr = endIndex - idx + 1;
+  const mark = lookahead > 0 && lookahead <= nr ? idx + nr - lookahead : -1;
+  return raReadWindow(ino, idx, nr, 0, mark);
+}
+
+// force_page_cache_ra reads in chunks of 2 MiB "so that we don't pin too much memory at once"
+const FORCE_RA_CHUNK: i64 = (2 << 20) >> 12;
+
+/**
+ * force_page_cache_ra ("be dumb": FMODE_RANDOM, or readahead off): the request itself, at most
+ * max(io_pages, ra_pages), each 2 MiB chunk read (and submitted) on its own.
+ */
+function forceRa(ino: i32, ra: Ra, idx: i64, req: i64): i64 {
+  const io = ioPages();
+  const rp = raPages(ra);
+  let nr = req < (io > rp ? io : rp) ? req : (io > rp ? io : rp);
+  let total: i64 = 0;
+  let at = idx;
+  while (nr > 0) {
+    const chunk = nr < FORCE_RA_CHUNK ? nr : FORCE_RA_CHUNK;
+    total += doPageCacheRa(ino, at, chunk, 0);
+    at += chunk;
+    nr -= chunk;
+  }
+  return total;
 }
 
 /**
- * page_cache_sync_readahead: page `idx` is missing and the reader wants `req` pages from it. Sequential access
- * (from page 0, or right after the last window) starts or continues a window; otherwise just the request is
- * read. Returns pages read from the disk.
+ * page_cache_ra_order: reads the window [ra.start, ra.start + ra.size) in folios of order ra.order (clamped to the
+ * largest folio and to ilog2 of the window), each aligned to its index (a smaller one where the index is not) and
+ * none past EOF's page; the folio holding ra.start + ra.size - ra.asyncSize gets PG_readahead (ra_alloc_folio
+ * rounds the mark down to the folio). A folio that would cover a cached page (filemap_add_folio: -EEXIST) ends
+ * the pass: what was added is submitted, the rest of the window falls back to order 0 (do_page_cache_ra).
+ *
+ *   window 20..79, order 4:  |20 o2|24  o3 |32    o4     |48    o4     |64    o4     |   (Linux 6.18 trace)
  */
-export function raSync(ino: i32, ra: Ra, idx: i64, req: i64): i64 {
-  const max = raMaxPages(ra);
-  if (max == 0) return raReadWindow(ino, idx, req, 0, -1);
-  const sequential = idx == 0 || idx == ra.prevIndex + 1 || idx == ra.start + ra.size;
-  if (!sequential) {
-    ra.start = idx;
-    ra.size = req < max ? req : max;
-    ra.asyncSize = 0;
-    return raReadWindow(ino, idx, ra.size, 0, -1);
+export function raOrder(ino: i32, ra: Ra): i64 {
+  const start = ra.start;
+  const isize = unchecked(inoSize[ino]);
+  if (isize == 0 || ra.size <= 0) return 0;
+  let limit = (isize - 1) >> 12;
+  if (limit > start + ra.size - 1) limit = start + ra.size - 1;
+  const mark = start + ra.size - ra.asyncSize;
+  let newOrder = ra.order;
+  const mo = <i32>knob(Knob.FOLIO_MAX_ORDER);
+  if (newOrder > mo) newOrder = mo;
+  if (newOrder > ilog2(ra.size)) newOrder = ilog2(ra.size);
+  if (newOrder < 0) newOrder = 0;
+  ra.order = newOrder;
+  let maxReq = <i32>(knob(Knob.BLOCK_MAX_REQUEST_BYTES) >> 12);
+  if (maxReq < 1) maxReq = 1;
+  let idx = start;
+  let got: i32 = 0;
+  let clash = false;
+  while (idx <= limit) {
+    let o = newOrder;
+    if (o > 0 && (idx & ((1 << o) - 1)) != 0) o = <i32>ctz<i64>(idx);
+    while (o > 0 && idx + (1 << o) - 1 > limit) o--;
+    if (!rangeFree(ino, idx, 1 << o)) { clash = true; break; }
+    const head = pcAddFolio(ino, idx, o);
+    for (let i = 0; i < (1 << o); i++) unchecked(raPfns[got++] = head + i);
+    if ((mark & ~((<i64>1 << o) - 1)) == idx) frSetFlag(head, FL_READAHEAD);
+    idx += 1 << o;
+    if (got >= 16384) { submitRun(ino, idx - got, got, maxReq); got = 0; }
   }
-  if (idx == ra.start + ra.size && ra.size > 0) {
-    ra.start = idx;
-    ra.size = nextRaSize(ra.size, max);
-    ra.asyncSize = ra.size;
-  } else {
-    ra.start = idx;
-    ra.size = initRaSize(req, max);
-    ra.asyncSize = ra.size > req ? ra.size - req : 0;
-    ra.order = 0;
-  }
-  const mark = ra.asyncSize > 0 ? ra.start + ra.size - ra.asyncSize : -1;
-  return raReadWindow(ino, ra.start, ra.size, ra.order, mark);
+  // read_pages: one plug for the pass, so the block layer sees one run
+  if (got > 0) submitRun(ino, idx - got, got, maxReq);
+  let total = idx - start;
+  if (clash && ra.size > idx - start) total += doPageCacheRa(ino, idx, ra.size - (idx - start), ra.asyncSize);
+  return total;
 }
 
-/** page_cache_async_readahead: the reader reached the PG_readahead folio at `idx`: read the next window. */
-export function raAsync(ino: i32, ra: Ra, head: u32, idx: i64): i64 {
+/**
+ * page_cache_sync_readahead: page `idx` is missing and the reader wants `req` pages from it. The start of the
+ * file, a read larger than the window, or a miss right after the previous read (prev_pos) starts a window of
+ * get_init_ra_size(), PG_readahead at its last `req` pages (half the window when the read covers it), order 0.
+ * Otherwise pages cached before the miss (page_cache_prev_miss) say how long the stream has run: more than the
+ * request starts a window that long (twice if cached from page 0); fewer is a standalone read of the request.
+ * FMODE_RANDOM (POSIX_FADV_RANDOM) or no readahead reads just the request (one page without readahead).
+ * Returns pages read from the disk.
+ */
+export function raSync(ino: i32, ra: Ra, idx: i64, req: i64): i64 {
+  if (raPages(ra) == 0) return forceRa(ino, ra, idx, 1);
+  if (ra.scale == 0) return forceRa(ino, ra, idx, req);
+  const max = raMaxPages(ra, req);
+  const prev = ra.prevIndex;
+  if (idx == 0 || req > max || (prev >= 0 && idx >= prev && idx - prev <= 1)) {
+    ra.start = idx;
+    ra.size = initRaSize(req, max);
+    ra.asyncSize = ra.size > req ? ra.size - req : ra.size >> 1;
+  } else {
+    // page_cache_prev_miss(index - 1, max_pages): the last hole before the miss; -1 if cached down to page 0
+    let miss = idx - 1;
+    let scanned: i64 = 0;
+    while (scanned < max && miss >= 0 && pcPeek(ino, miss) != 0) { miss--; scanned++; }
+    let contig = idx - miss - 1;
+    if (contig <= req) return doPageCacheRa(ino, idx, req, 0);
+    if (miss < 0) contig *= 2;
+    ra.start = idx;
+    ra.size = contig + req < max ? contig + req : max;
+    ra.asyncSize = 1;
+  }
+  ra.order = 0;
+  return raOrder(ino, ra);
+}
+
+/**
+ * page_cache_async_readahead: the reader reached the PG_readahead folio `head`, at index `idx` (the folio's first
+ * page for read(), the faulting page for a fault); `req` pages wanted from there (-1: ra_pages, as a fault asks).
+ * At the expected index (the mark, rounded down to the folio) the next window follows the last one,
+ * get_next_ra_size() larger; otherwise the window is rebuilt from the cached run after idx (page_cache_next_miss).
+ * The folio order grows by 2, and the window's end is cut down to a multiple of the new folio size (at most
+ * ffs(max_pages)-1), unless that would empty it. Returns pages read from the disk.
+ *
+ *   ra.start                 mark = start + size - asyncSize           start + size
+ *   |=========================#========================================|  -> next: [start + size, ...)
+ */
+export function raAsync(ino: i32, ra: Ra, head: u32, idx: i64, req: i64 = -1): i64 {
+  if (raPages(ra) == 0) return 0;
   frClearFlag(head, FL_READAHEAD);
-  const max = raMaxPages(ra);
-  if (max == 0) return 0;
-  // the window the mark belongs to ends at ra.start + ra.size
-  if (idx < ra.start || idx >= ra.start + ra.size) { ra.start = idx; ra.size = 1; }
-  ra.start = ra.start + ra.size;
-  ra.size = nextRaSize(ra.size, max);
+  if (req < 0) req = raPages(ra);
+  const max = raMaxPages(ra, req);
+  const nr: i64 = (<i64>1) << frOrder(head);
+  const expected = (ra.start + ra.size - ra.asyncSize) & ~(nr - 1);
+  if (idx == expected) {
+    ra.start += ra.size;
+    const next = nextRaSize(ra.size, max);
+    if (next > ra.size) ra.size = next;
+  } else {
+    // page_cache_next_miss(index + 1, max_pages): the first hole after idx, at most max_pages on
+    let start = idx + 1;
+    let scanned: i64 = 0;
+    while (scanned < max && pcPeek(ino, start) != 0) { start++; scanned++; }
+    if (scanned == max) return 0;
+    ra.start = start;
+    ra.size = start - idx + req;
+    ra.size = nextRaSize(ra.size, max);
+  }
+  ra.order += 2;
+  let ao = ra.order;
+  const fm = <i32>ctz<i64>(max);
+  if (ao > fm) ao = fm;
+  const align: i64 = (<i64>1) << ao;
+  const end = ra.start + ra.size;
+  const alignedEnd = end & ~(align - 1);
+  if (alignedEnd > ra.start) ra.size -= end - alignedEnd;
   ra.asyncSize = ra.size;
-  let o = ra.order + 2;
-  const mo = maxOrderFor(ra.size);
-  if (o > mo) o = mo;
-  ra.order = o;
-  // the window's end is aligned up to the new folio size (measured on Linux 6.18: after windows of 4 and 16
-  // pages, the 64-page window starting at page 20 ends at page 96, not 84)
-  const align: i64 = (<i64>1) << o;
-  const end = (ra.start + ra.size + align - 1) & ~(align - 1);
-  ra.size = end - ra.start;
-  ra.asyncSize = ra.size;
-  return raReadWindow(ino, ra.start, ra.size, ra.order, ra.start);
+  return raOrder(ino, ra);
 }
 
 /**
  * Makes pages [idx, idx + n) present for a reader (filemap_get_pages): sync readahead on a miss (the reader
- * then waits for the disk: a major fault's or a read's sleep), async readahead on a PG_readahead folio.
- * Returns true if the reader had to wait for the disk.
+ * then waits for the disk: a major fault's or a read's sleep), async readahead on a PG_readahead folio (the read
+ * batch ends at it: filemap_readahead, from the folio's first page). ra.prevIndex becomes prev_pos >> PAGE_SHIFT,
+ * the page after the read. Returns true if the reader had to wait for the disk.
  */
 export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
   let waited = false;
@@ -450,11 +575,12 @@ export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
       if (pfn == 0) { pcAddFolio(ino, i, 0); pfn = pcPeek(ino, i); }
     }
     const head = frHead(pfn);
-    if (frFlags(head) & FL_READAHEAD) raAsync(ino, ra, head, i);
+    const first = i - <i64>(pfn - head);
+    if (frFlags(head) & FL_READAHEAD) raAsync(ino, ra, head, first, end - first);
     const o = frOrder(head);
     i = (i | ((1 << o) - 1)) + 1;
   }
-  ra.prevIndex = end - 1;
+  ra.prevIndex = end;
   if (waited) sleepFor(WAIT_DISK, 0);
   return waited;
 }
