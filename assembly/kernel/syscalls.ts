@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent, frHead, frOrder, frRef, frSplit } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcPage, pcReadPrepare, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, WAIT_DISK,
+  pcAddFolio, pcPage, pcReadPrepare, pcWillneed, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, WAIT_DISK,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
 import { ptReserve, walk, entryPfn, PTE_P, PTE_H } from "../mm/pagetable";
@@ -434,7 +434,7 @@ export function sys_madvise(addr: i64, length: i64, advice: i64): i64 {
     if (v >= 0 && vmaIno(v) >= 0) {
       let end = addr + len < vmaEnd(v) ? addr + len : vmaEnd(v);
       const pg = vmaPgoff(v) + ((addr - vmaStart(v)) >> 12);
-      pcReadPrepare(vmaIno(v), new Ra(), pg, (end - addr) >> 12);
+      pcWillneed(vmaIno(v), new Ra(), pg, (end - addr) >> 12);
     }
   } else return EINVAL;
   return 0;
@@ -875,7 +875,7 @@ export function sys_posix_fadvise(fd: i64, offset: i64, len: i64, advice: i64): 
     const last = endbyte == size - 1 ? endbyte >> 12 : ((endbyte + 1) >> 12) - 1;
     if (last >= first) pcDrop(ino, first, last);
   } else if (advice == Flags.POSIX_FADV_WILLNEED) {
-    pcReadPrepare(ino, new Ra(), start >> 12, (endbyte >> 12) - (start >> 12) + 1);
+    pcWillneed(ino, fileRa(f), start >> 12, (endbyte >> 12) - (start >> 12) + 1);
   }
   return 0;
 }

@@ -433,6 +433,13 @@ function forceRa(ino: i32, ra: Ra, idx: i64, req: i64): i64 {
 }
 
 /**
+ * POSIX_FADV_WILLNEED and MADV_WILLNEED (force_page_cache_readahead): pages [idx, idx + n) are read ahead as
+ * force_page_cache_ra does (at most max(io_pages, ra_pages), 2 MiB chunks, order 0); nothing waits for them.
+ * Returns pages read from the disk.
+ */
+export function pcWillneed(ino: i32, ra: Ra, idx: i64, n: i64): i64 { return forceRa(ino, ra, idx, n); }
+
+/**
  * page_cache_ra_order: reads the window [ra.start, ra.start + ra.size) in folios of order ra.order (clamped to the
  * largest folio and to ilog2 of the window), each aligned to its index (a smaller one where the index is not) and
  * none past EOF's page; the folio holding ra.start + ra.size - ra.asyncSize gets PG_readahead (ra_alloc_folio

@@ -126,4 +126,16 @@ describe("readahead windows, Linux 6.18", () => {
     expect(folios).toEqual([[2048, 0], [2049, 0], [2050, 0], [2051, 0]]);
     expect(out.result.io.readBytes).toBe(16 * KiB);
   });
+  it("POSIX_FADV_WILLNEED of a whole 16 MiB file reads max(io_pages, ra_pages) = 2048 pages, in 2 MiB chunks of order 0", async () => {
+    const out = await runProgram([
+      { call: "open", path: "src", flags: ["O_RDONLY"], ret: "fd" },
+      { call: "posix_fadvise", fd: "fd", offset: 0, len: 0, advice: ["POSIX_FADV_WILLNEED"] },
+    ], { files: { src: { size: 16 * MiB, cache: "cold" } } }, { knobs: THIS_DISK });
+    // force_page_cache_readahead: page_cache_ra_unbounded: index=0 nr_to_read=512 lookahead_size=0, then
+    // index=512, 1024, 1536; 2048 folios of order 0 (mm_filemap_add_to_page_cache ... order=0, 2048 times)
+    const folios = evs(out, "CACHE_ADD").map((e) => [Number(e.index), Number(e.order)]);
+    expect(histogram(folios)).toEqual({ 0: 2048 });
+    expect(folios[folios.length - 1]).toEqual([2047, 0]);
+    expect(out.result.io.readBytes).toBe(8 * MiB);
+  });
 });
