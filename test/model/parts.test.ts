@@ -259,8 +259,9 @@ describe("readahead", () => {
       { repeat: { until: "zero" }, do: [{ call: "sendfile", out_fd: "out", in_fd: "fd", offset: null, count: 16 * MiB, ret: "n" }] },
     ], { files: { src: { size: 16 * MiB, cache: "cold" } }, sinks: { out: { kind: "null" } } },
     { knobs: { [Knob.READAHEAD_BYTES]: 8 * MiB, [Knob.BLOCK_MAX_REQUEST_BYTES]: 4 * MiB } });
-    // windows of 64, 256, 512, 1024 pages, then one of 2048 pages whose end, aligned to its order-8 folios,
-    // reaches EOF (2240 pages): 1 + 1 + 1 + 1 + 3 requests of at most 1024 pages
+    // windows of 64, 256, 512, 1024 pages, then one of 2048 pages whose end is cut down to its order-8 folios
+    // (3904 -> 3840: 1984 pages), then the last 256 up to EOF: 1 + 1 + 1 + 1 + 2 + 1 requests of at most 1024
+    // pages (page_cache_async_ra, Linux 6.18; docs/readahead.md)
     expect(out.result.kernel!.blockRqIssue).toBe(7);
     expect(out.result.io.readBytes).toBe(16 * MiB);
   });
