@@ -51,20 +51,6 @@ export const KNOWN: Known[] = [
     witness: { scenario: "mmap-write", params: { fileSize: "1MiB", chunk: "64KiB", cache: "warm" } },
     why: "mechanism not identified yet: with the host's layout fixed (no ASLR) the 1 MiB warm mapping lands at 0x152000 and crosses a 2 MiB boundary; the kernel takes 18 faults there in every run (19 with mmap-truncate's extra access), the model, given the same placement, 17: one fault-around window more on the kernel's side, near the boundary or at a folio edge (filemap_map_pages maps a whole large folio only when it fits in the VMA and the PMD)",
   },
-  {
-    id: "cold-small-reads-ramp",
-    counter: /^(copies\.dma\.ops|kernel\.blockRqIssue|kernel\.filemapAdd)$/,
-    region: { scenarios: ["read-write", "sendfile", "splice", "tee", "vmsplice", "copy-file-range", "msg-zerocopy"], params: { cache: "cold", fileSize: 16777216, chunk: 4096 } },
-    witness: { scenario: "read-write", params: { fileSize: "16MiB", chunk: "4KiB", cache: "cold" } },
-    why: "the readahead windows of a 16 MiB cold file read 4 KiB at a time: the kernel issues 10 block requests and adds 28 folios in every run, the model 8 and 30; its window ramp (get_init_ra_size, get_next_ra_size) or its folio orders (page_cache_ra_order) differ from the kernel's somewhere in the sequence: not yet traced",
-  },
-  {
-    id: "cold-whole-read-folios",
-    counter: "kernel.filemapAdd",
-    region: { scenarios: ["read-write", "msg-zerocopy"], params: { cache: "cold", fileSize: 16777216 } },
-    witness: { scenario: "read-write", params: { fileSize: "16MiB", chunk: "whole", cache: "cold" } },
-    why: "one 16 MiB read of a cold file: the kernel adds 2560 folios in every run, the model 4096 (one per page): the kernel's readahead for a read larger than the window (force_page_cache_ra, page_cache_ra_order) gives part of it large folios that the model does not",
-  },
   // ---- MSG_ZEROCOPY
   {
     id: "zerocopy-completion-reads",
