@@ -211,8 +211,11 @@ function evalExpr(off: i32): i64 {
       case Rpn.ADD: r = a + b; break;
       case Rpn.SUB: r = a - b; break;
       case Rpn.MUL: r = a * b; break;
-      case Rpn.DIV: r = b == 0 ? 0 : a / b; break;
-      case Rpn.MOD: r = b == 0 ? 0 : a % b; break;
+      // one arithmetic in the compiler's folding (expr.ts applyOp), here and in the host (program.c eval_expr):
+      // int64 that wraps; x / 0 = x % 0 = 0; INT64_MIN / -1 wraps to INT64_MIN and INT64_MIN % -1 is 0 (the wasm's
+      // i64.div_s would trap on it)
+      case Rpn.DIV: r = b == 0 ? 0 : b == -1 ? 0 - a : a / b; break;
+      case Rpn.MOD: r = b == 0 || b == -1 ? 0 : a % b; break;
       case Rpn.MIN: r = a < b ? a : b; break;
       case Rpn.MAX: r = a > b ? a : b; break;
       case Rpn.LT: r = a < b ? 1 : 0; break;

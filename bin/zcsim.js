@@ -8,5 +8,6 @@ if (!existsSync(fileURLToPath(cli))) {
   console.error("zcsim: not built yet: run `npm run build` (npm ci does it for you)");
   process.exit(2);
 }
-const { main } = await import(cli.href);
+const { main, guardStdout } = await import(cli.href);
+guardStdout(); // EPIPE, ENOSPC, EBADF on stdout: quietly, with the right exit status (src/node/cli.ts)
 process.exitCode = await main(process.argv.slice(2));

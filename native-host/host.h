@@ -35,6 +35,10 @@
 #define MAX_STRINGS 4096
 #define PATTERN_MAX_VERSION 15  /* versions a verifier tries (mem_write makes version k+1) */
 #define DEFAULT_STEP_BUDGET 100000000LL
+#define DEFAULT_MAX_STEPS 100000000LL      /* the run's cap on instructions unless --max-steps raises it ... */
+#define MAX_MAX_STEPS 10000000000LL        /* ... up to this (src/scenario/limits.ts MAX_STEPS) */
+#define MAX_TIMEOUT_S 3600                 /* --timeout's maximum (the phase bound) */
+#define BLOCKED_NS 500000000LL             /* a call still in progress this long when the bound runs out: "blocked" */
 #define DEFAULT_LOG_CAP 65536
 #define FS2_DIR "fs2+"         /* the second filesystem's directory: '+' is in no program name */
 
@@ -140,8 +144,11 @@ struct host {
   const int64_t *knobs, *filew, *sinkw, *bufw, *code, *pool;
   char *strings[MAX_STRINGS];
   int64_t *regs;
-  int64_t step_budget;
+  int64_t step_budget;     /* the program's STEP_BUDGET knob, capped by max_steps */
+  int64_t max_steps;       /* the run's cap (--max-steps): past it the run ends TIMEOUT, "looping" */
   int64_t steps;          /* instructions executed */
+  volatile int64_t call_step_now, call_t0_now; /* the call in progress (its step, its start), step -1 between calls */
+  int64_t alarm_step, alarm_call_ns; /* at the phase bound: the call in progress and how long it had run, or -1 */
   /* setup */
   char sandbox[256];      /* absolute path of the private directory, "" if none or removed */
   char sandbox_path[256]; /* the same, kept for the report */

@@ -1,5 +1,5 @@
 /*
- * zcsim-native [--timeout SECONDS] [--keep] [--log-cap N] [--mark] PROGRAM|-
+ * zcsim-native [--timeout SECONDS] [--max-steps N] [--keep] [--log-cap N] [--mark] PROGRAM|-
  *
  * Runs the compiled program (a file of little-endian int64 words, or stdin with "-") on this kernel and prints one
  * JSON object on stdout: what it measured, what it derived, what it could not observe and why. Exit status 0 when
@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include "host.h"
 
-struct host H = { .err_fd = 2, .dirfd = -1, .io_fd = -1, .timeout_s = 30, .log_cap = DEFAULT_LOG_CAP };
+struct host H = { .err_fd = 2, .dirfd = -1, .io_fd = -1, .timeout_s = 30, .log_cap = DEFAULT_LOG_CAP, .max_steps = DEFAULT_MAX_STEPS };
 static int out_fd = 1;
 #define err_fd H.err_fd
 
@@ -87,6 +87,10 @@ static void on_alarm(int sig) {
     if (write(err_fd, m, sizeof m - 1) < 0) {}
     on_fatal(SIGTERM);
   }
+  /* blocked or looping: which call was in progress, and for how long (clock_gettime is async-signal-safe) */
+  int64_t step = H.call_step_now;
+  H.alarm_step = step;
+  H.alarm_call_ns = step >= 0 ? now_ns() - H.call_t0_now : 0;
   H.timed_out = 1;
   alarm(5);
 }
@@ -535,7 +539,7 @@ static void report_knobs(void) {
 }
 
 static void usage(void) {
-  static const char m[] = "usage: zcsim-native [--timeout SECONDS] [--keep] [--log-cap N] [--mark] PROGRAM|-\n";
+  static const char m[] = "usage: zcsim-native [--timeout SECONDS] [--max-steps N] [--keep] [--log-cap N] [--mark] PROGRAM|-\n";
   if (write(2, m, sizeof m - 1) < 0) {}
   exit(3);
 }
@@ -545,6 +549,7 @@ int main(int argc, char **argv) {
   const char *path = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--timeout") && i + 1 < argc) H.timeout_s = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--max-steps") && i + 1 < argc) H.max_steps = atoll(argv[++i]);
     else if (!strcmp(argv[i], "--keep")) H.keep = 1;
     else if (!strcmp(argv[i], "--mark")) H.mark = 1;
     else if (!strcmp(argv[i], "--log-cap") && i + 1 < argc) H.log_cap = atoll(argv[++i]);
@@ -553,7 +558,9 @@ int main(int argc, char **argv) {
     else usage();
   }
   if (!path) usage();
-  if (H.timeout_s < 1 || H.timeout_s > 3600) H.timeout_s = 30;
+  if (H.timeout_s < 1 || H.timeout_s > MAX_TIMEOUT_S) H.timeout_s = 30;
+  if (H.max_steps < 1) H.max_steps = DEFAULT_MAX_STEPS;
+  if (H.max_steps > MAX_MAX_STEPS) H.max_steps = MAX_MAX_STEPS;
   if (H.log_cap < 0 || H.log_cap > (1 << 22)) H.log_cap = DEFAULT_LOG_CAP;
   const char *m = getenv("ZCSIM_MARK");
   if (m && *m && strcmp(m, "0")) H.mark = 1;

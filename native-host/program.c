@@ -250,6 +250,21 @@ int program_load(const char *path) {
   return 0;
 }
 
+/* The detail of a run stopped by a cap: blocked in a call, or looping (still executing instructions). */
+static void stopped(const char *cap) {
+  H.status = STATUS_TIMEOUT;
+  if (H.alarm_step >= 0 && H.alarm_call_ns >= BLOCKED_NS) {
+    int64_t c = H.code[H.alarm_step] == OP_CALL ? H.code[H.alarm_step + 1] : 0;
+    snprintf(H.status_detail, sizeof H.status_detail,
+             "blocked: %s at step %lld had not returned after %.1f s when %s ran out (a full pipe or socket nobody reads, a peer held back)",
+             c >= 1 && c <= CALL_MAX && CALL_NAMES[c] ? CALL_NAMES[c] : "a call", (long long)H.code[H.alarm_step + 2], H.alarm_call_ns / 1e9, cap);
+  } else {
+    snprintf(H.status_detail, sizeof H.status_detail,
+             "looping: the program was still executing instructions (%lld in %.1f s) when %s ran out",
+             (long long)H.steps, (now_ns() - H.t_start) / 1e9, cap);
+  }
+}
+
 /* ---------------------------------------------------------------- operands */
 
 static int64_t eval_expr(int64_t off) {
@@ -264,8 +279,10 @@ static int64_t eval_expr(int64_t off) {
     case RPN_ADD: r = (int64_t)(ua + ub); break;
     case RPN_SUB: r = (int64_t)(ua - ub); break;
     case RPN_MUL: r = (int64_t)(ua * ub); break;
-    case RPN_DIV: r = b == 0 || (a == INT64_MIN && b == -1) ? 0 : a / b; break;
-    case RPN_MOD: r = b == 0 || (a == INT64_MIN && b == -1) ? 0 : a % b; break;
+    /* the compiler's folding and the model's arithmetic: int64 that wraps, x / 0 = x % 0 = 0, INT64_MIN / -1 wraps
+     * to INT64_MIN, x % -1 = 0 (C's INT64_MIN / -1 is undefined: it traps on x86) */
+    case RPN_DIV: r = b == 0 ? 0 : b == -1 ? (int64_t)(0 - ua) : a / b; break;
+    case RPN_MOD: r = b == 0 || b == -1 ? 0 : a % b; break;
     case RPN_MIN: r = a < b ? a : b; break;
     case RPN_MAX: r = a > b ? a : b; break;
     case RPN_LT: r = a < b; break;
@@ -728,21 +745,33 @@ static int64_t do_call(const int64_t *in) {
 
 int program_run(void) {
   int64_t pc = 0;
+  char what[96];
+  H.call_step_now = -1;
+  H.alarm_step = -1;
   for (;;) {
+    if (H.steps >= H.max_steps && H.max_steps < H.step_budget) {
+      H.alarm_step = -1;
+      snprintf(what, sizeof what, "the run's cap of %lld instructions (--max-steps)", (long long)H.max_steps);
+      stopped(what);
+      return -1;
+    }
     if (++H.steps > H.step_budget) {
       H.status = STATUS_BUDGET_EXCEEDED;
       snprintf(H.status_detail, sizeof H.status_detail, "stopped after %lld instructions (STEP_BUDGET)", (long long)H.step_budget);
       return -1;
     }
     if (H.timed_out) {
-      H.status = STATUS_TIMEOUT;
-      snprintf(H.status_detail, sizeof H.status_detail, "the phase ran past %d s: a call blocked (a full pipe or socket nobody reads, a peer held back)", H.timeout_s);
+      snprintf(what, sizeof what, "the phase's bound of %d s (--timeout)", H.timeout_s);
+      stopped(what);
       return -1;
     }
     const int64_t *in = H.code + pc;
     switch (in[0]) {
     case OP_CALL: {
+      H.call_t0_now = now_ns();
+      H.call_step_now = pc;
       int64_t ret = do_call(in);
+      H.call_step_now = -1;
       if (in[7] != 0 && ret <= 0) pc = in[7];
       else pc += CALL_HDR + 2 * in[3];
       break;

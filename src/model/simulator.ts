@@ -5,6 +5,8 @@
  */
 import { Call, Counter, Knob, Status, SinkKind, COUNTER_COUNT } from "../scenario/abi.js";
 import type { Compiled } from "../scenario/types.js";
+import { DEFAULT_MODEL_TIMEOUT_MS, stepCap, timeCap } from "../scenario/limits.js";
+import { HEADER_WORDS, Op } from "../scenario/abi.js";
 import { TCP_CONGESTION_NAMES } from "../scenario/machine-params.js";
 import type { Result, ErrorRecord, SignalRecord } from "../result.js";
 import { compileModel, instantiateModel, type ModelExports, type WasmSource } from "./wasm.js";
@@ -17,6 +19,23 @@ export interface RunOptions {
   traceCap?: number;
   /** knob overrides by Knob id, applied after the program's own knobs */
   knobs?: Record<number, number>;
+  /** the run's cap on instructions (default DEFAULT_MAX_STEPS, at most MAX_STEPS): past it the run ends TIMEOUT */
+  maxSteps?: number;
+  /** the run's cap on wall time, ms (default DEFAULT_MODEL_TIMEOUT_MS, at most MAX_TIMEOUT_MS): past it TIMEOUT */
+  timeoutMs?: number;
+}
+
+/** Why a run ended with TIMEOUT: a call nothing can wake (blocked), or a cap reached while it kept executing. */
+export interface Stopped {
+  reason: "blocked" | "looping";
+  /** looping: the cap that stopped it */
+  cap?: "steps" | "time";
+  /** instructions executed, and the wall time the model spent, ms */
+  steps: number;
+  ms: number;
+  /** the statement it stopped at (program[...]), where known */
+  at?: string;
+  detail: string;
 }
 
 export type StatusName = keyof typeof Status;
@@ -37,6 +56,8 @@ export interface RunOutput {
   /** bytes of wasm memory in use, and the model's own tables */
   memoryBytes: number;
   modelBytes: number;
+  /** status TIMEOUT: why */
+  stopped?: Stopped;
 }
 
 const STATUS_NAME: Record<number, StatusName> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k as StatusName]));
@@ -197,11 +218,61 @@ export class Simulator {
     return this.i64(this.x.zc_trace_ptr(), Number(this.x.zc_trace_len()) * 8);
   }
 
+  /**
+   * Runs the loaded program in slices of instructions until it ends, or until the run's caps (instructions, wall
+   * time) stop it: then TIMEOUT, "looping". A call nothing can wake ends it in the wasm with TIMEOUT: "blocked".
+   */
+  private runBounded(compiled: Compiled, opts: RunOptions): { st: StatusName; stopped?: Stopped } {
+    const x = this.x;
+    // the program's own budget (stepBudget) stops it first when it is the lower: BUDGET_EXCEEDED, as in the host
+    const budget = opts.knobs?.[Knob.STEP_BUDGET] ?? compiled.knobs[Knob.STEP_BUDGET] ?? Infinity;
+    const maxSteps = budget <= stepCap(opts.maxSteps) ? Infinity : stepCap(opts.maxSteps);
+    const timeoutMs = timeCap(opts.timeoutMs, DEFAULT_MODEL_TIMEOUT_MS);
+    const t0 = Date.now();
+    const SLICE = 1 << 20; // instructions between looks at the clock: ~10-100 ms of the model's time
+    for (;;) {
+      const done = Number(x.zc_steps());
+      const left = maxSteps - done;
+      let cap: "steps" | "time" | undefined;
+      if (left <= 0) cap = "steps";
+      else if (Date.now() - t0 >= timeoutMs) cap = "time";
+      if (cap) {
+        const ms = Date.now() - t0;
+        const at = this.statementAt(compiled);
+        const what = cap === "steps" ? `the run's cap of ${maxSteps.toLocaleString("en-US")} instructions (--max-steps raises it; the scenario's stepBudget cannot)`
+          : `the run's cap of ${timeoutMs} ms of wall time (--timeout raises it)`;
+        return { st: "TIMEOUT", stopped: { reason: "looping", cap, steps: done, ms, ...(at ? { at } : {}),
+          detail: `looping: the program was still executing instructions (${done.toLocaleString("en-US")} in ${ms} ms${at ? `, at ${at}` : ""}) when it reached ${what}` } };
+      }
+      const st = STATUS_NAME[x.zc_run(BigInt(Math.min(SLICE, left)))]; // left may be Infinity: min is SLICE
+      if (st === "OK") continue;
+      if (st === "TIMEOUT") {
+        const at = this.statementAt(compiled);
+        return { st, stopped: { reason: "blocked", steps: Number(x.zc_steps()), ms: Date.now() - t0, ...(at ? { at } : {}),
+          detail: `blocked: the call${at ? ` at ${at}` : ""} sleeps and nothing in the machine can wake it (on Linux it would sleep for ever)` } };
+      }
+      return { st };
+    }
+  }
+
+  /** The statement (program[...]) of the instruction at the model's pc, when it is a call or the compiler says. */
+  private statementAt(compiled: Compiled): string | undefined {
+    const p = compiled.program;
+    const w = (i: number) => Number(p[i]);
+    let i = HEADER_WORDS + 2 * w(3);
+    for (let s = 0; s < w(4) && i < p.length; s++) i += 1 + Math.ceil(w(i) / 8);
+    const code = i + 5 * w(5) + 5 * w(6) + 3 * w(7);
+    const pc = this.x.zc_pc();
+    if (code + pc + 2 >= p.length || w(code + pc) !== Op.CALL) return compiled.sites?.find((s) => s.pc === pc)?.at;
+    return compiled.steps[w(code + pc + 2)]?.at;
+  }
+
   /** Runs `compiled` to its end and builds the result. */
   run(compiled: Compiled, opts: RunOptions = {}): RunOutput {
     const x = this.x;
     let st = this.prepare(compiled, opts);
-    if (st === "OK") st = STATUS_NAME[x.zc_run(0n)];
+    let stopped: Stopped | undefined;
+    if (st === "OK") ({ st, stopped } = this.runBounded(compiled, opts));
     const counters = this.counters();
     const sinks = this.sinks();
     const result = buildResult(compiled, counters, this.byName(), this.errors(compiled), this.signals(compiled), sinks);
@@ -209,7 +280,7 @@ export class Simulator {
       // a run that did not reach its end cannot vouch for what its sinks received
       result.notes = [st === "BUDGET_EXCEEDED"
         ? `the model stopped with status BUDGET_EXCEEDED: more than Knob.STEP_BUDGET (stepBudget) instructions`
-        : `the model stopped with status ${st}`];
+        : stopped ? `the model stopped with status ${st}: ${stopped.detail}` : `the model stopped with status ${st}`];
       result.delivered.intact = false;
     }
     // the congestion control is a knob of the connection; the model does what reno and cubic do on loopback
@@ -222,6 +293,7 @@ export class Simulator {
       result, status: st, counters, sinks, traceDropped: Number(x.zc_trace_dropped()),
       memoryBytes: Number(x.zc_memory_bytes()), modelBytes: Number(x.zc_model_bytes()),
     };
+    if (stopped) out.stopped = stopped;
     if (opts.trace) {
       const words = this.traceWords();
       out.events = Array.from({ length: words.length / 8 }, (_, i) => decodeEvent(words, i));

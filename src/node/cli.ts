@@ -17,6 +17,38 @@ export class UsageError extends Error {}
 /** Collects repeated `--set k=v` options. */
 export const collect = (v: string, prev: string[]) => [...prev, v];
 
+/**
+ * A numeric option's parser: a whole (or, with `fractional`, any) decimal number in [min, max], else one line
+ * naming the option ("--timeout: "abc" is not a number of seconds from 1 to 3600"). NaN, 1e9 past the maximum,
+ * "12abc" and "" are refused, never passed on.
+ */
+export function numberArg(option: string, min: number, max: number, what: string, fractional = false): (v: string) => number {
+  return (v: string) => {
+    const n = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?\s*$/i.test(v) ? Number(v) : NaN;
+    if (!Number.isFinite(n) || n < min || n > max || (!fractional && !Number.isInteger(n))) {
+      throw new UsageError(`${option}: "${v}" is not ${what} from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`);
+    }
+    return n;
+  };
+}
+
+/**
+ * Makes a failed write to stdout end the process quietly (bin/zcsim.js): a reader that went away (EPIPE: `| head`,
+ * `| true`) exits 141 as a process killed by SIGPIPE would, without a word; a full disk, a closed descriptor or
+ * another error (ENOSPC: `>/dev/full`, EBADF: `>&-`) says so in one line on stderr and exits 1. Never a stack trace.
+ */
+export function guardStdout(): void {
+  const failed = (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(141);
+    try {
+      process.stderr.write(`zcsim: cannot write the output: ${e.code ?? e.message}${e.code === "ENOSPC" ? " (no space left on the device)" : e.code === "EBADF" ? " (stdout is closed)" : ""}\n`);
+    } catch { /* stderr is gone too */ }
+    process.exit(1);
+  };
+  process.stdout.on("error", failed);
+  process.stderr.on("error", () => { /* nowhere left to say it */ });
+}
+
 export function buildProgram(): Command {
   const program = new Command("zcsim")
     .description("Shows, counts and verifies how Linux moves file data without copying it.")
@@ -54,5 +86,6 @@ export async function main(argv: string[]): Promise<number> {
 // Run directly (`npx tsx src/node/cli.ts ...`, used in development and by tests): behave as bin/zcsim.js.
 import { pathToFileURL } from "node:url";
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  guardStdout();
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

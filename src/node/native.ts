@@ -18,6 +18,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Evidence, Result, SignalRecord } from "../result.js";
 import type { Compiled } from "../scenario/types.js";
+import { stepCap } from "../scenario/limits.js";
 
 /** The host's JSON (native-host/main.c, report()). */
 export interface NativeRaw {
@@ -120,6 +121,26 @@ export interface NativeOptions {
   env?: Record<string, string>;
   /** run the host through another program, e.g. ["strace", "-f", "-o", file] (tests) */
   wrap?: string[];
+  /** the run's cap on instructions (--max-steps; default DEFAULT_MAX_STEPS, at most MAX_STEPS) */
+  maxSteps?: number;
+}
+
+/**
+ * The host's words for a place in the program ("step 3", "code[12]") with the statement the compiler knows them
+ * by: "step 3 (program[2].do[0])", "code[12] (program[4].to)". The host sees words; the reader wrote statements.
+ */
+export function nameSites(compiled: Pick<Compiled, "steps" | "sites">, detail: string): string {
+  return detail
+    .replace(/\bstep (\d+)\b/g, (m, n: string) => {
+      const at = compiled.steps[Number(n)]?.at;
+      return at ? `${m} (${at})` : m;
+    })
+    .replace(/\bcode\[(\d+)\]/g, (m, n: string) => {
+      const pc = Number(n);
+      let at: string | undefined;
+      for (const s of compiled.sites ?? []) if (s.pc <= pc) at = s.at; else break;
+      return at ? `${at} (${m})` : m;
+    });
 }
 
 const SANDBOX_LINE = /^zcsim-native: sandbox (\S+)$/m;
@@ -140,7 +161,7 @@ export function runHost(program: BigInt64Array, opts: NativeOptions = {}): Promi
   if (!avail.ok) return Promise.reject(new NativeError(avail.why ?? "the native host cannot run here"));
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const hostTimeout = Math.max(1, Math.floor(timeoutMs / 3000));
-  const args = ["--timeout", String(hostTimeout), ...(opts.keepSandbox ? ["--keep"] : []), ...(opts.mark ? ["--mark"] : []), "-"];
+  const args = ["--timeout", String(hostTimeout), "--max-steps", String(stepCap(opts.maxSteps)), ...(opts.keepSandbox ? ["--keep"] : []), ...(opts.mark ? ["--mark"] : []), "-"];
   const [cmd, ...pre] = opts.wrap?.length ? [...opts.wrap, nativeBinary()] : [nativeBinary()];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, [...pre, ...args], { detached: true, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
@@ -399,7 +420,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)`);
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (peerWaitNote) result.notes!.push(peerWaitNote);
-  if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${raw.detail}` : ""}`);
+  if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${nameSites(compiled, raw.detail)}` : ""}`);
   return result;
 }
 
@@ -411,11 +432,11 @@ export async function runNativeDetailed(compiled: Compiled, opts: NativeOptions 
   const raw = await runHost(compiled.program, { ...opts, timeoutMs });
   if (["BAD_MAGIC", "BAD_VERSION", "BAD_PROGRAM", "SETUP_FAILED", "UNSUPPORTED", "OUT_OF_MEMORY"].includes(raw.status) ||
       (raw.status === "PEER_FAILED" && raw.steps === 0)) /* the peer failed in setup: the program never ran */
-    throw new NativeError(`native host: ${raw.status}: ${raw.detail}`, raw);
+    throw new NativeError(`native host: ${raw.status}: ${nameSites(compiled, raw.detail)}`, raw);
   return { result: toResult(compiled, raw), raw };
 }
 
 /** Runs the compiled program with the real syscalls on this kernel and measures it (DESIGN.md, "The native host"). */
-export async function runNative(compiled: Compiled, opts: { timeoutMs?: number; keepSandbox?: boolean } = {}): Promise<Result> {
+export async function runNative(compiled: Compiled, opts: { timeoutMs?: number; keepSandbox?: boolean; maxSteps?: number } = {}): Promise<Result> {
   return (await runNativeDetailed(compiled, opts)).result;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import {
-  Cache, Call, Fill, Flags, HEADER_WORDS, Knob, Op, PROGRAM_MAGIC, PROGRAM_VERSION, SinkKind, Tag,
+  Cache, Call, Fill, Flags, HEADER_WORDS, Knob, Op, PROGRAM_MAGIC, PROGRAM_VERSION, Rpn, SinkKind, Tag,
   type CallName,
 } from "./abi.js";
 import { parseExpr, resolve, toRpn, type Expr } from "./expr.js";
@@ -13,7 +13,10 @@ import {
   ScenarioError, type Compiled, type CompiledBuf, type CompiledFile, type CompiledSink, type CompiledStep,
   type ParamValue,
 } from "./types.js";
-import { MAX_BUF_SIZE, MAX_FILE_SIZE, parseSize } from "./units.js";
+import {
+  MAX_BUF_SIZE, MAX_BUFFERS, MAX_BUFS_TOTAL, MAX_FILE_SIZE, MAX_FILES_TOTAL, MAX_NAMES, MAX_REGISTERS, MAX_SETUP_FILES,
+  MAX_SINKS, parseSize,
+} from "./units.js";
 import { MACHINE_PARAMS, type MachineParam } from "./machine-params.js";
 
 /** Own-property membership: "valueOf" or "constructor" must never pass for a call, a flag or a parameter. */
@@ -22,7 +25,29 @@ const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 /** Deepest nesting of `repeat` blocks. */
 export const MAX_REPEAT_DEPTH = 8;
 /** Most calls a program may contain (after nothing is unrolled: loops are not expanded). */
-export const MAX_CALLS = 10000;
+export const MAX_CALLS = 100000;
+
+/** Keys that name JavaScript's object machinery: refused wherever they appear, never dropped or looked up. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Refuses a forbidden key anywhere in the file (iteratively: a file may nest deeper than the stack). Deeper than
+ * the format goes (64 levels), nothing is looked at: the schema refuses such a file anyway. */
+function refuseForbiddenKeys(input: unknown): void {
+  const todo: [unknown, string, number][] = [[input, "", 0]];
+  while (todo.length) {
+    const [v, path, depth] = todo.pop()!;
+    if (typeof v !== "object" || v === null || depth > 64) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === "object" && v[i] !== null) todo.push([v[i], `${path}[${i}]`, depth + 1]);
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      const p = path ? `${path}.${k}` : k;
+      if (FORBIDDEN_KEYS.has(k)) throw new ScenarioError(p, `"${k}" is not allowed as a name (it names JavaScript's object machinery)`);
+      todo.push([(v as Record<string, unknown>)[k], p, depth + 1]);
+    }
+  }
+}
 
 type Kind = "fd" | "ptr" | "num";
 type Binding = { reg: number; kind: Kind };
@@ -77,14 +102,14 @@ function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
 }
 
 /** Reads a parameter override written as text ("4KiB", "cold", "on") against its default's type. */
-function parseParamValue(key: string, text: string | number | boolean, def: ParamValue | undefined, machine?: MachineParam): ParamValue {
+function parseParamValue(key: string, text: string | number | boolean, def: ParamValue | undefined, machine?: MachineParam, field = `params.${key}`): ParamValue {
   const type = machine?.type ?? (typeof def === "boolean" ? "bool" : typeof def === "number" ? "size" : typeof def === "string" && (def === "whole" || parseSize(def) !== undefined) ? "size" : "string");
   if (type === "bool") {
     if (typeof text === "boolean") return text;
     const t = String(text).toLowerCase();
     if (["on", "true", "1", "yes"].includes(t)) return true;
     if (["off", "false", "0", "no"].includes(t)) return false;
-    throw new ScenarioError(`params.${key}`, `"${text}" is not on/off`);
+    throw new ScenarioError(field, `"${text}" is not on/off`);
   }
   if (type === "size") {
     if (text === "whole") return "whole";
@@ -92,16 +117,16 @@ function parseParamValue(key: string, text: string | number | boolean, def: Para
     try {
       n = parseSize(text as string | number);
     } catch (e) {
-      throw new ScenarioError(`params.${key}`, (e as Error).message);
+      throw new ScenarioError(field, (e as Error).message);
     }
-    if (n === undefined) throw new ScenarioError(`params.${key}`, `"${text}" is not a size (write e.g. 4096, 64KiB, 1MiB)`);
-    if (n < 0) throw new ScenarioError(`params.${key}`, `must not be negative`);
-    if (machine?.max !== undefined && n > machine.max) throw new ScenarioError(`params.${key}`, `${n} exceeds the limit ${machine.max}`);
-    if (machine?.min !== undefined && n < machine.min) throw new ScenarioError(`params.${key}`, `${n} is below the minimum ${machine.min}`);
+    if (n === undefined) throw new ScenarioError(field, `"${text}" is not a size (write e.g. 4096, 64KiB, 1MiB)`);
+    if (n < 0) throw new ScenarioError(field, `must not be negative`);
+    if (machine?.max !== undefined && n > machine.max) throw new ScenarioError(field, `${n} exceeds the limit ${machine.max}`);
+    if (machine?.min !== undefined && n < machine.min) throw new ScenarioError(field, `${n} is below the minimum ${machine.min}`);
     return n;
   }
   const s = String(text);
-  if (machine?.values && !machine.values.includes(s)) throw new ScenarioError(`params.${key}`, `"${s}" is not one of ${machine.values.join(", ")}`);
+  if (machine?.values && !machine.values.includes(s)) throw new ScenarioError(field, `"${s}" is not one of ${machine.values.join(", ")}`);
   return s;
 }
 
@@ -125,7 +150,7 @@ function resolveParams(sc: ScenarioFile, overrides: Record<string, string | numb
       throw new ScenarioError(`--set ${k}`, `unknown parameter (this scenario knows: ${known})`);
     }
     const ref = has(declared, k) ? refOf(k) : undefined;
-    out[k] = parseParamValue(k, v, ref ? declared[ref] : declared[k] ?? MACHINE_PARAMS[k]?.default, MACHINE_PARAMS[k]);
+    out[k] = parseParamValue(k, v, ref ? declared[ref] : declared[k] ?? MACHINE_PARAMS[k]?.default, MACHINE_PARAMS[k], `--set ${k}`);
   }
   for (const k of Object.keys(declared)) {
     const ref = refOf(k);
@@ -144,8 +169,18 @@ class Emitter {
   pool: bigint[] = [];
   strings: string[] = [];
   regs: string[] = [];
+  /** code offset -> the statement it belongs to (Compiled.sites) */
+  sites: { pc: number; at: string }[] = [];
   get pc() { return this.code.length; }
   emit(...w: (number | bigint)[]) { for (const x of w) this.code.push(BigInt(x)); }
+  /** the instructions emitted from here on belong to statement `at` */
+  site(at: string) {
+    const last = this.sites[this.sites.length - 1];
+    if (last && last.pc === this.pc) last.at = at;
+    else this.sites.push({ pc: this.pc, at });
+  }
+  /** appends to the pool without a spread (a spread of 100,000 words overflows the stack) */
+  poolPush(words: readonly bigint[]) { for (const x of words) this.pool.push(x); }
   str(s: string) {
     let i = this.strings.indexOf(s);
     if (i < 0) { i = this.strings.length; this.strings.push(s); }
@@ -155,6 +190,8 @@ class Emitter {
 }
 
 export function compile(input: unknown, overrides: Record<string, string | number | boolean> = {}): Compiled {
+  refuseForbiddenKeys(input);
+  for (const k of Object.keys(overrides)) if (FORBIDDEN_KEYS.has(k)) throw new ScenarioError(`--set ${k}`, `"${k}" is not allowed as a name`);
   const sc = check(Scenario, input, "");
   const params = resolveParams(sc, overrides);
   const em = new Emitter();
@@ -231,6 +268,14 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
     bufs.push({ name, size, reg: bind(name, "ptr", p) });
   }
 
+  // the totals, checked before either engine allocates anything (the native host's RLIMIT_AS, the model's wasm32)
+  const total = (xs: { size: number }[]) => xs.reduce((a, x) => a + x.size, 0);
+  if (files.length > MAX_SETUP_FILES) throw new ScenarioError("setup.files", `${files.length} files: at most ${MAX_SETUP_FILES}`);
+  if (sinks.length > MAX_SINKS) throw new ScenarioError("setup.sinks", `${sinks.length} sinks: at most ${MAX_SINKS}`);
+  if (bufs.length > MAX_BUFFERS) throw new ScenarioError("setup.buffers", `${bufs.length} buffers: at most ${MAX_BUFFERS}`);
+  if (total(files) > MAX_FILES_TOTAL) throw new ScenarioError("setup.files", `the files add up to ${total(files)} bytes, more than the limit of ${MAX_FILES_TOTAL} bytes (32 GiB)`);
+  if (total(bufs) > MAX_BUFS_TOTAL) throw new ScenarioError("setup.buffers", `the buffers add up to ${total(bufs)} bytes, more than the limit of ${MAX_BUFS_TOTAL} bytes (4 GiB)`);
+
   // ---- operands -----------------------------------------------------------------------------------------
   const lookupName = (name: string, path: string): { value: bigint } | { reg: number } => {
     if (has(params, name)) {
@@ -266,9 +311,15 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
     }
     if (r.k === "num") return [Tag.IMM, r.v];
     if (r.k === "reg") return [Tag.REG, BigInt(r.reg)];
-    const items = toRpn(r);
+    let items: bigint[];
+    try {
+      items = toRpn(r);
+    } catch (err) {
+      throw new ScenarioError(path, (err as Error).message);
+    }
     const off = em.pool.length;
-    em.pool.push(BigInt(items.length / 2), ...items);
+    em.pool.push(BigInt(items.length / 2));
+    em.poolPush(items);
     return [Tag.EXPR, BigInt(off)];
   };
 
@@ -317,13 +368,15 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
       if (!b) throw new ScenarioError(path, `unknown variable "${name}" (bind it first: { "set": "${name}", "to": 0 })`);
       return [Tag.REF, BigInt(b.reg)];
     }
-    // a value: the engine passes a pointer to a temporary loff_t that holds it
+    // a value: the engine passes a pointer to a temporary loff_t that holds it; the temporaries live for one call,
+    // so every call shares the same few
     const [tag, val] = exprOperand(v, path);
-    const reg = em.reg("");
+    const reg = loffTemps[pendingSets.length] ?? (loffTemps[pendingSets.length] = em.reg(""));
     pendingSets.push([reg, tag, val]);
     return [Tag.REF, BigInt(reg)];
   };
   let pendingSets: [number, number, bigint][] = [];
+  const loffTemps: number[] = [];
 
   const iovOperand = (v: unknown, path: string): [number, bigint] => {
     if (!Array.isArray(v)) throw new ScenarioError(path, "expected an array of { iov_base, iov_len }");
@@ -334,7 +387,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
       words.push(BigInt(t1), v1, BigInt(t2), v2);
     });
     const off = em.pool.length;
-    em.pool.push(...words);
+    em.poolPush(words);
     return [Tag.IOV, BigInt(off)];
   };
 
@@ -409,6 +462,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
       const path = `${base}[${i}]`;
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ScenarioError(path, "expected a statement object ({ call }, { repeat, do }, { if, do } or { set, to })");
       const st = raw as Record<string, unknown>;
+      em.site(path);
       if ("call" in st) {
         const rets = st.ret === undefined ? [] : Array.isArray(st.ret) ? st.ret : [st.ret];
         // the watched call of an `until: "zero"` loop: named by `watch`, else the loop's first call
@@ -429,6 +483,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
           const top = em.pc;
           compileBlock(r.do, `${path}.do`, depth + 1, inner, rep.watch);
           if (inner.breaks.length === 0) throw new ScenarioError(`${path}.repeat.watch`, `no call in the block binds "${rep.watch}"`);
+          em.site(`${path}.repeat`);
           em.emit(Op.JUMP, top);
           for (const b of inner.breaks) em.code[b] = BigInt(em.pc);
         } else if (rep.count !== undefined) {
@@ -437,12 +492,16 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
           const ctr = em.reg("");
           em.emit(Op.SET, ctr, tag, val);
           const top = em.pc;
-          em.emit(Op.JZ, Tag.REG, ctr, 0);
+          // while ctr > 0: a count that is negative at run time runs the block no times (== 0 would loop to the cap)
+          const test = em.pool.length;
+          em.pool.push(3n, BigInt(Rpn.REG), BigInt(ctr), BigInt(Rpn.IMM), 0n, BigInt(Rpn.GT), 0n);
+          em.emit(Op.JZ, Tag.EXPR, test, 0);
           const jzTarget = em.pc - 1;
           compileBlock(r.do, `${path}.do`, depth + 1, inner, rep.watch ?? null);
           watchCheck();
+          em.site(`${path}.repeat.count`);
           const off = em.pool.length;
-          em.pool.push(3n, 1n, BigInt(ctr), 0n, 1n, 3n, 0n); // [REG ctr, IMM 1, SUB]
+          em.pool.push(3n, BigInt(Rpn.REG), BigInt(ctr), BigInt(Rpn.IMM), 1n, BigInt(Rpn.SUB), 0n); // ctr - 1
           em.emit(Op.SET, ctr, Tag.EXPR, off, Op.JUMP, top);
           em.code[jzTarget] = BigInt(em.pc);
           for (const b of inner.breaks) em.code[b] = BigInt(em.pc);
@@ -453,6 +512,7 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
           const jzTarget = em.pc - 1;
           compileBlock(r.do, `${path}.do`, depth + 1, inner, rep.watch ?? null);
           watchCheck();
+          em.site(`${path}.repeat.while`);
           em.emit(Op.JUMP, top);
           em.code[jzTarget] = BigInt(em.pc);
           for (const b of inner.breaks) em.code[b] = BigInt(em.pc);
@@ -481,7 +541,9 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
     });
   };
   compileBlock(sc.program, "program", 0, null, null);
+  em.site("program");
   em.emit(Op.HALT);
+  if (em.regs.length > MAX_REGISTERS) throw new ScenarioError("program", `needs ${em.regs.length} registers (names bound, loop counters, temporaries): the engines hold at most ${MAX_REGISTERS}`);
 
   // ---- knobs --------------------------------------------------------------------------------------------
   const knobs: Record<number, number> = {};
@@ -507,21 +569,23 @@ export function compile(input: unknown, overrides: Record<string, string | numbe
   const fileNameIds = files.map((f) => em.str(f.name));
   const sinkNameIds = sinks.map((s) => em.str(s.name));
   const bufNameIds = bufs.map((b) => em.str(b.name));
+  if (em.strings.length > MAX_NAMES) throw new ScenarioError("program", `uses ${em.strings.length} distinct names (files, sinks, buffers, paths): the engines hold at most ${MAX_NAMES}`);
   const knobEntries = Object.entries(knobs);
   w.push(BigInt(PROGRAM_MAGIC), BigInt(PROGRAM_VERSION), BigInt(em.regs.length), BigInt(knobEntries.length),
     BigInt(em.strings.length), BigInt(files.length), BigInt(sinks.length), BigInt(bufs.length),
     BigInt(em.code.length), BigInt(em.pool.length));
   if (w.length !== HEADER_WORDS) throw new Error("header layout");
   for (const [k, v] of knobEntries) w.push(BigInt(k), BigInt(v));
-  for (const s of em.strings) w.push(...strWords(s));
+  for (const s of em.strings) for (const x of strWords(s)) w.push(x);
   files.forEach((f, i) => w.push(BigInt(fileNameIds[i]), BigInt(f.size), BigInt(Cache[f.cache]), BigInt(Fill[f.fill]), BigInt(f.fillChunk)));
   sinks.forEach((s, i) => w.push(BigInt(sinkNameIds[i]), BigInt(SinkKind[s.kind]), BigInt(s.reg), BigInt(s.expect), s.lazy ? 1n : 0n));
   bufs.forEach((b, i) => w.push(BigInt(bufNameIds[i]), BigInt(b.size), BigInt(b.reg)));
-  w.push(...em.code, ...em.pool);
+  for (const x of em.code) w.push(x);
+  for (const x of em.pool) w.push(x);
 
-  const payloadBytes = Math.max(0, ...sinks.filter((s) => s.expect >= 0).map((s) => files[s.expect].size));
+  const payloadBytes = sinks.reduce((a, s) => (s.expect >= 0 ? Math.max(a, files[s.expect].size) : a), 0);
   return {
     name: sc.name, title: sc.title, params, payloadBytes, program: BigInt64Array.from(w), registers: em.regs,
-    steps, files, sinks, bufs, knobs,
+    steps, files, sinks, bufs, knobs, sites: em.sites,
   };
 }

@@ -24,8 +24,14 @@ export type Expr =
 
 /** How deep parentheses, min/max and unary minus may nest in one expression. */
 export const MAX_EXPR_DEPTH = 64;
+/** Tokens one expression may have: refused before it is parsed, so that no tree is deeper than this. */
+export const MAX_EXPR_TOKENS = 1024;
+/** What the engines evaluate: at most this many RPN items (the host's check_expr, the model's stack) ... */
+export const MAX_RPN_ITEMS = 256;
+/** ... and at most this many values on the stack at once (the host's RPN_STACK). */
+export const MAX_RPN_DEPTH = 64;
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?\s*(?:B|KiB|MiB|GiB|TiB|PiB)\b|0x[0-9a-fA-F]+|\d+)|(\$?[A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/%<>(),])|('[^']*'))/y;
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?\s*(?:B|KiB|MiB|GiB|TiB|PiB|EiB)\b|0x[0-9a-fA-F]+|\d+)|(\$?[A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/%<>(),])|('[^']*'))/y;
 
 /** Parses `text`; throws an Error with the reason. */
 export function parseExpr(text: string): Expr {
@@ -39,6 +45,7 @@ export function parseExpr(text: string): Expr {
     if (!m) throw new Error(`cannot read "${text.slice(pos).trim()}" in expression "${text}"`);
     tokens.push(m[4] ?? (m[1] ?? m[2] ?? m[3]).replace(/\s+/g, ""));
     pos = TOKEN.lastIndex;
+    if (tokens.length > MAX_EXPR_TOKENS) throw new Error(`expression of more than ${MAX_EXPR_TOKENS} tokens (the engines evaluate at most ${MAX_RPN_ITEMS} terms)`);
   }
   if (tokens.length === 0) throw new Error("empty expression");
   let i = 0;
@@ -73,7 +80,10 @@ export function parseExpr(text: string): Expr {
       return { k: "bin", op: t, a, b };
     }
     if (t.startsWith("'")) return { k: "str", s: t.slice(1, -1) };
-    if (/^0x/i.test(t)) return { k: "num", v: BigInt(t) };
+    if (/^0x/i.test(t)) {
+      if (t.length > 18) throw new Error(`"${t}" has more than 64 bits`);
+      return { k: "num", v: i64(BigInt(t)) }; // 0x8000000000000000 and above are negative, as in the engines' words
+    }
     if (/^\d/.test(t)) {
       const n = parseSize(t);
       if (n === undefined) throw new Error(`"${t}" is not a number`);
@@ -121,7 +131,11 @@ const RPN_OP: Record<string, number> = {
   "<": Rpn.LT, "<=": Rpn.LE, ">": Rpn.GT, ">=": Rpn.GE, "==": Rpn.EQ, "!=": Rpn.NE,
 };
 
-/** Evaluates a binary operator the way the engines do (int64, C semantics; x/0 = x%0 = 0). */
+/**
+ * Evaluates a binary operator the way the engines do: int64 that wraps (two's complement), division truncating
+ * toward zero; x / 0 = x % 0 = 0; INT64_MIN / -1 wraps to INT64_MIN and INT64_MIN % -1 is 0. The model
+ * (assembly/program.ts evalExpr) and the host (native-host/program.c eval_expr) compute exactly this.
+ */
 export function applyOp(op: string, a: bigint, b: bigint): bigint {
   switch (op) {
     case "+": return i64(a + b);
@@ -190,5 +204,13 @@ export function toRpn(e: Expr | { k: "reg"; reg: number }): bigint[] {
     } else throw new Error("unresolved name in expression");
   };
   emit(e);
+  const n = items.length / 2;
+  if (n > MAX_RPN_ITEMS) throw new Error(`expression of ${n} terms and operators: the engines evaluate at most ${MAX_RPN_ITEMS}`);
+  let depth = 0, most = 0;
+  for (let i = 0; i < items.length; i += 2) {
+    depth += items[i] === BigInt(Rpn.IMM) || items[i] === BigInt(Rpn.REG) ? 1 : -1;
+    most = Math.max(most, depth);
+  }
+  if (most > MAX_RPN_DEPTH) throw new Error(`expression needs ${most} values at once (nests too deep on the right): the engines hold at most ${MAX_RPN_DEPTH}`);
   return items;
 }

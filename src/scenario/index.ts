@@ -8,6 +8,7 @@ export { compile, MAX_CALLS, MAX_REPEAT_DEPTH } from "./compile.js";
 export { scenarioJsonSchema } from "./schema.js";
 export { MACHINE_PARAMS } from "./machine-params.js";
 export { parseSize, formatSize, MAX_FILE_SIZE, MAX_BUF_SIZE } from "./units.js";
+export * from "./limits.js";
 export * from "./types.js";
 
 /** The catalogue's scenario names. */

@@ -4,6 +4,7 @@
  * These set mechanisms (a ring's size, a device feature), never a count.
  */
 import { Knob } from "./abi.js";
+import { DEFAULT_MAX_STEPS, MAX_STEPS } from "./limits.js";
 
 /** Values of Knob.TCP_CONGESTION, in order (machine param tcpCongestion): 0 is the system's default. */
 export const TCP_CONGESTION_NAMES = ["system", "reno", "cubic", "bbr"] as const;
@@ -41,5 +42,5 @@ export const MACHINE_PARAMS: Record<string, MachineParam> = {
   } satisfies MachineParam])),
   trace: { type: "bool", default: true, knob: Knob.TRACE, doc: "keep the model's event trace (off: counters only)" },
   traceCap: { type: "size", default: 1 << 20, knob: Knob.TRACE_CAP, min: 16, max: 1 << 24, doc: "most events the trace keeps" },
-  stepBudget: { type: "size", default: 100_000_000, knob: Knob.STEP_BUDGET, min: 1, max: 1e12, doc: "most instructions a program may execute" },
+  stepBudget: { type: "size", default: DEFAULT_MAX_STEPS, knob: Knob.STEP_BUDGET, min: 1, max: MAX_STEPS, doc: "most instructions a program may execute (BUDGET_EXCEEDED past it); the run's cap (--max-steps, default 10^8) bounds it too, and ends the run with TIMEOUT" },
 };

@@ -55,6 +55,9 @@ export interface Compiled {
   bufs: CompiledBuf[];
   /** knob id -> value, as placed in the program */
   knobs: Record<number, number>;
+  /** where each statement's instructions start in the code section (word offset), in code order: a code offset
+   * an engine names (`code[12]`) is the statement of the last site at or before it */
+  sites?: { pc: number; at: string }[];
 }
 
 /** A refused scenario: `path` names the offending field, e.g. "program[2].fd_in". */

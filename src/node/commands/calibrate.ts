@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { UsageError } from "../cli.js";
+import { numberArg, UsageError } from "../cli.js";
 import {
   fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, mergeMatrices, DEFAULT_COSTS,
   type MeasuredCell, type Profile,
@@ -35,8 +35,7 @@ export function registerCalibrate(program: Command): void {
     .addOption(new Option("--wake-cost <how>", "the remote wake-up's cost: fitted with the others, or held at what the polling-peer cells measure").choices(["fitted", "measured"]).default("fitted"))
     .addOption(new Option("--latency-by <what>", "choose the peer's wake-up latency by the fit's time error, or by how closely the model's wake-ups match the kernel's").choices(["time", "wakes"]).default("time"))
     .action(async (opts: CalOpts) => {
-      const reps = Number(opts.reps);
-      if (!Number.isInteger(reps) || reps < 1) throw new UsageError("--reps: a whole number >= 1");
+      const reps = numberArg("--reps", 1, 1000, "a whole number of repetitions")(String(opts.reps));
       const only = opts.scenarios?.split(",").map((x) => x.trim());
       const pick = <T extends { scenario: string }>(cells: T[]) => (only ? cells.filter((c) => only.includes(c.scenario)) : cells);
       const log = (l: string) => process.stderr.write(l + "\n");

@@ -10,6 +10,8 @@ import { loadScenarioArg } from "../scenario-arg.js";
 import { Call, type CallName } from "../../scenario/abi.js";
 import type { Compiled } from "../../scenario/types.js";
 import { NativeError, nativeAvailable, runNativeDetailed, type NativeRaw } from "../native.js";
+import { numberArg } from "../cli.js";
+import { DEFAULT_MAX_STEPS, MAX_STEPS, MAX_TIMEOUT_MS } from "../../scenario/limits.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -74,7 +76,7 @@ export function formatCalls(compiled: Compiled, raw: NativeRaw): string {
   return lines.join("\n") + "\n";
 }
 
-async function action(arg: string, opts: { set: string[]; json?: boolean; keep?: boolean; timeout?: string; raw?: boolean; calls?: boolean }): Promise<void> {
+async function action(arg: string, opts: { set: string[]; json?: boolean; keep?: boolean; timeout?: number; maxSteps?: number; raw?: boolean; calls?: boolean }): Promise<void> {
   const compiled = loadScenarioArg(arg, opts.set);
   const ok = nativeAvailable();
   if (!ok.ok) {
@@ -86,7 +88,8 @@ async function action(arg: string, opts: { set: string[]; json?: boolean; keep?:
   try {
     run = await runNativeDetailed(compiled, {
       keepSandbox: opts.keep,
-      timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
+      timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined,
+      maxSteps: opts.maxSteps,
     });
   } catch (e) {
     if (!(e instanceof NativeError)) throw e;
@@ -111,7 +114,8 @@ export function nativeCommand(): Command {
     .option("--raw", "print the native host's own JSON (per-call log with timestamps, perf counters, residency)")
     .option("--calls", "print the calls the host made, strace-like, with their times in the phase")
     .option("--keep", "keep the sandbox directory (debugging)")
-    .option("--timeout <seconds>", "bound on the whole run (default 120)")
+    .option("--timeout <seconds>", `bound on the whole run (default 120, at most ${MAX_TIMEOUT_MS / 1000}); the phase's own bound is a third of it`, numberArg("--timeout", 3, MAX_TIMEOUT_MS / 1000, "a number of seconds", true))
+    .option("--max-steps <n>", `the run's cap on instructions (default ${DEFAULT_MAX_STEPS}, at most ${MAX_STEPS}): past it, TIMEOUT`, numberArg("--max-steps", 1, MAX_STEPS, "a whole number of instructions"))
     .action(action);
 }
 

@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import type { Result } from "../../result.js";
 import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames } from "../../scenario/index.js";
-import { collect } from "../cli.js";
+import { collect, numberArg } from "../cli.js";
+import { DEFAULT_MAX_STEPS, DEFAULT_MODEL_TIMEOUT_MS, MAX_STEPS, MAX_TIMEOUT_MS } from "../../scenario/limits.js";
 import { loadScenarioArg } from "../scenario-arg.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 
@@ -36,16 +37,18 @@ export function registerRun(program: Command): void {
     .option("-s, --set <k=v>", "override a parameter (repeatable), e.g. --set fileSize=16MiB", collect, [])
     .option("--json", "print the result as JSON")
     .option("--profile <file>", "set the model's cost knobs from a calibration profile (zcsim calibrate)")
-    .action(async (arg: string, opts: { set: string[]; json?: boolean; profile?: string }) => {
+    .option("--max-steps <n>", `the run's cap on instructions (default ${DEFAULT_MAX_STEPS}, at most ${MAX_STEPS}): past it, TIMEOUT`, numberArg("--max-steps", 1, MAX_STEPS, "a whole number of instructions"))
+    .option("--timeout <seconds>", `the run's cap on wall time (default ${DEFAULT_MODEL_TIMEOUT_MS / 1000}): past it, TIMEOUT`, numberArg("--timeout", 1, MAX_TIMEOUT_MS / 1000, "a number of seconds", true))
+    .action(async (arg: string, opts: { set: string[]; json?: boolean; profile?: string; maxSteps?: number; timeout?: number }) => {
       const profile = opts.profile ? readProfile(opts.profile) : undefined;
       let compiled = loadScenarioArg(arg, opts.set, profile?.machineParams);
       if (profile) compiled = applyProfile(compiled, profile);
       const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
-      const { result, status } = sim.run(compiled, { trace: false });
+      const { result, status, stopped } = sim.run(compiled, { trace: false, maxSteps: opts.maxSteps, timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000 });
       process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result));
       // a run the machine stopped before its end (step budget, a call that would block forever) is a failure
-      if (status !== "DONE") process.stderr.write(`zcsim: the run stopped before the program's end: ${status}\n`);
+      if (status !== "DONE") process.stderr.write(`zcsim: the run stopped before the program's end: ${status}${stopped ? `: ${stopped.detail}` : ""}\n`);
       if (status !== "DONE" || !result.delivered.intact) process.exitCode = 1;
     });
 }

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Result } from "../../result.js";
 import type { Compiled } from "../../scenario/types.js";
-import { collect, UsageError } from "../cli.js";
+import { collect, numberArg, UsageError } from "../cli.js";
 import { loadScenarioArg } from "../scenario-arg.js";
 import {
   callsFromModel, callsFromNative, formatStrace, perfettoFromModel, perfettoFromNative, mergeTraces,
@@ -78,7 +78,7 @@ export function registerTrace(program: Command): void {
     .option("--tt", "strace: prefix each line with the time since the phase's start (strace -tt's form)")
     .option("--T", "strace: append each call's duration (strace -T)")
     .option("--profile <file>", "set the model's cost knobs from a calibration profile (zcsim calibrate)")
-    .option("--trace-cap <n>", "most model events kept")
+    .option("--trace-cap <n>", "most model events kept", (v: string) => String(numberArg("--trace-cap", 16, 1 << 24, "a whole number of events")(v)))
     .action(async (arg: string, opts: TraceOpts) => {
       if (!FORMATS.includes(opts.format)) throw new UsageError(`--format: ${opts.format} is not one of ${FORMATS.join(", ")}`);
       if (!ENGINES.includes(opts.engine)) throw new UsageError(`--engine: ${opts.engine} is not one of ${ENGINES.join(", ")}`);
