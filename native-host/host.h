@@ -250,6 +250,7 @@ void teardown(void);
 void setup_own_pages(void);
 void prime_guest_memory(void);
 void pin_cpus(void);
+void cpu_lock(void);
 void pin_peer(void);
 void cleanup_async(void);
 int hi_fd(int fd);

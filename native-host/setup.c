@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -315,8 +316,10 @@ static void __attribute__((noinline)) touch_stack(void) {
   pad[sizeof pad - 1] = 0;
 }
 
+static void limit_address_space(void);
 int setup_all(void) {
   for (int i = 0; i < MAX_FDS; i++) { H.fd_file[i] = -1; H.fd_sink[i] = -1; }
+  limit_address_space(); /* first: setup's own allocations count against it */
   /* the sandbox */
   const char *tmp = getenv("TMPDIR");
   if (!tmp || tmp[0] != '/' || strlen(tmp) > 200) tmp = "/tmp";
@@ -411,8 +414,10 @@ static int populate_maps(void) {
  * own falls inside the bracket. mlockall(MCL_CURRENT) populates them; munlockall() right after, so the program's
  * own madvise/munmap behave as without it. Unprivileged, mlockall fails for want of RLIMIT_MEMLOCK: then every
  * mapping is populated with madvise(MADV_POPULATE_*) instead. */
-/* The memory a program can make the host use is bounded by the kernel itself: RLIMIT_AS = what the host maps
- * now + twice the setup files (their mappings) + 4 GiB. Past it mmap() fails with the kernel's own ENOMEM. */
+/* The memory a program can make the host use is bounded by the kernel itself, from before setup allocates anything:
+ * RLIMIT_AS = what the host maps now + the buffers setup maps + its largest fill chunk + twice the setup files (their
+ * mappings) + 4 GiB for what the phase maps. Past it mmap() fails with the kernel's own ENOMEM, in setup (refused:
+ * SETUP_FAILED) or in the phase (the call's ENOMEM). */
 static void limit_address_space(void) {
   FILE *f = fopen("/proc/self/statm", "r");
   unsigned long long pages = 0;
@@ -420,14 +425,16 @@ static void limit_address_space(void) {
   fclose(f);
   unsigned long long files = 0;
   for (int i = 0; i < H.nfiles; i++) files += (unsigned long long)H.files[i].size;
-  struct rlimit rl = { pages * 4096ull + 2 * files + (4ull << 30), 0 };
+  unsigned long long bufs = 0, fill = 0;
+  for (int i = 0; i < H.nbufs; i++) bufs += ((unsigned long long)H.bufs[i].size + 4095) & ~4095ull;
+  for (int i = 0; i < H.nfiles; i++) if ((unsigned long long)H.files[i].fill_chunk > fill) fill = (unsigned long long)H.files[i].fill_chunk;
+  struct rlimit rl = { pages * 4096ull + bufs + fill + 2 * files + (4ull << 30), 0 };
   rl.rlim_max = rl.rlim_cur;
   if (setrlimit(RLIMIT_AS, &rl) < 0) note("RLIMIT_AS not set: %s", strerror(errno));
-  else note("address space limited to %llu MiB (RLIMIT_AS): a program cannot make the host exhaust memory; a larger mmap() fails with ENOMEM", (unsigned long long)(rl.rlim_cur >> 20));
+  else note("address space limited to %llu MiB (RLIMIT_AS) before setup: the buffers, the fill and 4 GiB for the phase; a program cannot make the host exhaust memory; a larger mmap() fails with ENOMEM", (unsigned long long)(rl.rlim_cur >> 20));
 }
 
 void setup_own_pages(void) {
-  limit_address_space();
   touch_stack();
   for (int i = 0; i < 8; i++) (void)now_ns(); /* the vDSO's data pages */
   if (mlockall(MCL_CURRENT) == 0) {
@@ -504,6 +511,30 @@ static int pin_wanted(void) {
 }
 
 static cpu_set_t all_cpus; /* the CPUs the host was allowed at its start */
+
+/* Runs on one machine take turns: every host pins its program to the first CPU it may use and its peers to the
+ * others, so two hosts at once would share CPUs and disturb each other's counts (parallel compares disagreed more
+ * than serial ones). The turn is an exclusive flock(2) on the directory the sandboxes are made in ($TMPDIR or /tmp):
+ * nothing is created, and the kernel drops the lock when the host exits, however it exits. A host that waits past
+ * twice its phase bound runs anyway and says so. ZCSIM_NATIVE_LOCK=0 skips the turn. */
+void cpu_lock(void) {
+  const char *e = getenv("ZCSIM_NATIVE_LOCK");
+  if (e && !strcmp(e, "0")) return;
+  const char *tmp = getenv("TMPDIR");
+  if (!tmp || tmp[0] != '/' || strlen(tmp) > 200) tmp = "/tmp";
+  int fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) { note("runs not serialized: cannot open %s for the CPU lock: %s", tmp, strerror(errno)); return; }
+  fd = hi_fd(fd);
+  int64_t t0 = now_ns(), limit = 2LL * H.timeout_s * 1000000000LL;
+  while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) { note("runs not serialized: flock %s: %s", tmp, strerror(errno)); return; }
+    if (now_ns() - t0 > limit) { note("ran beside another native run: the CPU lock (flock on %s) was not free within %d s; counts may be disturbed", tmp, 2 * H.timeout_s); return; }
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+  }
+  int64_t waited = (now_ns() - t0) / 1000000;
+  if (waited >= 50) note("waited %lld ms for another native run to end (the CPU lock, flock on %s)", (long long)waited, tmp);
+}
 
 void pin_cpus(void) {
   H.cpu_host = H.cpu_peer = -1;

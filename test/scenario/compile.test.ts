@@ -195,7 +195,8 @@ describe("refusals name the field and the reason", () => {
     [(s: any) => { s.setup.sinks.out.kind = "udp"; }, 'setup.sinks.out.kind: "udp" is not one of tcp, file, null, nic'],
     [(s: any) => { s.extra = 1; }, 'unknown field "extra"'],
     [(s: any) => { s.program[2].len = "1 / 0"; }, "program[2].len: division by zero"],
-    [(s: any) => { s.program[2].len = "(".repeat(20000) + "1" + ")".repeat(20000); }, "program[2].len: expression nests deeper than 64"],
+    [(s: any) => { s.program[2].len = "(".repeat(20000) + "1" + ")".repeat(20000); }, "program[2].len: expression of more than 1024 tokens"],
+    [(s: any) => { s.program[2].len = "(".repeat(100) + "1" + ")".repeat(100); }, "program[2].len: expression nests deeper than 64"],
     [(s: any) => { s.program[2].len = "-".repeat(100) + "1"; }, "program[2].len: expression nests deeper than 64"],
   ])("%#", (mutate, message) => {
     expect(refuse(mutate)).toContain(message);
@@ -220,9 +221,9 @@ describe("refusals name the field and the reason", () => {
 
   it("refuses unknown and malformed overrides", () => {
     expect(() => compileByName("splice", { chnk: "1" })).toThrow(/--set chnk: unknown parameter/);
-    expect(() => compileByName("splice", { chunk: "big" })).toThrow(/params.chunk: "big" is not a size/);
-    expect(() => compileByName("splice", { nicSg: "maybe" })).toThrow(/params.nicSg: "maybe" is not on\/off/);
-    expect(() => compileByName("splice", { tcpCongestion: "vegas" })).toThrow(/params.tcpCongestion: "vegas" is not one of system, reno, cubic, bbr/);
+    expect(() => compileByName("splice", { chunk: "big" })).toThrow(/--set chunk: "big" is not a size/);
+    expect(() => compileByName("splice", { nicSg: "maybe" })).toThrow(/--set nicSg: "maybe" is not on\/off/);
+    expect(() => compileByName("splice", { tcpCongestion: "vegas" })).toThrow(/--set tcpCongestion: "vegas" is not one of system, reno, cubic, bbr/);
     expect(() => compileByName("nope")).toThrow(/unknown scenario "nope"/);
     expect(() => parseSets(["chunk"])).toThrow(/--set chunk: expected key=value/);
   });
