@@ -84,7 +84,7 @@ const OPTIONAL: Record<string, unknown> = {
 const RET_KIND: Partial<Record<CallName, Kind>> = { open: "fd", pipe: "fd", pipe2: "fd", mmap: "ptr" };
 
 const zodPath = (base: string, issue: z.core.$ZodIssue) =>
-  base + issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  (base + issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")).replace(/^\./, "");
 
 function zodReason(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
@@ -103,7 +103,9 @@ function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
 
 /** Reads a parameter override written as text ("4KiB", "cold", "on") against its default's type. */
 function parseParamValue(key: string, text: string | number | boolean, def: ParamValue | undefined, machine?: MachineParam, field = `params.${key}`): ParamValue {
-  const type = machine?.type ?? (typeof def === "boolean" ? "bool" : typeof def === "number" ? "size" : typeof def === "string" && (def === "whole" || parseSize(def) !== undefined) ? "size" : "string");
+  // a default that reads as a size, even a bad one ("0.1B", "1EiB"), makes a size: its fault is then named below
+  const sizeLike = (d: string) => { try { return parseSize(d) !== undefined; } catch { return true; } };
+  const type = machine?.type ?? (typeof def === "boolean" ? "bool" : typeof def === "number" ? "size" : typeof def === "string" && (def === "whole" || sizeLike(def)) ? "size" : "string");
   if (type === "bool") {
     if (typeof text === "boolean") return text;
     const t = String(text).toLowerCase();
