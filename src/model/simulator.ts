@@ -229,7 +229,9 @@ export class Simulator {
     const maxSteps = budget <= stepCap(opts.maxSteps) ? Infinity : stepCap(opts.maxSteps);
     const timeoutMs = timeCap(opts.timeoutMs, DEFAULT_MODEL_TIMEOUT_MS);
     const t0 = Date.now();
-    const SLICE = 1 << 20; // instructions between looks at the clock: ~10-100 ms of the model's time
+    // instructions between looks at the clock, adapted so that a slice takes ~10 ms whatever an instruction costs
+    // (a loop of 1 MiB writes runs ~10,000 a second, a loop of sets ~100 million)
+    let slice = 256;
     for (;;) {
       const done = Number(x.zc_steps());
       const left = maxSteps - done;
@@ -244,7 +246,10 @@ export class Simulator {
         return { st: "TIMEOUT", stopped: { reason: "looping", cap, steps: done, ms, ...(at ? { at } : {}),
           detail: `looping: the program was still executing instructions (${done.toLocaleString("en-US")} in ${ms} ms${at ? `, at ${at}` : ""}) when it reached ${what}` } };
       }
-      const st = STATUS_NAME[x.zc_run(BigInt(Math.min(SLICE, left)))]; // left may be Infinity: min is SLICE
+      const ts = Date.now();
+      const st = STATUS_NAME[x.zc_run(BigInt(Math.min(slice, left)))]; // left may be Infinity: min is the slice
+      const took = Date.now() - ts;
+      slice = took < 5 ? Math.min(slice * 2, 1 << 22) : took > 20 ? Math.max(1, slice >> 1) : slice;
       if (st === "OK") continue;
       if (st === "TIMEOUT") {
         const at = this.statementAt(compiled);

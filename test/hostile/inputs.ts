@@ -91,6 +91,27 @@ export const HOSTILE: Hostile[] = [
   { id: "repeat without do", text: ok([{ repeat: { count: 2 } }]), names: "program[0]" },
   { id: "repeat until one", text: ok([{ repeat: { until: "one" }, do: [open] }]), names: "program[0]" },
   { id: "negative repeat count", text: ok([{ repeat: { count: -1 }, do: [open] }]), names: "program[0].repeat.count", says: /negative/ },
-  { id: "10,001 calls", text: ok(Array(10001).fill({ call: "pipe", ret: ["pr", "pw"] })), names: "program" },
-  { id: "10,001 calls inside one repeat", text: ok([{ repeat: { count: 1 }, do: Array(10001).fill({ call: "pipe", ret: ["pr", "pw"] }) }]), names: "program[0]" },
+  { id: "10,001 statements", text: ok(Array(10001).fill({ call: "pipe", ret: ["pr", "pw"] })), names: "program" },
+  { id: "10,001 statements inside one repeat", text: ok([{ repeat: { count: 1 }, do: Array(10001).fill({ call: "pipe", ret: ["pr", "pw"] }) }]), names: "program[0]" },
+  { id: "100,001 calls", text: ok([...Array.from({ length: 10 }, (): unknown => ({ repeat: { count: 1 }, do: Array(10000).fill({ call: "pipe", ret: ["pr", "pw"] }) })), { repeat: { count: 1 }, do: [{ call: "pipe", ret: ["pr", "pw"] }] }]), names: "program[10].do[0]", says: /100000 calls/ },
+  // keys that name JavaScript's object machinery: refused by name wherever they are, never dropped
+  { id: "__proto__ as a file name", text: '{"name":"x","title":"t","setup":{"files":{"__proto__":{"size":1}}},"program":[]}', names: "setup.files.__proto__", says: /not allowed/ },
+  { id: "constructor as a parameter", text: '{"name":"x","title":"t","params":{"constructor":1},"setup":{},"program":[]}', names: "params.constructor", says: /not allowed/ },
+  { id: "prototype in a call", text: ok([{ ...open, prototype: 1 }]), names: "program[0].prototype", says: /not allowed/ },
+  { id: "__proto__ in a repeat", text: '{"name":"x","title":"t","setup":{},"program":[{"repeat":{"count":1,"__proto__":{"a":1}},"do":[{"call":"pipe","ret":["a","b"]}]}]}', names: "program[0].repeat.__proto__", says: /not allowed/ },
+  // resource totals, checked before either engine allocates
+  { id: "63 buffers of 1 GiB", text: ok([], { buffers: Object.fromEntries(Array.from({ length: 63 }, (_, i) => [`b${i}`, { size: "1GiB" }])) }), names: "setup.buffers", says: /at most 32/ },
+  { id: "5 buffers of 1 GiB", text: ok([], { buffers: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`b${i}`, { size: "1GiB" }])) }), names: "setup.buffers", says: /add up to 5368709120 bytes/ },
+  { id: "3 files of 16 GiB", text: ok([], { files: { a: { size: "16GiB" }, b: { size: "16GiB" }, c: { size: "16GiB" } } }), names: "setup.files", says: /add up to/ },
+  { id: "17 sinks", text: ok([], { sinks: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`s${i}`, { kind: "null", expect: null }])) }), names: "setup.sinks", says: /at most 16/ },
+  // sizes blamed on their own field
+  { id: "1 EiB", text: ok([], { files: { src: { size: "1EiB" } } }), names: "setup.files.src.size", says: /too large/ },
+  { id: "0.1 B", text: ok([], { files: { src: { size: "0.1B" } } }), names: "setup.files.src.size", says: /whole number/ },
+  { id: "a parameter of 0.1B", text: ok([], { files: { src: { size: "$chunk" } } }, { params: { chunk: "0.1B" } }), names: "params.chunk", says: /whole number/ },
+  { id: "a --set of 1EiB", text: ok([open], { files: { src: { size: "$chunk" } } }, { params: { chunk: "4KiB" } }), args: ["--set", "chunk=1EiB"], names: "--set chunk", says: /too large/ },
+  // expressions the engines could not evaluate
+  { id: "an expression of 300 terms", text: ok([{ set: "a", to: 1 }, { set: "b", to: Array(300).fill("a").join(" + ") }]), names: "program[1].to", says: /at most 256/ },
+  { id: "an expression 70 deep on the right", text: ok([{ set: "a", to: 1 }, { set: "b", to: "a-(".repeat(63) + "a-(a-(a-(a-(a-(a-(a-a))))))" + ")".repeat(63) }]), names: "program[1].to" },
+  { id: "a hex literal of 65 bits", text: ok([{ set: "a", to: "0x1ffffffffffffffff" }]), names: "program[0].to", says: /64 bits/ },
+  { id: "a stepBudget past the maximum", text: ok([open]), args: ["--set", "stepBudget=20000000000"], names: "--set stepBudget", says: /limit/ },
 ];
