@@ -206,6 +206,10 @@ int program_load(const char *path) {
     if (b[2] < 0 || b[2] >= H.nregs) return bad("bufs[%lld]: bad register", (long long)i);
     H.bufs[i] = (struct buf_spec){ .name = H.strings[b[0]], .size = b[1], .reg = b[2] };
   }
+  /* the buffers are real memory, mapped and pre-faulted in setup: their total is the compiler's MAX_BUFS_TOTAL */
+  int64_t btotal = 0;
+  for (int64_t i = 0; i < H.nbufs; i++) btotal += H.bufs[i].size;
+  if (btotal > (4LL << 30)) return bad("the buffers add up to %lld bytes, more than the host's 4 GiB", (long long)btotal);
   /* code: walk once, mark instruction starts, check every operand; then check jump targets */
   uint8_t *start = calloc((size_t)H.ncode + 1, 1);
   if (!start) return bad("out of memory");

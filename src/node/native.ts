@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import type { Evidence, Result, SignalRecord } from "../result.js";
 import type { Compiled } from "../scenario/types.js";
 import { stepCap } from "../scenario/limits.js";
+import { Call } from "../scenario/abi.js";
 
 /** The host's JSON (native-host/main.c, report()). */
 export interface NativeRaw {
@@ -130,15 +131,23 @@ export interface NativeOptions {
  * by: "step 3 (program[2].do[0])", "code[12] (program[4].to)". The host sees words; the reader wrote statements.
  */
 export function nameSites(compiled: Pick<Compiled, "steps" | "sites">, detail: string): string {
+  const siteOf = (pc: number) => {
+    let at: string | undefined;
+    for (const s of compiled.sites ?? []) if (s.pc <= pc) at = s.at; else break;
+    return at;
+  };
   return detail
+    // "code[12]: sendfile argument 3: bad operand" is the call's `count`: the field, as the compiler names it
+    .replace(/\bcode\[(\d+)\]: (\w+) argument (\d+)/g, (m, n: string, call: string, k: string) => {
+      const at = siteOf(Number(n)), arg = (Call as Record<string, { args: readonly string[] }>)[call]?.args[Number(k)];
+      return at && arg ? `${at}.${arg} (${m})` : m;
+    })
     .replace(/\bstep (\d+)\b/g, (m, n: string) => {
       const at = compiled.steps[Number(n)]?.at;
       return at ? `${m} (${at})` : m;
     })
-    .replace(/\bcode\[(\d+)\]/g, (m, n: string) => {
-      const pc = Number(n);
-      let at: string | undefined;
-      for (const s of compiled.sites ?? []) if (s.pc <= pc) at = s.at; else break;
+    .replace(/(?<!\()\bcode\[(\d+)\](?!: \w+ argument)/g, (m, n: string) => {
+      const at = siteOf(Number(n));
       return at ? `${at} (${m})` : m;
     });
 }

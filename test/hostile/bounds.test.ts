@@ -178,10 +178,12 @@ describe.skipIf(!nativeOk.ok)("the native host's caps", () => {
   it("two hosts at once take turns (the CPU lock): the second waits for the first", async () => {
     const s = scratch();
     try {
-      const runs = await Promise.all([0, 1].map(() => native!.runHost(busy().program, { timeoutMs: 3000, env: { TMPDIR: s.dir } })));
+      // each spins for 1,500,000 instructions (a few tenths of a second), then stops at its --max-steps
+      const runs = await Promise.all([0, 1].map(() => native!.runHost(busy().program, { timeoutMs: 60_000, maxSteps: 1_500_000, env: { TMPDIR: s.dir } })));
+      for (const r of runs) expect(r.status).toBe("TIMEOUT");
       const waited = runs.map((r) => r.notes.find((n) => /^waited \d+ ms for another native run/.test(n)));
       expect(waited.filter(Boolean), JSON.stringify(runs.map((r) => r.notes.filter((n) => /lock|waited/.test(n))))).toHaveLength(1);
-      expect(Number(/waited (\d+)/.exec(waited.find(Boolean)!)![1])).toBeGreaterThan(500);
+      expect(Number(/waited (\d+)/.exec(waited.find(Boolean)!)![1])).toBeGreaterThan(100);
     } finally {
       s.done();
     }
@@ -205,5 +207,8 @@ describe("the driver names the host's places as the compiler does", () => {
     const pcOf = (at: string) => c.sites!.find((s) => s.at === at)!.pc;
     expect(nameSites(c, `code[${pcOf("program[1]")}]: bad SET`)).toBe(`program[1] (code[${pcOf("program[1]")}]): bad SET`);
     expect(nameSites(c, `code[${pcOf("program[2].repeat.count") + 1}]: bad JZ operand`)).toMatch(/^program\[2\]\.repeat\.count \(code\[\d+\]\)/);
+    // an argument: the call's field, as the compiler names it
+    const close = c.sites!.find((s) => s.at === "program[2].do[0]")!.pc;
+    expect(nameSites(c, `code[${close}]: close argument 0: bad operand`)).toBe(`program[2].do[0].fd (code[${close}]: close argument 0): bad operand`);
   });
 });

@@ -90,6 +90,15 @@ describe.skipIf(!avail.ok)("the native host refuses program words that lie", () 
     ["a file of 17 GiB", patch((p, s) => (p[s.files + 1] = 17n << 30n)), /BAD_PROGRAM/],
     ["a file of -1 bytes", patch((p, s) => (p[s.files + 1] = -1n)), /BAD_PROGRAM/],
     ["a buffer of 2 GiB", patch((p, s) => (p[s.bufs + 1] = 2n << 30n)), /BAD_PROGRAM/],
+    ["buffers that add up to 64 GiB (64 of 1 GiB)", (() => {
+      const c = compile({ name: "good", title: "t", setup: { buffers: { b: { size: "4KiB" } } }, program: [{ set: "x", to: 1 }] });
+      // the compiler keeps the total to 4 GiB: these words say 64 buffers of 1 GiB each, as a hostile writer would
+      const p = c.program, s = sections(p), out: bigint[] = [...p.slice(0, s.bufs)];
+      out[7] = 64n;
+      for (let i = 0; i < 64; i++) out.push(p[s.bufs], 1n << 30n, p[s.bufs + 2]);
+      for (let i = s.bufs + 3; i < p.length; i++) out.push(p[i]);
+      return BigInt64Array.from(out);
+    })(), /BAD_PROGRAM/],
     ["a negative register count", patch((p) => (p[2] = -1n)), /BAD_PROGRAM/],
     ["a bad magic", patch((p) => (p[0] = 0x12345678n)), /BAD_MAGIC/],
     ["a later version", patch((p) => (p[1] = 99n)), /BAD_VERSION/],
