@@ -152,7 +152,7 @@ function resolveParams(sc: ScenarioFile, overrides: Record<string, string | numb
       throw new ScenarioError(`--set ${k}`, `unknown parameter (this scenario knows: ${known})`);
     }
     const ref = has(declared, k) ? refOf(k) : undefined;
-    out[k] = parseParamValue(k, v, ref ? declared[ref] : declared[k] ?? MACHINE_PARAMS[k]?.default, MACHINE_PARAMS[k], `--set ${k}`);
+    out[k] = parseParamValue(k, v, ref ? declared[ref] : declared[k] ?? MACHINE_PARAMS[k]?.default, MACHINE_PARAMS[k]);
   }
   for (const k of Object.keys(declared)) {
     const ref = refOf(k);

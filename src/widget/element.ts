@@ -206,9 +206,8 @@ export class ZeroCopySim extends LitElement {
   }
 
   private fail(e: unknown): void {
-    // the compiler names an override as the CLI writes it ("--set chunk"); here it came from the params attribute
-    const field = e instanceof ScenarioError ? e.path.replace(/^--set /, "params.") : undefined;
-    const message = e instanceof Error ? (e instanceof ScenarioError ? e.message.replace(/^--set /, "params.") : e.message) : String(e);
+    const field = e instanceof ScenarioError ? e.path : undefined;
+    const message = e instanceof Error ? e.message : String(e);
     this._status = "error";
     this._error = { message, field };
     this.playback = null;

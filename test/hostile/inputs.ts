@@ -107,11 +107,12 @@ export const HOSTILE: Hostile[] = [
   // sizes blamed on their own field
   { id: "1 EiB", text: ok([], { files: { src: { size: "1EiB" } } }), names: "setup.files.src.size", says: /too large/ },
   { id: "0.1 B", text: ok([], { files: { src: { size: "0.1B" } } }), names: "setup.files.src.size", says: /whole number/ },
+  { id: "a fileSize of 1EiB beside a chunk of whole (it used to blame params.chunk)", text: ok([], { files: { src: { size: "$fileSize" } } }, { params: { fileSize: "1EiB", chunk: "whole" } }), names: "params.fileSize", says: /too large/ },
   { id: "a parameter of 0.1B", text: ok([], { files: { src: { size: "$chunk" } } }, { params: { chunk: "0.1B" } }), names: "params.chunk", says: /whole number/ },
-  { id: "a --set of 1EiB", text: ok([open], { files: { src: { size: "$chunk" } } }, { params: { chunk: "4KiB" } }), args: ["--set", "chunk=1EiB"], names: "--set chunk", says: /too large/ },
+  { id: "a --set of 1EiB", text: ok([open], { files: { src: { size: "$chunk" } } }, { params: { chunk: "4KiB" } }), args: ["--set", "chunk=1EiB"], names: "params.chunk", says: /too large/ },
   // expressions the engines could not evaluate
   { id: "an expression of 300 terms", text: ok([{ set: "a", to: 1 }, { set: "b", to: Array(300).fill("a").join(" + ") }]), names: "program[1].to", says: /at most 256/ },
   { id: "an expression 70 deep on the right", text: ok([{ set: "a", to: 1 }, { set: "b", to: "a-(".repeat(63) + "a-(a-(a-(a-(a-(a-(a-a))))))" + ")".repeat(63) }]), names: "program[1].to" },
   { id: "a hex literal of 65 bits", text: ok([{ set: "a", to: "0x1ffffffffffffffff" }]), names: "program[0].to", says: /64 bits/ },
-  { id: "a stepBudget past the maximum", text: ok([open]), args: ["--set", "stepBudget=20000000000"], names: "--set stepBudget", says: /limit/ },
+  { id: "a stepBudget past the maximum", text: ok([open]), args: ["--set", "stepBudget=20000000000"], names: "params.stepBudget", says: /limit/ },
 ];

@@ -221,9 +221,9 @@ describe("refusals name the field and the reason", () => {
 
   it("refuses unknown and malformed overrides", () => {
     expect(() => compileByName("splice", { chnk: "1" })).toThrow(/--set chnk: unknown parameter/);
-    expect(() => compileByName("splice", { chunk: "big" })).toThrow(/--set chunk: "big" is not a size/);
-    expect(() => compileByName("splice", { nicSg: "maybe" })).toThrow(/--set nicSg: "maybe" is not on\/off/);
-    expect(() => compileByName("splice", { tcpCongestion: "vegas" })).toThrow(/--set tcpCongestion: "vegas" is not one of system, reno, cubic, bbr/);
+    expect(() => compileByName("splice", { chunk: "big" })).toThrow(/params.chunk: "big" is not a size/);
+    expect(() => compileByName("splice", { nicSg: "maybe" })).toThrow(/params.nicSg: "maybe" is not on\/off/);
+    expect(() => compileByName("splice", { tcpCongestion: "vegas" })).toThrow(/params.tcpCongestion: "vegas" is not one of system, reno, cubic, bbr/);
     expect(() => compileByName("nope")).toThrow(/unknown scenario "nope"/);
     expect(() => parseSets(["chunk"])).toThrow(/--set chunk: expected key=value/);
   });
