@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { buildReport, expandMatrix, runTasks } from "../../src/node/compare.js";
+import { buildReport, expandMatrix, runTasks, type Row } from "../../src/node/compare.js";
 import { KNOWN } from "../../src/report/known.js";
 import { loadBoth } from "./engines.js";
 
@@ -39,8 +39,14 @@ describe("known explanations are live", () => {
       const engines = await bothOrSkip(ctx);
       if (!engines) return;
       const tasks = expandMatrix([k.witness.scenario], "default", k.witness.params).slice(0, 1);
-      const rep = buildReport("default", await runTasks(tasks, engines), engines, 0);
-      const mine = rep.rows.filter((r) => (typeof k.counter === "string" ? r.counter === k.counter : k.counter.test(r.counter)));
+      // a witness of a race (range counters) may see the kernel win it on a loaded machine: it gets a second try of
+      // five more native runs before the entry is called stale; a deterministic one disagrees every time
+      let mine: Row[] = [];
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const rep = buildReport("default", await runTasks(tasks, engines), engines, 0);
+        mine = rep.rows.filter((r) => (typeof k.counter === "string" ? r.counter === k.counter : k.counter.test(r.counter)));
+        if (mine.some((r) => r.agree === false) || !mine.some((r) => r.class === "range")) break;
+      }
       expect(mine.length, `the witness reports none of ${String(k.counter)}`).toBeGreaterThan(0);
       const disagreeing = mine.filter((r) => r.agree === false);
       expect(disagreeing.map((r) => r.counter), `${k.id} is stale: its witness agrees now (delete or narrow the entry)`).not.toEqual([]);

@@ -22,7 +22,7 @@ import {
 } from "../compare.js";
 import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
-import { collect, UsageError } from "../cli.js";
+import { collect, numberArg, UsageError } from "../cli.js";
 import { Pool } from "../pool.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 
@@ -88,8 +88,8 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   if (opts.matrix !== "default" && opts.matrix !== "full") throw new UsageError(`--matrix: "${opts.matrix}" is not default or full`);
   const matrix = opts.matrix as MatrixName;
   const sets = parseSets(opts.set ?? []);
-  const kernelRuns = Number(opts.runs ?? 5);
-  if (!Number.isInteger(kernelRuns) || kernelRuns < 1 || kernelRuns > 100) throw new UsageError(`--runs: "${opts.runs}" is not a whole number from 1 to 100`);
+  const kernelRuns = numberArg("--runs", 1, 100, "a whole number of native runs")(String(opts.runs ?? 5));
+  const baselineRuns = numberArg("--baseline-runs", 1, 20, "a whole number of matrix runs")(String(opts.baselineRuns ?? 1));
   const tasks = expandMatrix(names, matrix, sets);
   let baseline: Baseline | undefined;
   if (opts.baseline) {
@@ -151,7 +151,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
       old = undefined;
     }
     const summary = { ...report.summary, perScenario: { ...report.summary.perScenario } };
-    const runs = Math.max(1, Number(opts.baselineRuns ?? 1) || 1);
+    const runs = baselineRuns;
     for (let i = 1; i < runs; i++) {
       const again = buildReport(matrix, await runTasks(tasks, engines), engines, 0).summary.perScenario;
       for (const [n, p] of Object.entries(again)) if (!summary.perScenario[n] || p.agree < summary.perScenario[n].agree) summary.perScenario[n] = p;
