@@ -48,7 +48,12 @@ export interface Result {
   io: { rchar: number; wchar: number; syscr: number; syscw: number; readBytes: number; writeBytes?: number };
   errors: ErrorRecord[];
   signals?: SignalRecord[];
-  delivered: { bytes: number; intact: boolean; modifiedBytes?: number };
+  /** What the sinks received (docs/result.md, "delivered"). `bytes`: every sink's bytes, a null sink's as the calls
+   *  returned them. `intact`: true when every sink had an expectation and received exactly it (right length, each
+   *  byte a version legal for it); false when one did not; null (unverified) when no sink failed but one was not
+   *  checked byte by byte (a null sink, a sink without expectation, or no sink). `digest`: each sink's 64-bit stream
+   *  digest in hex, in sink order, "-" for a null sink (docs/program-format.md, "The delivery proof"). */
+  delivered: { bytes: number; intact: boolean | null; modifiedBytes?: number; digest?: string };
   /** sim: cost-model prediction; native: measured wall time of the transfer phase */
   timeNs: number;
   /** the loopback TCP peer's own work, reported apart */
@@ -69,4 +74,35 @@ export interface Result {
   unavailable?: Record<string, string>;
   /** free-form notes an engine wants a reader to see (knobs it could not apply, ...) */
   notes?: string[];
+}
+
+/** One sink as an engine reports it, for the delivery verdict. */
+export interface SinkVerdictInput {
+  kind: "tcp" | "file" | "null" | "nic";
+  /** expected file id, -1: none */
+  expect: number;
+  bytes: number;
+  bad: number;
+  /** false when the sink's reader never reported (native: a peer that died) */
+  reported?: boolean;
+}
+
+/**
+ * The delivery verdict of one run, the same for both engines (docs/result.md): per sink, a wrong length or a bad
+ * byte is false; a null sink (nothing reads it back) or a sink without expectation is unverified (null) at best;
+ * overall false if any sink is false, else null if any sink is unverified or there is none, else true.
+ */
+export function deliveryVerdict(sinks: SinkVerdictInput[], expectSize: (file: number) => number | undefined): boolean | null {
+  let verdict: boolean | null = sinks.length ? true : null;
+  for (const s of sinks) {
+    let v: boolean | null;
+    const want = s.expect >= 0 ? expectSize(s.expect) : undefined;
+    if (s.reported === false || s.bad > 0) v = false;
+    else if (want !== undefined && s.bytes !== want) v = false;
+    else if (s.kind === "null" || s.expect < 0) v = null;
+    else v = true;
+    if (v === false) return false;
+    if (v === null) verdict = null;
+  }
+  return verdict;
 }
