@@ -50,8 +50,8 @@ export interface Result {
   signals?: SignalRecord[];
   /** What the sinks received (docs/result.md, "delivered"). `bytes`: every sink's bytes, a null sink's as the calls
    *  returned them. `intact`: true when every sink had an expectation and received exactly it (right length, each
-   *  byte a version legal for it); false when one did not; null (unverified) when no sink failed but one was not
-   *  checked byte by byte (a null sink, a sink without expectation, or no sink). `digest`: each sink's 64-bit stream
+   *  byte a version legal for it); false when one did not; null (unverified) when no sink failed but an expectation
+   *  could not be checked byte by byte (a null sink's) or no sink had one. `digest`: each sink's 64-bit stream
    *  digest in hex, in sink order, "-" for a null sink (docs/program-format.md, "The delivery proof"). */
   delivered: { bytes: number; intact: boolean | null; modifiedBytes?: number; digest?: string };
   /** sim: cost-model prediction; native: measured wall time of the transfer phase */
@@ -88,21 +88,21 @@ export interface SinkVerdictInput {
 }
 
 /**
- * The delivery verdict of one run, the same for both engines (docs/result.md): per sink, a wrong length or a bad
- * byte is false; a null sink (nothing reads it back) or a sink without expectation is unverified (null) at best;
- * overall false if any sink is false, else null if any sink is unverified or there is none, else true.
+ * The delivery verdict of one run, the same for both engines (docs/result.md). Per sink: a wrong length (every kind
+ * with an expectation), a bad byte or a reader that never reported is false. Overall: false if any sink is false;
+ * otherwise null (unverified) when an expectation could not be checked byte by byte (a null sink's) or no sink was
+ * checked (none with an expectation); otherwise true. A sink without expectation (a side sink draining a tee, say)
+ * is checked by nobody: it never makes a delivery intact, and it does not stop another sink's check from doing so.
  */
 export function deliveryVerdict(sinks: SinkVerdictInput[], expectSize: (file: number) => number | undefined): boolean | null {
-  let verdict: boolean | null = sinks.length ? true : null;
+  let checked = 0, unverifiable = 0;
   for (const s of sinks) {
-    let v: boolean | null;
     const want = s.expect >= 0 ? expectSize(s.expect) : undefined;
-    if (s.reported === false || s.bad > 0) v = false;
-    else if (want !== undefined && s.bytes !== want) v = false;
-    else if (s.kind === "null" || s.expect < 0) v = null;
-    else v = true;
-    if (v === false) return false;
-    if (v === null) verdict = null;
+    if (s.reported === false || s.bad > 0) return false;
+    if (want !== undefined && s.bytes !== want) return false;
+    if (s.expect < 0) continue;
+    if (s.kind === "null") unverifiable++;
+    else checked++;
   }
-  return verdict;
+  return unverifiable > 0 || checked === 0 ? null : true;
 }

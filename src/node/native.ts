@@ -391,12 +391,12 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   evidence.signals = "measured";
   // a null sink's bytes are the calls' return values (derived); what nobody checked byte by byte is unobservable
   evidence["delivered.bytes"] = hasNull ? "derived" : "measured";
-  evidence["delivered.intact"] = intact === null ? "unobservable" : hasNull ? "derived" : "measured";
+  evidence["delivered.intact"] = intact === null ? "unobservable" : raw.sinks.some((s) => s.kind === "null" && s.expect >= 0) ? "derived" : "measured";
   evidence["delivered.modifiedBytes"] = hasNull ? "derived" : "measured";
   evidence["delivered.digest"] = hasNull ? "unobservable" : "measured";
   evidence.timeNs = "measured";
   if (hasNull) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
-  if (intact === null) result.notes!.push("delivered: unverified (a null sink, a sink without expectation, or no sink): nothing was checked byte by byte");
+  if (intact === null) result.notes!.push("delivered: unverified (a null sink's expectation cannot be checked byte by byte, or no sink had an expectation)");
   result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)`);
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (peerWaitNote) result.notes!.push(peerWaitNote);

@@ -250,12 +250,14 @@ describe("the versions legal for a byte", () => {
 
 // ---- one delivered-bytes semantics for every sink kind ------------------------------------------------------
 describe("delivered bytes and the verdict, the same for every sink kind in both engines", () => {
-  it("the verdict: a wrong length or a bad byte fails; a null sink or no expectation is unverified", () => {
+  it("the verdict: a wrong length or a bad byte fails; a null sink's expectation or none at all is unverified", () => {
     const size = () => 100;
     expect(deliveryVerdict([{ kind: "tcp", expect: 0, bytes: 100, bad: 0 }], size)).toBe(true);
     expect(deliveryVerdict([{ kind: "tcp", expect: 0, bytes: 99, bad: 0 }], size)).toBe(false);
     expect(deliveryVerdict([{ kind: "nic", expect: 0, bytes: 100, bad: 1 }], size)).toBe(false);
     expect(deliveryVerdict([{ kind: "file", expect: -1, bytes: 7, bad: 0 }], size)).toBe(null);
+    expect(deliveryVerdict([{ kind: "tcp", expect: 0, bytes: 100, bad: 0 }, { kind: "null", expect: -1, bytes: 100, bad: 0 }], size)).toBe(true);
+    expect(deliveryVerdict([{ kind: "tcp", expect: 0, bytes: 100, bad: 0 }, { kind: "file", expect: -1, bytes: 5, bad: 3 }], size)).toBe(false);
     expect(deliveryVerdict([{ kind: "null", expect: 0, bytes: 100, bad: 0 }], size)).toBe(null);
     expect(deliveryVerdict([{ kind: "null", expect: 0, bytes: 50, bad: 0 }], size)).toBe(false);
     expect(deliveryVerdict([{ kind: "tcp", expect: 0, bytes: 100, bad: 0, reported: false }], size)).toBe(false);
