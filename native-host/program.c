@@ -442,6 +442,13 @@ static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
     uint64_t o = (uint64_t)r->offset + (a - r->addr), wo = o & ~7ull;
     volatile unsigned char *wp = (volatile unsigned char *)(a - (o - wo));
     uint64_t nw = pattern_word(r->file, wo, store_version);
+    /* a store reads the word first, as it always has and as the model's does (a read fault, then the write's) */
+    uint64_t seen = 0;
+    for (int i = 0; i < 8; i++) {
+      uintptr_t b = (uintptr_t)(wp + i);
+      if (b >= a && b < end) seen += wp[i];
+    }
+    mem_sink = seen;
     for (int i = 0; i < 8; i++) {
       uintptr_t b = (uintptr_t)(wp + i);
       if (b < a || b >= end) continue;
