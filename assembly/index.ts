@@ -4,7 +4,8 @@ import { COUNTER_COUNT } from "./abi";
 import { countersPtr } from "./counters";
 import { tracePtr, traceLen, traceDropped } from "./trace";
 import * as P from "./program";
-import { sinkCount, sinkBytes, sinkBad, sinkModified, sinkExpect, sinkKind } from "./kernel/sink";
+import { sinkCount, sinkBytes, sinkBad, sinkModified, sinkExpect, sinkKind, sinkDigest, sinkTestCorrupt, sinkSetDigest } from "./kernel/sink";
+import { patternWord } from "./mm/frames";
 import { framesPeak, framesBytes } from "./mm/frames";
 import { ptBytes } from "./mm/pagetable";
 import { regs } from "./args";
@@ -45,19 +46,26 @@ export function zc_errors_len(): i32 { return P.nerr; }
 export function zc_signals_ptr(): usize { return changetype<usize>(P.sigRecs); }
 export function zc_signals_len(): i32 { return P.nsig; }
 
-/** Sinks: [kind, expect, bytes, bad, modified] per sink, written to a scratch area. */
-const sinkInfo = new StaticArray<i64>(16 * 5);
+/** Sinks: [kind, expect, bytes, bad, modified, digest] per sink, written to a scratch area. */
+const sinkInfo = new StaticArray<i64>(16 * 6);
 export function zc_sinks_len(): i32 { return sinkCount(); }
 export function zc_sinks_ptr(): usize {
   for (let s = 0; s < sinkCount(); s++) {
-    unchecked(sinkInfo[s * 5] = sinkKind(s)); unchecked(sinkInfo[s * 5 + 1] = sinkExpect(s)); unchecked(sinkInfo[s * 5 + 2] = sinkBytes(s));
-    unchecked(sinkInfo[s * 5 + 3] = sinkBad(s)); unchecked(sinkInfo[s * 5 + 4] = sinkModified(s));
+    unchecked(sinkInfo[s * 6] = sinkKind(s)); unchecked(sinkInfo[s * 6 + 1] = sinkExpect(s)); unchecked(sinkInfo[s * 6 + 2] = sinkBytes(s));
+    unchecked(sinkInfo[s * 6 + 3] = sinkBad(s)); unchecked(sinkInfo[s * 6 + 4] = sinkModified(s)); unchecked(sinkInfo[s * 6 + 5] = <i64>sinkDigest(s));
   }
   return changetype<usize>(sinkInfo);
 }
+/** The byte pattern's word W(file, off, version) (tests compare it with native-host/pattern.c's). */
+export function zc_pattern_word(file: i32, off: i64, version: i32): u64 { return patternWord(file, off, version); }
+/** Tests only: damage what every sink receives at stream position pos (kind 0 zero, 1 flip, 2 dup, 3 drop,
+ * 4 swap; -1 off) before it is checked, to show that the delivery proof catches it. */
+export function zc_test_corrupt(kind: i32, pos: i64): void { sinkTestCorrupt(kind, pos); }
 export function zc_regs_ptr(): usize { return regs; }
 
 /** Memory: the wasm memory's size, and the model's own tables (frames, run blocks, page tables). */
 export function zc_memory_bytes(): i64 { return <i64>memory.size() << 16; }
 export function zc_model_bytes(): i64 { return framesBytes() + ptBytes(); }
 export function zc_frames_peak(): i64 { return framesPeak; }
+/** Whether the sinks sum their stream digests (on by default; it costs about 3 ns per 8 bytes delivered). */
+export function zc_set_digest(on: bool): void { sinkSetDigest(on); }

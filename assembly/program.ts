@@ -27,7 +27,8 @@ import { fdReset, fdStdio } from "./kernel/fdtable";
 import { pipeReset } from "./kernel/pipe";
 import { skbReset } from "./kernel/skb";
 import { sockReset, sockNew, ROUTE_LO, ROUTE_NIC } from "./kernel/socket";
-import { sinkReset, sinkNew } from "./kernel/sink";
+import { sinkReset, sinkNew, sinkSent } from "./kernel/sink";
+import { storesReset } from "./mm/frames";
 import * as sys from "./kernel/syscalls";
 import { rgrow, rfree, arenaReset } from "./mem";
 import { cpuCopyCallStart } from "./mm/usercopy";
@@ -121,7 +122,7 @@ export function setup(): i32 {
   traceReset(false, 1);
   arenaReset();
   framesReset(); cacheReset(); pcReset(); ptReset(); vmaReset(); faultReset(); dmaReset(); diskReset(); nicReset(); loReset();
-  filesReset(); fdReset(); pipeReset(); skbReset(); sockReset(); sinkReset(); sys.syscallsReset();
+  filesReset(); fdReset(); pipeReset(); skbReset(); sockReset(); sinkReset(); storesReset(); sys.syscallsReset();
   memory.fill(regsPtr, 0, <usize>nregsP << 3);
   for (let i = 0; i < 64; i++) unchecked(callCounts[i] = 0);
   nerr = 0; nsig = 0; pc = 0; steps = 0; halted = false; status = Status.OK; finished = false;
@@ -167,6 +168,7 @@ export function setup(): i32 {
       fd = sys.openObject(FT_REG, ino, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC);
     } else if (kind == SinkKind.null_) {
       const ino = inodeNew(IK_NULL, 0, -1, <i32>w(b));
+      inoSetSink(ino, s); // what the calls return as written to it is what it received (sinkSent)
       fd = sys.openObject(FT_NULL, ino, Flags.O_WRONLY);
     } else return Status.SETUP_FAILED;
     setReg(w(b + 2), fd);
@@ -338,6 +340,18 @@ function dispatch(call: i32): i64 {
   }
 }
 
+/** The bytes a call returned as moved to a sink extend that sink's stream (sink.ts sinkSent; native-host
+ * measure.c derive_call names the same descriptors). */
+function sentToSink(call: i32, r: i64): void {
+  let fd: i64 = -1;
+  if (call == Call.write || call == Call.pwrite64 || call == Call.send || call == Call.sendfile) fd = unchecked(argVal[0]);
+  else if (call == Call.splice || call == Call.copy_file_range) fd = unchecked(argVal[2]);
+  else if (call == Call.tee) fd = unchecked(argVal[1]);
+  if (fd < 0) return;
+  const s = sys.sinkOfFd(fd);
+  if (s >= 0) sinkSent(s, r);
+}
+
 function execCall(): void {
   const call = <i32>w(codeAt + pc + 1);
   const step = w(codeAt + pc + 2);
@@ -368,6 +382,7 @@ function execCall(): void {
     return;
   }
   if (syscall) sysExit(call, step, r);
+  if (r > 0) sentToSink(call, r);
   sys.settleAll();
   let ret = r;
   if (r < 0) {

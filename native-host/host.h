@@ -33,7 +33,11 @@
 #define MAX_ERRORS 256          /* distinct (step, errno) pairs */
 #define MAX_SIGNALS 64
 #define MAX_STRINGS 4096
-#define PATTERN_MAX_VERSION 15  /* versions a verifier tries (mem_write makes version k+1) */
+#define PATTERN_MAX_VERSION 4095 /* the k-th mem_write of the phase writes version min(k, this) (12 bits) */
+#define PATTERN_KEY 0x7A6373696D2D7061ull        /* "zcsim-pa": keys the pattern (docs/program-format.md) */
+#define PATTERN_DIGEST_KEY 0x7A6373696D2D6467ull /* "zcsim-dg": keys the stream digest's weights */
+#define PATTERN_INDEX_MASK ((1ull << 37) - 1)    /* word indices: files up to 1 TiB */
+#define PEER_EXC_CAP (1 << 17)  /* words a peer keeps that differ from version 0 (4 MiB, shared, touched as used) */
 #define DEFAULT_STEP_BUDGET 100000000LL
 #define DEFAULT_MAX_STEPS 100000000LL      /* the run's cap on instructions unless --max-steps raises it ... */
 #define MAX_MAX_STEPS 10000000000LL        /* ... up to this (src/scenario/limits.ts MAX_STEPS) */
@@ -69,12 +73,38 @@ struct file_spec {
   int64_t rewarmed;      /* pages read back in because they had left the cache before the phase */
 };
 
+/* The delivery proof (pattern.c). A received word that is not version 0 of the expected file, as read. */
+struct pexc {
+  int64_t pos;            /* stream position of the word (a multiple of 8) */
+  uint64_t w;             /* the bytes received, little-endian; bytes outside mask are 0 */
+  uint64_t mask;          /* 0xff in each byte this piece held */
+  int64_t t;              /* CLOCK_MONOTONIC ns when the read that got it returned */
+};
+/* What one sink received: its digest, its length, and the words to classify once the phase is over. */
+struct pverify {
+  int64_t file;           /* the expected file, -1: none (unverified) */
+  int64_t bytes;          /* bytes received */
+  uint64_t digest;        /* sum of w_i * R_i over the stream's words (pattern.c) */
+  struct pexc *exc;       /* exception list (the peer's: shared with the host) */
+  int64_t exc_cap, nexc;
+  int64_t unchecked;      /* bytes of words past exc_cap: counted bad, never intact */
+  int64_t bad, modified, first_bad; /* pv_classify's verdict; first_bad -1 if none */
+};
+/* The k-th store of the phase (mem_write), H.stores[k - 1]: version k over [lo, hi) of file `file` (-2: bytes of
+ * several files; -1: no file bytes). Stores past PATTERN_MAX_VERSION all write that version: they widen its record. */
+struct store_rec { int64_t t0; int64_t file; uint64_t lo, hi; };
+/* A sink's stream as the calls sent it: bytes [previous end, end) were sent by calls made after e stores. */
+struct sent_rec { int64_t end, e; };
+#define MAX_SENT (PATTERN_MAX_VERSION + 2)
+/* ZCSIM_TEST_CORRUPT (pattern.c, tests only) */
+struct corrupt { int kind; int64_t pos; int64_t shift; int done; unsigned char held; int held_valid; };
+
 /* The peer's report, sent back through a pipe at EOF. */
 struct peer_report {
   int64_t bytes;          /* bytes received */
-  int64_t bad;            /* bytes matching no version of the pattern */
-  int64_t modified;       /* bytes matching a version > 0 */
-  int64_t first_bad;      /* stream position of the first bad byte, or -1 */
+  uint64_t digest;        /* the stream digest (pattern.c) */
+  int64_t nexc;           /* words in the shared exception list (struct pexc), classified by the host */
+  int64_t unchecked;      /* bytes past the exception list's capacity */
   int64_t reads;          /* read() calls, including the one that returned 0 */
   int64_t polls;          /* poll() calls (lazy peer) */
   int64_t recvs;          /* recv(MSG_DONTWAIT) calls (lazy peer, at peer_read) */
@@ -100,8 +130,12 @@ struct sink_spec {
   int peer_status;        /* tcp: waitpid status */
   int reported;           /* tcp: 1 once the report arrived */
   struct peer_report report;
-  int64_t written;        /* null: bytes the program's calls moved to it (derived) */
-  int64_t verified_bytes, verified_bad, verified_modified; /* file: verified at teardown */
+  struct pexc *exc;       /* tcp: the exception list the peer fills (MAP_SHARED, PEER_EXC_CAP words) */
+  int64_t written;        /* bytes the program's calls returned as moved to it (null: all that is known) */
+  struct pverify pv;      /* tcp, file: what it received and the verdict (after teardown) */
+  int verified;           /* 1 once pv holds a verdict */
+  struct sent_rec sent[MAX_SENT]; /* the calls that sent its stream, by stores before them */
+  int64_t nsent;
 };
 
 struct buf_spec { const char *name; int64_t size, reg; void *addr; };
@@ -188,6 +222,9 @@ struct host {
   int64_t counters[COUNTER_COUNT];
   int64_t calls_by_id[CALL_MAX + 1];
   int64_t refused;        /* calls the host refused */
+  int64_t nstores;        /* mem_write calls made in the phase: the k-th writes version min(k, PATTERN_MAX_VERSION) */
+  struct store_rec stores[PATTERN_MAX_VERSION]; /* what each store covered, and when it began */
+  struct corrupt corrupt; /* ZCSIM_TEST_CORRUPT, tests only */
   int64_t substituted;    /* calls made with the fault page in place of a pointer outside the program's memory */
   void *fault_page;       /* a PROT_NONE page (see setup.c) */
   int64_t peer_io_calls;  /* host syscalls made for peer_read (control pipe), subtracted from /proc/self/io */
@@ -233,12 +270,17 @@ void knobs(void);
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int64_t now_ns(void);
 /* pattern.c */
+uint64_t pattern_mix(uint64_t z);
 uint64_t pattern_word(int64_t file, uint64_t off, uint64_t version);
 uint8_t pattern_byte(int64_t file, uint64_t off, uint64_t version);
+uint64_t pattern_digest_weight(uint64_t word_index);
 void pattern_fill(int64_t file, uint64_t off, unsigned char *buf, size_t len);
-void pattern_check(int64_t file, uint64_t pos, const unsigned char *buf, size_t len, int64_t *bad, int64_t *modified,
-                   int64_t *first_bad);
-int pattern_identify(uint64_t w, int64_t *file, uint64_t *off, uint64_t *version);
+int pattern_identify(uint64_t w, int64_t nfiles, const int64_t *sizes, int64_t *file, uint64_t *off, uint64_t *version);
+void pv_feed(struct pverify *v, uint64_t pos, const unsigned char *b, size_t n, int64_t t_read);
+void pv_classify(struct pverify *v, const struct store_rec *st, int64_t nst, const struct sent_rec *sent, int64_t nsent);
+int corrupt_parse(const char *s, struct corrupt *c);
+void corrupt_feed(struct corrupt *c, struct pverify *v, uint64_t in_pos, const unsigned char *b, size_t n, int64_t t);
+void corrupt_end(struct corrupt *c, struct pverify *v, uint64_t in_end, int64_t t);
 /* program.c */
 int program_load(const char *path);
 int program_run(void);

@@ -6,6 +6,8 @@
  * the program ran (its calls may have failed: that is in the result), 2 when the program or the setup was refused,
  * 3 on a usage error. ZCSIM_MARK=1 (or --mark) makes a failed lseek(-1, 0x5a43000b, SEEK_SET) right after the
  * phase's start and lseek(-1, 0x5a43000e, SEEK_SET) right before its end, so strace and perf can cut it out.
+ * ZCSIM_TEST_CORRUPT=kind:pos damages what every sink received at stream position pos before it is checked
+ * (pattern.c): for the tests of the delivery proof only; the result then says so in its notes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -329,8 +331,9 @@ static void report(void) {
             (long long)s->expect, s->lazy ? "true" : "false");
     if (s->kind == SINK_KIND_TCP) {
       struct peer_report *r = &s->report;
-      fprintf(J, ",\"verified\":\"peer\",\"reported\":%s,\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld",
-              s->reported ? "true" : "false", (long long)r->bytes, (long long)r->bad, (long long)r->modified, (long long)r->first_bad);
+      fprintf(J, ",\"verified\":\"peer\",\"reported\":%s,\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld,\"digest\":\"%016llx\",\"exceptions\":%lld,\"unchecked\":%lld,\"written\":%lld",
+              s->reported ? "true" : "false", (long long)r->bytes, (long long)s->pv.bad, (long long)s->pv.modified, (long long)s->pv.first_bad,
+              (unsigned long long)s->pv.digest, (long long)r->nexc, (long long)r->unchecked, (long long)s->written);
       fprintf(J, ",\"peer\":{\"reads\":%lld,\"recvs\":%lld,\"polls\":%lld,\"copyOps\":%lld,\"copyBytes\":%lld,\"sleeps\":%lld,\"cpuNs\":%lld,\"eof\":%s,\"errno\":",
               (long long)r->reads, (long long)r->recvs, (long long)r->polls, (long long)r->copy_ops, (long long)r->bytes, (long long)r->sleeps, (long long)r->cpu_ns, r->done ? "true" : "false");
       if (r->err) jstr(ename((int)r->err)); else fputs("null", J);
@@ -340,8 +343,9 @@ static void report(void) {
       int st = s->peer_status;
       fprintf(J, ",\"exit\":%d}", WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
     } else if (s->kind == SINK_KIND_FILE) {
-      fprintf(J, ",\"verified\":\"file\",\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld", (long long)s->verified_bytes,
-              (long long)s->verified_bad, (long long)s->verified_modified);
+      fprintf(J, ",\"verified\":\"file\",\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld,\"digest\":\"%016llx\",\"exceptions\":%lld,\"unchecked\":%lld,\"written\":%lld",
+              (long long)s->pv.bytes, (long long)s->pv.bad, (long long)s->pv.modified, (long long)s->pv.first_bad,
+              (unsigned long long)s->pv.digest, (long long)s->pv.nexc, (long long)s->pv.unchecked, (long long)s->written);
     } else {
       fprintf(J, ",\"verified\":\"none\",\"bytes\":%lld", (long long)s->written);
     }
@@ -564,6 +568,11 @@ int main(int argc, char **argv) {
   if (H.log_cap < 0 || H.log_cap > (1 << 22)) H.log_cap = DEFAULT_LOG_CAP;
   const char *m = getenv("ZCSIM_MARK");
   if (m && *m && strcmp(m, "0")) H.mark = 1;
+  if (corrupt_parse(getenv("ZCSIM_TEST_CORRUPT"), &H.corrupt) < 0) {
+    fprintf(stderr, "zcsim-native: ZCSIM_TEST_CORRUPT: expected kind:pos (kind zero, flip, dup, drop or swap; pos a stream position)\n");
+    return 3;
+  }
+  if (H.corrupt.kind >= 0) note("ZCSIM_TEST_CORRUPT=%s: what the sinks received was damaged on purpose before it was checked (a test)", getenv("ZCSIM_TEST_CORRUPT"));
   measure_names();
 
   install_signals();
@@ -601,8 +610,8 @@ int main(int argc, char **argv) {
       struct sink_spec *s = &H.sinks[i];
       if (s->kind == SINK_KIND_TCP) {
         H.counters[COUNTER_DELIVERED_BYTES] += s->report.bytes;
-        H.counters[COUNTER_DELIVERED_BAD] += s->report.bad;
-        H.counters[COUNTER_DELIVERED_MODIFIED] += s->report.modified;
+        H.counters[COUNTER_DELIVERED_BAD] += s->pv.bad;
+        H.counters[COUNTER_DELIVERED_MODIFIED] += s->pv.modified;
         H.counters[COUNTER_PEER_COPY_OPS] += s->report.copy_ops;
         H.counters[COUNTER_PEER_COPY_BYTES] += s->report.bytes;
         H.counters[COUNTER_PEER_SYSCALLS] += s->report.reads + s->report.recvs + s->report.polls;
@@ -610,9 +619,9 @@ int main(int argc, char **argv) {
         H.counters[COUNTER_SKBS] += s->report.tp_xmit_data;
         if (!s->reported && H.status == STATUS_OK) { H.status = STATUS_PEER_FAILED; snprintf(H.status_detail, sizeof H.status_detail, "the peer of sink %s did not report", s->name); }
       } else if (s->kind == SINK_KIND_FILE) {
-        H.counters[COUNTER_DELIVERED_BYTES] += s->verified_bytes;
-        H.counters[COUNTER_DELIVERED_BAD] += s->verified_bad;
-        H.counters[COUNTER_DELIVERED_MODIFIED] += s->verified_modified;
+        H.counters[COUNTER_DELIVERED_BYTES] += s->pv.bytes;
+        H.counters[COUNTER_DELIVERED_BAD] += s->pv.bad;
+        H.counters[COUNTER_DELIVERED_MODIFIED] += s->pv.modified;
       } else {
         H.counters[COUNTER_DELIVERED_BYTES] += s->written;
       }

@@ -235,8 +235,15 @@ static void copy(int64_t bytes) {
   H.counters[COUNTER_CPU_COPY_BYTES] += bytes;
 }
 
+/* Bytes a call returned as moved to a sink: its stream grows by them, sent after H.nstores stores (the delivery
+ * proof's "version at the call", pattern.c). */
 static void to_sink(int64_t fd, int64_t bytes) {
-  if (fd >= 0 && fd < MAX_FDS && H.fd_sink[fd] >= 0) H.sinks[H.fd_sink[fd]].written += bytes;
+  if (fd < 0 || fd >= MAX_FDS || H.fd_sink[fd] < 0) return;
+  struct sink_spec *s = &H.sinks[H.fd_sink[fd]];
+  s->written += bytes;
+  if (s->nsent > 0 && s->sent[s->nsent - 1].e == H.nstores) s->sent[s->nsent - 1].end = s->written;
+  else if (s->nsent < MAX_SENT) s->sent[s->nsent++] = (struct sent_rec){ s->written, H.nstores };
+  else s->sent[s->nsent - 1] = (struct sent_rec){ s->written, H.nstores }; /* more than one entry per version */
 }
 
 /* CPU copies of payload made by the kernel on behalf of this process for a successful call, from what the call

@@ -393,39 +393,59 @@ static int64_t mem_read(uintptr_t addr, uint64_t len) {
   return (int64_t)len;
 }
 
-/* Stores version k+1 of the pattern over [addr, addr+len) of a file mapping, k being the version the 8-byte word
- * holds now (matched whole; a word already partly rewritten is matched byte by byte). In a buffer (no file behind
- * it: filled by read(), say) the bytes' identity is recognised from the words themselves (pattern_identify), so
- * the store writes the next version of whatever file bytes the buffer holds; bytes it cannot recognise are
- * inverted. */
+/* The store being made: the k-th mem_write of the phase writes version min(k, PATTERN_MAX_VERSION) of the file
+ * bytes it covers (docs/program-format.md, "The byte pattern"), and its record says which bytes of which file it
+ * covered, for the delivery proof (pattern.c, pv_classify). */
+static struct store_rec *store_now;
+static uint64_t store_version;
+
+static void store_covers(int64_t f, uint64_t lo, uint64_t hi) {
+  struct store_rec *r = store_now;
+  if (r->file == -1) { r->file = f; r->lo = lo; r->hi = hi; return; }
+  if (r->file != f) r->file = -2;
+  if (lo < r->lo) r->lo = lo;
+  if (hi > r->hi) r->hi = hi;
+}
+
+/* In a buffer (no file behind it: filled by read(), say) which file bytes it holds is told from the words
+ * themselves (pattern_identify); a word it cannot tell (a part of it rewritten already) is the word after the
+ * one before it. The store writes the current version of those file bytes; bytes of no file are inverted. */
 static void buf_write(uintptr_t addr, uint64_t len, const struct region *r) {
+  static int64_t sizes[MAX_FILES];
+  for (int i = 0; i < H.nfiles; i++) sizes[i] = H.files[i].size;
   volatile unsigned char *p = (volatile unsigned char *)addr;
   uintptr_t end = addr + len, rend = r->addr + r->len;
   int phase = -1; /* word starts are at addresses = phase (mod 8) */
   for (int ph = 0; ph < 8 && phase < 0; ph++) {
-    uintptr_t ws = addr - ((addr - (uintptr_t)ph) & 7);
-    if (ws < r->addr || ws + 8 > rend) continue;
-    uint64_t w, o, v;
-    int64_t f;
-    memcpy(&w, (const void *)ws, 8);
-    if (pattern_identify(w, &f, &o, &v)) phase = ph;
+    for (uintptr_t ws = addr - ((addr - (uintptr_t)ph) & 7); ws < end + 8 && phase < 0; ws += 8) {
+      if (ws < r->addr || ws + 8 > rend) continue;
+      uint64_t w, o, v;
+      int64_t f;
+      memcpy(&w, (const void *)ws, 8);
+      if (pattern_identify(w, H.nfiles, sizes, &f, &o, &v)) phase = ph;
+      if (ws > addr + 64) break; /* the first words tell */
+    }
   }
   if (phase < 0) {
     for (uint64_t i = 0; i < len; i++) p[i] = (unsigned char)~p[i];
     return;
   }
+  int64_t f = -1;
+  uint64_t o = 0;
   for (uintptr_t ws = addr - ((addr - (uintptr_t)phase) & 7); ws < end; ws += 8) {
-    uint64_t w = 0, o, v;
-    int64_t f;
+    uint64_t w = 0, wo, v;
+    int64_t wf;
     int whole = ws >= r->addr && ws + 8 <= rend;
     if (whole) memcpy(&w, (const void *)ws, 8);
-    int known = whole && pattern_identify(w, &f, &o, &v);
-    uint64_t nw = known ? pattern_word(f, o, v + 1 > PATTERN_MAX_VERSION ? PATTERN_MAX_VERSION : v + 1) : 0;
-    for (int i = 0; i < 8; i++) {
-      uintptr_t b = ws + (uintptr_t)i;
-      if (b < addr || b >= end) continue;
+    if (whole && pattern_identify(w, H.nfiles, sizes, &wf, &wo, &v)) { f = wf; o = wo; }
+    else if (f >= 0) o += 8; /* the word after the last one told */
+    int known = f >= 0;
+    uint64_t nw = known ? pattern_word(f, o, store_version) : 0;
+    uintptr_t lo = ws < addr ? addr : ws, hi = ws + 8 > end ? end : ws + 8;
+    if (known) store_covers(f, o + (lo - ws), o + (hi - ws));
+    for (uintptr_t b = lo; b < hi; b++) {
       volatile unsigned char *q = (volatile unsigned char *)b;
-      *q = known ? (unsigned char)(nw >> (8 * i)) : (unsigned char)~*q;
+      *q = known ? (unsigned char)(nw >> (8 * (b - ws))) : (unsigned char)~*q;
     }
   }
 }
@@ -435,25 +455,25 @@ static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
     buf_write(addr, len, r);
     return (int64_t)len;
   }
+  /* a file mapping: byte o of the file becomes byte o of version k */
+  uint64_t o0 = (uint64_t)r->offset + (addr - r->addr);
+  store_covers(r->file, o0, o0 + len);
   uintptr_t a = addr, end = addr + len;
   while (a < end) {
     uint64_t o = (uint64_t)r->offset + (a - r->addr), wo = o & ~7ull;
     volatile unsigned char *wp = (volatile unsigned char *)(a - (o - wo));
-    unsigned char cur[8];
-    for (int i = 0; i < 8; i++) cur[i] = wp[i];
-    uint64_t curw, k = 0;
-    memcpy(&curw, cur, 8);
-    int whole = 0;
-    for (uint64_t v = 0; v <= PATTERN_MAX_VERSION && !whole; v++)
-      if (curw == pattern_word(r->file, wo, v)) { k = v; whole = 1; }
+    uint64_t nw = pattern_word(r->file, wo, store_version);
+    /* a store reads the word first, as it always has and as the model's does (a read fault, then the write's) */
+    uint64_t seen = 0;
+    for (int i = 0; i < 8; i++) {
+      uintptr_t b = (uintptr_t)(wp + i);
+      if (b >= a && b < end) seen += wp[i];
+    }
+    mem_sink = seen;
     for (int i = 0; i < 8; i++) {
       uintptr_t b = (uintptr_t)(wp + i);
       if (b < a || b >= end) continue;
-      uint64_t kb = k;
-      if (!whole)
-        for (uint64_t v = 0; v <= PATTERN_MAX_VERSION; v++)
-          if (cur[i] == pattern_byte(r->file, wo + i, v)) kb = v;
-      wp[i] = pattern_byte(r->file, wo + i, kb + 1 > PATTERN_MAX_VERSION ? PATTERN_MAX_VERSION : kb + 1);
+      wp[i] = (unsigned char)(nw >> (8 * i));
     }
     a = (uintptr_t)wp + 8;
   }
@@ -473,6 +493,13 @@ static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_
     inside = r ? r->addr + r->len - addr : 0;
   }
   volatile int64_t ret;
+  if (call == CALL_MEM_WRITE) {
+    /* the k-th store; past PATTERN_MAX_VERSION every store writes that version and widens its record */
+    H.nstores++;
+    store_version = H.nstores < PATTERN_MAX_VERSION ? (uint64_t)H.nstores : PATTERN_MAX_VERSION;
+    store_now = &H.stores[store_version - 1];
+    if (H.nstores <= PATTERN_MAX_VERSION) *store_now = (struct store_rec){ now_ns(), -1, 0, 0 };
+  }
   H.mem_signo = 0;
   if (sigsetjmp(H.mem_jmp, 1) == 0) {
     H.in_mem = 1;

@@ -447,7 +447,9 @@ void setup_own_pages(void) {
       snprintf(H.mlock_why, sizeof H.mlock_why, "mlockall: %s, and /proc/self/maps unreadable: the host's own pages may fault in the phase", strerror(e));
       note("%s", H.mlock_why);
     }
-  }
+  }  /* the peers' exception lists are theirs to fill: give back what populating them allocated */
+  for (int i = 0; i < H.nsinks; i++)
+    if (H.sinks[i].exc) madvise(H.sinks[i].exc, (size_t)PEER_EXC_CAP * sizeof(struct pexc), MADV_REMOVE);
 }
 
 /* ------------------------------------------------------- the machine, ready for the phase */
@@ -560,19 +562,44 @@ void pin_peer(void) {
 
 /* ---------------------------------------------------------------- teardown */
 
+/* A file sink is read back at teardown: what it holds is what the calls copied into it at the call, so every
+ * store of the phase preceded its bytes (no "modified": a later store cannot reach them). */
 static void verify_file_sink(struct sink_spec *s) {
+  s->pv = (struct pverify){ .file = s->expect, .first_bad = -1 };
   int fd = openat(H.dirfd, s->name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   unsigned char *b = malloc(1 << 20);
-  int64_t pos = 0, first_bad = -1;
+  s->pv.exc_cap = PEER_EXC_CAP;
+  s->pv.exc = malloc((size_t)s->pv.exc_cap * sizeof(struct pexc));
+  if (!s->pv.exc) s->pv.exc_cap = 0;
+  int64_t pos = 0;
   ssize_t n;
   while (b && (n = read(fd, b, 1 << 20)) > 0) {
-    if (s->expect >= 0) pattern_check(s->expect, (uint64_t)pos, b, (size_t)n, &s->verified_bad, &s->verified_modified, &first_bad);
+    corrupt_feed(&H.corrupt, &s->pv, (uint64_t)pos, b, (size_t)n, now_ns());
     pos += n;
   }
-  s->verified_bytes = pos;
+  corrupt_end(&H.corrupt, &s->pv, (uint64_t)pos, now_ns());
   free(b);
   close(fd);
+  pv_classify(&s->pv, H.stores, H.nstores, NULL, 0);
+  free(s->pv.exc);
+  s->pv.exc = NULL;
+  s->verified = 1;
+}
+
+/* A TCP sink: the peer's first pass (its report and the shared exception list), classified with the stores and
+ * the calls that sent each stream byte. */
+static void verify_tcp_sink(struct sink_spec *s) {
+  s->pv = (struct pverify){ .file = s->expect, .first_bad = -1 };
+  if (!s->reported) return;
+  s->pv.bytes = s->report.bytes;
+  s->pv.digest = s->report.digest;
+  s->pv.unchecked = s->report.unchecked;
+  s->pv.exc = s->exc;
+  s->pv.nexc = s->exc && s->report.nexc <= PEER_EXC_CAP ? s->report.nexc : 0;
+  pv_classify(&s->pv, H.stores, H.nstores, s->sent, s->nsent);
+  s->pv.exc = NULL;
+  s->verified = 1;
 }
 
 static void remove_sandbox(void) {
@@ -595,7 +622,12 @@ void teardown(void) {
   for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_TCP && H.sinks[i].peer > 0) peer_finish(&H.sinks[i]);
   for (int fd = 3; fd < FD_INTERNAL && fd < MAX_FDS; fd++)
     if (H.fd_kind[fd] != FK_NONE) { close(fd); H.fd_kind[fd] = FK_NONE; }
-  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_FILE) verify_file_sink(&H.sinks[i]);
+  for (int i = 0; i < H.nsinks; i++) {
+    struct sink_spec *s = &H.sinks[i];
+    if (s->kind == SINK_KIND_FILE) verify_file_sink(s);
+    if (s->kind == SINK_KIND_TCP) verify_tcp_sink(s);
+    if (s->exc) { munmap(s->exc, (size_t)PEER_EXC_CAP * sizeof(struct pexc)); s->exc = NULL; }
+  }
   remove_sandbox();
 }
 

@@ -48,7 +48,12 @@ export interface Result {
   io: { rchar: number; wchar: number; syscr: number; syscw: number; readBytes: number; writeBytes?: number };
   errors: ErrorRecord[];
   signals?: SignalRecord[];
-  delivered: { bytes: number; intact: boolean; modifiedBytes?: number };
+  /** What the sinks received (docs/result.md, "delivered"). `bytes`: every sink's bytes, a null sink's as the calls
+   *  returned them. `intact`: true when every sink had an expectation and received exactly it (right length, each
+   *  byte a version legal for it); false when one did not; null (unverified) when no sink failed but an expectation
+   *  could not be checked byte by byte (a null sink's) or no sink had one. `digest`: each sink's 64-bit stream
+   *  digest in hex, in sink order, "-" for a null sink (docs/program-format.md, "The delivery proof"). */
+  delivered: { bytes: number; intact: boolean | null; modifiedBytes?: number; digest?: string };
   /** sim: cost-model prediction; native: measured wall time of the transfer phase */
   timeNs: number;
   /** the loopback TCP peer's own work, reported apart */
@@ -69,4 +74,35 @@ export interface Result {
   unavailable?: Record<string, string>;
   /** free-form notes an engine wants a reader to see (knobs it could not apply, ...) */
   notes?: string[];
+}
+
+/** One sink as an engine reports it, for the delivery verdict. */
+export interface SinkVerdictInput {
+  kind: "tcp" | "file" | "null" | "nic";
+  /** expected file id, -1: none */
+  expect: number;
+  bytes: number;
+  bad: number;
+  /** false when the sink's reader never reported (native: a peer that died) */
+  reported?: boolean;
+}
+
+/**
+ * The delivery verdict of one run, the same for both engines (docs/result.md). Per sink: a wrong length (every kind
+ * with an expectation), a bad byte or a reader that never reported is false. Overall: false if any sink is false;
+ * otherwise null (unverified) when an expectation could not be checked byte by byte (a null sink's) or no sink was
+ * checked (none with an expectation); otherwise true. A sink without expectation (a side sink draining a tee, say)
+ * is checked by nobody: it never makes a delivery intact, and it does not stop another sink's check from doing so.
+ */
+export function deliveryVerdict(sinks: SinkVerdictInput[], expectSize: (file: number) => number | undefined): boolean | null {
+  let checked = 0, unverifiable = 0;
+  for (const s of sinks) {
+    const want = s.expect >= 0 ? expectSize(s.expect) : undefined;
+    if (s.reported === false || s.bad > 0) return false;
+    if (want !== undefined && s.bytes !== want) return false;
+    if (s.expect < 0) continue;
+    if (s.kind === "null") unverifiable++;
+    else checked++;
+  }
+  return unverifiable > 0 || checked === 0 ? null : true;
 }

@@ -9,7 +9,7 @@ import { count } from "../counters";
 import { ev, spendQuiet } from "../trace";
 import { knob, psCost, MAX_RW_COUNT } from "../machine";
 import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
-import { frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent, frHead, frOrder, frRef, frSplit } from "../mm/frames";
+import { storeBegin, frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent, frHead, frOrder, frRef, frSplit } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
   pcAddFolio, pcPage, pcReadPrepare, pcWillneed, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, WAIT_DISK,
@@ -1078,7 +1078,7 @@ function userAccess(addr: i64, len: i64, write: bool): i64 {
       spendQuiet(psCost(done, knob(Knob.COST_USER_ACCESS_PS_PER_BYTE)));
       return -1;
     }
-    if (write) frBumpVersion(pfn, off, m);
+    if (write) frBumpVersion(pfn, off, m, storeVer);
     cacheTouch(pfn, off, m, CPU_PROCESS, write);   // what the program loads or stores is in its CPU's cache afterwards
     done += m;
   }
@@ -1087,7 +1087,23 @@ function userAccess(addr: i64, len: i64, write: bool): i64 {
 }
 /** Loads and stores of more than MAX_RW_COUNT bytes in one pseudo-call are refused (EINVAL): the model's bound. */
 export function mem_read(addr: i64, len: i64): i64 { return len < 0 || len > MAX_RW_COUNT ? EINVAL : userAccess(addr, len, false); }
-export function mem_write(addr: i64, len: i64): i64 { return len < 0 || len > MAX_RW_COUNT ? EINVAL : userAccess(addr, len, true); }
+/** the version the store being made writes (its sequence number: the delivery proof's clock, sink.ts) */
+let storeVer: i32 = 0;
+export function mem_write(addr: i64, len: i64): i64 {
+  if (len < 0 || len > MAX_RW_COUNT) return EINVAL;
+  storeVer = storeBegin();
+  return userAccess(addr, len, true);
+}
+
+/** The sink a descriptor sends to, or -1: a TCP or NIC sink's socket, a file sink's or a null sink's inode. */
+export function sinkOfFd(fd: i64): i32 {
+  const f = fdGet(fd);
+  if (f < 0) return -1;
+  const t = fileType(f);
+  if (t == FT_SOCK) return sockSink(fileObj(f));
+  if (t == FT_REG || t == FT_NULL) return inoSinkOf(fileObj(f));
+  return -1;
+}
 
 /** peer_read: the sink's peer reads what is queued for it now. Returns bytes it read. */
 export function peer_read(sinkFd: i64): i64 {

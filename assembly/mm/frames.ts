@@ -456,36 +456,44 @@ export function frCopy(src: u32, soff: i32, dst: u32, doff: i32, len: i32): void
   writeRuns(dst, doff, doff + len, n, doff - soff);
 }
 
-/** A store of `len` bytes at `off`: the bytes take the next version of what they hold (zeros stay zeros). */
-export function frBumpVersion(pfn: u32, off: i32, len: i32): void {
+/** A store of `len` bytes at `off`: the file bytes take version `ver` (the store's sequence number, capped at
+ * PATTERN_MAX_VERSION: docs/program-format.md, "The byte pattern"); zeros stay zeros. */
+export function frBumpVersion(pfn: u32, off: i32, len: i32, ver: i32): void {
   const n = readRuns(pfn, off, off + len);
   for (let i = 0; i < n; i++) {
     const id = unchecked(rId[i]);
     const f = (id >> 40) & 0xfff;
-    if (f != 0 && f != 0xfff) unchecked(rId[i] = id + ((<u64>1) << 52));
+    if (f != 0 && f != 0xfff) unchecked(rId[i] = (id & ~((<u64>0xfff) << 52)) | ((<u64>ver) << 52));
   }
   writeRuns(pfn, off, off + len, n, 0);
 }
 
-/** Result of frVerify: bytes not equal to the expected pattern, bytes at a version above 0. */
-export let vBad: i64 = 0;
-export let vModified: i64 = 0;
 
-/**
- * Checks bytes [off, off+len) of `pfn` against stream position `pos` of file `expect` (-1: anything goes), by
- * identity: byte o must be byte pos + (o - off) of `expect`, at any version.
- */
-export function frVerify(pfn: u32, off: i32, len: i32, expect: i32, pos: i64): void {
-  vBad = 0;
-  vModified = 0;
-  const n = readRuns(pfn, off, off + len);
-  for (let i = 0; i < n; i++) {
-    const id = unchecked(rId[i]);
-    const lo = unchecked(rLo[i]);
-    const bytes = <i64>(unchecked(rHi[i]) - lo);
-    const f = identFile(id);
-    if (identVer(id) > 0 && f >= 0 && f < 0xffe) vModified += bytes;
-    if (expect < 0) continue;
-    if (f != expect || identBase(id) + <i64>lo != pos + <i64>(lo - off)) vBad += bytes;
-  }
+// ---- the byte pattern (native-host/pattern.c, one definition per engine, tested equal) ------------------------
+//   W(f, o, v) = mix(PATTERN_KEY ^ (o/8 | f << 37 | v << 44)); byte o of file f at version v is byte o % 8 of it
+export const PATTERN_MAX_VERSION: i32 = 4095;
+const PATTERN_KEY: u64 = 0x7A6373696D2D7061;
+const PATTERN_DIGEST_KEY: u64 = 0x7A6373696D2D6467;
+const PATTERN_INDEX_MASK: u64 = ((<u64>1) << 37) - 1;
+/** splitmix64's finaliser: a bijection of 64-bit words */
+@inline export function patternMix(z: u64): u64 {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+  return z ^ (z >> 31);
+}
+@inline export function patternWord(file: i32, off: i64, ver: i32): u64 {
+  const x = ((<u64>off >> 3) & PATTERN_INDEX_MASK) | ((<u64>file & 0x7f) << 37) | ((<u64>ver & 0xfff) << 44);
+  return patternMix(PATTERN_KEY ^ x);
+}
+/** the stream digest's weight of word i: odd, so one changed byte always changes the digest */
+@inline export function digestWeight(i: i64): u64 { return patternMix(PATTERN_DIGEST_KEY ^ <u64>i) | 1; }
+
+// ---- stores -----------------------------------------------------------------------------------------------
+/** mem_write calls made in the phase: the k-th writes version min(k, PATTERN_MAX_VERSION) */
+export let storeSeq: i64 = 0;
+export function storesReset(): void { storeSeq = 0; }
+/** A new store begins; returns the version it writes. */
+export function storeBegin(): i32 {
+  storeSeq++;
+  return storeSeq < <i64>PATTERN_MAX_VERSION ? <i32>storeSeq : PATTERN_MAX_VERSION;
 }

@@ -30,6 +30,9 @@ export interface ModelExports {
   zc_signals_len(): number;
   zc_sinks_ptr(): number;
   zc_sinks_len(): number;
+  zc_pattern_word(file: number, off: bigint, version: number): bigint;
+  zc_test_corrupt(kind: number, pos: bigint): void;
+  zc_set_digest(on: number): void;
   zc_regs_ptr(): number;
   zc_memory_bytes(): bigint;
   zc_model_bytes(): bigint;

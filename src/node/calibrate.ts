@@ -149,7 +149,7 @@ function costKnobs(costs: Record<string, number>): Record<number, number> {
 
 /** The model's time for a run at these costs (ns). */
 export function modelTime(sim: Simulator, compiled: Compiled, costs: Record<string, number>): number {
-  return sim.run(compiled, { trace: false, knobs: costKnobs(costs) }).result.timeNs;
+  return sim.run(compiled, { trace: false, digest: false, knobs: costKnobs(costs) }).result.timeNs;
 }
 
 /**
@@ -164,7 +164,7 @@ export function features(sim: Simulator, compiled: Compiled, at: Record<string, 
   const t0 = modelTime(sim, compiled, at);
   const f = COST_KNOBS.map((k) => {
     const h = Math.max(1, Math.round(0.1 * Math.max(base[k.id], DEFAULT_COSTS[k.name] ?? 0)));
-    return Math.max(0, (sim.run(compiled, { trace: false, knobs: { ...base, [k.id]: base[k.id] + h } }).result.timeNs - t0) / h);
+    return Math.max(0, (sim.run(compiled, { trace: false, digest: false, knobs: { ...base, [k.id]: base[k.id] + h } }).result.timeNs - t0) / h);
   });
   // The time has jumps where a cost tips a race the other way (a wake-up, Nagle's hold), and a step that crosses
   // one reads a partial that is not the slope. The model is homogeneous in its costs (every cost doubled, every
@@ -452,7 +452,7 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
   const reps = opts.reps ?? 5;
   const compiled = cells.map(compileCell);
   const feats = compiled.map((c) => features(sim, c));
-  const defaults = compiled.map((c) => sim.run(c, { trace: false }).result.timeNs);
+  const defaults = compiled.map((c) => sim.run(c, { trace: false, digest: false }).result.timeNs);
   const samples: number[][] = cells.map(() => []);
   const peerPs: number[][] = cells.map(() => []);
   const wakes: number[][] = cells.map(() => []);
@@ -463,7 +463,7 @@ export async function runMatrix(sim: Simulator, cells: Cell[], opts: MatrixOptio
       const errors = res.errors.filter((e) => !(e.call === "recv_errqueue" && e.errno === "EAGAIN"));
       if (res.peer?.cpuNs && res.peer.copies.bytes > 0) peerPs[i].push((res.peer.cpuNs * 1000) / res.peer.copies.bytes);
       if (typeof res.peer?.wakeups === "number") wakes[i].push(res.peer.wakeups);
-      if ((res.delivered.intact && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
+      if ((res.delivered.intact !== false && errors.length === 0) || cells[i].scenario === "mmap-truncate") samples[i].push(res.timeNs);
       else opts.log?.(`${cellLabel(cells[i])}: run ${r + 1} not clean (${res.errors.map((e) => `${e.call} ${e.errno}`).join(", ") || "delivery not intact"}), left out`);
     }
     opts.log?.(`round ${r + 1}/${reps} done`);
@@ -504,7 +504,7 @@ export function mergeMatrices(lists: MeasuredCell[][]): MeasuredCell[] {
 export function refeature(sim: Simulator, cells: MeasuredCell[], at: Record<string, number> = DEFAULT_COSTS): MeasuredCell[] {
   return cells.map((c) => {
     const compiled = compileCell(c);
-    return { ...c, features: features(sim, compiled, at), featuresAt: { ...at }, defaultNs: sim.run(compiled, { trace: false }).result.timeNs };
+    return { ...c, features: features(sim, compiled, at), featuresAt: { ...at }, defaultNs: sim.run(compiled, { trace: false, digest: false }).result.timeNs };
   });
 }
 
@@ -543,7 +543,7 @@ export function wakeLoss(sim: Simulator, cells: MeasuredCell[], costs: Record<st
   let loss = 0, n = 0;
   for (const c of cells) {
     if (!c.fit || polls(c) || !c.peerWakeups?.length) continue;
-    const r = sim.run(applyProfile(compileCell(c), { costs }), { trace: false }).result;
+    const r = sim.run(applyProfile(compileCell(c), { costs }), { trace: false, digest: false }).result;
     loss += Math.log(((r.peer?.wakeups ?? 0) + 10) / (median(c.peerWakeups) + 10)) ** 2;
     n++;
   }

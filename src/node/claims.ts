@@ -174,7 +174,7 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
     if (dma) notes.push(dma);
     if (m === "tee") {
       const disk = mr.payloadBytes ? round(mr.io.readBytes / mr.payloadBytes) : 0;
-      notes.push(`tee() duplicated ${mr.delivered.bytes} bytes to ${compiledModel.sinks.length} sinks${mr.delivered.intact ? ", intact" : ", NOT intact"} with ${model.cpuCopies} CPU passes; ` +
+      notes.push(`tee() duplicated ${mr.delivered.bytes} bytes to ${compiledModel.sinks.length} sinks${mr.delivered.intact === null ? ", unverified" : mr.delivered.intact ? ", intact" : ", NOT intact"} with ${model.cpuCopies} CPU passes; ` +
         `DMA ${model.dmaCopies} passes: the disk's ${disk} and the NICs' ${model.dmaCopies === null ? "?" : round(model.dmaCopies - disk)}, each sink taking the pages by its own gather`);
     }
     const row: ClaimRow = { mechanism: m, claim: a.claim, article, model, note: "", modelParams: s.model };

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Evidence, Result, SignalRecord } from "../result.js";
+import { deliveryVerdict, type Evidence, type Result, type SignalRecord } from "../result.js";
 import type { Compiled } from "../scenario/types.js";
 import { stepCap } from "../scenario/limits.js";
 import { Call } from "../scenario/abi.js";
@@ -52,6 +52,8 @@ export interface NativeRaw {
   sinks: Array<{
     name: string; kind: "tcp" | "file" | "null" | "nic"; expect: number; lazy: boolean; verified: "peer" | "file" | "none";
     bytes: number; bad?: number; modified?: number; firstBad?: number; reported?: boolean;
+    /** the stream digest (hex), words that were not version 0, bytes past the exception list, bytes the calls returned */
+    digest?: string; exceptions?: number; unchecked?: number; written?: number;
     peer?: { reads: number; recvs: number; polls: number; copyOps: number; copyBytes: number; sleeps?: number; cpuNs?: number; eof: boolean; errno: string | null;
       tp: { skb_copy_datagram_iovec: number; net_dev_start_xmit: number; net_dev_start_xmit_data: number } | null; exit: number };
   }>;
@@ -292,19 +294,15 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     if (raw.unavailable[counter]) unavailable[path] = raw.unavailable[counter];
   };
 
-  // delivered: every sink's verified bytes; intact when every verifying sink got its file exactly
-  let delivered = 0, modified = 0, intact = true, unverifiable = false;
-  for (const s of raw.sinks) {
-    delivered += s.bytes;
-    modified += s.modified ?? 0;
-    if (s.expect < 0) continue;
-    const want = compiled.files[s.expect]?.size ?? raw.files[s.expect]?.size;
-    if (s.verified === "none") {
-      unverifiable = true;
-      if (s.bytes !== want) intact = false;
-    } else if ((s.bad ?? 0) > 0 || s.bytes !== want || (s.kind === "tcp" && !s.reported)) intact = false;
-  }
+  // delivered: every sink's bytes (a null sink's as the calls returned them); the verdict of src/result.ts
+  let delivered = 0, modified = 0;
+  for (const s of raw.sinks) { delivered += s.bytes; modified += s.modified ?? 0; }
+  const hasNull = raw.sinks.some((s) => s.kind === "null");
+  let intact = deliveryVerdict(
+    raw.sinks.map((s) => ({ kind: s.kind, expect: s.expect, bytes: s.bytes, bad: s.bad ?? 0, reported: s.kind === "tcp" ? !!s.reported : undefined })),
+    (f) => compiled.files[f]?.size ?? raw.files[f]?.size);
   if (raw.status !== "OK") intact = false;
+  const digest = raw.sinks.map((s) => s.digest ?? "-").join(",");
 
   const peers = raw.sinks.filter((s) => s.kind === "tcp" && s.peer);
   const kernel: Record<string, number | string | boolean | null> = {};
@@ -386,7 +384,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     io: { rchar: opt("IO_RCHAR"), wchar: opt("IO_WCHAR"), syscr: opt("IO_SYSCR"), syscw: opt("IO_SYSCW"), readBytes: opt("IO_READ_BYTES"), writeBytes: opt("IO_WRITE_BYTES") },
     errors: raw.errors.map((e) => ({ step: e.step, at: at(e.step), call: e.call, errno: e.errno, count: e.count })),
     signals,
-    delivered: { bytes: delivered, intact, modifiedBytes: modified },
+    delivered: { bytes: delivered, intact, modifiedBytes: modified, digest },
     timeNs: raw.timeNs,
     kernel,
     evidence,
@@ -421,11 +419,14 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     ev(`io.${p}`, k);
   evidence.errors = "measured";
   evidence.signals = "measured";
-  evidence["delivered.bytes"] = unverifiable ? "derived" : "measured";
-  evidence["delivered.intact"] = unverifiable ? "derived" : "measured";
-  evidence["delivered.modifiedBytes"] = unverifiable ? "derived" : "measured";
+  // a null sink's bytes are the calls' return values (derived); what nobody checked byte by byte is unobservable
+  evidence["delivered.bytes"] = hasNull ? "derived" : "measured";
+  evidence["delivered.intact"] = intact === null ? "unobservable" : raw.sinks.some((s) => s.kind === "null" && s.expect >= 0) ? "derived" : "measured";
+  evidence["delivered.modifiedBytes"] = hasNull ? "derived" : "measured";
+  evidence["delivered.digest"] = hasNull ? "unobservable" : "measured";
   evidence.timeNs = "measured";
-  if (unverifiable) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
+  if (hasNull) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
+  if (intact === null) result.notes!.push("delivered: unverified (a null sink's expectation cannot be checked byte by byte, or no sink had an expectation)");
   result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)`);
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (peerWaitNote) result.notes!.push(peerWaitNote);

@@ -222,5 +222,5 @@ export function toCsv(rows: SweepRow[], keys: string[]): string {
 /** Whether every point ran cleanly (no refused combination, no failed run, every delivery intact). */
 export function sweepOk(points: SweepPoint[]): boolean {
   return points.every((p) => !p.compileError && !p.modelError && !p.nativeError &&
-    (p.model?.delivered.intact ?? true) && (p.native?.delivered.intact ?? true));
+    p.model?.delivered.intact !== false && p.native?.delivered.intact !== false);
 }

@@ -39,16 +39,17 @@ describe.skipIf(!ready.ok)("toResult", () => {
         peer: { reads: 2, recvs: 0, polls: 0, copyOps: 1, copyBytes: 65536, eof: true, errno: null, tp: { skb_copy_datagram_iovec: 3, net_dev_start_xmit: 2, net_dev_start_xmit_data: 1 }, exit: 0 } },
     ];
     let r = toResult(compiled, raw);
-    expect(r.delivered).toEqual({ bytes: 65536, intact: true, modifiedBytes: 10 });
+    expect(r.delivered).toEqual({ bytes: 65536, intact: true, modifiedBytes: 10, digest: "-" }); // a report without a digest
     expect(r.evidence?.["delivered.bytes"]).toBe("measured");
     expect(r.peer).toMatchObject({ copies: { ops: 1, bytes: 65536 } });
     raw.sinks = [{ name: "out", kind: "null", expect: 0, lazy: false, verified: "none", bytes: 65536 }];
     r = toResult(compiled, raw);
-    expect(r.delivered.intact).toBe(true);
+    expect(r.delivered.intact).toBe(null); // unverified (docs/result.md): nothing reads /dev/null back
     expect(r.evidence?.["delivered.bytes"]).toBe("derived");
-    expect(r.evidence?.["delivered.intact"]).toBe("derived");
-    raw.sinks[0].bytes = 100;
+    expect(r.evidence?.["delivered.intact"]).toBe("unobservable");
+    raw.sinks[0].bytes = 100; // its length is checked all the same
     expect(toResult(compiled, raw).delivered.intact).toBe(false);
+    expect(toResult(compiled, raw).evidence?.["delivered.intact"]).toBe("derived");
   });
 
   it("a run the host stopped is not intact, and says why", () => {

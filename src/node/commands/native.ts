@@ -32,7 +32,7 @@ export function formatNative(r: Result): string {
     ["disk DMA", `${n(r.copies.dma.ops)} requests, ${bytes(r.copies.dma.bytes)}`, `${ev("copies.dma.bytes")}${r.evidence?.["copies.dma.ops"] === "unavailable" ? " (requests unavailable)" : ""}`],
     ["NIC DMA", "-", "unobservable (loopback)"],
     ["/proc/self/io", `rchar ${n(r.io.rchar)}, wchar ${n(r.io.wchar)}, syscr ${n(r.io.syscr)}, syscw ${n(r.io.syscw)}, read_bytes ${n(r.io.readBytes)}`, ev("io.rchar")],
-    ["delivered", `${bytes(r.delivered.bytes)}, ${r.delivered.intact ? "intact" : "NOT INTACT"}${r.delivered.modifiedBytes ? `, ${n(r.delivered.modifiedBytes)} B modified after the call` : ""}`, ev("delivered.bytes")],
+    ["delivered", `${bytes(r.delivered.bytes)}, ${r.delivered.intact === null ? "unverified" : r.delivered.intact ? "intact" : "NOT INTACT"}${r.delivered.modifiedBytes ? `, ${n(r.delivered.modifiedBytes)} B modified after the call` : ""}`, ev("delivered.bytes")],
     ["time", `${(r.timeNs / 1e6).toFixed(3)} ms wall`, ev("timeNs")],
   ];
   if (r.peer) rows.push(["peer (apart)", `${n(r.peer.syscalls.total)} syscalls, copies ${n(r.peer.copies.ops)} ops ${bytes(r.peer.copies.bytes)}`, "measured"]);
@@ -101,7 +101,7 @@ async function action(arg: string, opts: { set: string[]; json?: boolean; keep?:
   if (opts.raw) process.stdout.write(JSON.stringify(raw, null, 2) + "\n");
   else if (opts.calls) process.stdout.write(formatCalls(compiled, raw));
   else process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatNative(result));
-  if (!result.delivered.intact) process.exitCode = 1;
+  if (result.delivered.intact === false) process.exitCode = 1; // unverified (null) is not a failure
 }
 
 /** The `native` command, to be added to the CLI's program. */

@@ -49,7 +49,7 @@ export function registerRun(program: Command): void {
       process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result));
       // a run the machine stopped before its end (step budget, a call that would block forever) is a failure
       if (status !== "DONE") process.stderr.write(`zcsim: the run stopped before the program's end: ${status}${stopped ? `: ${stopped.detail}` : ""}\n`);
-      if (status !== "DONE" || !result.delivered.intact) process.exitCode = 1;
+      if (status !== "DONE" || result.delivered.intact === false) process.exitCode = 1; // unverified (null) is not a failure
     });
 }
 
@@ -66,7 +66,7 @@ export function formatResult(r: Result): string {
     ["CPU copies", `${n(r.copies.cpu.ops)} ops, ${bytes(r.copies.cpu.bytes)}${passes(r.copies.cpu.bytes)}`],
     ["DMA transfers", `${n(r.copies.dma.ops)} ops, ${bytes(r.copies.dma.bytes)}${passes(r.copies.dma.bytes)}`],
     ["/proc/self/io", `rchar ${n(r.io.rchar)}, wchar ${n(r.io.wchar)}, syscr ${n(r.io.syscr)}, syscw ${n(r.io.syscw)}, read_bytes ${n(r.io.readBytes)}`],
-    ["delivered", `${bytes(r.delivered.bytes)}, ${r.delivered.intact ? "intact" : "NOT INTACT"}${r.delivered.modifiedBytes ? `, ${n(r.delivered.modifiedBytes)} B modified after the call` : ""}`],
+    ["delivered", `${bytes(r.delivered.bytes)}, ${r.delivered.intact === null ? "unverified" : r.delivered.intact ? "intact" : "NOT INTACT"}${r.delivered.modifiedBytes ? `, ${n(r.delivered.modifiedBytes)} B modified after the call` : ""}`],
     ["time", `${(r.timeNs / 1e6).toFixed(3)} ms (${r.engine === "sim" ? "predicted by the cost model" : "measured"})`],
   ];
   if (r.peer) lines.push(["peer (apart)", `${n(r.peer.syscalls.total)} syscalls, CPU copies ${bytes(r.peer.copies.bytes)}`]);
