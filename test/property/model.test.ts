@@ -25,7 +25,7 @@ if (!haveModel) console.log("property: skipped: the model (src/model/index.ts) i
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const M: any = haveModel ? await import("../../src/model/index.js") : undefined;
 
-type Sim = { run(c: Compiled, o?: { trace?: boolean }): { result: any; status: string; counters: number[]; events?: any[] }; traceWords(): BigInt64Array; player(c: Compiled): any };
+type Sim = { run(c: Compiled, o?: { trace?: boolean }): { result: any; status: string; counters: number[]; events?: any[]; sinks: { bytes: number }[] }; traceWords(): BigInt64Array; player(c: Compiled): any };
 let sim: Sim;
 let methods: Method[] = ["pread", "read", "sendfile", "splice", "tee", "mmap"];
 const RUNS = 80;
