@@ -392,6 +392,8 @@ export function counters(r: Result): Map<string, Value> {
   m.set("delivered.bytes", r.delivered?.bytes);
   m.set("delivered.intact", r.delivered?.intact);
   if (r.delivered?.modifiedBytes !== undefined) m.set("delivered.modifiedBytes", r.delivered.modifiedBytes);
+  // the stream digest (docs/program-format.md, "The delivery proof"): both engines sum the same keyed words
+  if (r.delivered?.digest !== undefined) m.set("delivered.digest", r.delivered.digest);
   m.set("timeNs", r.timeNs);
   if (r.peer) {
     m.set("peer.copies.ops", r.peer.copies?.ops);
