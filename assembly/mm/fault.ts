@@ -8,6 +8,15 @@
 // PG_readahead folio) and finish_fault maps that one page. Write faults on shared mappings make the PTE writable
 // (page_mkwrite); on private ones they copy the page (COW). Anonymous read faults map the zero page.
 //
+// Reads are in flight until their block request ends (dev/disk.ts): fault-around skips a folio still under I/O,
+// and filemap_fault sleeps for it. Whenever filemap_fault drops the fault lock (to sleep on I/O, or to submit
+// readahead) it returns VM_FAULT_RETRY and the whole fault (fault-around included) runs again; which retries make
+// the fault major depends on the lock it started under (handleFault):
+//
+//   kernel-mode fault (copy_from_user)      user-mode fault
+//   mmap_lock ─RETRY─> mmap_lock, TRIED     VMA lock ─RETRY|MAJOR─> mmap_lock, TRIED ─> major
+//   (any retry: major)                      VMA lock ─RETRY──────> mmap_lock, first try ─(no retry)─> minor
+//
 // Who counts: a fault from user mode counts FAULTS_* and the tracepoint exceptions:page_fault_user; a fault taken
 // in the kernel while it copies to or from user memory counts FAULTS_* only (the tracepoint is page_fault_kernel);
 // MAP_POPULATE's faults (GUP, inside mmap) count FAULTS_MINOR only.
@@ -21,7 +30,7 @@ import {
 } from "./frames";
 import { walk, walkPmd, setPte, entryPfn, ptTouched, ptGen, PTE_P, PTE_W, PTE_H } from "./pagetable";
 import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared, vmaUsed, vmaAdvice, MAX_VMAS } from "./vma";
-import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, raSync, sleepFor, WAIT_DISK, dirtyFolio } from "./pagecache";
+import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, raSync, dirtyFolio, pcUnderIo, pcWaitFolio } from "./pagecache";
 import { cpuCopyPiece } from "./usercopy";
 
 export const FM_USER: i32 = 0;     // a load or store by the program
@@ -31,6 +40,7 @@ export const FM_KERNEL: i32 = 2;   // the kernel touching user memory in a sysca
 export const FAULT_OK: i32 = 0;
 export const FAULT_SIGBUS: i32 = 7;
 export const FAULT_SIGSEGV: i32 = 11;
+const FAULT_RETRY: i32 = -1;       // VM_FAULT_RETRY: the handler dropped the fault lock; the fault is handled again
 
 /** the read-around state of mmap faults (file->f_ra of the mapping; one per inode is enough here) */
 const mmapRa = new Array<Ra>(0);
@@ -40,8 +50,8 @@ function raOf(ino: i32): Ra {
 }
 export function faultReset(): void { mmapRa.length = 0; anonPages = 0; }
 
-let mapped: i32 = 0;     // pages the current fault mapped
-let major: bool = false; // the current fault waited for the disk
+let mapped: i32 = 0;     // pages the current fault mapped (all its attempts)
+let major: bool = false; // VM_FAULT_MAJOR of the current attempt: the page was not in the page cache
 
 /** set_pte_range for one page; false if a PTE was already there. The caller takes the references. */
 function mapPage(va: i64, pfn: u32, flags: u64): bool {
@@ -70,7 +80,8 @@ function mapPages(v: i32, startPg: i64, endPg: i64): void {
     const nr: i64 = 1 << frOrder(head);
     const first = pg - <i64>(pfn - head);          // the folio's first page index
     const next = first + nr;
-    if (frFlags(head) & FL_READAHEAD) { pg = next; continue; }
+    // next_uptodate_folio: a PG_readahead folio, or one still under its read (locked, !uptodate), is left to the fault
+    if ((frFlags(head) & FL_READAHEAD) || pcUnderIo(ino, pg, pfn)) { pg = next; continue; }
     let a = pg;
     let b = next - 1 < endPg ? next - 1 : endPg;
     if (nr > 1 && fileEnd >= next) {
@@ -122,6 +133,7 @@ function mapPmd(v: i32, va: i64): bool {
   if (pg0 & 511) return false;
   const pfn = pcPeek(ino, pg0);
   if (pfn == 0 || frOrder(pfn) != 9 || frHead(pfn) != pfn || (frFlags(pfn) & FL_READAHEAD)) return false;
+  if (pcUnderIo(ino, pg0, pfn)) return false;
   const slot = walkPmd(va0, true);
   if (load<u64>(slot) & PTE_P) return false;
   getPage(pfn);
@@ -130,17 +142,25 @@ function mapPmd(v: i32, va: i64): bool {
   return true;
 }
 
-/** filemap_fault + finish_fault: returns FAULT_OK or FAULT_SIGBUS. */
-function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
+/**
+ * filemap_fault + finish_fault: returns FAULT_OK, FAULT_SIGBUS, or FAULT_RETRY when it dropped the fault lock to
+ * wait for I/O or to start readahead (only on a first try: a retry, FAULT_FLAG_TRIED, keeps the lock and waits).
+ *   - not in the page cache: a major fault; do_sync_mmap_readahead submits a window and drops the lock, then
+ *     lock_folio_maybe_drop_mmap sleeps until the faulting folio's read ends: VM_FAULT_MAJOR | VM_FAULT_RETRY.
+ *   - a PG_readahead folio: do_async_mmap_readahead submits the next window and drops the lock: VM_FAULT_RETRY.
+ *   - a folio still under its read (locked, !uptodate): lock_folio_maybe_drop_mmap drops the lock and sleeps
+ *     until the read ends: VM_FAULT_RETRY.
+ */
+function fileFault(v: i32, va: i64, write: bool, mode: i32, tried: bool): i32 {
   const ino = vmaIno(v);
   const pg = vmaPgoff(v) + ((va - vmaStart(v)) >> 12);
   const npages = (inoSizeOf(ino) + 4095) >> 12;
   if (pg >= npages) return FAULT_SIGBUS;
   let pfn = pcLookup(ino, pg);
   const ra = raOf(ino);
+  const adv = vmaAdvice(v);
   if (pfn == 0) {
     const max = knob(Knob.READAHEAD_BYTES) >> 12;
-    const adv = vmaAdvice(v);
     if (adv == Flags.MADV_RANDOM || max == 0) {
       // VM_RAND_READ: no readahead, the one page is read
       raReadWindow(ino, pg, 1, 0, -1);
@@ -159,17 +179,19 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32): i32 {
     }
     pfn = pcPeek(ino, pg);
     major = true;
-    sleepFor(WAIT_DISK, 0);
-    // the fault waited for I/O with the mmap lock dropped (VM_FAULT_RETRY); its retry finds the pages cached and
-    // maps the whole fault-around window (one fault, counted major)
-    if (!write) {
-      faultAround(v, va);
-      const s1 = walk(va, false);
-      if (s1 != 0 && (load<u64>(s1) & PTE_P)) return FAULT_OK;
-    }
+    pcWaitFolio(ino, pg, pfn);
+    // the fault waited for I/O with the lock dropped: its retry finds the page uptodate and maps it, with the
+    // fault-around window's uptodate folios
+    if (!tried) return FAULT_RETRY;
   } else {
     const head = frHead(pfn);
-    if (frFlags(head) & FL_READAHEAD) raAsync(ino, ra, head, pg);
+    let dropped = false;
+    if (!tried && (frFlags(head) & FL_READAHEAD) && adv != Flags.MADV_RANDOM && knob(Knob.READAHEAD_BYTES) > 0) {
+      raAsync(ino, ra, head, pg);
+      dropped = true;
+    }
+    if (pcWaitFolio(ino, pg, pfn) && !tried) dropped = true;
+    if (dropped) return FAULT_RETRY;
   }
   const slot = walk(va, true);
   const e = load<u64>(slot);
@@ -228,6 +250,7 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
   if (mode == FM_USER) count(Counter.TP_PAGE_FAULT_USER, 1);
   mapped = 0;
   major = false;
+  let tried = false;
   let r = FAULT_OK;
   const v = findVma(va);
   if (v < 0) r = FAULT_SIGSEGV;
@@ -236,10 +259,23 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
       if (write ? !(prot & Flags.PROT_WRITE) : prot == Flags.PROT_NONE) r = FAULT_SIGSEGV;   // x86: write or exec implies read
     else if (vmaIno(v) < 0) { if (!anonFault(va, write)) r = FAULT_SIGBUS; }
     else {
-      let slot = walk(va, false);
-      if (!write && (slot == 0 || !(load<u64>(slot) & PTE_P))) faultAround(v, va);
-      slot = walk(va, false);
-      if (slot == 0 || !(load<u64>(slot) & PTE_P) || write) r = fileFault(v, va, write, mode);
+      // do_user_addr_fault: a fault from user mode first tries under the VMA's own lock (lock_vma_under_rcu); a
+      // fault the kernel takes on a user address goes straight to mmap_lock. A VM_FAULT_RETRY is handled again
+      // under mmap_lock, with FAULT_FLAG_TRIED, except when a per-VMA-lock attempt was not VM_FAULT_MAJOR: then
+      // the next attempt is a first try again. mm_account_fault counts the fault once, major if its last attempt
+      // was VM_FAULT_MAJOR or it had FAULT_FLAG_TRIED.
+      let vmaLock = mode == FM_USER;
+      for (;;) {
+        major = false;
+        let slot = walk(va, false);
+        if (!write && (slot == 0 || !(load<u64>(slot) & PTE_P))) faultAround(v, va);
+        slot = walk(va, false);
+        r = FAULT_OK;
+        if (slot == 0 || !(load<u64>(slot) & PTE_P) || write) r = fileFault(v, va, write, mode, tried);
+        if (r != FAULT_RETRY) break;
+        if (!vmaLock || major) tried = true;
+        vmaLock = false;
+      }
     }
   }
   if (r != FAULT_OK) {
@@ -247,7 +283,7 @@ export function handleFault(va: i64, write: bool, mode: i32): i32 {
     ev(Ev.FAULT, va, -1, 0, mode, r, c);
     return r;
   }
-  const isMajor = major && mode != FM_GUP;
+  const isMajor = (major || tried) && mode != FM_GUP;
   count(isMajor ? Counter.FAULTS_MAJOR : Counter.FAULTS_MINOR, 1);
   ev(Ev.FAULT, va, isMajor ? 1 : 0, mapped, mode, 0, c);
   return FAULT_OK;

@@ -12,7 +12,7 @@
 //   e.g. 16 MiB read 4 KiB at a time, ra_pages 2048, io_pages 1024 (trace on this machine):
 //   windows 0+4 4+16 20+60 80+240 320+448 768+256 1024+512 1536+512 2048+1024 3072+1024 -> 10 requests, 28 folios
 import { Counter, Ev, Knob } from "../abi";
-import { count, spend } from "../counters";
+import { count, counter, spend } from "../counters";
 import { ev, spendQuiet } from "../trace";
 import { knob } from "../machine";
 import { arenaGrow } from "../mem";
@@ -20,7 +20,7 @@ import {
   frAlloc, frInitRef, frSetAux, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
   FK_CACHE, FL_READAHEAD, FL_DIRTY, mkIdent,
 } from "./frames";
-import { diskRead, diskWrite } from "../dev/disk";
+import { diskRead, diskWrite, diskReadyAt, diskSettle, diskIdleAt } from "../dev/disk";
 
 export const MAX_INODES: i32 = 64;
 export const IK_REGULAR: i32 = 1;   // a regular file on the disk
@@ -116,11 +116,15 @@ let lkFirst: i64 = 0;
 let lkN: i64 = 0;
 let lkHead: u32 = 0;
 
-/** The frame caching page `idx`, or 0: one lookup per folio for a reader that walks the file in order. */
+/**
+ * The frame caching page `idx`, or 0: one lookup per folio for a reader that walks the file in order. A folio
+ * still under the read that brings it in is waited for (filemap_update_page: folio_lock until the I/O ends).
+ */
 export function pcPage(ino: i32, idx: i64): u32 {
   if (ino == lkIno && idx >= lkFirst && idx < lkFirst + lkN) return lkHead + <u32>(idx - lkFirst);
   const pfn = pcLookup(ino, idx);
   if (pfn == 0) return 0;
+  pcWaitFolio(ino, idx, pfn);
   const head = frHead(pfn);
   lkIno = ino;
   lkHead = head;
@@ -131,6 +135,29 @@ export function pcPage(ino: i32, idx: i64): u32 {
 
 /** The cache changed: the remembered folio may be gone. */
 @inline function lkForget(): void { lkIno = -1; }
+
+/**
+ * When the folio holding page `idx` (in frame `pfn`) turns uptodate: 0 if it is (no read of it in flight), else
+ * the end of the last block request that holds one of its pages (the folio is locked until its read ends).
+ */
+export function pcReadyAt(ino: i32, idx: i64, pfn: u32): i64 {
+  const head = frHead(pfn);
+  return diskReadyAt(ino, idx - <i64>(pfn - head), (<i64>1) << frOrder(head));
+}
+
+/** The folio is not PG_uptodate yet: its read is still in flight at the process's clock. */
+export function pcUnderIo(ino: i32, idx: i64, pfn: u32): bool {
+  return pcReadyAt(ino, idx, pfn) > counter(Counter.TIME_NS);
+}
+
+/** folio_lock on a folio under I/O: the process sleeps until its read ends. Returns true if it slept. */
+export function pcWaitFolio(ino: i32, idx: i64, pfn: u32): bool {
+  const t = pcReadyAt(ino, idx, pfn);
+  const now = counter(Counter.TIME_NS);
+  if (t <= now) return false;
+  sleepFor(WAIT_DISK, t - now);
+  return true;
+}
 
 /** The same, free of cost (for the model's own bookkeeping: residency, teardown). */
 export function pcPeek(ino: i32, idx: i64): u32 {
@@ -244,6 +271,13 @@ export function writeBegin(ino: i32, pos: i64, len: i64): void {
 
 const inoSyncTop = new StaticArray<i64>(MAX_INODES); // sink files: pages below this were written back already
 
+/** fsync's wait (filemap_fdatawait): the process sleeps until the device has served the writes it submitted. */
+export function pcWaitWriteback(): void {
+  const now = counter(Counter.TIME_NS);
+  const t = diskIdleAt();
+  sleepFor(WAIT_DISK, t > now ? t - now : 0);
+}
+
 /**
  * fsync/fdatasync: the file's dirty folios go to the disk (one block request per run of contiguous dirty pages, at
  * most max_sectors_kb each) and turn clean; the caller waits for them. Returns the pages written.
@@ -349,7 +383,7 @@ function submitRun(ino: i32, first: i64, pages: i32, maxReq: i32): void {
   let at = 0;
   while (at < pages) {
     const n = pages - at < maxReq ? pages - at : maxReq;
-    diskRead(unchecked(inoPattern[ino]), first + at, raPfns, n, at);
+    diskRead(ino, unchecked(inoPattern[ino]), first + at, raPfns, n, at);
     at += n;
   }
 }
@@ -563,13 +597,13 @@ export function raAsync(ino: i32, ra: Ra, head: u32, idx: i64, req: i64 = -1): i
 }
 
 /**
- * Makes pages [idx, idx + n) present for a reader (filemap_get_pages): sync readahead on a miss (the reader
- * then waits for the disk: a major fault's or a read's sleep), async readahead on a PG_readahead folio (the read
- * batch ends at it: filemap_readahead, from the folio's first page). ra.prevIndex becomes prev_pos >> PAGE_SHIFT,
- * the page after the read. Returns true if the reader had to wait for the disk.
+ * Makes pages [idx, idx + n) present for a reader (filemap_get_pages): sync readahead on a miss, async readahead
+ * on a PG_readahead folio (the read batch ends at it: filemap_readahead, from the folio's first page). The reads
+ * are only submitted: a reader that copies a page still in flight waits for it then (pcPage). ra.prevIndex
+ * becomes prev_pos >> PAGE_SHIFT, the page after the read. Returns true if it submitted reads for missing pages.
  */
 export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
-  let waited = false;
+  let submitted = false;
   const npages = (unchecked(inoSize[ino]) + 4095) >> 12;
   let i = idx;
   const end = idx + n < npages ? idx + n : npages;
@@ -577,7 +611,7 @@ export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
     let pfn = pcLookup(ino, i);
     if (pfn == 0) {
       const got = raSync(ino, ra, i, end - i);
-      if (got > 0) waited = true;
+      if (got > 0) submitted = true;
       pfn = pcPeek(ino, i);
       if (pfn == 0) { pcAddFolio(ino, i, 0); pfn = pcPeek(ino, i); }
     }
@@ -588,8 +622,7 @@ export function pcReadPrepare(ino: i32, ra: Ra, idx: i64, n: i64): bool {
     i = (i | ((1 << o) - 1)) + 1;
   }
   ra.prevIndex = end;
-  if (waited) sleepFor(WAIT_DISK, 0);
-  return waited;
+  return submitted;
 }
 
 /**
@@ -640,6 +673,7 @@ export function pcFillByRead(ino: i32, chunk: i64): void {
     pcReadPrepare(ino, ra, pos >> 12, ((end - 1) >> 12) - (pos >> 12) + 1);
     pos = end;
   }
+  diskSettle();   // the fill's reads are over before the phase begins
 }
 
 /** POSIX_FADV_DONTNEED / drop: removes clean, unreferenced folios of pages [first, last] from the cache. */

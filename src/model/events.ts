@@ -51,7 +51,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   SIGNAL: ["signo", "code", "addr"],
   WAIT: ["what", "waitNs"],
   MODE_SWITCH: ["toKernel", "call"],
-  BLOCK_RQ: ["file", "index", "pages", "write"],
+  BLOCK_RQ: ["file", "index", "pages", "write", "endNs"],   // endNs: when the device ends it, on the process clock (dev/disk.ts)
   ZC_COMPLETE: ["lo", "hi", "copied"],
   TRACE_CUT: ["dropped"],
   IO_ACCT: ["rchar", "wchar", "syscr", "syscw", "writeBytes"],
