@@ -23,7 +23,7 @@ export let diskRequests: i64 = 0;   // block requests issued since reset
 let freeAt: i64 = 0;                // when the device has served every request issued so far (process clock)
 
 // the reads in flight, oldest first (they end in issue order): a ring of RQ_MAX [inode, first page, pages, end]
-const RQ_MAX: i32 = 128;            // nr_requests: a submitter past it waits for the oldest to end
+const RQ_MAX: i32 = 128;            // the hardware queue's tags (vda here: 128): a submitter past them waits for the oldest
 const rqIno = new StaticArray<i32>(RQ_MAX);
 const rqFirst = new StaticArray<i64>(RQ_MAX);
 const rqPages = new StaticArray<i64>(RQ_MAX);
