@@ -12,7 +12,7 @@ import { argVal, isNull, isRef, reg, setReg, strEq } from "../args";
 import { storeBegin, frAlloc, frInitRef, frBumpVersion, frSetIdent, FK_KBUF, getPage, putPage, mkIdent, frHead, frOrder, frRef, frSplit } from "../mm/frames";
 import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
-  pcAddFolio, pcPage, pcReadPrepare, pcWillneed, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, pcWaitWriteback, WAIT_DISK,
+  pcAddFolio, pcPage, pcReadPrepare, pcWillneed, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, pcWaitWriteback,
 } from "../mm/pagecache";
 import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
 import { ptReserve, walk, entryPfn, PTE_P, PTE_H } from "../mm/pagetable";
