@@ -42,7 +42,7 @@ export const KNOWN: Known[] = [
     counter: /^(faults\.(minor|major)|kernel\.pageFaultUser)$/,
     region: { scenarios: ["mmap-write", "mmap-truncate"], calls: ["mmap"], params: { cache: "cold", fileSize: 16777216 } },
     witness: { scenario: "mmap-write", params: { fileSize: "16MiB", chunk: "whole", cache: "cold" } },
-    why: "a fault that finds its folio still under the readahead's read waits for it and is accounted major on its retry (filemap_fault, mm_account_fault): mmap-write 16 MiB cold gives 253 minor and 3 major faults in every one of ten runs, the model 256 and 1, because its disk reads complete before the fault returns; modelling the I/O in flight (a request's completion on the model's clock, folios not uptodate until then) would close it",
+    why: "a fault taken in write()'s copy (kernel mode, no per-VMA lock) is accounted major whenever filemap_fault drops mmap_lock and retries: at the two readahead marks (pages 1536 and 2048) in every run, and at each request the copy reaches while it is still being read. The model does the same, but with its default costs its copy outruns its disk and waits at pages 1024 and 3072 too (251 minor, 5 major against the kernel's 253 and 3); with this machine's calibration profile (--profile profiles/linux-6.18-this-machine.json) it matches: the disagreement is in the costs, not the mechanism",
   },
   {
     id: "warm-mmap-pmd-crossing",
