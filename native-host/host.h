@@ -6,6 +6,8 @@
  *   program.c  loads and checks the program words; the interpreter (operands, RPN, the calls themselves)
  *   setup.c    the sandbox, the setup files and their cache state, sinks, buffers, teardown
  *   peer.c     the forked TCP peer on 127.0.0.1 that reads, verifies and reports
+ *   nic.c      the nic sink: a veth pair, the peer in a network namespace of its own, SIOCETHTOOL features
+ *   skbtrace.c the shape of every data skb a driver was handed: raw tracepoint samples (format file, perf ring)
  *   measure.c  the bracket: getrusage, /proc/self/io, perf_event_open counters and tracepoints, the clock
  *   pattern.c  the byte pattern every file holds and every sink verifies
  *
@@ -98,6 +100,41 @@ struct sent_rec { int64_t end, e; };
 #define MAX_SENT (PATTERN_MAX_VERSION + 2)
 /* ZCSIM_TEST_CORRUPT (pattern.c, tests only) */
 struct corrupt { int kind; int64_t pos; int64_t shift; int done; unsigned char held; int held_valid; };
+/* skbtrace.c: where a tracepoint's fields are in its raw entry (from its tracefs format file), -1 if absent */
+struct tp_field { int offset, size; };
+struct tp_format {
+  int64_t id;             /* the tracepoint's id (its "ID:" line) */
+  int entry_size;         /* bytes up to the end of the last field */
+  struct tp_field name, len, data_len, ip_summed, gso_size, gso_segs, nr_frags, transport_offset;
+};
+#define SKB_FRAGS_HIST 18 /* nr_frags 0..MAX_SKB_FRAGS (17) */
+/* The data skbs a driver was handed (net_dev_start_xmit) and their frags (netif_rx_entry), summed */
+struct skb_shapes {
+  int64_t ok;             /* 1 if sampled */
+  int64_t skbs;           /* data skbs (payload > 0) */
+  int64_t linear_bytes;   /* payload bytes in the linear part: len - data_len - headers */
+  int64_t frag_bytes;     /* payload bytes in page frags: data_len */
+  int64_t linear_skbs;    /* data skbs with payload in the linear part */
+  int64_t csum_partial;   /* data skbs with ip_summed CHECKSUM_PARTIAL: the device's checksum (offload) */
+  int64_t csum_sw_skbs;   /* data skbs checksummed before the driver (skb_checksum_help in validate_xmit_skb) */
+  int64_t csum_sw_bytes;  /* their payload bytes */
+  int64_t gso_skbs, gso_segs, gso_size_max; /* GSO skbs, their segments, the largest gso_size */
+  int64_t payload_max;    /* the largest payload of one skb */
+  int64_t rx_skbs;        /* data skbs seen at netif_rx_entry */
+  int64_t frags_hist[SKB_FRAGS_HIST]; /* data skbs by nr_frags */
+  int64_t lost;           /* samples the rings lost (PERF_RECORD_LOST): the shapes are then incomplete */
+  int64_t malformed;      /* records shorter than the format says */
+};
+#define SKBTRACE_MAX_CPUS 64
+struct skb_ring { int fd; void *base; size_t len; int rx; };
+struct skbtrace {
+  struct tp_format fx, fr; /* net_dev_start_xmit, netif_rx_entry */
+  struct skb_ring rings[2 * SKBTRACE_MAX_CPUS];
+  int n;
+  int opt_slack;          /* payload up to which an skb with no frags may be an ACK with options (one device, both ways) */
+  struct skb_shapes shapes;
+  char why[160];          /* why it could not be opened */
+};
 
 /* The peer's report, sent back through a pipe at EOF. */
 struct peer_report {
@@ -118,6 +155,8 @@ struct peer_report {
   int64_t sleeps;         /* its voluntary context switches from ready to EOF: sleeps in read/poll, each ended by a
                            * wake-up from the sender's side (data arrived) */
   int64_t cpu_ns;         /* its CPU time (user + system) from ready to EOF: what reading, copying and verifying cost */
+  struct skb_shapes shapes; /* data skbs sampled from ready to EOF: in its own context (tcp), on the device (nic) */
+  char shapes_why[160];   /* why not sampled */
 };
 
 struct sink_spec {
@@ -254,6 +293,13 @@ struct host {
   /* the machine made ready for the phase (setup.c, prime_guest_memory and pin_cpus) */
   int64_t prime_bytes, prime_ns; /* guest memory touched and freed right before the phase, and how long it took */
   int cpu_host, cpu_peer;        /* the CPUs the program and its peers run on, -1 where not pinned */
+  /* the nic sink (nic.c) and the skb shapes (skbtrace.c) */
+  int netns_own;          /* 1: the host is in a network namespace of its own */
+  char nic_dev[16], nic_peer_dev[16]; /* the veth pair: the host's end, the peer's end ("" if no nic sink) */
+  int nic_sg_want, nic_csum_want; /* Knob.NIC_SG, Knob.NIC_CSUM */
+  int nic_sg, nic_csum, nic_tso, nic_mtu; /* the device's features read back after they were set (-1 unknown) */
+  int64_t tp_xmit_id, tp_copy_id; /* net:net_dev_start_xmit, skb:skb_copy_datagram_iovec (-1 if none) */
+  struct skbtrace skbt;   /* the host's own loopback data skbs in the phase */
   /* notes for the reader */
   char notes[32][200];
   int nnotes;
@@ -298,9 +344,21 @@ void cleanup_async(void);
 int hi_fd(int fd);
 int name_ok(const char *s);
 /* peer.c */
-int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy);
+int peer_start(struct sink_spec *s);
+void peer_main(struct sink_spec *s, int sock, int ctl, int rep) __attribute__((noreturn));
+/* nic.c */
+int nic_own_netns(char *why, size_t whylen);
+int nic_start(struct sink_spec *s);
 int peer_read_now(struct sink_spec *s);
 int peer_finish(struct sink_spec *s);
+/* skbtrace.c */
+int tp_format_parse(const char *text, struct tp_format *f, char *why, size_t whylen);
+int tp_format_read(const char *sys, const char *event, struct tp_format *f, char *why, size_t whylen);
+int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, const char *peer_dev, int64_t expect_bytes);
+void skbtrace_enable(struct skbtrace *t, int on);
+void skbtrace_collect(struct skbtrace *t);
+void skbtrace_close(struct skbtrace *t);
+void skb_shapes_add(struct skb_shapes *a, const struct skb_shapes *b);
 /* measure.c */
 void measure_names(void);
 void measure_init(void);

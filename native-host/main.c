@@ -184,7 +184,7 @@ static const struct { int counter; const char *how; } COUNTER_EVIDENCE[] = {
   { COUNTER_TP_BLOCK_RQ_ISSUE, "measured" }, { COUNTER_TP_NET_DEV_XMIT, "measured" }, { COUNTER_TP_SKB_COPY_DATAGRAM, "measured" },
   { COUNTER_CSUM_BYTES, "derived" }, { COUNTER_PEER_COPY_OPS, "measured" }, { COUNTER_PEER_COPY_BYTES, "measured" },
   { COUNTER_PEER_SYSCALLS, "measured" }, { COUNTER_NIC_DESCRIPTORS, "unobservable" }, { COUNTER_SKBS, "measured" },
-  { COUNTER_SKB_FRAG_BYTES, "unobservable" }, { COUNTER_SKB_LINEAR_BYTES, "unobservable" }, { COUNTER_PAGE_REFS, "unobservable" },
+  { COUNTER_SKB_FRAG_BYTES, "measured" }, { COUNTER_SKB_LINEAR_BYTES, "measured" }, { COUNTER_PAGE_REFS, "unobservable" },
   { COUNTER_PTES_SET, "unobservable" }, { COUNTER_PT_PAGES, "unobservable" }, { COUNTER_NVCSW, "measured" },
   { COUNTER_NIVCSW, "measured" }, { COUNTER_TIME_NS, "measured" }, { COUNTER_USER_NS, "measured" }, { COUNTER_SYS_NS, "measured" },
   { COUNTER_ZC_COMPLETIONS, "measured" }, { COUNTER_ZC_COPIED, "measured" }, { COUNTER_DISK_PAGES, "derived" },
@@ -192,6 +192,31 @@ static const struct { int counter; const char *how; } COUNTER_EVIDENCE[] = {
   /* cache misses need the hardware's events, which this kind of machine (a VM) often lacks: not read at all */
   { COUNTER_COPY_COLD_SRC_BYTES, "unobservable" }, { COUNTER_COPY_COLD_DST_BYTES, "unobservable" },
 };
+
+/* The data skbs' shapes of the run: the host's own (loopback, in the phase) and every peer's (skbtrace.c), and
+ * why they are not whole ("" if they are). */
+static struct skb_shapes shapes;
+static char shapes_why[200] = "not sampled: the program did not run";
+static int has_nic(void) { for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_NIC) return 1; return 0; }
+
+static void sum_shapes(void) {
+  memset(&shapes, 0, sizeof shapes);
+  shapes_why[0] = 0;
+  if (!H.skbt.shapes.ok) snprintf(shapes_why, sizeof shapes_why, "%s", H.skbt.why[0] ? H.skbt.why : "not sampled: the program did not run");
+  skb_shapes_add(&shapes, &H.skbt.shapes);
+  for (int i = 0; i < H.nsinks; i++) {
+    struct sink_spec *s = &H.sinks[i];
+    if (s->kind != SINK_KIND_TCP && s->kind != SINK_KIND_NIC) continue;
+    if (!s->reported) { if (!shapes_why[0]) snprintf(shapes_why, sizeof shapes_why, "the peer of sink %s did not report", s->name); continue; }
+    if (!s->report.shapes.ok && !shapes_why[0]) snprintf(shapes_why, sizeof shapes_why, "the peer of sink %s: %s", s->name, s->report.shapes_why);
+    skb_shapes_add(&shapes, &s->report.shapes);
+  }
+  if (!shapes_why[0] && shapes.lost)
+    snprintf(shapes_why, sizeof shapes_why, "the perf rings lost %lld samples (too many skbs for their size): the shapes are incomplete", (long long)shapes.lost);
+  if (!shapes_why[0] && shapes.malformed)
+    snprintf(shapes_why, sizeof shapes_why, "%lld samples shorter than the tracepoint's format", (long long)shapes.malformed);
+  shapes.ok = !shapes_why[0];
+}
 
 static int tp_counter_pc(int counter) {
   switch (counter) {
@@ -208,12 +233,30 @@ static int tp_counter_pc(int counter) {
 /* Why a counter has no value here, or NULL: a tracepoint or perf counter that could not be opened, or
  * /proc/self/io that could not be read. */
 static const char *unavailable_why(int c) {
+  if ((c == COUNTER_SKB_FRAG_BYTES || c == COUNTER_SKB_LINEAR_BYTES) && !shapes.ok) return shapes_why;
+  /* a device without checksum offload or scatter-gather: the CPU's passes are derived from the skbs' shapes */
+  if ((c == COUNTER_CSUM_BYTES || c == COUNTER_CPU_COPY_OPS || c == COUNTER_CPU_COPY_BYTES) && !shapes.ok && has_nic() && (H.nic_sg != 1 || H.nic_csum != 1))
+    return shapes_why;
+  if (c == COUNTER_SKBS && shapes.ok) return NULL;
   int p = tp_counter_pc(c);
   if (p >= 0 && H.pc[p].fd < 0) return H.pc[p].why;
   if (c >= COUNTER_IO_RCHAR && c <= COUNTER_IO_WRITE_BYTES && !(H.io0.nread > 0 && H.io1.nread > 0))
     return H.io_why[0] ? H.io_why : "/proc/self/io could not be read";
   if (c == COUNTER_DMA_BYTES && !(H.io0.nread > 0 && H.io1.nread > 0)) return "derived from /proc/self/io read_bytes, which could not be read";
   return NULL;
+}
+
+/* {"skbs":..,"linearBytes":..,...,"nrFrags":[skbs with 0 frags, 1, ...]} */
+static void report_shapes(const struct skb_shapes *h) {
+  fprintf(J, "{\"skbs\":%lld,\"linearBytes\":%lld,\"fragBytes\":%lld,\"linearSkbs\":%lld,\"csumPartial\":%lld,\"csumSoftwareSkbs\":%lld,\"csumSoftwareBytes\":%lld,"
+             "\"gsoSkbs\":%lld,\"gsoSegs\":%lld,\"gsoSizeMax\":%lld,\"payloadMax\":%lld,\"rxSkbs\":%lld,\"lost\":%lld,\"nrFrags\":[",
+          (long long)h->skbs, (long long)h->linear_bytes, (long long)h->frag_bytes, (long long)h->linear_skbs, (long long)h->csum_partial,
+          (long long)h->csum_sw_skbs, (long long)h->csum_sw_bytes, (long long)h->gso_skbs, (long long)h->gso_segs, (long long)h->gso_size_max,
+          (long long)h->payload_max, (long long)h->rx_skbs, (long long)h->lost);
+  int top = SKB_FRAGS_HIST - 1;
+  while (top > 0 && !h->frags_hist[top]) top--;
+  for (int k = 0; k <= top; k++) fprintf(J, "%s%lld", k ? "," : "", (long long)h->frags_hist[k]);
+  fputs("]}", J);
 }
 
 static void report(void) {
@@ -286,7 +329,18 @@ static void report(void) {
   fputs(",\"tcpCongestion\":", J);
   if (H.tcp_cc_used[0]) jstr(H.tcp_cc_used); else fputs("null", J);
   fprintf(J, ",\"aslr\":%s", aslr_on ? "true" : "false");
+  fprintf(J, ",\"netnsOwn\":%s", H.netns_own ? "true" : "false");
+  if (H.nic_dev[0]) {
+    fputs(",\"nicDevice\":", J); jstr(H.nic_dev);
+    fputs(",\"nicPeerDevice\":", J); jstr(H.nic_peer_dev);
+    fprintf(J, ",\"nicDriver\":\"veth\",\"nicSg\":%d,\"nicCsum\":%d,\"nicTso\":%d,\"nicMtu\":%d", H.nic_sg, H.nic_csum, H.nic_tso, H.nic_mtu);
+  }
   fputs("},", J);
+  jkey("skbShapes");
+  if (shapes.ok) report_shapes(&shapes); else fputs("null", J);
+  fputs(",\"skbShapesWhy\":", J);
+  jstr(shapes_why);
+  fputc(',', J);
   jkey("peerWait"); fprintf(J, "{\"waits\":%lld,\"ns\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"minflt\":%lld,\"majflt\":%lld},",
                             (long long)H.peer_waits, (long long)H.peer_wait_ns, (long long)H.peer_wait_nvcsw,
                             (long long)H.peer_wait_nivcsw, (long long)H.peer_wait_minflt, (long long)H.peer_wait_majflt);
@@ -329,7 +383,7 @@ static void report(void) {
     fputc('{', J); jkey("name"); jstr(s->name);
     fprintf(J, ",\"kind\":\"%s\",\"expect\":%lld,\"lazy\":%s", s->kind == SINK_KIND_TCP ? "tcp" : s->kind == SINK_KIND_FILE ? "file" : s->kind == SINK_KIND_NULL ? "null" : "nic",
             (long long)s->expect, s->lazy ? "true" : "false");
-    if (s->kind == SINK_KIND_TCP) {
+    if (s->kind == SINK_KIND_TCP || s->kind == SINK_KIND_NIC) {
       struct peer_report *r = &s->report;
       fprintf(J, ",\"verified\":\"peer\",\"reported\":%s,\"bytes\":%lld,\"bad\":%lld,\"modified\":%lld,\"firstBad\":%lld,\"digest\":\"%016llx\",\"exceptions\":%lld,\"unchecked\":%lld,\"written\":%lld",
               s->reported ? "true" : "false", (long long)r->bytes, (long long)s->pv.bad, (long long)s->pv.modified, (long long)s->pv.first_bad,
@@ -340,6 +394,8 @@ static void report(void) {
       if (r->tp_ok) fprintf(J, ",\"tp\":{\"skb_copy_datagram_iovec\":%lld,\"net_dev_start_xmit\":%lld,\"net_dev_start_xmit_data\":%lld}",
                             (long long)r->tp_copy, (long long)r->tp_xmit, (long long)r->tp_xmit_data);
       else fputs(",\"tp\":null", J);
+      fputs(",\"skbShapes\":", J);
+      if (r->shapes.ok) report_shapes(&r->shapes); else { fputs("null,\"skbShapesWhy\":", J); jstr(r->shapes_why); }
       int st = s->peer_status;
       fprintf(J, ",\"exit\":%d}", WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
     } else if (s->kind == SINK_KIND_FILE) {
@@ -506,8 +562,14 @@ void knobs(void) {
     case KNOB_FAULT_AROUND_BYTES: r = (struct knob_row){ id, v, fa, 0, "FAULT_AROUND_BYTES", fa < 0 ? "debugfs fault_around_bytes not readable (debugfs not mounted); the kernel's default is 65536" : "/sys/kernel/debug/fault_around_bytes" }; break;
     case KNOB_READAHEAD_BYTES: r = (struct knob_row){ id, v, ra, 0, "READAHEAD_BYTES", "read_ahead_kb of the sandbox's block device (bdi)" }; break;
     case KNOB_FOLIO_MAX_ORDER: r = (struct knob_row){ id, v, -1, 0, "FOLIO_MAX_ORDER", "the filesystem's choice; see files[].fillFolios" }; break;
-    case KNOB_NIC_SG: case KNOB_NIC_CSUM: case KNOB_NIC_TX_RING:
-      r = (struct knob_row){ id, v, -1, 0, id == KNOB_NIC_SG ? "NIC_SG" : id == KNOB_NIC_CSUM ? "NIC_CSUM" : "NIC_TX_RING", "no NIC here: the TCP sink is loopback (scatter-gather and checksum offload on, no ring)" }; break;
+    case KNOB_NIC_SG: case KNOB_NIC_CSUM:
+      /* set on the nic sink's veth (nic.c) through SIOCETHTOOL; machine.nicSg/nicCsum say what the device then had */
+      if (id == KNOB_NIC_SG) H.nic_sg_want = v != 0; else H.nic_csum_want = v != 0;
+      r = (struct knob_row){ id, v, has_nic() ? v : -1, has_nic(), id == KNOB_NIC_SG ? "NIC_SG" : "NIC_CSUM",
+                             has_nic() ? "SIOCETHTOOL (ETHTOOL_SSG / ETHTOOL_STXCSUM) on the nic sink's veth; read back under machine" : "no nic sink: the TCP sink is loopback (scatter-gather and checksum offload on)" };
+      break;
+    case KNOB_NIC_TX_RING:
+      r = (struct knob_row){ id, v, -1, 0, "NIC_TX_RING", "a veth has no descriptor ring (it hands the skb to its peer)" }; break;
     case KNOB_TRACE: case KNOB_TRACE_CAP: r = (struct knob_row){ id, v, -1, 0, id == KNOB_TRACE ? "TRACE" : "TRACE_CAP", "the model's event trace; the host keeps a call log instead" }; break;
     case KNOB_TCP_GSO_MAX: r = (struct knob_row){ id, v, -1, 0, "TCP_GSO_MAX", "the kernel's own (loopback: 64 KiB GSO)" }; break;
     case KNOB_SKB_LINEAR_MAX: r = (struct knob_row){ id, v, -1, 0, "SKB_LINEAR_MAX", "the kernel's own" }; break;
@@ -542,6 +604,29 @@ static void report_knobs(void) {
   fputs("],", J);
 }
 
+/* --tp-format FILE: the offsets skbtrace.c reads from a tracepoint's format file, as JSON (for tests); exit 0, or 2
+ * with the reason on stderr */
+static int tp_format_print(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) { dprintf(2, "zcsim-native: %s: %s\n", path, strerror(errno)); return 2; }
+  static char text[65536];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  struct tp_format t;
+  char why[160];
+  if (tp_format_parse(text, &t, why, sizeof why) < 0) { dprintf(2, "zcsim-native: %s: %s\n", path, why); return 2; }
+  const struct { const char *k; struct tp_field *v; } F[] = { { "name", &t.name }, { "len", &t.len }, { "data_len", &t.data_len },
+    { "ip_summed", &t.ip_summed }, { "gso_size", &t.gso_size }, { "gso_segs", &t.gso_segs }, { "nr_frags", &t.nr_frags },
+    { "transport_offset", &t.transport_offset } };
+  printf("{\"id\":%lld,\"entrySize\":%d", (long long)t.id, t.entry_size);
+  for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+    if (F[i].v->offset >= 0) printf(",\"%s\":{\"offset\":%d,\"size\":%d}", F[i].k, F[i].v->offset, F[i].v->size);
+    else printf(",\"%s\":null", F[i].k);
+  printf("}\n");
+  return 0;
+}
+
 static void usage(void) {
   static const char m[] = "usage: zcsim-native [--timeout SECONDS] [--max-steps N] [--keep] [--log-cap N] [--mark] PROGRAM|-\n";
   if (write(2, m, sizeof m - 1) < 0) {}
@@ -557,6 +642,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--keep")) H.keep = 1;
     else if (!strcmp(argv[i], "--mark")) H.mark = 1;
     else if (!strcmp(argv[i], "--log-cap") && i + 1 < argc) H.log_cap = atoll(argv[++i]);
+    else if (!strcmp(argv[i], "--tp-format") && i + 1 < argc) return tp_format_print(argv[++i]);
     else if (argv[i][0] == '-' && argv[i][1]) usage();
     else if (!path) path = argv[i];
     else usage();
@@ -608,7 +694,7 @@ int main(int argc, char **argv) {
     /* delivered, from what each sink verified */
     for (int i = 0; i < H.nsinks; i++) {
       struct sink_spec *s = &H.sinks[i];
-      if (s->kind == SINK_KIND_TCP) {
+      if (s->kind == SINK_KIND_TCP || s->kind == SINK_KIND_NIC) {
         H.counters[COUNTER_DELIVERED_BYTES] += s->report.bytes;
         H.counters[COUNTER_DELIVERED_BAD] += s->pv.bad;
         H.counters[COUNTER_DELIVERED_MODIFIED] += s->pv.modified;
@@ -627,6 +713,23 @@ int main(int argc, char **argv) {
       }
     }
     if (H.pc[PC_TP_NET_XMIT_DATA].fd >= 0) H.counters[COUNTER_SKBS] += H.pc[PC_TP_NET_XMIT_DATA].value;
+    sum_shapes();
+    if (shapes.ok) {
+      /* measured: what the drivers were handed */
+      H.counters[COUNTER_SKBS] = shapes.skbs;
+      H.counters[COUNTER_SKB_FRAG_BYTES] = shapes.frag_bytes;
+      H.counters[COUNTER_SKB_LINEAR_BYTES] = shapes.linear_bytes;
+      /* derived from the shapes: tcp_sendmsg never puts payload in an skb's head (it copies into page frags,
+       * skb_copy_to_page_nocache, or references pages, MSG_SPLICE_PAGES), so payload found in the head at the driver
+       * was copied there by the CPU on the way: for a device without NETIF_F_SG or without a checksum feature,
+       * validate_xmit_skb's software GSO (skb_segment) cuts each 64 KiB skb (net_dev_queue shows len 65226) into
+       * MSS-sized linear segments, copying (and, without checksumming, summing: skb_copy_and_csum_bits) the payload;
+       * __skb_linearize likewise for an skb that is not GSO. An skb that reaches the driver not CHECKSUM_PARTIAL had
+       * its checksum computed by the CPU (skb_segment, or skb_checksum_help). */
+      H.counters[COUNTER_CPU_COPY_OPS] += shapes.linear_skbs;
+      H.counters[COUNTER_CPU_COPY_BYTES] += shapes.linear_bytes;
+      H.counters[COUNTER_CSUM_BYTES] = shapes.csum_sw_bytes;
+    }
   }
   report();
   return rc;

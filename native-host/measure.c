@@ -131,6 +131,11 @@ void measure_init(void) {
     c->fd = hi_fd(fd);
     ioctl(c->fd, PERF_EVENT_IOC_RESET, 0);
   }
+  /* the data skbs this task hands to the loopback driver in the phase, sampled (skbtrace.c); disabled until the
+   * bracket's PR_TASK_PERF_EVENTS_ENABLE, like every event the host owns. The nic sink's are its peer's to sample. */
+  int64_t payload = 0;
+  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_TCP && H.sinks[i].expect >= 0) payload += H.files[H.sinks[i].expect].size;
+  if (skbtrace_open(&H.skbt, 0, 0, "lo", "lo", payload / 16) == 0) H.skbt.shapes.ok = 0;
 }
 
 static char io_text[512];
@@ -192,6 +197,7 @@ void measure_end(void) {
   io_snap(&H.io1);
   ru_snap(&H.ru1.minflt, &H.ru1.majflt, &H.ru1.nvcsw, &H.ru1.nivcsw, &H.ru1.utime_ns, &H.ru1.stime_ns);
   H.wall_ns = t_end - H.t_start;
+  if (H.skbt.n) { skbtrace_collect(&H.skbt); skbtrace_close(&H.skbt); }
   for (int i = 0; i < PC_COUNT; i++) {
     uint64_t v = 0;
     if (H.pc[i].fd >= 0 && read(H.pc[i].fd, &v, sizeof v) == sizeof v) H.pc[i].value = (int64_t)v;
@@ -255,7 +261,10 @@ static void to_sink(int64_t fd, int64_t bytes) {
  *   splice/sendfile -> regular file                     1 (iter_file_splice_write copies into the page cache)
  *   splice pipe -> socket, pipe -> pipe, tee            0         vmsplice user -> pipe 0; pipe -> user 1 copy
  *   copy_file_range file -> file (ext4: no reflink)     1 (the splice path copies page to page)
- * The receiver's copy on a TCP sink is the peer's, reported apart. */
+ * The receiver's copy on a TCP sink is the peer's, reported apart. Through the nic sink's device the socket keeps
+ * scatter-gather whatever the device has (sk_setup_caps: TCP always has software GSO, hence SG): sendfile and splice
+ * still reference pages; the copy a device without SG (or without checksumming) costs is made later, by software GSO
+ * (skb_segment in validate_xmit_skb), and is derived from the skbs' shapes in main.c, not here. */
 void derive_call(int call, const int64_t *a, int64_t ret) {
   if (ret <= 0) return;
   switch (call) {

@@ -57,8 +57,8 @@ static void verify(struct sink_spec *s, struct pverify *v, struct peer_report *r
   (void)s;
 }
 
-static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, int ctl, int rep, int64_t tp_xmit,
-                                                int64_t tp_copy) {
+void peer_main(struct sink_spec *s, int sock, int ctl, int rep) {
+  int64_t tp_xmit = H.tp_xmit_id, tp_copy = H.tp_copy_id;
   struct sigaction dfl = { .sa_handler = SIG_DFL };
   for (int sig = 1; sig < 32; sig++) if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
   signal(SIGPIPE, SIG_IGN);
@@ -81,6 +81,14 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
     fc = open_tracepoint(tp_copy, 0, NULL, why, sizeof why);
     r.tp_ok = fx >= 0 && fxd >= 0 && fc >= 0;
   }
+  /* the data skbs' shapes: a tcp sink's in this task's context (the sender's are the host's), a nic sink's on the
+   * device itself, every CPU, from ready to EOF (skbtrace.c) */
+  static struct skbtrace st;
+  int nic = s->kind == SINK_KIND_NIC;
+  int sampled = tp_xmit > 0 && skbtrace_open(&st, 0, nic, nic ? H.nic_dev : "lo", nic ? H.nic_peer_dev : "lo",
+                                             s->expect < 0 ? 0 : nic ? H.files[s->expect].size : H.files[s->expect].size / 16) == 0;
+  if (!sampled) snprintf(r.shapes_why, sizeof r.shapes_why, "%s", tp_xmit > 0 ? st.why : "net:net_dev_start_xmit has no id here (tracefs not readable)");
+  if (sampled) skbtrace_enable(&st, 1);
   size_t bufsz = (size_t)(H.peer_buf > 0 ? H.peer_buf : 65536);
   unsigned char *b = malloc(bufsz);
   if (!b) _exit(3);
@@ -126,6 +134,7 @@ static __attribute__((noreturn)) void peer_main(struct sink_spec *s, int sock, i
   r.nexc = pv.nexc;
   r.unchecked = pv.unchecked;
   r.bytes = pv.bytes; /* what the checker saw (a test's dup or drop included) */
+  if (sampled) { skbtrace_enable(&st, 0); skbtrace_collect(&st); r.shapes = st.shapes; skbtrace_close(&st); }
   getrusage(RUSAGE_SELF, &ru1);
   r.sleeps = ru1.ru_nvcsw - ru0.ru_nvcsw;
   r.cpu_ns = (int64_t)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000000000LL +
@@ -170,7 +179,7 @@ static int set_cc(int fd) {
   return -1;
 }
 
-int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
+int peer_start(struct sink_spec *s) {
   struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
   socklen_t alen = sizeof a;
   int l = hi_fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -242,7 +251,7 @@ int peer_start(struct sink_spec *s, int64_t tp_xmit, int64_t tp_copy) {
     H.status = STATUS_PEER_FAILED;
     return -1;
   }
-  if (pid == 0) peer_main(s, acc, ctl[0], rep[1], tp_xmit, tp_copy);
+  if (pid == 0) peer_main(s, acc, ctl[0], rep[1]);
   close(acc); close(ctl[0]); close(rep[1]);
   s->peer = pid; s->ctl = ctl[1]; s->rep = rep[0]; s->fd = c;
   int64_t ready = 0;

@@ -282,11 +282,15 @@ static void own_fd(int fd, int kind, int sink) {
   H.fd_sink[fd] = (int16_t)sink;
 }
 
-static int make_sink(int i, int64_t tp_xmit, int64_t tp_copy) {
+static int make_sink(int i) {
   struct sink_spec *s = &H.sinks[i];
   switch (s->kind) {
   case SINK_KIND_TCP:
-    if (peer_start(s, tp_xmit, tp_copy) < 0) return -1;
+    if (peer_start(s) < 0) return -1;
+    own_fd(s->fd, FK_TCP, i);
+    break;
+  case SINK_KIND_NIC:
+    if (nic_start(s) < 0) return -1;
     own_fd(s->fd, FK_TCP, i);
     break;
   case SINK_KIND_FILE:
@@ -300,9 +304,7 @@ static int make_sink(int i, int64_t tp_xmit, int64_t tp_copy) {
     own_fd(s->fd, FK_NULL, i);
     break;
   default:
-    H.status = STATUS_UNSUPPORTED;
-    snprintf(H.status_detail, sizeof H.status_detail, "sink %s: kind nic exists in the model only", s->name);
-    return -1;
+    return fail("sink %s: kind %lld unknown", s->name, (long long)s->kind);
   }
   if (s->fd >= FD_INTERNAL) return fail("sink %s: descriptor %d is not below %d", s->name, s->fd, FD_INTERNAL);
   H.regs[s->reg] = s->fd;
@@ -356,9 +358,9 @@ int setup_all(void) {
 
   /* tracepoint ids for the peer (it opens its own counters) */
   char why[160];
-  int64_t tp_xmit = tracepoint_id("net", "net_dev_start_xmit", why, sizeof why);
-  int64_t tp_copy = tracepoint_id("skb", "skb_copy_datagram_iovec", why, sizeof why);
-  for (int i = 0; i < H.nsinks; i++) if (make_sink(i, tp_xmit, tp_copy) < 0) return -1;
+  H.tp_xmit_id = tracepoint_id("net", "net_dev_start_xmit", why, sizeof why);
+  H.tp_copy_id = tracepoint_id("skb", "skb_copy_datagram_iovec", why, sizeof why);
+  for (int i = 0; i < H.nsinks; i++) if (make_sink(i) < 0) return -1;
 
   for (int i = 0; i < H.nbufs; i++) {
     struct buf_spec *b = &H.bufs[i];
@@ -619,7 +621,8 @@ static void remove_sandbox(void) {
 }
 
 void teardown(void) {
-  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_TCP && H.sinks[i].peer > 0) peer_finish(&H.sinks[i]);
+  for (int i = 0; i < H.nsinks; i++)
+    if ((H.sinks[i].kind == SINK_KIND_TCP || H.sinks[i].kind == SINK_KIND_NIC) && H.sinks[i].peer > 0) peer_finish(&H.sinks[i]);
   for (int fd = 3; fd < FD_INTERNAL && fd < MAX_FDS; fd++)
     if (H.fd_kind[fd] != FK_NONE) { close(fd); H.fd_kind[fd] = FK_NONE; }
   for (int i = 0; i < H.nsinks; i++) {
