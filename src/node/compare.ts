@@ -242,8 +242,6 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
     }
   }
   const out: Outcome = { task: t, ms: 0 };
-  const nic = compiled.sinks.find((k) => k.kind === "nic");
-  if (nic && engines.kernel) out.kernelSkip = `sink "${nic.name}" is the simulated NIC, which only the model has`;
   const kernel = engines.kernel;
   const native = kernel && !out.kernelSkip
     ? (async () => {

@@ -55,8 +55,13 @@ export interface NativeRaw {
     /** the stream digest (hex), words that were not version 0, bytes past the exception list, bytes the calls returned */
     digest?: string; exceptions?: number; unchecked?: number; written?: number;
     peer?: { reads: number; recvs: number; polls: number; copyOps: number; copyBytes: number; sleeps?: number; cpuNs?: number; eof: boolean; errno: string | null;
-      tp: { skb_copy_datagram_iovec: number; net_dev_start_xmit: number; net_dev_start_xmit_data: number } | null; exit: number };
+      tp: { skb_copy_datagram_iovec: number; net_dev_start_xmit: number; net_dev_start_xmit_data: number } | null; exit: number;
+      /** the data skbs it sampled from ready to EOF (a tcp sink's in its own context, a nic sink's on the device) */
+      skbShapes?: SkbShapes | null; skbShapesWhy?: string };
   }>;
+  /** every data skb the drivers were handed in the run, summed (native-host/skbtrace.c); null and why when not whole */
+  skbShapes?: SkbShapes | null;
+  skbShapesWhy?: string;
   errors: Array<{ step: number; call: string; errno: string; errnoValue: number; count: number }>;
   errorsDropped: number;
   /** emulated: a load or store outside the program's memory, not made: the signal an unmapped address raises */
@@ -73,7 +78,17 @@ export interface NativeRaw {
    *  connection ran with (null: no TCP sink) and the system's default */
   machine?: { primeBytes: number; primeNs: number; cpuProgram: number; cpuPeer: number; tcpCongestionDefault?: string; tcpCongestion?: string | null;
     /** false: the host ran with ADDR_NO_RANDOMIZE, the same layout every run (ZCSIM_NATIVE_ASLR=1 keeps ASLR) */
-    aslr?: boolean };
+    aslr?: boolean;
+    /** the nic sink: the veth pair and the features its end had in the phase (read back after SIOCETHTOOL; 1 on, 0 off) */
+    netnsOwn?: boolean; nicDevice?: string; nicPeerDevice?: string; nicDriver?: string; nicSg?: number; nicCsum?: number; nicTso?: number; nicMtu?: number };
+}
+
+/** The data skbs handed to a driver (net_dev_start_xmit) and their frags (netif_rx_entry): payload bytes only. */
+export interface SkbShapes {
+  skbs: number; linearBytes: number; fragBytes: number; linearSkbs: number; csumPartial: number; csumSoftwareSkbs: number;
+  csumSoftwareBytes: number; gsoSkbs: number; gsoSegs: number; gsoSizeMax: number; payloadMax: number; rxSkbs: number; lost: number;
+  /** data skbs by nr_frags: [with 0 frags, with 1, ...] */
+  nrFrags: number[];
 }
 
 export class NativeError extends Error {
@@ -304,7 +319,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   if (raw.status !== "OK") intact = false;
   const digest = raw.sinks.map((s) => s.digest ?? "-").join(",");
 
-  const peers = raw.sinks.filter((s) => s.kind === "tcp" && s.peer);
+  const peers = raw.sinks.filter((s) => (s.kind === "tcp" || s.kind === "nic") && s.peer);
   const kernel: Record<string, number | string | boolean | null> = {};
   let peerWaitNote = "";
   for (const [k, name] of Object.entries(KERNEL_COUNTERS)) {
@@ -349,6 +364,27 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   evidence["kernel.signals"] = "measured";
   kernel.nicDma = null;
   evidence["kernel.nicDma"] = "unobservable";
+  // the skbs' shapes beyond the counters: checksum offload, GSO, frags per skb (measured, or unavailable and why)
+  const sh = raw.skbShapes;
+  const shapeFigures: Array<[string, (x: SkbShapes) => number | string]> = [
+    ["skbCsumPartial", (x) => x.csumPartial], ["skbGsoSkbs", (x) => x.gsoSkbs], ["skbGsoSegs", (x) => x.gsoSegs],
+    ["skbPayloadMax", (x) => x.payloadMax],
+    ["skbNrFrags", (x) => x.nrFrags.map((n, k) => (n ? `${n}x${k}` : "")).filter(Boolean).join(" ")],
+  ];
+  for (const [name, f] of shapeFigures) {
+    if (raw.skbShapes === undefined) continue;
+    kernel[name] = sh ? f(sh) : null;
+    evidence[`kernel.${name}`] = sh ? "measured" : "unavailable";
+    if (!sh) unavailable[`kernel.${name}`] = raw.skbShapesWhy || "the skbs could not be sampled";
+  }
+  const m = raw.machine;
+  if (m?.nicDevice) {
+    kernel.nicDevice = `${m.nicDriver ?? "veth"} ${m.nicDevice} (peer ${m.nicPeerDevice} in its own network namespace), mtu ${m.nicMtu}`;
+    kernel.nicSg = m.nicSg === 1;
+    kernel.nicCsum = m.nicCsum === 1;
+    kernel.nicTso = m.nicTso === 1;
+    for (const k of ["nicSg", "nicCsum", "nicTso"]) evidence[`kernel.${k}`] = "measured";
+  }
   for (const f of raw.files) {
     if (!f.folioOrders) continue;
     kernel[`folios.${f.name}`] = f.folioOrders.map((c, o) => (c ? `${c}x${4 << o}KiB` : "")).filter(Boolean).join(" ");
@@ -427,7 +463,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   evidence.timeNs = "measured";
   if (hasNull) result.notes!.push("a null sink cannot be read back: its bytes are the sum of what the calls returned (derived), their content unverified");
   if (intact === null) result.notes!.push("delivered: unverified (a null sink's expectation cannot be checked byte by byte, or no sink had an expectation)");
-  result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache, loopback TCP with scatter-gather and checksum offload); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; loopback has no NIC DMA (unobservable)`);
+  result.notes!.push(`copies.cpu is derived from the calls made and their semantics on this kernel (${raw.sandboxFs} page cache), plus the payload the skbs carried in their linear part at the driver (copied there by software GSO or linearizing: kernel.skbLinearBytes, measured); kernel.csumBytes is the payload of skbs that reached the driver not CHECKSUM_PARTIAL (checksummed by the CPU); copies.dma.bytes is the disk's, from /proc/self/io read_bytes; a NIC's DMA is unobservable here (loopback and veth hand the skb over)`);
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (peerWaitNote) result.notes!.push(peerWaitNote);
   if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${nameSites(compiled, raw.detail)}` : ""}`);
