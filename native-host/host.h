@@ -300,6 +300,7 @@ struct host {
   int nic_sg, nic_csum, nic_tso, nic_mtu; /* the device's features read back after they were set (-1 unknown) */
   int64_t tp_xmit_id, tp_copy_id; /* net:net_dev_start_xmit, skb:skb_copy_datagram_iovec (-1 if none) */
   struct skbtrace skbt;   /* the host's own loopback data skbs in the phase */
+  int64_t nic_page_calls; /* sendfile/splice calls that moved bytes to the nic sink's socket */
   /* notes for the reader */
   char notes[32][200];
   int nnotes;

@@ -252,6 +252,11 @@ static void to_sink(int64_t fd, int64_t bytes) {
   else s->sent[s->nsent - 1] = (struct sent_rec){ s->written, H.nstores }; /* more than one entry per version */
 }
 
+/* a page call (sendfile, splice) to the nic sink's socket: its skbs' copy, if the device makes one, is its op */
+static void nic_page_call(int64_t fd) {
+  if (fd >= 0 && fd < MAX_FDS && H.fd_sink[fd] >= 0 && H.sinks[H.fd_sink[fd]].kind == SINK_KIND_NIC) H.nic_page_calls++;
+}
+
 /* CPU copies of payload made by the kernel on behalf of this process for a successful call, from what the call
  * is and what its descriptors are (this kernel: ext4 page cache, loopback TCP with checksum offload and
  * scatter-gather, so no linearization and no checksum pass on transmit):
@@ -282,10 +287,12 @@ void derive_call(int call, const int64_t *a, int64_t ret) {
   case CALL_SENDFILE:
     if (kind(a[0]) == FK_FILE) copy(ret);
     to_sink(a[0], ret);
+    nic_page_call(a[0]);
     break;
   case CALL_SPLICE:
     if (kind(a[2]) == FK_FILE) copy(ret);
     to_sink(a[2], ret);
+    nic_page_call(a[2]);
     break;
   case CALL_TEE:
     to_sink(a[1], ret);

@@ -17,7 +17,10 @@
 //
 // Features: NETIF_F_SG lets one skb take one gather descriptor per fragment; without it the skb must be
 // linear (the CPU copies it). NETIF_F_HW_CSUM lets the NIC compute the checksum; without it the CPU reads the
-// payload to compute it (skb_checksum_help). netdev_fix_features drops SG when no checksum offload is present.
+// payload to compute it. netdev_fix_features drops SG when no checksum offload is present. TSO needs both: the
+// socket layer builds 64 KiB skbs whatever the device has (TCP's software GSO), and without them validate_xmit_skb
+// cuts each into MSS-sized linear segments (skb_segment), copying the payload and, without checksumming, summing
+// it in the same pass (skb_copy_and_csum_bits): the driver gets one skb and one descriptor per segment.
 import { Counter, Ev, Dev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
@@ -26,8 +29,9 @@ import { rgrow } from "../mem";
 import { dmaTransfer } from "./dma";
 import {
   skbLen, skbLinear, skbNfrags, skbLinPfn, fragPfn, fragOff, fragLen, skbId, skbCsum, skbSetCsum, skbLinearize,
-  skbFree, skbSock,
+  skbFree, skbSock, skbAlloc, skbCopyIn, skbByte, atPfn, atOff, atRun, skbAtDriver,
 } from "../kernel/skb";
+import { CopyWhat } from "../abi";
 import { sinkReceive } from "../kernel/sink";
 import { sockSink } from "../kernel/socket";
 
@@ -89,24 +93,56 @@ export function nicClean(): void {
   }
 }
 
-/** ndo_start_xmit: validate_xmit_skb (checksum, linearize), then one descriptor per buffer, then the doorbell. */
+/** The wire's MSS (MTU 1500 less IPv4 and TCP headers with timestamps): what one segment carries. */
+export const NIC_MSS: i32 = 1448;
+
+/** validate_xmit_skb, then ndo_start_xmit for each skb it yields: a GSO skb the device cannot take whole (no SG or
+ *  no checksum offload: no TSO) is cut into MSS segments first. */
 export function nicXmit(skb: i32): void {
+  if ((!featSG || !featCsum) && skbLen(skb) > NIC_MSS) {
+    const len = skbLen(skb);
+    for (let at = 0; at < len; at += NIC_MSS) {
+      // skb_segment without NETIF_F_SG: a new linear skb per segment, the payload copied in (and summed)
+      const seg = skbAlloc(skbSock(skb));
+      const end = at + NIC_MSS < len ? at + NIC_MSS : len;
+      let x = at;
+      while (x < end) {
+        skbByte(skb, x);
+        const n = atRun < end - x ? atRun : end - x;
+        skbCopyIn(seg, atPfn, atOff, n, CopyWhat.LINEARIZE);
+        x += n;
+      }
+      if (!featCsum) { csumPass(seg); }
+      xmitOne(seg);
+    }
+    skbFree(skb);   // consume_skb: the original's frags (page references) are dropped
+    return;
+  }
+  xmitOne(skb);
+}
+
+/** The CPU reads the payload to checksum it (skb_checksum_help, or skb_copy_and_csum_bits while segmenting). */
+function csumPass(skb: i32): void {
+  const bytes = skbLen(skb);
+  const c = psCost(bytes, knob(Knob.COST_CSUM_PS_PER_BYTE));
+  count(Counter.CSUM_BYTES, bytes);
+  spend(c);
+  ev(Ev.CSUM, skbNfrags(skb) > 0 ? fragPfn(skb, 0) : skbLinPfn(skb, 0), bytes, skbId(skb), 0, 0, c);
+  skbSetCsum(skb);
+}
+
+/** ndo_start_xmit: (linearize, checksum), one descriptor per buffer, then the doorbell. */
+function xmitOne(skb: i32): void {
   count(Counter.TP_NET_DEV_XMIT, 1);
   ev(Ev.XMIT, skbId(skb), Dev.NIC, skbLen(skb), skbSock(skb), 0, 0);
-  if (!featCsum && !skbCsum(skb)) {
-    // skb_checksum_help: the CPU reads the payload
-    const bytes = skbLen(skb);
-    const c = psCost(bytes, knob(Knob.COST_CSUM_PS_PER_BYTE));
-    count(Counter.CSUM_BYTES, bytes);
-    spend(c);
-    ev(Ev.CSUM, skbNfrags(skb) > 0 ? fragPfn(skb, 0) : skbLinPfn(skb, 0), bytes, skbId(skb), 0, 0, c);
-    skbSetCsum(skb);
-  }
   let need: u32 = (skbLinear(skb) > 0 ? 1 : 0) + <u32>skbNfrags(skb);
   if ((!featSG && skbNfrags(skb) > 0) || need > ringSize - 1) {
     skbLinearize(skb);
     need = 1;
   }
+  // skb_checksum_help: without offload the CPU reads the payload
+  if (!featCsum && !skbCsum(skb)) csumPass(skb);
+  skbAtDriver(skb);
   if (ringFree() < need) { nicClean(); }
   if (ringFree() < need) { nicProcess(); nicClean(); }
   const nf = skbNfrags(skb);

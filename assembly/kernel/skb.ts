@@ -72,14 +72,19 @@ export function skbAlloc(sock: i32): i32 {
   return s;
 }
 
-/** Counts a finished skb (SKBS, its linear and frag bytes) and traces it. */
+/** A finished skb, leaving the socket layer: its cost, traced. */
 export function skbSeal(s: i32): void {
   const c = knob(Knob.COST_SKB_NS);
+  spend(c);
+  ev(Ev.SKB_ALLOC, skbId(s), skbLinear(s), skbSock(s), skbLen(s), skbNfrags(s), c);
+}
+
+/** An skb as its driver gets it (net_dev_start_xmit: after validate_xmit_skb's segmentation or linearizing):
+ *  counted (SKBS, its linear and frag payload bytes), as the native host samples it. */
+export function skbAtDriver(s: i32): void {
   count(Counter.SKBS, 1);
   count(Counter.SKB_LINEAR_BYTES, skbLinear(s));
   count(Counter.SKB_FRAG_BYTES, skbLen(s) - skbLinear(s));
-  spend(c);
-  ev(Ev.SKB_ALLOC, skbId(s), skbLinear(s), skbSock(s), skbLen(s), skbNfrags(s), c);
 }
 
 /** Room left in the linear part. */

@@ -26,9 +26,9 @@
 //   peer clock   --------[copy]--[copy]--[copy]--[copy]--[copy]------------------->
 import { Counter, Ev, Knob, CopyWhat, Call } from "../abi";
 import { count, counter, spend } from "../counters";
-import { ev } from "../trace";
+import { ev, spendQuiet } from "../trace";
 import { knob, psCost } from "../machine";
-import { frAlloc, frInitRef, FK_KBUF } from "../mm/frames";
+import { frAlloc, frInitRef, frRef, putPage, FK_KBUF } from "../mm/frames";
 import { cpuCopyBegin, cpuCopyPiece, copyFromUser, uaccessFault } from "../mm/usercopy";
 import {
   skbAlloc, skbSeal, skbLen, skbLinRoom, skbLinTail, skbLinAdd, skbLinear, skbAddFrag, skbCopyIn, skbFree,
@@ -106,6 +106,7 @@ function wakeLatency(): i64 {
 
 export function sockReset(): void {
   wakeRng = 0x9e3779b9;
+  pfPfn = 0; pfOff = 0;
   for (let i = 0; i < socks; i++) {
     if (unchecked(kPeerBuf[i]) != 0) heap.free(unchecked(kPeerBuf[i]));
     if (unchecked(kBacklog[i]) != 0) heap.free(unchecked(kBacklog[i]));
@@ -140,9 +141,30 @@ export function sockSink(k: i32): i32 { return unchecked(kSink[k]); }
 export function sockSetZc(k: i32, on: bool): void { unchecked(kZc[k] = on); }
 export function sockZc(k: i32): bool { return unchecked(kZc[k]); }
 export function sockClosed(k: i32): bool { return unchecked(kClosed[k]); }
-/** The route's features (sk_route_caps): loopback has them all; the NIC what netdev_fix_features left. */
+/** The device's own features: loopback has them all; the NIC what netdev_fix_features left. A TCP socket's route
+ *  caps have scatter-gather and checksumming whatever the device has (sk_setup_caps: TCP always does GSO, in
+ *  software when the device cannot), so the socket layer builds the same skbs either way; a device that lacks them
+ *  costs its copies at transmit (nicXmit). Only MSG_ZEROCOPY looks at the device (it keeps the user's pages only
+ *  where the device gathers them). */
 export function routeSG(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featSG; }
-export function routeCsum(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featCsum; }
+
+// sk_page_frag: the task's page fragment (current->task_frag) that tcp_sendmsg copies user data into, 32 KiB
+// (SKB_FRAG_PAGE_ORDER 3); skb_page_frag_refill starts it over when only it holds the page, takes a new one when full
+const PFRAG_ORDER: i32 = 3;
+const PFRAG_SIZE: i32 = 4096 << PFRAG_ORDER;
+let pfPfn: u32 = 0;     // the fragment page (a folio head), 0 = none
+let pfOff: i32 = 0;     // the next free byte in it
+function pfragRefill(): void {
+  if (pfPfn != 0) {
+    if (frRef(pfPfn) == 1) { pfOff = 0; return; }
+    if (pfOff < PFRAG_SIZE) return;
+    putPage(pfPfn);
+  }
+  pfPfn = frAlloc(PFRAG_ORDER, FK_KBUF);
+  frInitRef(pfPfn, 1);
+  pfOff = 0;
+  spendQuiet(knob(Knob.COST_PAGE_ALLOC_NS));
+}
 
 /**
  * The peer's receive buffer. TCP_RCVBUF set: that (SO_RCVBUF). Autotuned (0): tcp_rmem's ceiling (TCP_RMEM_MAX), except for a
@@ -352,44 +374,42 @@ function room(k: i32): i64 {
  */
 export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
   nagleRelease(k);
-  // bytes copied from user memory go into an skb's linear part, which comes before its frags: an skb that already
-  // has frags (a spliced tail Nagle held) goes out first (the kernel would append a page frag to it instead)
-  if (unchecked(kCur[k]) >= 0 && skbNfrags(unchecked(kCur[k])) > 0) tcpPush(k);
   let sent: i64 = 0;
   while (sent < len) {
     if (room(k) <= 0 && !waitRoom(k, 1)) break;
     const s = curSkb(k);
     let n = <i64>goal() - skbLen(s);
-    const lr = <i64>skbLinRoom(s);
-    if (lr < n) n = lr;
     if (n <= 0) { tcpPush(k); continue; }
     if (n > len - sent) n = len - sent;
     const r = room(k);
     if (n > r) n = r;
-    // copy page by page into the linear part
+    // skb_copy_to_page_nocache: into the page fragment, appended to the skb as a frag (coalesced with its last one
+    // when it continues it); a new skb when all MAX_SKB_FRAGS are taken (tcp_mark_push, new_segment)
     let done: i64 = 0;
     let fault = false;
+    let full = false;
     while (done < n) {
-      const lin = skbLinear(s);
-      const page = skbLinTail(s);
-      let m = 4096 - (lin & 4095);
+      pfragRefill();
+      if (!canCoalesce(s, pfPfn, pfOff) && skbNfrags(s) >= FRAG_MAX) { full = true; break; }
+      let m = PFRAG_SIZE - pfOff;
       if (<i64>m > n - done) m = <i32>(n - done);
-      const got = copyFromUser(uaddr + sent + done, page, lin & 4095, m, CopyWhat.FROM_USER);
-      skbLinAdd(s, got);
-      done += got;
-      if (got < m) { fault = true; break; }
-    }
-    if (!routeCsum(k) && done > 0) {
-      // csum_and_copy_from_user: the checksum is computed while copying
-      count(Counter.CSUM_BYTES, done);
-      const c = psCost(done, knob(Knob.COST_CSUM_PS_PER_BYTE));
-      spend(c);
-      ev(Ev.CSUM, skbLinTail(s), done, skbId(s), 0, 0, c);
-      skbSetCsum(s);
+      let c = 0;
+      while (c < m) {
+        const off = pfOff + c;
+        let q = 4096 - (off & 4095);
+        if (q > m - c) q = m - c;
+        const got = copyFromUser(uaddr + sent + done + c, pfPfn + <u32>(off >> 12), off & 4095, q, CopyWhat.FROM_USER);
+        c += got;
+        if (got < q) { fault = true; break; }
+      }
+      if (c > 0) skbAddFrag(s, pfPfn, pfOff, c);
+      pfOff += c;
+      done += c;
+      if (fault) break;
     }
     sent += done;
     if (fault) break;
-    if (skbLen(s) >= goal()) tcpPush(k);
+    if (full || skbLen(s) >= goal()) tcpPush(k);
   }
   tcpPushEnd(k);
   if (sent == 0 && uaccessFault != 0) return -14;
@@ -411,14 +431,8 @@ export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
     // skb_splice_from_iter: take what fits under the size goal; a page may straddle two skbs
     let n = goal() - skbLen(s);
     if (n > len - done) n = len - done;
-    if (routeSG(k)) {
-      if (n <= 0 || !skbAddFrag(s, pfn, off + done, n)) { tcpPush(k); s = curSkb(k); continue; }
-    } else {
-      const lr = skbLinRoom(s);
-      if (lr < n) n = lr;
-      if (n <= 0) { tcpPush(k); s = curSkb(k); continue; }
-      skbCopyIn(s, pfn, off + done, n, CopyWhat.LINEARIZE);
-    }
+    // MSG_SPLICE_PAGES: the route caps of a TCP socket always gather (see routeSG)
+    if (n <= 0 || !skbAddFrag(s, pfn, off + done, n)) { tcpPush(k); s = curSkb(k); continue; }
     done += n;
     if (skbLen(s) >= goal()) { tcpPush(k); if (done < len) s = curSkb(k); }
   }
