@@ -3,7 +3,7 @@
 import { Counter, Ev, Dev } from "../abi";
 import { count } from "../counters";
 import { ev } from "../trace";
-import { skbId, skbLen, skbSock, skbAtDriver } from "../kernel/skb";
+import { skbId, skbLen, skbSock, skbLinear, skbAtDriver } from "../kernel/skb";
 
 /** skbs handed over (the socket layer queues each at its peer: kernel/socket.ts xmit) */
 export let loDelivered: i64 = 0;   // skbs handed over since reset
@@ -14,6 +14,6 @@ export function loReset(): void { loDelivered = 0; }
 export function loXmit(skb: i32): void {
   count(Counter.TP_NET_DEV_XMIT, 1);
   skbAtDriver(skb);
-  ev(Ev.XMIT, skbId(skb), Dev.LOOPBACK, skbLen(skb), skbSock(skb), 0, 0);
+  ev(Ev.XMIT, skbId(skb), Dev.LOOPBACK, skbLen(skb), skbSock(skb), skbLinear(skb), 0);
   loDelivered++;
 }

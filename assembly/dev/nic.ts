@@ -133,8 +133,6 @@ function csumPass(skb: i32): void {
 
 /** ndo_start_xmit: (linearize, checksum), one descriptor per buffer, then the doorbell. */
 function xmitOne(skb: i32): void {
-  count(Counter.TP_NET_DEV_XMIT, 1);
-  ev(Ev.XMIT, skbId(skb), Dev.NIC, skbLen(skb), skbSock(skb), 0, 0);
   let need: u32 = (skbLinear(skb) > 0 ? 1 : 0) + <u32>skbNfrags(skb);
   if ((!featSG && skbNfrags(skb) > 0) || need > ringSize - 1) {
     skbLinearize(skb);
@@ -142,7 +140,10 @@ function xmitOne(skb: i32): void {
   }
   // skb_checksum_help: without offload the CPU reads the payload
   if (!featCsum && !skbCsum(skb)) csumPass(skb);
+  // net_dev_start_xmit: the skb as the driver gets it
+  count(Counter.TP_NET_DEV_XMIT, 1);
   skbAtDriver(skb);
+  ev(Ev.XMIT, skbId(skb), Dev.NIC, skbLen(skb), skbSock(skb), skbLinear(skb), 0);
   if (ringFree() < need) { nicClean(); }
   if (ringFree() < need) { nicProcess(); nicClean(); }
   const nf = skbNfrags(skb);

@@ -42,7 +42,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   PIPE_POP: ["pipe", "slot", "frame", "len"],
   SKB_ALLOC: ["skb", "linear", "socket", "len", "frags"],
   SKB_FRAG: ["skb", "frame", "offset", "len", "frag"],
-  XMIT: ["skb", "device", "bytes", "socket"],
+  XMIT: ["skb", "device", "bytes", "socket", "linear"],
   DELIVER: ["sink", "bytes", "intact", "bad", "modified"],
   CSUM: ["frame", "bytes", "skb"],
   PAGE_REF: ["frame", "refcount", "count"],
@@ -120,12 +120,13 @@ export function countEvent(c: CounterArray, e: SimEvent, byName?: Record<string,
     case "DMA": c[Counter.DMA_OPS]++; c[Counter.DMA_BYTES] += n("bytes"); break;
     case "DESC_POST": c[Counter.NIC_DESCRIPTORS]++; break;
     case "CACHE_ADD": c[Counter.TP_FILEMAP_ADD]++; break;
-    case "SKB_ALLOC":
+    case "XMIT":
+      // the skb as its driver got it (after software GSO or linearizing): counted there, as the kernel is sampled
+      c[Counter.TP_NET_DEV_XMIT]++;
       c[Counter.SKBS]++;
       c[Counter.SKB_LINEAR_BYTES] += n("linear");
-      c[Counter.SKB_FRAG_BYTES] += n("len") - n("linear");
+      c[Counter.SKB_FRAG_BYTES] += n("bytes") - n("linear");
       break;
-    case "XMIT": c[Counter.TP_NET_DEV_XMIT]++; break;
     case "DELIVER":
       c[Counter.DELIVERED_BYTES] += n("bytes");
       c[Counter.DELIVERED_BAD] += n("bad");

@@ -14,7 +14,8 @@ export const MiB = 1024 * 1024;
 export const PAGE = 4096;
 /** tcp_xmit_size_goal: on loopback one MSS (MTU 65536: 65483 bytes), through the NIC 45 MSS of 1448 bytes */
 export const GSO = 65483;
-export const GSO_NIC = 45 * 1448;
+export const MSS_NIC = 1448;
+export const GSO_NIC = 45 * MSS_NIC;
 /** skb boundaries that fall inside a page when `bytes` (page-aligned start) are cut every `goal` bytes */
 export function splits(bytes: number, goal: number): number {
   let n = 0;

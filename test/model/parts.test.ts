@@ -327,11 +327,13 @@ describe("CPU caches", () => {
     expect(k(none).copyColdSrcBytes).toBe(none.result.copies.cpu.bytes);
     expect(k(none).copyColdDstBytes).toBe(none.result.copies.cpu.bytes);
   });
-  it("mmap-write of the whole file: its one copy reads cold pages into fresh skb pages", async () => {
+  it("mmap-write of the whole file: its one copy reads cold pages into fresh page-fragment pages", async () => {
     const size = 8 * MiB;
     const r = await runByName("mmap-write", { fileSize: size, chunk: "whole" });
     expect(k(r).copyColdSrcBytes).toBeGreaterThan(size * 0.95);
-    expect(k(r).copyColdDstBytes).toBeGreaterThan(size * 0.9);
+    // mostly fresh: the page fragment starts over in a page of its own only once the peer freed every skb on it
+    // (skb_page_frag_refill), which a whole-file write outruns
+    expect(k(r).copyColdDstBytes).toBeGreaterThan(size * 0.75);
   });
   it("a miss costs what its knob says, where it happens: the time moves by cold bytes times the cost", async () => {
     // a polling peer: nobody is woken, so a slower sender changes no race, only its own time
