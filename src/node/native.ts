@@ -414,7 +414,8 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     modeSwitches: num("MODE_SWITCHES"),
     faults: { minor: num("FAULTS_MINOR"), major: num("FAULTS_MAJOR") },
     copies: {
-      cpu: { ops: num("CPU_COPY_OPS"), bytes: num("CPU_COPY_BYTES") },
+      // null where the copies depend on skb shapes that could not be sampled (a nic sink without tracepoints)
+      cpu: { ops: opt("CPU_COPY_OPS"), bytes: opt("CPU_COPY_BYTES") },
       dma: { ops: opt("DMA_OPS"), bytes: opt("DMA_BYTES") },
     },
     io: { rchar: opt("IO_RCHAR"), wchar: opt("IO_WCHAR"), syscr: opt("IO_SYSCR"), syscw: opt("IO_SYSCW"), readBytes: opt("IO_READ_BYTES"), writeBytes: opt("IO_WRITE_BYTES") },
