@@ -7,8 +7,10 @@
  * explains every difference by its mechanism, with the run's own counts.
  *
  * The article's setting: the whole file in one call, a cold cache, a NIC as the sink (model: sink=nic, gather
- * off for plain sendfile, on for "sendfile with DMA gather"). The kernel's: the same, but the sink is a loopback
- * TCP peer (there is no NIC to measure on loopback: its DMA is unobservable, and gather cannot be switched).
+ * off for plain sendfile, on for "sendfile with DMA gather"). The kernel's: the same; the two sendfile rows through
+ * the native host's nic sink, a veth whose scatter-gather is switched as the model's (its CPU passes derived from
+ * the skbs' shapes measured at the driver; a veth hands the skb over, so a NIC's DMA is unobservable), the other
+ * rows to a loopback TCP peer (loopback always gathers).
  */
 import type { Result } from "../result.js";
 import { compileByName, formatSize, type Compiled } from "../scenario/index.js";
@@ -55,16 +57,19 @@ export function settingOf(m: ClaimMechanism, sets: Record<string, string> = {}):
   if (m === "sendfile") model.nicSg = "off";
   if (m === "sendfile-gather") model.nicSg = "on";
   if (m === "tee") model.copySink = "nic";
-  const kernel: Record<string, string> = { ...common, sink: "tcp" };
+  const viaNic = m === "sendfile" || m === "sendfile-gather";
+  const kernel: Record<string, string> = { ...common, sink: viaNic ? "nic" : "tcp" };
+  if (viaNic) kernel.nicSg = model.nicSg;
   if (m === "tee") kernel.copySink = "tcp";
   // a --set wins over the article's setting, in both
-  return { scenario, model: { ...model, ...sets }, kernel: { ...kernel, ...pickKernelSafe(sets) } };
+  return { scenario, model: { ...model, ...sets }, kernel: { ...kernel, ...pickKernelSafe(sets, viaNic) } };
 }
 
-/** --set values the kernel can take as well (the NIC's are the model's only). */
-function pickKernelSafe(sets: Record<string, string>): Record<string, string> {
+/** --set values the kernel can take as well: the NIC's only where the kernel's row runs through the veth (the host
+ *  has one nic sink). */
+function pickKernelSafe(sets: Record<string, string>, viaNic: boolean): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(sets)) if (!/^nic/.test(k) && !(/sink$/i.test(k) && v === "nic")) out[k] = v;
+  for (const [k, v] of Object.entries(sets)) if (viaNic || (!/^nic/.test(k) && !(/sink$/i.test(k) && v === "nic"))) out[k] = v;
   return out;
 }
 
@@ -132,7 +137,7 @@ function cpuNote(m: ClaimMechanism, r: Result, article: number | null, got: numb
   if (got === null || article === null || got === article) return undefined;
   const sg = r.params.nicSg, csum = r.params.nicCsum;
   const why: string[] = [];
-  if (sg === false && (m === "sendfile" || m === "sendfile-gather" || m === "splice" || m === "tee")) why.push("without scatter-gather the skb is linearized: the CPU copies the page frags into it");
+  if (sg === false && (m === "sendfile" || m === "sendfile-gather" || m === "splice" || m === "tee")) why.push("without scatter-gather the device cannot take the page frags: software GSO cuts each skb into linear segments, the CPU copying the payload into them");
   if (csum === false) why.push("without checksum offload the CPU reads the payload to checksum it");
   if (m === "read-write") why.push("read() copies page cache to user, write() copies user to the socket");
   if (m === "mmap-write") why.push("write() from the mapping copies the page-cache pages into the socket");
@@ -184,12 +189,20 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
         row.kernel = countsOf(kr);
         row.kernelParams = s.kernel;
         const k: string[] = [];
-        if (row.kernel.dmaCopies === null) k.push("NIC DMA cannot be observed over loopback");
-        else k.push(`its DMA is the disk's alone (${row.kernel.dmaCopies} ${row.kernel.dmaCopies === 1 ? "pass" : "passes"}, from read_bytes): loopback has no NIC to gather from`);
-        if (row.kernel.cpuCopies !== null && kr.evidence?.["copies.cpu.bytes"] === "derived") k.push("its CPU passes are derived from the calls, not measured");
-        if (m === "sendfile" || m === "sendfile-gather") k.push("loopback always gathers (NETIF_F_SG): gather cannot be switched off there");
+        const veth = s.kernel.sink === "nic";
+        const dev = veth ? "a veth hands the skb over" : "loopback has no NIC to gather from";
+        if (row.kernel.dmaCopies === null) k.push(`NIC DMA cannot be observed ${veth ? "through a veth" : "over loopback"}`);
+        else k.push(`its DMA is the disk's alone (${row.kernel.dmaCopies} ${row.kernel.dmaCopies === 1 ? "pass" : "passes"}, from read_bytes): ${dev}`);
+        if (veth) {
+          const kk = kr.kernel ?? {};
+          const lin = kk.skbLinearBytes, frag = kk.skbFragBytes;
+          if (typeof lin === "number" && typeof frag === "number")
+            k.push(`measured at the driver: ${frag} payload bytes in page frags, ${lin} in linear skbs (${kk.skbs} skbs, scatter-gather ${kk.nicSg ? "on" : "off"}); ` +
+              `its CPU passes are derived from those shapes: payload found linear was copied there by software GSO (skb_segment)`);
+          else k.push(`its skbs could not be sampled (${kr.unavailable?.["kernel.skbLinearBytes"] ?? "tracepoints unavailable"}): no CPU passes shown`);
+        } else if (row.kernel.cpuCopies !== null && kr.evidence?.["copies.cpu.bytes"] === "derived") k.push("its CPU passes are derived from the calls, not measured");
         if (row.kernel.modeSwitches !== null && model.modeSwitches !== null && row.kernel.modeSwitches !== model.modeSwitches) k.push(`the kernel made ${kr.syscalls.total} calls where the model made ${mr.syscalls.total} (${Object.entries(kr.syscalls.byName).map(([c, n]) => `${c} x${n}`).join(", ")})`);
-        if (k.length) notes.push(`kernel (loopback TCP): ${k.join("; ")}`);
+        if (k.length) notes.push(`kernel (${veth ? "TCP through a veth pair, the peer in its own network namespace" : "loopback TCP"}): ${k.join("; ")}`);
       } catch (e) {
         notes.push(`kernel: the run failed: ${(e as Error).message}`);
       }
@@ -211,7 +224,7 @@ export function formatClaims(rows: ClaimRow[], kernelWhy?: string): string {
   const out = [line(head), ...body.map(line), ""];
   out.push("sw: mode (user/kernel) switches, 2 per call; cpu and dma: passes over the payload (bytes copied / payload bytes).");
   out.push(`model: ${settingText(rows[0]?.modelParams)} (sendfile: nicSg=off; sendfile-gather: nicSg=on; tee: both sinks NICs)`);
-  if (withKernel) out.push(`kernel: ${settingText(rows[0]?.kernelParams)} (loopback: NIC DMA unobservable)`);
+  if (withKernel) out.push(`kernel: ${settingText(rows[0]?.kernelParams)} (sendfile rows through a veth with the model's nicSg, the others loopback: NIC DMA unobservable)`);
   else if (kernelWhy) out.push(`kernel column empty: ${kernelWhy}`);
   out.push("");
   for (const r of rows) out.push(`${r.mechanism}: ${r.note}`);
