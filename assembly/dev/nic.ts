@@ -17,7 +17,8 @@
 //
 // Features: NETIF_F_SG lets one skb take one gather descriptor per fragment; without it the skb must be
 // linear (the CPU copies it). NETIF_F_HW_CSUM lets the NIC compute the checksum; without it the CPU reads the
-// payload to compute it. netdev_fix_features drops SG when no checksum offload is present. TSO needs both: the
+// payload to compute it. Without checksum offload the device's skbs are the same as without SG (the model drops
+// SG, as netdev_fix_features did; on 6.18 a veth reads SG back as on, yet its skbs arrive linear). TSO needs both: the
 // socket layer builds 64 KiB skbs whatever the device has (TCP's software GSO), and without them validate_xmit_skb
 // cuts each into MSS-sized linear segments (skb_segment), copying the payload and, without checksumming, summing
 // it in the same pass (skb_copy_and_csum_bits): the driver gets one skb and one descriptor per segment.
