@@ -169,7 +169,7 @@ export function frFree(head: u32): void {
   frSetAux(head, unchecked(freeHead[o]));
   unchecked(freeHead[o] = head);
   framesInUse -= n;
-  if (frameTop > 0) ev(Ev.PAGE_FREE, head, 0, 0, 0, 0, 0);
+  if (frameTop > 0) ev(Ev.PAGE_FREE, head, n, 0, 0, 0, 0);
 }
 
 /** get_page: takes a reference on the folio of `pfn` (a pipe buffer, an skb frag, a mapping). */

@@ -47,7 +47,7 @@ const FIELDS: Partial<Record<EvKind, string[]>> = {
   CSUM: ["frame", "bytes", "skb"],
   PAGE_REF: ["frame", "refcount", "count"],
   PAGE_UNREF: ["frame", "refcount"],
-  PAGE_FREE: ["frame"],
+  PAGE_FREE: ["frame", "pages"],
   SIGNAL: ["signo", "code", "addr"],
   WAIT: ["what", "waitNs"],
   MODE_SWITCH: ["toKernel", "call"],

@@ -34,8 +34,9 @@ describe.skipIf(!ready.ok)(`zcsim native${ready.ok ? "" : ` (skipped: ${ready.wh
   });
 
   it("a run the host refuses is one line and exit status 2", async () => {
-    const r = await run(["native", "sendfile", "--set", "sink=nic"]);
+    // the host has one veth pair: a second nic sink is refused before anything runs
+    const r = await run(["native", "tee", "--set", "sink=nic", "--set", "copySink=nic"]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^zcsim: native: .*nic exists in the model only\n$/);
+    expect(r.err).toMatch(/^zcsim: native: UNSUPPORTED: .*one nic sink per program.*\n$/);
   });
 });
