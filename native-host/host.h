@@ -122,6 +122,7 @@ struct skb_shapes {
   int64_t payload_max;    /* the largest payload of one skb */
   int64_t rx_skbs;        /* data skbs seen at netif_rx_entry */
   int64_t frags_hist[SKB_FRAGS_HIST]; /* data skbs by nr_frags */
+  int64_t retrans_skbs, retrans_bytes; /* retransmissions, taken out of the figures above */
   int64_t lost;           /* samples the rings lost (PERF_RECORD_LOST): the shapes are then incomplete */
   int64_t malformed;      /* records shorter than the format says */
 };
@@ -131,6 +132,8 @@ struct skbtrace {
   struct tp_format fx, fr; /* net_dev_start_xmit, netif_rx_entry */
   struct skb_ring rings[2 * SKBTRACE_MAX_CPUS];
   int n;
+  int64_t retrans_id;     /* tcp:tcp_retransmit_skb, sampled into each CPU's xmit ring (-1: not) */
+  int extra[SKBTRACE_MAX_CPUS], nextra; /* its events */
   int opt_slack;          /* payload up to which an skb with no frags may be an ACK with options (one device, both ways) */
   struct skb_shapes shapes;
   char why[160];          /* why it could not be opened */
@@ -299,7 +302,8 @@ struct host {
   int nic_sg_want, nic_csum_want; /* Knob.NIC_SG, Knob.NIC_CSUM */
   int nic_sg, nic_csum, nic_tso, nic_mtu; /* the device's features read back after they were set (-1 unknown) */
   int64_t tp_xmit_id, tp_copy_id; /* net:net_dev_start_xmit, skb:skb_copy_datagram_iovec (-1 if none) */
-  struct skbtrace skbt;   /* the host's own loopback data skbs in the phase */
+  char lo_dev[16];        /* the loopback's name: "lo" renamed zclo<pid> in the host's own namespace, so that its skbs
+                           * can be sampled on every CPU by name; "" when the loopback is the machine's */
   int64_t nic_page_calls; /* sendfile/splice calls that moved bytes to the nic sink's socket */
   /* notes for the reader */
   char notes[32][200];
@@ -349,13 +353,14 @@ int peer_start(struct sink_spec *s);
 void peer_main(struct sink_spec *s, int sock, int ctl, int rep) __attribute__((noreturn));
 /* nic.c */
 int nic_own_netns(char *why, size_t whylen);
+int nic_name_loopback(void);
 int nic_start(struct sink_spec *s);
 int peer_read_now(struct sink_spec *s);
 int peer_finish(struct sink_spec *s);
 /* skbtrace.c */
 int tp_format_parse(const char *text, struct tp_format *f, char *why, size_t whylen);
 int tp_format_read(const char *sys, const char *event, struct tp_format *f, char *why, size_t whylen);
-int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, const char *peer_dev, int64_t expect_bytes);
+int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, const char *peer_dev, int dport, int64_t expect_bytes);
 void skbtrace_enable(struct skbtrace *t, int on);
 void skbtrace_collect(struct skbtrace *t);
 void skbtrace_close(struct skbtrace *t);

@@ -193,7 +193,7 @@ static const struct { int counter; const char *how; } COUNTER_EVIDENCE[] = {
   { COUNTER_COPY_COLD_SRC_BYTES, "unobservable" }, { COUNTER_COPY_COLD_DST_BYTES, "unobservable" },
 };
 
-/* The data skbs' shapes of the run: the host's own (loopback, in the phase) and every peer's (skbtrace.c), and
+/* The data skbs' shapes of the run: every peer's (skbtrace.c: each samples its device on every CPU), and
  * why they are not whole ("" if they are). */
 static struct skb_shapes shapes;
 static char shapes_why[200] = "not sampled: the program did not run";
@@ -202,8 +202,6 @@ static int has_nic(void) { for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kin
 static void sum_shapes(void) {
   memset(&shapes, 0, sizeof shapes);
   shapes_why[0] = 0;
-  if (!H.skbt.shapes.ok) snprintf(shapes_why, sizeof shapes_why, "%s", H.skbt.why[0] ? H.skbt.why : "not sampled: the program did not run");
-  skb_shapes_add(&shapes, &H.skbt.shapes);
   for (int i = 0; i < H.nsinks; i++) {
     struct sink_spec *s = &H.sinks[i];
     if (s->kind != SINK_KIND_TCP && s->kind != SINK_KIND_NIC) continue;
@@ -249,10 +247,10 @@ static const char *unavailable_why(int c) {
 /* {"skbs":..,"linearBytes":..,...,"nrFrags":[skbs with 0 frags, 1, ...]} */
 static void report_shapes(const struct skb_shapes *h) {
   fprintf(J, "{\"skbs\":%lld,\"linearBytes\":%lld,\"fragBytes\":%lld,\"linearSkbs\":%lld,\"csumPartial\":%lld,\"csumSoftwareSkbs\":%lld,\"csumSoftwareBytes\":%lld,"
-             "\"gsoSkbs\":%lld,\"gsoSegs\":%lld,\"gsoSizeMax\":%lld,\"payloadMax\":%lld,\"rxSkbs\":%lld,\"lost\":%lld,\"nrFrags\":[",
+             "\"gsoSkbs\":%lld,\"gsoSegs\":%lld,\"gsoSizeMax\":%lld,\"payloadMax\":%lld,\"rxSkbs\":%lld,\"retransSkbs\":%lld,\"retransBytes\":%lld,\"lost\":%lld,\"nrFrags\":[",
           (long long)h->skbs, (long long)h->linear_bytes, (long long)h->frag_bytes, (long long)h->linear_skbs, (long long)h->csum_partial,
           (long long)h->csum_sw_skbs, (long long)h->csum_sw_bytes, (long long)h->gso_skbs, (long long)h->gso_segs, (long long)h->gso_size_max,
-          (long long)h->payload_max, (long long)h->rx_skbs, (long long)h->lost);
+          (long long)h->payload_max, (long long)h->rx_skbs, (long long)h->retrans_skbs, (long long)h->retrans_bytes, (long long)h->lost);
   int top = SKB_FRAGS_HIST - 1;
   while (top > 0 && !h->frags_hist[top]) top--;
   for (int k = 0; k <= top; k++) fprintf(J, "%s%lld", k ? "," : "", (long long)h->frags_hist[k]);

@@ -131,11 +131,6 @@ void measure_init(void) {
     c->fd = hi_fd(fd);
     ioctl(c->fd, PERF_EVENT_IOC_RESET, 0);
   }
-  /* the data skbs this task hands to the loopback driver in the phase, sampled (skbtrace.c); disabled until the
-   * bracket's PR_TASK_PERF_EVENTS_ENABLE, like every event the host owns. The nic sink's are its peer's to sample. */
-  int64_t payload = 0;
-  for (int i = 0; i < H.nsinks; i++) if (H.sinks[i].kind == SINK_KIND_TCP && H.sinks[i].expect >= 0) payload += H.files[H.sinks[i].expect].size;
-  if (skbtrace_open(&H.skbt, 0, 0, "lo", "lo", payload / 16) == 0) H.skbt.shapes.ok = 0;
 }
 
 static char io_text[512];
@@ -197,7 +192,6 @@ void measure_end(void) {
   io_snap(&H.io1);
   ru_snap(&H.ru1.minflt, &H.ru1.majflt, &H.ru1.nvcsw, &H.ru1.nivcsw, &H.ru1.utime_ns, &H.ru1.stime_ns);
   H.wall_ns = t_end - H.t_start;
-  if (H.skbt.n) { skbtrace_collect(&H.skbt); skbtrace_close(&H.skbt); }
   for (int i = 0; i < PC_COUNT; i++) {
     uint64_t v = 0;
     if (H.pc[i].fd >= 0 && read(H.pc[i].fd, &v, sizeof v) == sizeof v) H.pc[i].value = (int64_t)v;

@@ -101,6 +101,38 @@ int nic_own_netns(char *why, size_t whylen) {
   return 0;
 }
 
+/* In the host's own namespace only: its loopback renamed zclo<pid> (down, SIOCSIFNAME, up), a name no other
+ * namespace's loopback has, so that skbtrace.c can sample every skb it carries on every CPU by the device's name
+ * (a softirq sends some in another task's context). 127.0.0.1 is unchanged. */
+int nic_name_loopback(void) {
+  if (!H.netns_own) { H.lo_dev[0] = 0; return -1; }
+  if (H.lo_dev[0]) return 0;
+  char name[16];
+  snprintf(name, sizeof name, "zclo%d", (int)getpid());
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return -1;
+  struct ifreq r = { 0 };
+  snprintf(r.ifr_name, sizeof r.ifr_name, "lo");
+  int renamed = 0, e = 0;
+  if (ioctl(s, SIOCGIFFLAGS, &r) == 0) {
+    r.ifr_flags &= ~IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &r) == 0) {
+      snprintf(r.ifr_newname, sizeof r.ifr_newname, "%s", name);
+      renamed = ioctl(s, SIOCSIFNAME, &r) == 0;
+    }
+  }
+  if (!renamed) e = errno;
+  int up = ifup(s, renamed ? name : "lo"); /* up again, renamed or not */
+  if (up < 0 && !e) e = errno;
+  close(s);
+  if (!renamed || up < 0) {
+    note("the loopback could not be renamed (%s): its skbs are not sampled", strerror(e));
+    return -1;
+  }
+  snprintf(H.lo_dev, sizeof H.lo_dev, "%s", name);
+  return 0;
+}
+
 /* ---------------------------------------------------------------- rtnetlink: the veth pair */
 
 struct nlbuf { char b[1024]; size_t n; };

@@ -81,13 +81,19 @@ void peer_main(struct sink_spec *s, int sock, int ctl, int rep) {
     fc = open_tracepoint(tp_copy, 0, NULL, why, sizeof why);
     r.tp_ok = fx >= 0 && fxd >= 0 && fc >= 0;
   }
-  /* the data skbs' shapes: a tcp sink's in this task's context (the sender's are the host's), a nic sink's on the
-   * device itself, every CPU, from ready to EOF (skbtrace.c) */
+  /* the data skbs' shapes: on the device itself (the host's renamed loopback, or the nic sink's veth), every CPU,
+   * by its name, from ready to EOF (skbtrace.c) */
   static struct skbtrace st;
   int nic = s->kind == SINK_KIND_NIC;
-  int sampled = tp_xmit > 0 && skbtrace_open(&st, 0, nic, nic ? H.nic_dev : "lo", nic ? H.nic_peer_dev : "lo",
-                                             s->expect < 0 ? 0 : nic ? H.files[s->expect].size : H.files[s->expect].size / 16) == 0;
-  if (!sampled) snprintf(r.shapes_why, sizeof r.shapes_why, "%s", tp_xmit > 0 ? st.why : "net:net_dev_start_xmit has no id here (tracefs not readable)");
+  const char *dev = nic ? H.nic_dev : H.lo_dev;
+  struct sockaddr_in me;
+  socklen_t ml = sizeof me;
+  int port = getsockname(sock, (struct sockaddr *)&me, &ml) == 0 ? ntohs(me.sin_port) : 0; /* the data's dport */
+  int sampled = tp_xmit > 0 && dev[0] &&
+                skbtrace_open(&st, 0, 1, dev, nic ? H.nic_peer_dev : dev, port, s->expect < 0 ? 0 : nic ? H.files[s->expect].size : H.files[s->expect].size / 16) == 0;
+  if (!sampled)
+    snprintf(r.shapes_why, sizeof r.shapes_why, "%s", !dev[0] ? "the loopback is the machine's (the host is not in a network namespace of its own): skbs sent from softirq context cannot be told from others'"
+                                                     : tp_xmit > 0 ? st.why : "net:net_dev_start_xmit has no id here (tracefs not readable)");
   if (sampled) skbtrace_enable(&st, 1);
   size_t bufsz = (size_t)(H.peer_buf > 0 ? H.peer_buf : 65536);
   unsigned char *b = malloc(bufsz);

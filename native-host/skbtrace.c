@@ -14,6 +14,8 @@
  *   record:    [ perf_event_header (type PERF_RECORD_SAMPLE, size) | u32 raw size | raw entry ... ]
  *   entry:     [ common fields | name (__data_loc: u16 offset, u16 length) | ... len @off | data_len @off ... ]
  *
+ * A retransmission (tcp:tcp_retransmit_skb, same ring, right after the skb it sent) is taken back out and counted
+ * apart: the shapes are of the stream's bytes, each once, as the model (which never loses a segment) counts them.
  * Per data skb (payload > 0; payload = len - transport_offset - TCP header): linear payload bytes
  * (len - data_len - headers), frag bytes (data_len), ip_summed, GSO segments; nr_frags from netif_rx_entry.
  * "Linear" is payload only (the headers the kernel puts in every skb's head are not counted), as the model counts
@@ -196,9 +198,10 @@ static size_t ring_pages(int64_t bytes) {
 /* Opens the sampling: net_dev_start_xmit and netif_rx_entry, on this task (`dev` the device sampled, by name) or on
  * every CPU (cpu_wide: `dev` the sending end, `peer_dev` the receiving end). `expect_bytes` sizes the rings: one
  * record of about 100 bytes per MSS of payload is the worst case (no GSO). */
-int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, const char *peer_dev, int64_t expect_bytes) {
+int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, const char *peer_dev, int dport, int64_t expect_bytes) {
   memset(&t->shapes, 0, sizeof t->shapes);
   t->n = 0;
+  t->nextra = 0;
   t->opt_slack = strcmp(dev, peer_dev) == 0 ? 40 - 12 : 0;
   t->why[0] = 0;
   char why[160] = "";
@@ -207,7 +210,12 @@ int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, 
     snprintf(t->why, sizeof t->why, "%s", why);
     return -1;
   }
-  char fx[96], fr[96];
+  /* tcp:tcp_retransmit_skb, into the xmit ring of the same CPU (PERF_EVENT_IOC_SET_OUTPUT): on a device without a
+   * queue (loopback, veth: IFF_NO_QUEUE) the retransmission reached the driver right before it, in that ring */
+  char rwhy[160];
+  t->retrans_id = dport > 0 ? tracepoint_id("tcp", "tcp_retransmit_skb", rwhy, sizeof rwhy) : -1;
+  char fx[96], fr[96], ftr[64];
+  snprintf(ftr, sizeof ftr, "dport == %d", dport);
   /* only the data skbs of the sampled device: Ethernet + IPv4 + TCP headers are at least 14 + 20 + 20 bytes */
   snprintf(fx, sizeof fx, "name == \"%s\" && len > %d", dev, 14 + IPV4_HDR + tcp_header());
   snprintf(fr, sizeof fr, "name == \"%s\" && len > %d", peer_dev, IPV4_HDR + tcp_header());
@@ -228,12 +236,26 @@ int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, 
       }
       t->n++;
     }
+    if (t->retrans_id > 0) {
+      struct perf_event_attr a = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof a, .config = (uint64_t)t->retrans_id,
+                                   .sample_period = 1, .sample_type = PERF_SAMPLE_RAW, .disabled = 1 };
+      int fd = (int)syscall(SYS_perf_event_open, &a, cpu_wide ? -1 : pid, cpu_wide ? c : -1, -1, PERF_FLAG_FD_CLOEXEC);
+      struct skb_ring *x = &t->rings[t->n - 2];
+      if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ftr) < 0 || ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, x->fd) < 0) {
+        snprintf(t->why, sizeof t->why, "tcp:tcp_retransmit_skb: %s", strerror(errno));
+        if (fd >= 0) close(fd);
+        skbtrace_close(t);
+        return -1;
+      }
+      t->extra[t->nextra++] = hi_fd(fd);
+    }
   }
   return 0;
 }
 
 void skbtrace_enable(struct skbtrace *t, int on) {
   for (int i = 0; i < t->n; i++) ioctl(t->rings[i].fd, on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
+  for (int i = 0; i < t->nextra; i++) ioctl(t->extra[i], on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
 }
 
 /* Reads every record of every ring into the shapes (after the window: nothing is written meanwhile). */
@@ -249,6 +271,8 @@ void skbtrace_collect(struct skbtrace *t) {
     uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE), tail = mp->data_tail;
     const struct tp_format *f = r->rx ? &t->fr : &t->fx;
     unsigned char rec[1024];
+    int64_t last_payload = 0, last_frag = 0;
+    int last_partial = 0;
     while (tail < head) {
       struct perf_event_header h;
       for (size_t k = 0; k < sizeof h; k++) ((unsigned char *)&h)[k] = data[(tail + k) % size];
@@ -261,6 +285,22 @@ void skbtrace_collect(struct skbtrace *t) {
       uint32_t raw;
       memcpy(&raw, rec + sizeof h, 4);
       const unsigned char *e = rec + sizeof h + 4;
+      uint16_t type;
+      memcpy(&type, e, 2);
+      if (!r->rx && t->retrans_id > 0 && type == (uint16_t)t->retrans_id) {
+        /* the data skb sampled right before it was this retransmission: its bytes were counted once already */
+        if (last_payload > 0) {
+          s->retrans_skbs++;
+          s->retrans_bytes += last_payload;
+          s->skbs--;
+          s->frag_bytes -= last_frag;
+          s->linear_bytes -= last_payload - last_frag;
+          if (last_payload - last_frag > 0) s->linear_skbs--;
+          if (last_partial) s->csum_partial--; else { s->csum_sw_skbs--; s->csum_sw_bytes -= last_payload; }
+          last_payload = 0;
+        }
+        continue;
+      }
       if (raw < (uint32_t)f->entry_size || sizeof h + 4 + raw > n) { s->malformed++; continue; }
       int64_t len = (int64_t)get(e, &f->len), data_len = (int64_t)get(e, &f->data_len);
       if (r->rx) {
@@ -276,6 +316,9 @@ void skbtrace_collect(struct skbtrace *t) {
       /* an ACK carrying more options (SACK blocks: up to 40 - 12 bytes) is not data: on a device both directions
        * share (loopback), an skb with nothing in frags is data only past that (tcp_sendmsg puts payload in frags) */
       if (payload <= 0 || (data_len == 0 && payload <= t->opt_slack)) continue;
+      last_payload = payload;
+      last_frag = data_len;
+      last_partial = (int)get(e, &f->ip_summed) == CHECKSUM_PARTIAL;
       s->skbs++;
       s->frag_bytes += data_len;
       s->linear_bytes += payload - data_len > 0 ? payload - data_len : 0;
@@ -292,6 +335,8 @@ void skbtrace_collect(struct skbtrace *t) {
 }
 
 void skbtrace_close(struct skbtrace *t) {
+  for (int i = 0; i < t->nextra; i++) close(t->extra[i]);
+  t->nextra = 0;
   for (int i = 0; i < t->n; i++) ring_close(&t->rings[i]);
   t->n = 0;
 }
@@ -302,5 +347,6 @@ void skb_shapes_add(struct skb_shapes *a, const struct skb_shapes *b) {
   a->gso_skbs += b->gso_skbs; a->gso_segs += b->gso_segs; if (b->gso_size_max > a->gso_size_max) a->gso_size_max = b->gso_size_max;
   if (b->payload_max > a->payload_max) a->payload_max = b->payload_max;
   a->rx_skbs += b->rx_skbs; a->lost += b->lost; a->malformed += b->malformed;
+  a->retrans_skbs += b->retrans_skbs; a->retrans_bytes += b->retrans_bytes;
   for (int i = 0; i < SKB_FRAGS_HIST; i++) a->frags_hist[i] += b->frags_hist[i];
 }
