@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -299,6 +300,12 @@ int nic_start(struct sink_spec *s) {
   if (H.nic_dev[0]) return failed(STATUS_UNSUPPORTED, "sink %s: one nic sink per program (the host has one veth pair)", s->name);
   snprintf(H.nic_dev, sizeof H.nic_dev, "zc%da", (int)getpid());
   snprintf(H.nic_peer_dev, sizeof H.nic_peer_dev, "zc%db", (int)getpid());
+  /* the exception list, shared with the peer, as peer_start makes it: before the fork */
+  if (!s->exc) {
+    void *m = mmap(NULL, (size_t)PEER_EXC_CAP * sizeof(struct pexc), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    s->exc = m == MAP_FAILED ? NULL : m;
+    if (!s->exc) note("peer of sink %s: no exception list (mmap: %s): every byte that is not version 0 counts bad", s->name, strerror(errno));
+  }
   int ctl[2], rep[2];
   if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) return failed(STATUS_PEER_FAILED, "peer: pipe: %s", strerror(errno));
   for (int i = 0; i < 2; i++) { ctl[i] = hi_fd(ctl[i]); rep[i] = hi_fd(rep[i]); }

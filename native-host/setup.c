@@ -642,7 +642,7 @@ void teardown(void) {
   for (int i = 0; i < H.nsinks; i++) {
     struct sink_spec *s = &H.sinks[i];
     if (s->kind == SINK_KIND_FILE) verify_file_sink(s);
-    if (s->kind == SINK_KIND_TCP) verify_tcp_sink(s);
+    if (s->kind == SINK_KIND_TCP || s->kind == SINK_KIND_NIC) verify_tcp_sink(s);
     if (s->exc) { munmap(s->exc, (size_t)PEER_EXC_CAP * sizeof(struct pexc)); s->exc = NULL; }
   }
   remove_sandbox();
