@@ -105,7 +105,7 @@ struct tp_field { int offset, size; };
 struct tp_format {
   int64_t id;             /* the tracepoint's id (its "ID:" line) */
   int entry_size;         /* bytes up to the end of the last field */
-  struct tp_field name, len, data_len, ip_summed, gso_size, gso_segs, nr_frags, transport_offset;
+  struct tp_field name, len, data_len, ip_summed, gso_size, gso_segs, nr_frags, transport_offset, err;
 };
 #define SKB_FRAGS_HIST 18 /* nr_frags 0..MAX_SKB_FRAGS (17) */
 /* The data skbs a driver was handed (net_dev_start_xmit) and their frags (netif_rx_entry), summed */
@@ -133,6 +133,8 @@ struct skbtrace {
   struct skb_ring rings[2 * SKBTRACE_MAX_CPUS];
   int n;
   int64_t retrans_id;     /* tcp:tcp_retransmit_skb, sampled into each CPU's xmit ring (-1: not) */
+  struct tp_format ft;    /* its format (err) */
+  int64_t queue_id;       /* net:net_dev_queue, into the same ring: where each transmission starts */
   int extra[SKBTRACE_MAX_CPUS], nextra; /* its events */
   int opt_slack;          /* payload up to which an skb with no frags may be an ACK with options (one device, both ways) */
   struct skb_shapes shapes;

@@ -54,7 +54,7 @@ static int field_set(struct tp_field *f, const char *decl, int off, int size) {
  * field past the entry, is an error said in `why`. */
 int tp_format_parse(const char *text, struct tp_format *f, char *why, size_t whylen) {
   memset(f, 0, sizeof *f);
-  struct tp_field *all[] = { &f->name, &f->len, &f->data_len, &f->ip_summed, &f->gso_size, &f->gso_segs, &f->nr_frags, &f->transport_offset };
+  struct tp_field *all[] = { &f->name, &f->len, &f->data_len, &f->ip_summed, &f->gso_size, &f->gso_segs, &f->nr_frags, &f->transport_offset, &f->err };
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) all[i]->offset = -1;
   f->id = -1;
   int fields = 0, end = 0;
@@ -95,9 +95,11 @@ int tp_format_parse(const char *text, struct tp_format *f, char *why, size_t why
     else if (!strcmp(nm, "gso_segs")) field_set(&f->gso_segs, fp, off, size);
     else if (!strcmp(nm, "nr_frags")) field_set(&f->nr_frags, fp, off, size);
     else if (!strcmp(nm, "transport_offset")) field_set(&f->transport_offset, fp, off, size);
+    else if (!strcmp(nm, "err")) field_set(&f->err, fp, off, size);
   }
   f->entry_size = end;
   if (!fields) { snprintf(why, whylen, "format: no field lines"); return -1; }
+  if (f->len.offset < 0 && f->data_len.offset < 0 && f->err.offset >= 0) return 0; /* tcp_retransmit_skb: err alone */
   if (f->len.offset < 0 || f->data_len.offset < 0) { snprintf(why, whylen, "format: no %s field", f->len.offset < 0 ? "len" : "data_len"); return -1; }
   return 0;
 }
@@ -212,10 +214,14 @@ int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, 
   }
   /* tcp:tcp_retransmit_skb, into the xmit ring of the same CPU (PERF_EVENT_IOC_SET_OUTPUT): on a device without a
    * queue (loopback, veth: IFF_NO_QUEUE) the retransmission reached the driver right before it, in that ring */
+  /* its err: kernels that trace a failed attempt too (-EBUSY: the clone still in the host's queue) sent nothing then */
   char rwhy[160];
-  t->retrans_id = dport > 0 ? tracepoint_id("tcp", "tcp_retransmit_skb", rwhy, sizeof rwhy) : -1;
-  char fx[96], fr[96], ftr[64];
+  t->retrans_id = dport > 0 && tp_format_read("tcp", "tcp_retransmit_skb", &t->ft, rwhy, sizeof rwhy) == 0 ? t->ft.id : -1;
+  char fx[96], fr[96], ftr[64], fq[64];
   snprintf(ftr, sizeof ftr, "dport == %d", dport);
+  snprintf(fq, sizeof fq, "name == \"%s\"", dev);
+  t->queue_id = t->retrans_id > 0 ? tracepoint_id("net", "net_dev_queue", rwhy, sizeof rwhy) : -1;
+  if (t->queue_id < 0) t->retrans_id = -1;
   /* only the data skbs of the sampled device: Ethernet + IPv4 + TCP headers are at least 14 + 20 + 20 bytes */
   snprintf(fx, sizeof fx, "name == \"%s\" && len > %d", dev, 14 + IPV4_HDR + tcp_header());
   snprintf(fr, sizeof fr, "name == \"%s\" && len > %d", peer_dev, IPV4_HDR + tcp_header());
@@ -236,13 +242,15 @@ int skbtrace_open(struct skbtrace *t, pid_t pid, int cpu_wide, const char *dev, 
       }
       t->n++;
     }
-    if (t->retrans_id > 0) {
-      struct perf_event_attr a = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof a, .config = (uint64_t)t->retrans_id,
+    /* net:net_dev_queue opens each transmission (dev_queue_xmit, before software GSO cuts it): the samples after it
+     * are that one skb's, so a retransmission takes back all of them */
+    for (int k = 0; t->retrans_id > 0 && k < 2; k++) {
+      struct perf_event_attr a = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof a, .config = (uint64_t)(k ? t->queue_id : t->retrans_id),
                                    .sample_period = 1, .sample_type = PERF_SAMPLE_RAW, .disabled = 1 };
       int fd = (int)syscall(SYS_perf_event_open, &a, cpu_wide ? -1 : pid, cpu_wide ? c : -1, -1, PERF_FLAG_FD_CLOEXEC);
       struct skb_ring *x = &t->rings[t->n - 2];
-      if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ftr) < 0 || ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, x->fd) < 0) {
-        snprintf(t->why, sizeof t->why, "tcp:tcp_retransmit_skb: %s", strerror(errno));
+      if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_FILTER, k ? fq : ftr) < 0 || ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, x->fd) < 0) {
+        snprintf(t->why, sizeof t->why, "%s: %s", k ? "net:net_dev_queue" : "tcp:tcp_retransmit_skb", strerror(errno));
         if (fd >= 0) close(fd);
         skbtrace_close(t);
         return -1;
@@ -271,8 +279,8 @@ void skbtrace_collect(struct skbtrace *t) {
     uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE), tail = mp->data_tail;
     const struct tp_format *f = r->rx ? &t->fr : &t->fx;
     unsigned char rec[1024];
-    int64_t last_payload = 0, last_frag = 0;
-    int last_partial = 0;
+    struct skb_shapes acc; /* the data skbs of the transmission since the last net_dev_queue on this CPU */
+    memset(&acc, 0, sizeof acc);
     while (tail < head) {
       struct perf_event_header h;
       for (size_t k = 0; k < sizeof h; k++) ((unsigned char *)&h)[k] = data[(tail + k) % size];
@@ -289,18 +297,25 @@ void skbtrace_collect(struct skbtrace *t) {
       memcpy(&type, e, 2);
       if (!r->rx && t->retrans_id > 0 && type == (uint16_t)t->retrans_id) {
         /* the data skb sampled right before it was this retransmission: its bytes were counted once already */
-        if (last_payload > 0) {
-          s->retrans_skbs++;
-          s->retrans_bytes += last_payload;
-          s->skbs--;
-          s->frag_bytes -= last_frag;
-          s->linear_bytes -= last_payload - last_frag;
-          if (last_payload - last_frag > 0) s->linear_skbs--;
-          if (last_partial) s->csum_partial--; else { s->csum_sw_skbs--; s->csum_sw_bytes -= last_payload; }
-          last_payload = 0;
+        int32_t err = t->ft.err.offset >= 0 && (uint32_t)t->ft.err.offset + 4 <= raw ? (int32_t)get(e, &t->ft.err) : 0;
+        /* a failed attempt that never reached a driver (-EBUSY: the clone still in the host's queue,
+         * skb_still_in_host_queue; -ENOMEM, -EAGAIN: before tcp_transmit_skb sent it) has no sample to take back;
+         * one the driver refused (veth's full backlog: -ENOBUFS) was handed over, and is */
+        if (err != -EBUSY && err != -ENOMEM && err != -EAGAIN && acc.skbs > 0) {
+          s->retrans_skbs += acc.skbs;
+          s->retrans_bytes += acc.frag_bytes + acc.linear_bytes;
+          s->skbs -= acc.skbs;
+          s->frag_bytes -= acc.frag_bytes;
+          s->linear_bytes -= acc.linear_bytes;
+          s->linear_skbs -= acc.linear_skbs;
+          s->csum_partial -= acc.csum_partial;
+          s->csum_sw_skbs -= acc.csum_sw_skbs;
+          s->csum_sw_bytes -= acc.csum_sw_bytes;
         }
+        memset(&acc, 0, sizeof acc);
         continue;
       }
+      if (!r->rx && t->queue_id > 0 && type == (uint16_t)t->queue_id) { memset(&acc, 0, sizeof acc); continue; }
       if (raw < (uint32_t)f->entry_size || sizeof h + 4 + raw > n) { s->malformed++; continue; }
       int64_t len = (int64_t)get(e, &f->len), data_len = (int64_t)get(e, &f->data_len);
       if (r->rx) {
@@ -316,15 +331,16 @@ void skbtrace_collect(struct skbtrace *t) {
       /* an ACK carrying more options (SACK blocks: up to 40 - 12 bytes) is not data: on a device both directions
        * share (loopback), an skb with nothing in frags is data only past that (tcp_sendmsg puts payload in frags) */
       if (payload <= 0 || (data_len == 0 && payload <= t->opt_slack)) continue;
-      last_payload = payload;
-      last_frag = data_len;
-      last_partial = (int)get(e, &f->ip_summed) == CHECKSUM_PARTIAL;
-      s->skbs++;
-      s->frag_bytes += data_len;
-      s->linear_bytes += payload - data_len > 0 ? payload - data_len : 0;
-      if (payload - data_len > 0) s->linear_skbs++;
-      if ((int)get(e, &f->ip_summed) == CHECKSUM_PARTIAL) s->csum_partial++;
-      else { s->csum_sw_skbs++; s->csum_sw_bytes += payload; }
+      int64_t lin = payload - data_len > 0 ? payload - data_len : 0;
+      int partial = (int)get(e, &f->ip_summed) == CHECKSUM_PARTIAL;
+      for (struct skb_shapes *d = s; d; d = d == s ? &acc : NULL) {
+        d->skbs++;
+        d->frag_bytes += data_len;
+        d->linear_bytes += lin;
+        if (lin > 0) d->linear_skbs++;
+        if (partial) d->csum_partial++;
+        else { d->csum_sw_skbs++; d->csum_sw_bytes += payload; }
+      }
       int64_t segs = (int64_t)get(e, &f->gso_segs), gsz = (int64_t)get(e, &f->gso_size);
       if (gsz > 0) { s->gso_skbs++; s->gso_segs += segs; if (gsz > s->gso_size_max) s->gso_size_max = gsz; }
       if (payload > s->payload_max) s->payload_max = payload;
