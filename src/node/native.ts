@@ -452,6 +452,15 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   ev("copies.cpu.bytes", "CPU_COPY_BYTES");
   ev("copies.dma.ops", "DMA_OPS");
   ev("copies.dma.bytes", "DMA_BYTES");
+  if (raw.sinks.some((s) => s.kind === "nic")) {
+    // the model's copies.dma holds the NIC's gather reads as well as the disk's; the veth hands the skb over and no
+    // device reads memory, so the kernel's figure (the disk's alone) cannot stand for it: the disk's part is
+    // compared as kernel.blockRqIssue and io.readBytes
+    for (const p of ["copies.dma.ops", "copies.dma.bytes"]) {
+      evidence[p] = "unobservable";
+      (result.unavailable ??= {})[p] = "a NIC's DMA is not observable through a veth (it hands the skb over); the disk's transfers are kernel.blockRqIssue and io.readBytes";
+    }
+  }
   for (const [p, k] of [["rchar", "IO_RCHAR"], ["wchar", "IO_WCHAR"], ["syscr", "IO_SYSCR"], ["syscw", "IO_SYSCW"], ["readBytes", "IO_READ_BYTES"], ["writeBytes", "IO_WRITE_BYTES"]])
     ev(`io.${p}`, k);
   evidence.errors = "measured";

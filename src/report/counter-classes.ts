@@ -70,6 +70,9 @@ export const RULES: Rule[] = [
   // page-cache inserts: a warm truncate's folio split added one or two folios in 1 of 10 runs (an earlier session's
   // measurement, mmap-truncate 64 KiB warm); cold, the folio orders follow the readahead windows
   { match: /^kernel\.filemapAdd$/, class: "range", family: "kernel tracepoints" },
+  // skb shapes sampled at the driver: a retransmission the host does not recognise counts its bytes again (through a
+  // loaded veth, about one 1 MiB run in five: skbLinearBytes 1048576..1050024 over three runs of one program)
+  { match: /^kernel\.skb(FragBytes|LinearBytes|CsumPartial|GsoSkbs|GsoSegs|PayloadMax)$|^kernel\.csumBytes$/, class: "range", family: "skbs" },
   { match: /^kernel\./, class: "exact", family: "kernel tracepoints" },
 ];
 
