@@ -14,8 +14,8 @@ import {
   inodeNew, inodeCount, inoKindOf, inoSizeOf, inoSinkOf, inoNameOf, inoSetSize, inoPatternOf, pcLookup, pcPeek,
   pcAddFolio, pcPage, pcReadPrepare, pcWillneed, pcDrop, pcTruncate, IK_REGULAR, IK_NULL, Ra, dirtyFolio, dirtySinkRange, writeBegin, accountDirty, inoFsOf, sleepFor, pcWriteback, pcWaitWriteback,
 } from "../mm/pagecache";
-import { findVma, pickAddress, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
-import { ptReserve, walk, entryPfn, PTE_P, PTE_H } from "../mm/pagetable";
+import { findVma, pickAddress, vmaFirstPickTop, vmaInsert, vmaRemove, vmaIno, vmaStart, vmaEnd, vmaPgoff, vmaOverlaps, vmaSetAdvice, MAX_VMAS } from "../mm/vma";
+import { ptReserve, ptPrebuilt, walk, entryPfn, PTE_P, PTE_H } from "../mm/pagetable";
 import { populate, zapRange, translate, FM_GUP, FM_USER, FAULT_OK, lastFault, FAULT_SIGBUS } from "../mm/fault";
 import { copyToUser, copyFromUser, cpuCopyPiece, uaccessFault } from "../mm/usercopy";
 import { cacheTouch, CPU_PROCESS } from "../mm/cache";
@@ -396,7 +396,14 @@ export function sys_mmap(addr: i64, length: i64, prot: i64, flags: i64, fd: i64,
     start = addr;
     zapRange(start, start + len);
     vmaRemove(start, start + len);
-  } else start = pickAddress(len, ino >= 0);
+  } else {
+    start = pickAddress(len, ino >= 0);
+    // get_unmapped_area is top-down: the first pick ends where the host's own memory begins (its call log, mapped
+    // with MAP_POPULATE last in setup). When that is inside a PMD, the PMD already has its PTE table, so the
+    // mapping's top part faults into a table that exists (see mapPages in mm/fault.ts).
+    const top = vmaFirstPickTop();
+    if (top >= 0 && (top & ((<i64>1 << 21) - 1)) != 0) ptPrebuilt(top);
+  }
   const v = vmaInsert(start, start + len, <i32>prot, <i32>(flags & ~Flags.MAP_POPULATE), ino, offset >> 12);
   ptReserve(len);
   if (v < 0) return -Errno.ENOMEM;

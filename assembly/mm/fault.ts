@@ -67,32 +67,50 @@ function mapOne(va: i64, pfn: u32, flags: u64): void {
   if (mapPage(va, pfn, flags)) getPage(pfn);
 }
 
-/** filemap_map_pages over file pages [startPg, endPg] of area v (inclusive), v's page `pg0` at address `va0`. */
-function mapPages(v: i32, startPg: i64, endPg: i64): void {
+/**
+ * filemap_map_pages over file pages [startPg, endPg] of area v (inclusive), for a fault at `va`. Its first step
+ * is the PMD (Linux 6.18, after 74207de2ba10 "do not populate page table entries beyond i_size"):
+ *
+ *   first uptodate folio in the window ── none ──────────────────────────────> nothing mapped
+ *     │ wholly below EOF (file_end >= folio_next_index)?
+ *     ├─ yes: filemap_map_pmd: a PMD-sized folio -> do_set_pmd (done); an empty PMD gets the preallocated table
+ *     └─ no (it holds EOF): filemap_map_pmd is skipped, so an empty PMD stays empty
+ *   pte_offset_map_lock: no PTE table under the PMD ───────────────────────> nothing mapped
+ *
+ * so the first fault into an empty PMD whose window starts at the folio holding EOF maps only its own page
+ * (filemap_fault + finish_fault, which allocates the table); the next fault there finds the table.
+ */
+function mapPages(v: i32, startPg: i64, endPg: i64, va: i64): void {
   const ino = vmaIno(v);
   const fileEnd = ((inoSizeOf(ino) + 4095) >> 12) - 1;
-  if (endPg > fileEnd) endPg = fileEnd;
+  if (endPg > fileEnd) endPg = fileEnd;              // next_uptodate_folio stops at i_size
   let pg = startPg;
+  let first = true;
   while (pg <= endPg) {
     const pfn = pcPeek(ino, pg);
     if (pfn == 0) { pg++; continue; }
     const head = frHead(pfn);
     const nr: i64 = 1 << frOrder(head);
-    const first = pg - <i64>(pfn - head);          // the folio's first page index
-    const next = first + nr;
+    const fi = pg - <i64>(pfn - head);              // the folio's first page index
+    const next = fi + nr;
     // next_uptodate_folio: a PG_readahead folio, or one still under its read (locked, !uptodate), is left to the fault
     if ((frFlags(head) & FL_READAHEAD) || pcUnderIo(ino, pg, pfn)) { pg = next; continue; }
+    if (first) {
+      first = false;
+      if (fileEnd >= next) { if (mapPmd(v, va)) return; }
+      else if (walk(va, false) == 0) return;
+    }
     let a = pg;
     let b = next - 1 < endPg ? next - 1 : endPg;
     if (nr > 1 && fileEnd >= next) {
-      const va0 = vmaStart(v) + ((first - vmaPgoff(v)) << 12);
+      const va0 = vmaStart(v) + ((fi - vmaPgoff(v)) << 12);
       const va1 = va0 + (nr << 12) - 1;
-      if (va0 >= vmaStart(v) && va1 < vmaEnd(v) && (va0 >> 21) == (va1 >> 21)) { a = first; b = next - 1; }
+      if (va0 >= vmaStart(v) && va1 < vmaEnd(v) && (va0 >> 21) == (va1 >> 21)) { a = fi; b = next - 1; }
     }
     // filemap_map_folio_range: the PTEs of a run of the folio's pages, then one folio_ref_add for the run
     let run = 0;
     for (let p = a; p <= b; p++) {
-      if (mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << 12), head + <u32>(p - first), 0)) { run++; continue; }
+      if (mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << 12), head + <u32>(p - fi), 0)) { run++; continue; }
       if (run > 0) { getPages(head, run); run = 0; }
     }
     if (run > 0) getPages(head, run);
@@ -117,8 +135,7 @@ function faultAround(v: i32, va: i64): void {
   if (vend < to) to = vend;
   to -= 1;
   const pg = vmaPgoff(v) + vmaOff;
-  if (mapPmd(v, va)) return;
-  mapPages(v, pg - (pteOff - from), pg - (pteOff - from) + (to - from));
+  mapPages(v, pg - (pteOff - from), pg - (pteOff - from) + (to - from), va);
 }
 
 /**

@@ -122,6 +122,25 @@ function walkTo(va: i64, alloc: bool, stop: i32): usize {
   return tableOf(table) + (<usize>((va >> 12) & 511) << 3);
 }
 
+/**
+ * A PTE table that exists before the phase: the host's own memory shares the PMD holding `va` and was touched
+ * during setup. Allocated as walk() would, but not counted: the phase did not make it.
+ */
+export function ptPrebuilt(va: i64): void {
+  let table = pgd;
+  for (let level = 4; level > 1; level--) {
+    const slot = tableOf(table) + (<usize>((va >> (12 + 9 * (level - 1))) & 511) << 3);
+    let e = load<u64>(slot);
+    if (level == 2 && (e & PTE_H)) return;
+    if (!(e & PTE_P)) {
+      e = ((<u64>newTable()) << 12) | PTE_P | PTE_W;
+      store<u64>(slot, e);
+      ptGen++;
+    }
+    table = entryPfn(e);
+  }
+}
+
 /** Sets the PTE at `slot` (for `va`) to map `pfn` with `flags`; counts it. */
 export function setPte(slot: usize, va: i64, pfn: u32, flags: u64): void {
   store<u64>(slot, ((<u64>pfn) << 12) | flags | PTE_P);

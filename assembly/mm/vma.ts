@@ -18,11 +18,13 @@ const vUsed = new StaticArray<bool>(MAX_VMAS);   // slot in use
 const vAdvice = new StaticArray<i32>(MAX_VMAS);  // madvise: MADV_NORMAL, MADV_RANDOM (VM_RAND_READ), MADV_SEQUENTIAL
 let mmapLow: i64 = MMAP_BASE;                    // the lowest address handed out so far
 let mmapPicks: i32 = 0;                          // addresses get_unmapped_area has picked (the k-th mmap(NULL))
+let pickTop: i64 = -1;                           // where the memory right above the last pick begins, -1: not known
 
 export function vmaReset(): void {
   for (let i = 0; i < MAX_VMAS; i++) unchecked(vUsed[i] = false);
   mmapLow = MMAP_BASE;
   mmapPicks = 0;
+  pickTop = -1;
 }
 
 @inline export function vmaAdvice(v: i32): i32 { return unchecked(vAdvice[v]); }
@@ -58,6 +60,7 @@ export function findVma(va: i64): i32 {
 export function pickAddress(len: i64, file: bool): i64 {
   const k = mmapPicks++;
   let a = (mmapLow - len) & ~4095;
+  pickTop = -1;
   if (file && len >= PMD_SIZE) return a & ~(PMD_SIZE - 1);
   const off = k < 4 ? knob(Knob.MMAP_PLACEMENT_0 + k) : -1;
   if (off >= 0) {
@@ -65,9 +68,14 @@ export function pickAddress(len: i64, file: bool): i64 {
     let b = (a & ~(PMD_SIZE - 1)) + o;
     if (b > a) b -= PMD_SIZE;
     a = b;
+    // the k-th pick lies right below what was mapped before it: for the first, the host's own memory
+    if (k == 0) pickTop = a + len;
   }
   return a;
 }
+
+/** The address where the memory right above the last pick begins (placed by MMAP_PLACEMENT_0), or -1. */
+export function vmaFirstPickTop(): i64 { return pickTop; }
 
 export function vmaInsert(start: i64, end: i64, prot: i32, flags: i32, ino: i32, pgoff: i64): i32 {
   for (let i = 0; i < MAX_VMAS; i++) {

@@ -44,13 +44,6 @@ export const KNOWN: Known[] = [
     witness: { scenario: "mmap-write", params: { fileSize: "16MiB", chunk: "whole", cache: "cold" } },
     why: "a fault taken in write()'s copy (kernel mode, no per-VMA lock) is accounted major whenever filemap_fault drops mmap_lock and retries: at the two readahead marks (pages 1536 and 2048) in every run, and at each request the copy reaches while it is still being read. The model does the same, but with its default costs its copy outruns its disk and waits at pages 1024 and 3072 too (251 minor, 5 major against the kernel's 253 and 3); with this machine's calibration profile (--profile profiles/linux-6.18-this-machine.json) it matches: the disagreement is in the costs, not the mechanism",
   },
-  {
-    id: "warm-mmap-pmd-crossing",
-    counter: /^(faults\.minor|kernel\.pageFaultUser)$/,
-    region: { scenarios: ["mmap-write", "mmap-truncate"], calls: ["mmap"], params: { cache: "warm", fileSize: 1048576 } },
-    witness: { scenario: "mmap-write", params: { fileSize: "1MiB", chunk: "64KiB", cache: "warm" } },
-    why: "mechanism not identified yet: with the host's layout fixed (no ASLR) the 1 MiB warm mapping lands at 0x152000 and crosses a 2 MiB boundary; the kernel takes 18 faults there in every run (19 with mmap-truncate's extra access), the model, given the same placement, 17: one fault-around window more on the kernel's side, near the boundary or at a folio edge (filemap_map_pages maps a whole large folio only when it fits in the VMA and the PMD)",
-  },
   // ---- MSG_ZEROCOPY
   {
     id: "zerocopy-completion-reads",
