@@ -210,6 +210,9 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32, tried: bool): i32 {
     if (pcWaitFolio(ino, pg, pfn) && !tried) dropped = true;
     if (dropped) return FAULT_RETRY;
   }
+  // finish_fault on an empty PMD (fault-around maps nothing there when the folio holds EOF): a PMD-sized folio
+  // at an aligned address is mapped by do_set_pmd, whole
+  if (!write && walk(va, false) == 0 && mapPmd(v, va)) return FAULT_OK;
   const slot = walk(va, true);
   const e = load<u64>(slot);
   if (!vmaShared(v) && write) {

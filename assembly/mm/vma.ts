@@ -5,7 +5,10 @@ import { Flags, Knob } from "../abi";
 import { knob } from "../machine";
 
 export const MAX_VMAS: i32 = 128;
-export const MMAP_BASE: i64 = 0x7f0000000000;
+// The top of the free space: the host's own memory (loader, libraries, its buffers and call log) begins here. The
+// kernel's mmap_base is random to the page, so that memory rarely starts on a 2 MiB boundary: MMAP_BASE sits 1 MiB
+// into its PMD, and a first mapping just below it shares that PMD, whose PTE table the host's pages already have.
+export const MMAP_BASE: i64 = 0x7f0000000000 - (1 << 20);
 const PMD_SIZE: i64 = 2 << 20;
 
 const vStart = new StaticArray<i64>(MAX_VMAS);   // first byte
@@ -68,13 +71,13 @@ export function pickAddress(len: i64, file: bool): i64 {
     let b = (a & ~(PMD_SIZE - 1)) + o;
     if (b > a) b -= PMD_SIZE;
     a = b;
-    // the k-th pick lies right below what was mapped before it: for the first, the host's own memory
-    if (k == 0) pickTop = a + len;
   }
+  // the k-th pick lies right below what was mapped before it: for the first, the host's own memory
+  if (k == 0) pickTop = a + len;
   return a;
 }
 
-/** The address where the memory right above the last pick begins (placed by MMAP_PLACEMENT_0), or -1. */
+/** Where the host's memory right above the program's first pick begins (just after that pick), or -1. */
 export function vmaFirstPickTop(): i64 { return pickTop; }
 
 export function vmaInsert(start: i64, end: i64, prot: i32, flags: i32, ino: i32, pgoff: i64): i32 {
