@@ -8,6 +8,7 @@
  *   peer.c     the forked TCP peer on 127.0.0.1 that reads, verifies and reports
  *   nic.c      the nic sink: a veth pair, the peer in a network namespace of its own, SIOCETHTOOL features
  *   skbtrace.c the shape of every data skb a driver was handed: raw tracepoint samples (format file, perf ring)
+ *   netns.c    the host's own network namespace (and user namespace when it is not root): its loopback, its sysctls
  *   measure.c  the bracket: getrusage, /proc/self/io, perf_event_open counters and tracepoints, the clock
  *   pattern.c  the byte pattern every file holds and every sink verifies
  *
@@ -248,6 +249,8 @@ struct host {
   int tcp_cc;             /* Knob.TCP_CONGESTION: 0 the system's default, 1 reno, 2 cubic, 3 bbr */
   char tcp_cc_default[16]; /* net.ipv4.tcp_congestion_control */
   char tcp_cc_used[16];   /* the congestion control the sink's connection ran with (getsockopt), "" if none */
+  char netns[32];         /* the network namespace the host runs in: "own (user+net)", "own (net)" or "machine" */
+  char netns_why[200];    /* why it runs in the machine's, "" when in its own */
   int peer_lazy_default;
   int timeout_s;          /* bound on the phase and on waits for the peer */
   int keep;               /* keep the sandbox (debugging) */
@@ -350,6 +353,9 @@ void pin_peer(void);
 void cleanup_async(void);
 int hi_fd(int fd);
 int name_ok(const char *s);
+/* netns.c */
+int netns_enter(void);
+int netns_link_up(const char *ifname);
 /* peer.c */
 int peer_start(struct sink_spec *s);
 void peer_main(struct sink_spec *s, int sock, int ctl, int rep) __attribute__((noreturn));

@@ -333,6 +333,10 @@ static void report(void) {
     fputs(",\"nicPeerDevice\":", J); jstr(H.nic_peer_dev);
     fprintf(J, ",\"nicDriver\":\"veth\",\"nicSg\":%d,\"nicCsum\":%d,\"nicTso\":%d,\"nicMtu\":%d", H.nic_sg, H.nic_csum, H.nic_tso, H.nic_mtu);
   }
+  fputs(",\"netns\":", J);
+  jstr(H.netns[0] ? H.netns : "machine");
+  fputs(",\"netnsWhy\":", J);
+  if (H.netns_why[0]) jstr(H.netns_why); else fputs("null", J);
   fputs("},", J);
   jkey("skbShapes");
   if (shapes.ok) report_shapes(&shapes); else fputs("null", J);
@@ -519,7 +523,7 @@ void knobs(void) {
   }
   int64_t fa = read_num("/sys/kernel/debug/fault_around_bytes");
   int64_t pms = read_num("/proc/sys/fs/pipe-max-size");
-  {
+  if (!H.tcp_cc_default[0]) { /* read before unshare by netns_enter: the machine's, not a new namespace's */
     FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
     if (f) { if (fscanf(f, "%15s", H.tcp_cc_default) != 1) H.tcp_cc_default[0] = 0; fclose(f); }
   }
@@ -673,7 +677,7 @@ int main(int argc, char **argv) {
     int nul = open("/dev/null", O_RDWR);
     if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }
     cpu_lock(); /* one host at a time on this machine: they pin CPUs (setup.c) */
-    if (setup_all() < 0) {
+    if (netns_enter() < 0 || setup_all() < 0) {
       rc = 2;
     } else {
       measure_init();
