@@ -394,9 +394,10 @@ static int host_byte(uintptr_t a, int buf_ok) {
   return 0;
 }
 
-/* Whether any byte of [lo, hi) is the host's own (a range that wraps is) */
+/* Whether any byte of [lo, hi) is the host's own (a range that wraps runs to the top: the kernel's half holds
+ * nothing of the host's, and the kernel refuses such a range itself) */
 static int host_range(uintptr_t lo, uintptr_t hi, int buf_ok) {
-  if (hi < lo) return 1;
+  if (hi < lo) hi = UINTPTR_MAX;
   for (uintptr_t a = lo; a < hi;) {
     uintptr_t e = program_end(a, buf_ok);
     if (e) { a = e; continue; }

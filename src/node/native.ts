@@ -428,6 +428,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     errors: raw.errors.map((e) => ({ step: e.step, at: at(e.step), call: e.call, errno: e.errno, count: e.count })),
     signals,
     delivered: { bytes: delivered, intact, modifiedBytes: modified, digest },
+    ...(raw.notRun?.length ? { notRun: raw.notRun.map((n) => ({ step: n.step, at: at(n.step), call: n.call, why: n.why, count: n.count })) } : {}),
     timeNs: raw.timeNs,
     kernel,
     evidence,
@@ -483,6 +484,10 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (peerWaitNote) result.notes!.push(peerWaitNote);
   if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${nameSites(compiled, raw.detail)}` : ""}`);
+  for (const n of raw.notRun ?? []) result.notes!.push(`step ${n.step} (${n.call}${at(n.step) ? ` at ${at(n.step)}` : ""}) not run: ${n.why}`);
+  if (raw.notRunDropped) result.notes!.push(`${raw.notRunDropped} more step(s) not run (the host keeps ${raw.notRun?.length ?? 0})`);
+  if (raw.machine?.netns && raw.machine.netns !== "machine") kernel.netns = raw.machine.netns;
+  else if (raw.machine?.netns) { kernel.netns = "machine"; if (raw.machine.netnsWhy) result.notes!.push(`the host ran in the machine's network namespace: ${raw.machine.netnsWhy}`); }
   return result;
 }
 

@@ -15,7 +15,7 @@ export interface EngineErrors {
   errors: string[];
   /** the same with counts, for messages */
   records: ErrorRecord[];
-  /** native only: the steps the host refused itself (it did not make the call: a pointer outside the program's memory) */
+  /** native only: the steps the host did not run (a call that would reach its own memory or descriptors: notRun) */
   refusedSteps?: number[];
   /** the engine's status: the model's ("DONE" at the end, "TIMEOUT" when a call sleeps for ever), the host's ("OK",
    *  or "PEER_FAILED" with a timeout when a call never returned) */
@@ -72,7 +72,7 @@ export async function nativeEngine(): Promise<Engine> {
     run: async (c, blocking) => {
       if (mod.runNativeDetailed) {
         const { result, raw } = await mod.runNativeDetailed(c, { timeoutMs: blocking ? 6_000 : 60_000 });
-        const refused = (raw.calls as unknown[][]).filter((k) => k[4] === 1).map((k) => Number(k[1]));
+        const refused = ((raw.notRun ?? []) as Array<{ step: number }>).map((n) => n.step);
         return { errors: errorKeys(c, result.errors), records: result.errors, refusedSteps: [...new Set(refused)], status: raw.status, detail: raw.detail };
       }
       const result = await mod.runNative(c);

@@ -57,8 +57,8 @@ describe.skipIf(!ready.ok)(`native host: the program and its safety${ready.ok ? 
     expect(r.syscalls.refused).toBe(1);
     // no errno for the step not run: the kernel was never asked
     expect(r.errors.map((e) => [e.step, e.errno])).toEqual([[1, "EFAULT"], [2, "EFAULT"], [3, "EBADF"]]);
-    expect(r.notRun).toMatchObject([{ step: 4, call: "read", count: 1 }]);
-    expect(r.notRun[0].why).toMatch(/descriptor of the host's own/);
+    expect(r.notRun!).toMatchObject([{ step: 4, call: "read", count: 1 }]);
+    expect(r.notRun![0].why).toMatch(/descriptor of the host's own/);
     const calls = r.calls.map((c) => [c[0], c[2], c[4]]);
     expect(calls).toEqual([["open", 3, 0], ["read", -1, 0], ["read", -1, 0], ["read", -1, 0], ["read", -1, 1], ["pread64", 96, 0], ["read", 4096, 0]]);
     expect(r.calls[2][8]).toBe(0x1000); // the log keeps the pointer the program passed
@@ -95,8 +95,8 @@ describe.skipIf(!ready.ok)(`native host: the program and its safety${ready.ok ? 
     const r = host(a.build()).raw;
     expect(r.status).toBe("OK");
     expect(r.signals).toMatchObject([{ step: 1, signal: "SIGSEGV", code: "SEGV_MAPERR" }]);
-    expect(r.notRun.map((n) => [n.step, n.call])).toEqual([[2, "munmap"], [4, "madvise"], [5, "mmap"]]);
-    for (const n of r.notRun) expect(n.why.length).toBeGreaterThan(10);
+    expect(r.notRun!.map((n) => [n.step, n.call])).toEqual([[2, "munmap"], [4, "madvise"], [5, "mmap"]]);
+    for (const n of r.notRun!) expect(n.why.length).toBeGreaterThan(10);
     expect(r.errors).toEqual([]);
     expect(r.syscalls.byName).toEqual({ open: 1, madvise: 1 });
     expect(r.syscalls.refused).toBe(3);
