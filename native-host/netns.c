@@ -169,8 +169,8 @@ int netns_enter(void) {
     int e = errno;
     snprintf(H.netns, sizeof H.netns, "machine");
     snprintf(H.netns_why, sizeof H.netns_why, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s (%s)", strerror(e),
-             e == ENOSPC ? "user.max_user_namespaces reached" : e == EPERM ? "user namespaces not permitted here (a seccomp filter, or kernel.unprivileged_userns_clone 0)" : e == EINVAL ? "a kernel without user or network namespaces" : "not permitted");
-    note("netns: the host runs in the machine's network namespace: %s", H.netns_why);
+             e == ENOSPC ? "user.max_user_namespaces reached" : e == EPERM ? "not permitted: a seccomp filter, unprivileged user namespaces off, or the host's ids unmapped where it runs" : e == EINVAL ? "a kernel without user or network namespaces" : "not permitted");
+    note("netns: the host runs in the machine's network namespace (machine.netnsWhy says why)");
     return 0;
   }
   if (user && map_self(uid, gid, H.netns_why, sizeof H.netns_why) < 0) {

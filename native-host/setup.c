@@ -220,13 +220,14 @@ static void folio_orders(struct file_spec *f) {
 /* ---------------------------------------------------------------- the second filesystem */
 
 /* Knob.OTHER_FS_FILES: a tmpfs mounted at FS2_DIR in the sandbox, in a mount namespace of the host's own (and its
- * peer's), so that nobody else sees it and it disappears with the process whatever happens. Root only. */
+ * peer's), so that nobody else sees it and it disappears with the process whatever happens. Root, or a host in a user
+ * namespace of its own (netns.c): tmpfs may be mounted there (FS_USERNS_MOUNT). */
 static int second_fs(void) {
   int64_t size = 16 << 20;
   for (int i = 0; i < H.nfiles && i < 63; i++) if ((H.other_fs_files >> i) & 1) size += (H.files[i].size + 4095) & ~4095LL;
   if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
     H.status = STATUS_UNSUPPORTED;
-    snprintf(H.status_detail, sizeof H.status_detail, "a second filesystem (Knob.OTHER_FS_FILES) needs root: unshare/mount: %s", strerror(errno));
+    snprintf(H.status_detail, sizeof H.status_detail, "a second filesystem (Knob.OTHER_FS_FILES) needs root or a user namespace of the host's own: unshare/mount: %s", strerror(errno));
     return -1;
   }
   if (mkdir(FS2_DIR, 0700) < 0) return fail("mkdir %s: %s", FS2_DIR, strerror(errno));

@@ -5,6 +5,7 @@
  * Both are loaded lazily and by path, so that this suite runs (and checks its own cases against the compiler)
  * while either engine is still being built.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Compiled } from "../../src/scenario/index.js";
@@ -82,6 +83,13 @@ export async function nativeEngine(): Promise<Engine> {
 }
 
 /** Whether this process (and so the native host it starts) lacks CAP_SYS_RESOURCE. */
+/** Whether the native host can mount its second filesystem here: as root, or in a user namespace of its own
+ *  (unshare -Urn works for this user) */
+export function canMountSecondFs(): boolean {
+  if (typeof process.getuid === "function" && process.getuid() === 0) return true;
+  return spawnSync("unshare", ["-Urn", "true"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+}
+
 export function lacksCapSysResource(): boolean {
   try {
     const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"));
