@@ -7,14 +7,14 @@
  *                                └─owns──> net ns (host's): lo up, 127.0.0.1, the peers
  *
  * In a user namespace of its own the host has CAP_NET_ADMIN over the network namespace that namespace owns
- * (ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN) in tcp_set_congestion_control and sock_setsockopt), so it may
- * set a congestion control that net.ipv4.tcp_allowed_congestion_control does not list, and SO_RCVBUFFORCE. Its
- * uid and gid are mapped to themselves (setgroups denied first, as user_namespaces(7) requires for gid_map), so
- * the sandbox's files keep their owner. What else the user namespace changes for the host: nothing the host uses
- * checks a capability in it but the mount of the second filesystem (tmpfs is FS_USERNS_MOUNT: an unprivileged
- * host can make it now); perf_event_open (perf_allow_kernel: CAP_PERFMON in the init namespace), mlockall
- * (capable(CAP_IPC_LOCK)), /proc/kpageflags (CAP_SYS_ADMIN in the init namespace), RLIMITs, sched_setaffinity on
- * itself, /proc/self/io, mincore and fadvise are as before.
+ * (ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN) in tcp_set_congestion_control), so it may set a congestion
+ * control that net.ipv4.tcp_allowed_congestion_control does not list. Its uid and gid are mapped to themselves
+ * (setgroups denied first, as user_namespaces(7) requires for gid_map), so the sandbox's files keep their owner.
+ * What else the user namespace changes for the host: nothing it measures. Only the mount of the second filesystem
+ * checks a capability in it (tmpfs is FS_USERNS_MOUNT: an unprivileged host can make it now); perf_event_open
+ * (perf_allow_kernel: CAP_PERFMON in the init namespace), mlockall (capable(CAP_IPC_LOCK)), /proc/kpageflags
+ * (CAP_SYS_ADMIN, init), SO_RCVBUFFORCE (sockopt_capable: init), RLIMITs, sched_setaffinity on itself,
+ * /proc/self/io, mincore and fadvise are as before.
  *
  * A new network namespace starts with the kernel's defaults for its per-namespace sysctls, except those tcp_sk_init
  * copies from init_net (tcp_congestion_control, tcp_rmem, tcp_wmem). The machine's settings are what a run means
