@@ -369,6 +369,8 @@ int name_ok(const char *s);
 /* netns.c */
 int netns_enter(void);
 int netns_link_up(const char *ifname);
+int netns_rmem_push(int64_t bytes, char *saved, size_t len);
+void netns_rmem_pop(const char *saved);
 /* peer.c */
 int peer_start(struct sink_spec *s);
 void peer_main(struct sink_spec *s, int sock, int ctl, int rep) __attribute__((noreturn));

@@ -134,6 +134,24 @@ int netns_link_up(const char *ifname) {
   return rc;
 }
 
+/* In the host's own namespace only: tcp_rmem's default (the receive buffer a new TCP socket starts with,
+ * tcp_init_sock) set to bytes, its text before kept in saved ("" when nothing was changed) for netns_rmem_pop. */
+int netns_rmem_push(int64_t bytes, char *saved, size_t len) {
+  saved[0] = 0;
+  if (strncmp(H.netns, "own", 3) || bytes <= 0 || bytes > 0x7fffffff) return -1;
+  char now[96], next[96];
+  long long lo, def, hi;
+  if (read_text(NS_SYSCTL_DIR "/tcp_rmem", now, sizeof now) < 0 || sscanf(now, "%lld %lld %lld", &lo, &def, &hi) != 3) return -1;
+  snprintf(next, sizeof next, "%lld %lld %lld", lo, (long long)bytes, hi > bytes ? hi : (long long)bytes);
+  if (write_text(NS_SYSCTL_DIR "/tcp_rmem", next) < 0) return -1;
+  snprintf(saved, len, "%s", now);
+  return 0;
+}
+
+void netns_rmem_pop(const char *saved) {
+  if (saved[0] && write_text(NS_SYSCTL_DIR "/tcp_rmem", saved) < 0) note("netns: tcp_rmem could not be set back to \"%s\": %s", saved, strerror(errno));
+}
+
 /* uid_map / gid_map: the host's own ids mapped to themselves (one line each; setgroups denied first) */
 static int map_self(uid_t uid, gid_t gid, char *why, size_t whylen) {
   char line[64];
