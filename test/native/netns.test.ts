@@ -17,8 +17,8 @@ const ready = nativeReady();
 const NOBODY = 65534;
 
 /** Runs the host on a compiled scenario; as root `asNobody` drops to uid/gid 65534 first (setpriv). */
-function host(params: Record<string, string>, o: { asNobody?: boolean; env?: Record<string, string>; wrap?: string[] } = {}): NativeRaw {
-  const program = compileByName("sendfile", { fileSize: "256KiB", ...params }).program;
+function host(params: Record<string, string>, o: { asNobody?: boolean; env?: Record<string, string>; wrap?: string[]; scenario?: string } = {}): NativeRaw {
+  const program = compileByName(o.scenario ?? "sendfile", { fileSize: "256KiB", ...params }).program;
   const tmp = mkdtempSync(join(tmpdir(), "zcsim-netns-"));
   chmodSync(tmp, 0o777);
   try {
@@ -56,6 +56,16 @@ describe.skipIf(!ready.ok)(`native host: its own network namespace${ready.ok ? "
       expect(machine.machine?.netns).toBe("machine");
       expect(machine.machine?.netnsWhy).toBe("ZCSIM_NATIVE_NETNS=0");
     }
+  });
+
+  it.skipIf(!userns.ok)(`unprivileged: a lazy peer holding 16 MiB back gets the receive buffer root would (its namespace's tcp_rmem), not a timeout${userns.ok ? "" : ` (skipped: ${userns.why})`}`, () => {
+    const raw = host({ fileSize: "16MiB", tcpCongestion: "reno" }, { asNobody: true, scenario: "sharing-hazard" });
+    expect(raw.status, raw.detail).toBe("OK");
+    expect(raw.machine?.netns).toBe("own (user+net)");
+    expect(raw.sinks[0]).toMatchObject({ kind: "tcp", lazy: true, bytes: 16 << 20, bad: 0, reported: true });
+    const note = raw.notes.find((n) => /^lazy peer of sink/.test(n)) ?? "";
+    const [, got, asked] = /receive buffer (\d+) bytes \(asked (\d+)\)/.exec(note) ?? [];
+    expect(Number(got)).toBeGreaterThanOrEqual(Number(asked));
   });
 
   it.skipIf(!isRoot)("as root: a network namespace of its own (no user namespace: its capabilities stay the machine's)", () => {
