@@ -8,6 +8,7 @@
  *   peer.c     the forked TCP peer on 127.0.0.1 that reads, verifies and reports
  *   nic.c      the nic sink: a veth pair, the peer in a network namespace of its own, SIOCETHTOOL features
  *   skbtrace.c the shape of every data skb a driver was handed: raw tracepoint samples (format file, perf ring)
+ *   netns.c    the host's own network namespace (and user namespace when it is not root): its loopback, its sysctls
  *   measure.c  the bracket: getrusage, /proc/self/io, perf_event_open counters and tracepoints, the clock
  *   pattern.c  the byte pattern every file holds and every sink verifies
  *
@@ -34,6 +35,8 @@
 #define FD_INTERNAL 100         /* internal descriptors are moved to >= 100 so the program's get 3, 4, ... */
 #define MAX_ERRORS 256          /* distinct (step, errno) pairs */
 #define MAX_SIGNALS 64
+#define MAX_NOT_RUN 64          /* distinct steps the host did not run */
+#define MAX_HOST_MAPS 1024      /* the host's own mappings (/proc/self/maps) right before the phase */
 #define MAX_STRINGS 4096
 #define PATTERN_MAX_VERSION 4095 /* the k-th mem_write of the phase writes version min(k, this) (12 bits) */
 #define PATTERN_KEY 0x7A6373696D2D7061ull        /* "zcsim-pa": keys the pattern (docs/program-format.md) */
@@ -51,7 +54,8 @@
 /* What a program descriptor is: decides the copy semantics of the calls made on it. */
 enum fd_kind { FK_NONE = 0, FK_FILE, FK_PIPE_R, FK_PIPE_W, FK_TCP, FK_NULL, FK_OTHER };
 
-/* A memory range the program may hand to the kernel or touch. Anything else is refused with EFAULT. */
+/* A memory range the program may hand to the kernel or touch. A call on a range that holds none of the host's own
+ * mappings is made as written (the kernel answers for the holes); one that would reach the host's is not run. */
 enum region_kind { RG_FREE = 0, RG_BUF, RG_MAP };
 struct region {
   uintptr_t addr, len;   /* [addr, addr+len), len rounded to pages for mappings */
@@ -191,13 +195,17 @@ struct call_rec {
                              offset after the call; pipe: a4, a5 = the two ends) */
   int64_t ret;
   int32_t err;
-  int32_t refused;        /* 0 made as written; 1 refused by the host, not made; 2 made with the fault page in place
-                             of a pointer outside the program's memory */
+  int32_t refused;        /* 0 made as written; 1 not run by the host (notRun says why) */
   int64_t t0, t1;         /* ns from the start of the phase */
 };
 
 struct error_rec { int32_t step, call, err; int64_t count; };
-struct signal_rec { int32_t step, signo, code; uintptr_t addr; int region; int64_t offset; int emulated; };
+struct signal_rec { int32_t step, signo, code; uintptr_t addr; int region; int64_t offset; };
+/* A step the host did not run, and why (a call that would touch its own memory or descriptors): no errno, no
+ * signal, no count is reported for it. */
+struct not_run_rec { int32_t step, call; int64_t count; const char *why; };
+/* An address range [lo, hi) */
+struct span { uintptr_t lo, hi; };
 
 /* perf counters the host opens on itself for the phase */
 enum pc_id {
@@ -248,6 +256,8 @@ struct host {
   int tcp_cc;             /* Knob.TCP_CONGESTION: 0 the system's default, 1 reno, 2 cubic, 3 bbr */
   char tcp_cc_default[16]; /* net.ipv4.tcp_congestion_control */
   char tcp_cc_used[16];   /* the congestion control the sink's connection ran with (getsockopt), "" if none */
+  char netns[32];         /* the network namespace the host runs in: "own (user+net)", "own (net)" or "machine" */
+  char netns_why[200];    /* why it runs in the machine's, "" when in its own */
   int peer_lazy_default;
   int timeout_s;          /* bound on the phase and on waits for the peer */
   int keep;               /* keep the sandbox (debugging) */
@@ -265,12 +275,17 @@ struct host {
   int64_t t_start;        /* CLOCK_MONOTONIC ns at the start of the phase */
   int64_t counters[COUNTER_COUNT];
   int64_t calls_by_id[CALL_MAX + 1];
-  int64_t refused;        /* calls the host refused */
+  int64_t refused;        /* calls the host did not run */
+  struct not_run_rec not_run[MAX_NOT_RUN];
+  int nnot_run;
+  int64_t not_run_dropped;
+  /* the host's own memory during the phase: its mappings right before it (program_snapshot_maps), and below its
+   * stack the range the kernel would grow the stack into on a fault there (expand_stack) */
+  struct span host_maps[MAX_HOST_MAPS];
+  int nhost_maps;         /* -1: /proc/self/maps unreadable, every address outside the program's memory is the host's */
   int64_t nstores;        /* mem_write calls made in the phase: the k-th writes version min(k, PATTERN_MAX_VERSION) */
   struct store_rec stores[PATTERN_MAX_VERSION]; /* what each store covered, and when it began */
   struct corrupt corrupt; /* ZCSIM_TEST_CORRUPT, tests only */
-  int64_t substituted;    /* calls made with the fault page in place of a pointer outside the program's memory */
-  void *fault_page;       /* a PROT_NONE page (see setup.c) */
   int64_t peer_io_calls;  /* host syscalls made for peer_read (control pipe), subtracted from /proc/self/io */
   int64_t peer_io_rchar, peer_io_wchar, peer_io_syscr, peer_io_syscw;
   /* peer_read waits for the peer: that wait is the host's, not the program's. Its context switches and faults are
@@ -338,6 +353,7 @@ void corrupt_end(struct corrupt *c, struct pverify *v, uint64_t in_end, int64_t 
 int program_load(const char *path);
 int program_run(void);
 int region_contains(uintptr_t addr, uint64_t len);
+void program_snapshot_maps(void);
 /* setup.c */
 int setup_all(void);
 int setup_verify_cache(void);
@@ -350,6 +366,11 @@ void pin_peer(void);
 void cleanup_async(void);
 int hi_fd(int fd);
 int name_ok(const char *s);
+/* netns.c */
+int netns_enter(void);
+int netns_link_up(const char *ifname);
+int netns_rmem_push(int64_t bytes, char *saved, size_t len);
+void netns_rmem_pop(const char *saved);
 /* peer.c */
 int peer_start(struct sink_spec *s);
 void peer_main(struct sink_spec *s, int sock, int ctl, int rep) __attribute__((noreturn));

@@ -312,7 +312,7 @@ static void report(void) {
   first = 1;
   for (int c = 1; c <= CALL_MAX; c++)
     if (H.calls_by_id[c]) { if (!first) fputc(',', J); first = 0; jnum(CALL_NAMES[c], H.calls_by_id[c]); }
-  fprintf(J, "},\"refused\":%lld,\"substituted\":%lld},", (long long)H.refused, (long long)H.substituted);
+  fprintf(J, "},\"refused\":%lld},", (long long)H.refused);
 
   jkey("rusage"); fprintf(J, "{\"minflt\":%lld,\"majflt\":%lld,\"nvcsw\":%lld,\"nivcsw\":%lld,\"utimeNs\":%lld,\"stimeNs\":%lld},",
                           (long long)(H.ru1.minflt - H.ru0.minflt), (long long)(H.ru1.majflt - H.ru0.majflt),
@@ -333,6 +333,10 @@ static void report(void) {
     fputs(",\"nicPeerDevice\":", J); jstr(H.nic_peer_dev);
     fprintf(J, ",\"nicDriver\":\"veth\",\"nicSg\":%d,\"nicCsum\":%d,\"nicTso\":%d,\"nicMtu\":%d", H.nic_sg, H.nic_csum, H.nic_tso, H.nic_mtu);
   }
+  fputs(",\"netns\":", J);
+  jstr(H.netns[0] ? H.netns : "machine");
+  fputs(",\"netnsWhy\":", J);
+  if (H.netns_why[0]) jstr(H.netns_why); else fputs("null", J);
   fputs("},", J);
   jkey("skbShapes");
   if (shapes.ok) report_shapes(&shapes); else fputs("null", J);
@@ -418,11 +422,20 @@ static void report(void) {
   for (int i = 0; i < H.nsignals; i++) {
     struct signal_rec *s = &H.signals[i];
     if (i) fputc(',', J);
-    fprintf(J, "{\"step\":%d,\"signal\":\"%s\",\"code\":\"%s\",\"addr\":\"%llu\",\"map\":%d,\"mapOffset\":%lld,\"emulated\":%s}", s->step,
-            sig_name(s->signo), sig_code(s->signo, s->code), (unsigned long long)s->addr, s->region, (long long)s->offset,
-            s->emulated ? "true" : "false");
+    fprintf(J, "{\"step\":%d,\"signal\":\"%s\",\"code\":\"%s\",\"addr\":\"%llu\",\"map\":%d,\"mapOffset\":%lld}", s->step,
+            sig_name(s->signo), sig_code(s->signo, s->code), (unsigned long long)s->addr, s->region, (long long)s->offset);
   }
   fputs("],", J);
+  /* steps the host did not run: no errno, signal or count stands for them */
+  jkey("notRun"); fputc('[', J);
+  for (int i = 0; i < H.nnot_run; i++) {
+    struct not_run_rec *n = &H.not_run[i];
+    if (i) fputc(',', J);
+    fprintf(J, "{\"step\":%d,\"call\":\"%s\",\"count\":%lld,\"why\":", n->step, CALL_NAMES[n->call], (long long)n->count);
+    jstr(n->why);
+    fputc('}', J);
+  }
+  fprintf(J, "],\"notRunDropped\":%lld,", (long long)H.not_run_dropped);
 
   jkey("callFields"); fputs("[\"call\",\"step\",\"ret\",\"errno\",\"refused\",\"t0Ns\",\"t1Ns\",\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\"],", J);
   jkey("calls"); fputc('[', J);
@@ -519,7 +532,7 @@ void knobs(void) {
   }
   int64_t fa = read_num("/sys/kernel/debug/fault_around_bytes");
   int64_t pms = read_num("/proc/sys/fs/pipe-max-size");
-  {
+  if (!H.tcp_cc_default[0]) { /* read before unshare by netns_enter: the machine's, not a new namespace's */
     FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
     if (f) { if (fscanf(f, "%15s", H.tcp_cc_default) != 1) H.tcp_cc_default[0] = 0; fclose(f); }
   }
@@ -673,13 +686,14 @@ int main(int argc, char **argv) {
     int nul = open("/dev/null", O_RDWR);
     if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }
     cpu_lock(); /* one host at a time on this machine: they pin CPUs (setup.c) */
-    if (setup_all() < 0) {
+    if (netns_enter() < 0 || setup_all() < 0) {
       rc = 2;
     } else {
       measure_init();
       setup_own_pages();
       prime_guest_memory();
-      setup_verify_cache(); /* last: the check that the files are as the scenario says right before the phase */
+      setup_verify_cache(); /* the check that the files are as the scenario says right before the phase */
+      program_snapshot_maps(); /* last: the host's own memory, as it stays through the phase */
       alarm((unsigned)H.timeout_s);
       measure_begin();
       program_run();

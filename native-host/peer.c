@@ -192,11 +192,21 @@ int peer_start(struct sink_spec *s) {
   if (l >= 0 && s->lazy && H.rcvbuf <= 0) {
     /* A lazy peer reads nothing until peer_read: to be held back without blocking the sender for good, the whole
      * expected transfer must fit in its receive queue. Sized on the listener, so that the window scale the
-     * handshake agrees on allows it (root: SO_RCVBUFFORCE past rmem_max). Said in the notes. */
+     * handshake agrees on allows it (root: SO_RCVBUFFORCE past rmem_max; unprivileged: the host's namespace's tcp_rmem). Said in the
+     * notes. */
     int64_t want = (s->expect >= 0 ? 2 * H.files[s->expect].size : 0) + (4 << 20);
     if (want > (256 << 20)) want = 256 << 20;
     int v = (int)want;
-    if (setsockopt(l, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) < 0) setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+    if (setsockopt(l, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) < 0) {
+      /* unprivileged, in its own network namespace: SO_RCVBUFFORCE asks the init namespace's CAP_NET_ADMIN
+       * (sockopt_capable), but the namespace's tcp_rmem is the host's: a listener made while its default is 2 x
+       * want starts with that buffer (tcp_init_sock), as SO_RCVBUFFORCE would give it (sock_set_rcvbuf doubles) */
+      char saved[96];
+      int nl = netns_rmem_push(2 * want, saved, sizeof saved) == 0 ? hi_fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) : -1;
+      if (saved[0]) netns_rmem_pop(saved);
+      if (nl >= 0) { close(l); l = nl; }
+      else setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+    }
     int got = 0;
     socklen_t gl = sizeof got;
     getsockopt(l, SOL_SOCKET, SO_RCVBUF, &got, &gl);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -349,19 +350,92 @@ static void region_cut(uintptr_t addr, uint64_t len) {
 
 static uint64_t page_round(uint64_t n) { return (n + 4095) & ~4095ull; }
 
-/* A user pointer range a syscall will touch. 0: pass it as it is (inside the program's memory, or starting in a
- * buffer and running into its guard page, where the kernel stops as at an unmapped page); 1: outside the
- * program's memory: pass the fault page instead (the kernel checks in its own order and says EFAULT when it
- * touches it); -1: starts in a mapping the program made and runs past it, into memory the host cannot vouch
- * for: refuse (EFAULT, not made). */
-static int user_range(uintptr_t addr, uint64_t len) {
-  if (len == 0 || region_of(addr, len)) return 0;
-  struct region *r = region_of(addr, 1);
-  if (!r) return 1;
-  return r->kind == RG_BUF ? 0 : -1;
+/* ---------------------------------------------------------------- the host's own memory */
+
+/* Right before the phase, nothing of the host's maps or unmaps memory until it ends (the log and every table exist,
+ * nothing allocates): its mappings then are its mappings throughout. Under its stack, the range a fault would grow
+ * the stack into (expand_stack: up to RLIMIT_STACK below its top, and stack_guard_gap, 256 pages, more) is its own
+ * too: a load there would not fault but grow the host's stack. */
+void program_snapshot_maps(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  H.nhost_maps = -1;
+  if (!f) { note("/proc/self/maps unreadable: every address outside the program's memory counts as the host's (calls on it not run)"); return; }
+  char line[512];
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) != 2) continue;
+    if (n + 2 > MAX_HOST_MAPS) { n = -1; break; }
+    H.host_maps[n++] = (struct span){ lo, hi };
+    if (strstr(line, "[stack]")) {
+      struct rlimit rl;
+      uintptr_t grow = 1ul << 30; /* RLIM_INFINITY: as far as the next mapping lets it; 1 GiB is plenty */
+      if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < grow) grow = rl.rlim_cur;
+      grow += 256 * 4096;
+      H.host_maps[n++] = (struct span){ hi > grow ? hi - grow : 0, lo };
+    }
+  }
+  fclose(f);
+  if (n < 0) note("more than %d mappings in /proc/self/maps: every address outside the program's memory counts as the host's", MAX_HOST_MAPS);
+  H.nhost_maps = n;
+}
+
+/* The program's memory at a: its end, or 0 (a buffer counts only when buf_ok) */
+static uintptr_t program_end(uintptr_t a, int buf_ok) {
+  struct region *r = region_of(a, 1);
+  return r && (buf_ok || r->kind != RG_BUF) ? r->addr + r->len : 0;
+}
+
+/* Whether the byte at a is the host's own: in one of its mappings (or its stack's growth), not the program's */
+static int host_byte(uintptr_t a, int buf_ok) {
+  if (program_end(a, buf_ok)) return 0;
+  if (H.nhost_maps < 0) return 1;
+  for (int i = 0; i < H.nhost_maps; i++) if (a >= H.host_maps[i].lo && a < H.host_maps[i].hi) return 1;
+  return 0;
+}
+
+/* Whether any byte of [lo, hi) is the host's own (a range that wraps runs to the top: the kernel's half holds
+ * nothing of the host's, and the kernel refuses such a range itself) */
+static int host_range(uintptr_t lo, uintptr_t hi, int buf_ok) {
+  if (hi < lo) hi = UINTPTR_MAX;
+  for (uintptr_t a = lo; a < hi;) {
+    uintptr_t e = program_end(a, buf_ok);
+    if (e) { a = e; continue; }
+    if (host_byte(a, buf_ok)) return 1;
+    /* a hole: on to the next mapping of either kind (or the end) */
+    uintptr_t next = hi;
+    for (int i = 0; i < H.nhost_maps; i++) if (H.host_maps[i].lo > a && H.host_maps[i].lo < next) next = H.host_maps[i].lo;
+    for (int i = 0; i < MAX_REGIONS; i++)
+      if (H.regions[i].kind != RG_FREE && H.regions[i].addr > a && H.regions[i].addr < next) next = H.regions[i].addr;
+    a = next;
+  }
+  return 0;
+}
+
+/* [addr, addr+len) touched in order, as the kernel's copies to and from user memory and the program's loads and
+ * stores go: over the program's memory, up to the first hole, where the access faults (the kernel answers EFAULT
+ * or a short count; a load or store raises SIGSEGV). Returns 1 with *hole when it stops in a hole, 0 when the range
+ * is all the program's, -1 when it reaches the host's own memory first: then the step is not run. */
+static int walk(uintptr_t addr, uint64_t len, uintptr_t *hole) {
+  uintptr_t end = addr + len < addr ? UINTPTR_MAX : addr + len;
+  for (uintptr_t a = addr; a < end;) {
+    uintptr_t e = program_end(a, 1);
+    if (e) { a = e; continue; }
+    if (host_byte(a, 1)) return -1;
+    *hole = a;
+    return 1;
+  }
+  return 0;
 }
 
 /* ---------------------------------------------------------------- records */
+
+static void record_not_run(int step, int call, const char *why) {
+  for (int i = 0; i < H.nnot_run; i++)
+    if (H.not_run[i].step == step && H.not_run[i].why == why) { H.not_run[i].count++; return; }
+  if (H.nnot_run == MAX_NOT_RUN) { H.not_run_dropped++; return; }
+  H.not_run[H.nnot_run++] = (struct not_run_rec){ step, call, 1, why };
+}
 
 static void record_error(int step, int call, int err) {
   for (int i = 0; i < H.nerrors; i++)
@@ -370,13 +444,13 @@ static void record_error(int step, int call, int err) {
   H.errors[H.nerrors++] = (struct error_rec){ step, call, err, 1 };
 }
 
-static void record_signal(int step, int emulated) {
+static void record_signal(int step) {
   H.counters[COUNTER_SIGNALS]++;
   if (H.nsignals == MAX_SIGNALS) return;
   struct region *r = region_of(H.mem_addr, 1);
   if (!r && H.mem_addr > 0) r = region_of(H.mem_addr - 1, 1); /* just past the end of a region */
   H.signals[H.nsignals++] = (struct signal_rec){ step, H.mem_signo, H.mem_code, H.mem_addr, r ? r->index : -1,
-                                                 r ? (int64_t)(H.mem_addr - r->addr) : -1, emulated };
+                                                 r ? (int64_t)(H.mem_addr - r->addr) : -1 };
 }
 
 /* ---------------------------------------------------------------- pseudo-calls: loads and stores */
@@ -480,19 +554,21 @@ static int64_t mem_write(uintptr_t addr, uint64_t len, const struct region *r) {
   return (int64_t)len;
 }
 
-/* A load or a store that may fault: SIGBUS/SIGSEGV jump back here (main.c, on_fault) and are recorded. The part of
- * the range outside the program's memory is not touched: the host records the SIGSEGV (SEGV_MAPERR) an unmapped
- * address would raise there, marked emulated. */
+/* A load or a store that may fault: SIGBUS/SIGSEGV jump back here (main.c, on_fault) and are recorded. The bytes
+ * are touched in order over the program's memory; at the first hole (nothing mapped there: walk) the access is made
+ * there too, and the kernel raises a real SIGSEGV (SEGV_MAPERR), counted by the page-fault tracepoint like any
+ * fault. A range that reaches the host's own memory before any hole is not run at all (returns -2). */
 static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_t addr_, uint64_t len_) {
-  volatile uintptr_t addr = addr_;
+  volatile uintptr_t addr = addr_, hole = 0, a;
+  volatile int has_hole;
   volatile uint64_t len = len_;
-  struct region *volatile r = region_of(addr, len ? len : 1);
-  volatile uint64_t inside = len;
-  if (!r) {
-    r = region_of(addr, 1);
-    inside = r ? r->addr + r->len - addr : 0;
-  }
-  volatile int64_t ret;
+  uintptr_t h = 0;
+  int w = walk(addr, len, &h);
+  if (w < 0) return -2;
+  hole = h;
+  has_hole = w > 0;
+  volatile uintptr_t stop = w > 0 ? h : addr + len;
+  volatile int64_t ret = (int64_t)len;
   if (call == CALL_MEM_WRITE) {
     /* the k-th store; past PATTERN_MAX_VERSION every store writes that version and widens its record */
     H.nstores++;
@@ -503,19 +579,21 @@ static __attribute__((noinline)) int64_t mem_access(int call, int step, uintptr_
   H.mem_signo = 0;
   if (sigsetjmp(H.mem_jmp, 1) == 0) {
     H.in_mem = 1;
-    if (inside) ret = call == CALL_MEM_READ ? mem_read(addr, inside) : mem_write(addr, inside, r);
-    H.in_mem = 0;
-    if (inside < len) {
-      H.mem_signo = SIGSEGV;
-      H.mem_code = SEGV_MAPERR;
-      H.mem_addr = addr + inside;
-      ret = -1;
-      record_signal(step, 1);
+    for (a = addr; a < stop;) {
+      struct region *r = region_of(a, 1);
+      uintptr_t e = r->addr + r->len < stop ? r->addr + r->len : stop;
+      if (call == CALL_MEM_READ) mem_read(a, e - a); else mem_write(a, e - a, r);
+      a = e;
     }
+    if (has_hole) { /* the fault itself: the kernel's, at the address the program's access reaches */
+      if (call == CALL_MEM_READ) mem_sink = *(volatile unsigned char *)hole;
+      else *(volatile unsigned char *)hole = 0;
+    }
+    H.in_mem = 0;
   } else {
     H.in_mem = 0;
     ret = -1;
-    record_signal(step, 0);
+    record_signal(step);
   }
   errno = 0;
   return ret;
@@ -534,13 +612,17 @@ static int allowed_fcntl(int64_t cmd) {
          cmd == F_SETFD;
 }
 
-/* madvise advice a scenario may give: the ones that change how pages are read, kept or dropped. Never the ones
- * that poison memory or change it for other processes (MADV_HWPOISON, MADV_SOFT_OFFLINE, MADV_MERGEABLE...). */
-static int allowed_madvise(int64_t adv) {
+/* madvise advice the host does not give for a program: the valid ones (madvise_behavior_valid, Linux 6.18) that
+ * poison or offline pages, punch holes, merge pages with other processes', or change what fork and core dumps do
+ * to memory. Every other advice is made as written: an advice the kernel does not know it refuses (EINVAL) before
+ * it looks at the range. */
+static int madvise_refused(int64_t adv) {
   switch (adv) {
-  case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
-  case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLD: case MADV_PAGEOUT: case 22 /* MADV_POPULATE_READ */:
-  case 23 /* MADV_POPULATE_WRITE */:
+  case 9 /* MADV_REMOVE */: case 10 /* MADV_DONTFORK */: case 11 /* MADV_DOFORK */: case 12 /* MADV_MERGEABLE */:
+  case 13 /* MADV_UNMERGEABLE */: case 16 /* MADV_DONTDUMP */: case 17 /* MADV_DODUMP */: case 18 /* MADV_WIPEONFORK */:
+  case 19 /* MADV_KEEPONFORK */: case 24 /* MADV_DONTNEED_LOCKED */: case 25 /* MADV_COLLAPSE */:
+  case 100 /* MADV_HWPOISON */: case 101 /* MADV_SOFT_OFFLINE */: case 102 /* MADV_GUARD_INSTALL */:
+  case 103 /* MADV_GUARD_REMOVE */:
     return 1;
   default:
     return 0;
@@ -565,69 +647,66 @@ static int64_t do_call(const int64_t *in) {
   int64_t a[6] = {0}, tag[6] = {0};
   loff_t slot[6] = {0};
   void *offp[6] = {0};
-  int refuse = 0; /* errno the host refuses the call with, or 0 */
-  int substituted = 0; /* a pointer outside the program's memory was replaced by the fault page */
-  int64_t orig_ptr = 0;
+  const char *not_run = NULL; /* why the host does not make the call, or NULL */
+  int refuse = 0;              /* a pseudo-call's own error (mem_read of a negative length, peer_read of no peer) */
   for (int i = 0; i < nargs; i++) {
     tag[i] = in[CALL_HDR + 2 * i];
     int64_t v = in[CALL_HDR + 2 * i + 1];
     a[i] = value(tag[i], v);
     switch (sig->kind[i]) {
-    case A_FD: if (!fd_ok(a[i])) refuse = EBADF; break;
+    case A_FD: if (!fd_ok(a[i])) not_run = "a descriptor of the host's own (100 and up)"; break;
     case A_PATH:
-      if (tag[i] != TAG_STR || !name_ok(H.strings[v])) refuse = EFAULT;
+      if (tag[i] != TAG_STR || !name_ok(H.strings[v])) not_run = "a path that is not a name from the program's strings";
       else a[i] = v;
       break;
     case A_OFFP:
       if (tag[i] == TAG_REF) { slot[i] = (loff_t)H.regs[v]; offp[i] = &slot[i]; }
       else if (tag[i] == TAG_NULL || (tag[i] == TAG_IMM && v == 0)) offp[i] = NULL;
-      else refuse = EFAULT;
+      else not_run = "an offset pointer that is not &variable";
       break;
     case A_IOV:
-      if (tag[i] != TAG_IOV) refuse = EFAULT; /* only an iovec array from the pool */
+      if (tag[i] != TAG_IOV) not_run = "an iovec array that is not the program's"; /* only one from the pool */
       a[i] = v;
       break;
     default: break;
     }
   }
-  if (!refuse) {
+  uintptr_t hole;
+  if (!not_run) {
     switch (call) {
-    case CALL_READ: case CALL_WRITE: case CALL_PREAD64: case CALL_PWRITE64: case CALL_SEND: {
-      int u = user_range((uintptr_t)a[1], (uint64_t)a[2]);
-      if (u < 0) refuse = EFAULT;
-      if (u > 0) { orig_ptr = a[1]; a[1] = (int64_t)(uintptr_t)H.fault_page; substituted = 1; }
+    case CALL_READ: case CALL_WRITE: case CALL_PREAD64: case CALL_PWRITE64: case CALL_SEND:
+      if (walk((uintptr_t)a[1], (uint64_t)a[2], &hole) < 0) not_run = "the buffer reaches the host's own memory before any hole";
       break;
-    }
     case CALL_MEM_READ: case CALL_MEM_WRITE:
       if (a[1] < 0) refuse = EINVAL;
       break;
-    case CALL_MUNMAP: case CALL_MADVISE: {
-      struct region *r = region_of((uintptr_t)a[0], page_round((uint64_t)a[1]));
-      if (!r || (call == CALL_MUNMAP && r->kind != RG_MAP)) refuse = EFAULT;
-      if (call == CALL_MADVISE && !allowed_madvise(a[2])) refuse = EINVAL;
+    case CALL_MUNMAP: case CALL_MADVISE: case CALL_MMAP: {
+      /* the kernel refuses an unaligned address or a length of 0 (or one that rounds to 0) before it looks at any
+       * mapping (__vm_munmap, madvise_should_skip, do_mmap): made as written. Otherwise the pages it would unmap,
+       * advise or map over must hold nothing of the host's; a buffer is the host's allocation to munmap and mmap
+       * over, the program's to advise */
+      uintptr_t lo = (uintptr_t)a[0];
+      uint64_t n = page_round((uint64_t)a[1]);
+      int range = call != CALL_MMAP || (a[3] & MAP_FIXED);
+      if (range && !(lo & 4095) && n && host_range(lo, lo + n, call == CALL_MADVISE))
+        not_run = call == CALL_MUNMAP ? "munmap of pages the host maps (its own, or a buffer)" :
+                  call == CALL_MADVISE ? "madvise on pages of the host's own" : "MAP_FIXED over pages the host maps (its own, or a buffer)";
+      if (call == CALL_MADVISE && madvise_refused(a[2])) not_run = "madvise advice that changes memory beyond the program (the host refuses it)";
+      if (call == CALL_MMAP && !(a[3] & MAP_ANONYMOUS) && !fd_ok(a[4])) not_run = "a descriptor of the host's own (100 and up)";
       break;
     }
-    case CALL_MMAP:
-      if (a[3] & MAP_FIXED) {
-        struct region *r = region_of((uintptr_t)a[0], page_round((uint64_t)a[1]));
-        if (!r || r->kind != RG_MAP) refuse = EFAULT;
-      }
-      if (!(a[3] & MAP_ANONYMOUS) && !fd_ok(a[4])) refuse = EBADF;
-      break;
     case CALL_VMSPLICE: {
       int64_t n = H.pool[a[1]];
-      for (int64_t i = 0; i < n && !refuse; i++) {
+      for (int64_t i = 0; i < n && !not_run; i++) {
         const int64_t *e = H.pool + a[1] + 1 + 4 * i;
         uintptr_t base = (uintptr_t)value(e[0], e[1]);
         uint64_t len = (uint64_t)value(e[2], e[3]);
-        int u = user_range(base, len);
-        if (u < 0) refuse = EFAULT;
-        if (u > 0) { base = (uintptr_t)H.fault_page; substituted = 1; }
+        if (walk(base, len, &hole) < 0) not_run = "an iovec that reaches the host's own memory before any hole";
         iov_buf[i] = (struct iovec){ (void *)base, len };
       }
       break;
     }
-    case CALL_FCNTL: if (!allowed_fcntl(a[1])) refuse = EINVAL; break;
+    case CALL_FCNTL: if (!allowed_fcntl(a[1])) not_run = "an fcntl command the host refuses (only F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_GETPIPE_SZ, F_SETPIPE_SZ)"; break;
     case CALL_PEER_READ: { int s = sink_of(a[0]); if (s < 0 || H.sinks[s].kind != SINK_KIND_TCP) refuse = EINVAL; break; }
     }
   }
@@ -635,7 +714,9 @@ static int64_t do_call(const int64_t *in) {
   int64_t ret = -1, r1 = -1, r2 = -1, zc_lo = -1;
   int err = 0;
   int64_t t0 = now_ns();
-  if (refuse) {
+  if (not_run) {
+    ret = -1; /* what the program's registers see; no errno, no count: the step is reported not run */
+  } else if (refuse) {
     err = refuse;
   } else {
     errno = 0;
@@ -697,7 +778,10 @@ static int64_t do_call(const int64_t *in) {
       ret = poll(&pfd, 1, ms);
       break;
     }
-    case CALL_MEM_READ: case CALL_MEM_WRITE: ret = mem_access(call, step, (uintptr_t)a[0], (uint64_t)a[1]); break;
+    case CALL_MEM_READ: case CALL_MEM_WRITE:
+      ret = mem_access(call, step, (uintptr_t)a[0], (uint64_t)a[1]);
+      if (ret == -2) { ret = -1; not_run = "a load or store that reaches the host's own memory before any hole"; }
+      break;
     case CALL_PEER_READ: ret = peer_read_now(&H.sinks[sink_of(a[0])]); break;
     }
     if (ret < 0 && !err) err = errno;
@@ -708,7 +792,7 @@ static int64_t do_call(const int64_t *in) {
   if (ret >= 0) err = 0;
 
   /* what the program now holds */
-  if (!refuse && ret >= 0) {
+  if (!not_run && !refuse && ret >= 0) {
     switch (call) {
     case CALL_OPEN:
       if (in_fds(ret)) { H.fd_kind[ret] = FK_FILE; H.fd_file[ret] = (int16_t)file_by_name(H.strings[a[0]]); H.fd_sink[ret] = -1; H.fd_zerocopy[ret] = 0; }
@@ -735,21 +819,19 @@ static int64_t do_call(const int64_t *in) {
       break;
     }
   }
-  if (!refuse && call < CALL_MEM_READ) { /* ids below the pseudo-calls' are syscalls (as in the model) */
+  if (!not_run && !refuse && call < CALL_MEM_READ) { /* ids below the pseudo-calls' are syscalls (as in the model) */
     H.counters[COUNTER_SYSCALLS]++;
     H.calls_by_id[call]++;
     derive_call(call, a, ret);
   }
-  if (refuse) H.refused++;
-  if (!refuse && substituted) H.substituted++;
-  if (substituted && call != CALL_VMSPLICE) a[1] = orig_ptr; /* the log shows the pointer the program passed */
+  if (not_run) { H.refused++; record_not_run(step, call, not_run); err = 0; }
   if (err) record_error(step, call, err);
   for (int i = 0; i < nargs; i++)
     if (tag[i] == TAG_REF) H.regs[in[CALL_HDR + 2 * i + 1]] = (int64_t)slot[i];
 
   if (H.nlog < H.log_cap) {
     struct call_rec *c = &H.log[H.nlog++];
-    c->call = call; c->step = step; c->ret = ret; c->err = err; c->refused = refuse ? 1 : substituted ? 2 : 0;
+    c->call = call; c->step = step; c->ret = ret; c->err = err; c->refused = not_run != NULL;
     c->t0 = t0 - H.t_start; c->t1 = t1 - H.t_start;
     for (int i = 0; i < 6; i++) c->args[i] = i < nargs ? (tag[i] == TAG_REF ? (int64_t)H.regs[in[CALL_HDR + 2 * i + 1]] : a[i]) : 0;
     if (tag[0] == TAG_STR && nargs) c->args[0] = in[CALL_HDR + 1];

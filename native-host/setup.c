@@ -220,13 +220,14 @@ static void folio_orders(struct file_spec *f) {
 /* ---------------------------------------------------------------- the second filesystem */
 
 /* Knob.OTHER_FS_FILES: a tmpfs mounted at FS2_DIR in the sandbox, in a mount namespace of the host's own (and its
- * peer's), so that nobody else sees it and it disappears with the process whatever happens. Root only. */
+ * peer's), so that nobody else sees it and it disappears with the process whatever happens. Root, or a host in a user
+ * namespace of its own (netns.c): tmpfs may be mounted there (FS_USERNS_MOUNT). */
 static int second_fs(void) {
   int64_t size = 16 << 20;
   for (int i = 0; i < H.nfiles && i < 63; i++) if ((H.other_fs_files >> i) & 1) size += (H.files[i].size + 4095) & ~4095LL;
   if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
     H.status = STATUS_UNSUPPORTED;
-    snprintf(H.status_detail, sizeof H.status_detail, "a second filesystem (Knob.OTHER_FS_FILES) needs root: unshare/mount: %s", strerror(errno));
+    snprintf(H.status_detail, sizeof H.status_detail, "a second filesystem (Knob.OTHER_FS_FILES) needs root or a user namespace of the host's own: unshare/mount: %s", strerror(errno));
     return -1;
   }
   if (mkdir(FS2_DIR, 0700) < 0) return fail("mkdir %s: %s", FS2_DIR, strerror(errno));
@@ -376,13 +377,23 @@ int setup_all(void) {
   if (tcp) nic_name_loopback();
   for (int i = 0; i < H.nsinks; i++) if (make_sink(i) < 0) return -1;
 
+  /* the call log, present before the phase (before the buffers: a mapping made after them could fill the hole
+   * after one) */
+  size_t logbytes = (size_t)H.log_cap * sizeof(struct call_rec);
+  H.log = mmap(NULL, logbytes ? logbytes : 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (H.log == MAP_FAILED) { H.log = NULL; return fail("call log: %s", strerror(errno)); }
+  memset(H.log, 0, logbytes);
+
   for (int i = 0; i < H.nbufs; i++) {
     struct buf_spec *b = &H.bufs[i];
-    /* [ buffer, rounded to pages | one PROT_NONE guard page ]: a call that runs past the buffer's end stops at the
-     * guard as it would at an unmapped page (a short count, or EFAULT), never in the host's memory */
+    /* [ buffer, rounded to pages | one page unmapped ]: a call or an access that runs past the buffer's end stops in
+     * that hole as at any unmapped page (a short count, EFAULT, a real SIGSEGV), never in the host's memory. The
+     * hole is made last in its reservation; that it is still a hole when the phase begins is checked then
+     * (program_snapshot_maps: a call that would reach a mapping of the host's is not run) */
     size_t len = ((size_t)b->size + 4095) & ~(size_t)4095;
     char *m = mmap(NULL, len + 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED || mprotect(m, len, PROT_READ | PROT_WRITE) < 0 || madvise(m, len, 23 /* MADV_POPULATE_WRITE */) < 0) {
+    if (m == MAP_FAILED || mprotect(m, len, PROT_READ | PROT_WRITE) < 0 || munmap(m + len, 4096) < 0 ||
+        madvise(m, len, 23 /* MADV_POPULATE_WRITE */) < 0) {
       b->addr = NULL;
       return fail("buffer %s: %s", b->name, strerror(errno));
     }
@@ -393,16 +404,6 @@ int setup_all(void) {
     H.regs[b->reg] = (int64_t)(uintptr_t)b->addr;
   }
 
-  /* the fault page: a pointer outside the program's memory is replaced by this PROT_NONE page, so the kernel
-   * makes its own checks in its own order and answers EFAULT when it touches it */
-  H.fault_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (H.fault_page == MAP_FAILED) { H.fault_page = NULL; return fail("fault page: %s", strerror(errno)); }
-
-  /* the call log, present before the phase */
-  size_t logbytes = (size_t)H.log_cap * sizeof(struct call_rec);
-  H.log = mmap(NULL, logbytes ? logbytes : 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (H.log == MAP_FAILED) { H.log = NULL; return fail("call log: %s", strerror(errno)); }
-  memset(H.log, 0, logbytes);
   return 0;
 }
 

@@ -54,6 +54,9 @@ export interface Result {
    *  could not be checked byte by byte (a null sink's) or no sink had one. `digest`: each sink's 64-bit stream
    *  digest in hex, in sink order, "-" for a null sink (docs/program-format.md, "The delivery proof"). */
   delivered: { bytes: number; intact: boolean | null; modifiedBytes?: number; digest?: string };
+  /** native only: steps the host did not run (a call or a load/store that would have reached the host's own memory
+   *  or descriptors). No errno, signal or count stands for them: a comparison scores them "not run", never agreement */
+  notRun?: { step: number; at?: string; call: string; why: string; count?: number }[];
   /** sim: cost-model prediction; native: measured wall time of the transfer phase */
   timeNs: number;
   /** the loopback TCP peer's own work, reported apart */

@@ -38,9 +38,8 @@ export interface NativeRaw {
   counters: Record<string, number | null>;
   evidence: Record<string, Evidence>;
   unavailable: Record<string, string>;
-  /** refused: calls the host did not make; substituted: made with its PROT_NONE fault page in place of a pointer
-   *  outside the program's memory (the kernel then answers EFAULT in its own order) */
-  syscalls: { total: number; byName: Record<string, number>; refused: number; substituted: number };
+  /** refused: calls the host did not run (each step in notRun, with the reason) */
+  syscalls: { total: number; byName: Record<string, number>; refused: number };
   rusage: { minflt: number; majflt: number; nvcsw: number; nivcsw: number; utimeNs: number; stimeNs: number };
   ioBracket: Record<string, number | boolean>;
   /** peer_read's waits for a lazy peer: the host's, taken out of the program's counters (time included in timeNs) */
@@ -64,10 +63,14 @@ export interface NativeRaw {
   skbShapesWhy?: string;
   errors: Array<{ step: number; call: string; errno: string; errnoValue: number; count: number }>;
   errorsDropped: number;
-  /** emulated: a load or store outside the program's memory, not made: the signal an unmapped address raises */
-  signals: Array<{ step: number; signal: string; code: string; addr: string; map: number; mapOffset: number; emulated: boolean }>;
+  /** signals the kernel raised in a load or store (a fault really taken, caught with sigsetjmp) */
+  signals: Array<{ step: number; signal: string; code: string; addr: string; map: number; mapOffset: number }>;
+  /** steps the host did not run (a call or access that would reach its own memory or descriptors): no errno, signal
+   *  or count stands for them; count: how many times the step came (a loop). Absent from hosts before it existed */
+  notRun?: Array<{ step: number; call: string; count: number; why: string }>;
+  notRunDropped?: number;
   callFields: string[];
-  /** [call, step, ret, errno, refused (0 made, 1 refused, 2 made with the fault page), t0Ns, t1Ns, a0..a5]: times
+  /** [call, step, ret, errno, refused (0 made, 1 not run), t0Ns, t1Ns, a0..a5]: times
    *  from the start of the phase */
   calls: Array<[string, number, number, number, number, number, number, number, number, number, number, number, number]>;
   callsDropped: number;
@@ -80,7 +83,10 @@ export interface NativeRaw {
     /** false: the host ran with ADDR_NO_RANDOMIZE, the same layout every run (ZCSIM_NATIVE_ASLR=1 keeps ASLR) */
     aslr?: boolean;
     /** the nic sink: the veth pair and the features its end had in the phase (read back after SIOCETHTOOL; 1 on, 0 off) */
-    netnsOwn?: boolean; nicDevice?: string; nicPeerDevice?: string; nicDriver?: string; nicSg?: number; nicCsum?: number; nicTso?: number; nicMtu?: number };
+    netnsOwn?: boolean; nicDevice?: string; nicPeerDevice?: string; nicDriver?: string; nicSg?: number; nicCsum?: number; nicTso?: number; nicMtu?: number;
+    /** the network namespace the host ran in: "own (user+net)", "own (net)" or "machine"; netnsWhy: why the
+     *  machine's (null when its own) */
+    netns?: string; netnsWhy?: string | null };
 }
 
 /** The data skbs handed to a driver (net_dev_start_xmit) and their frags (netif_rx_entry): payload bytes only. */
@@ -422,6 +428,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     errors: raw.errors.map((e) => ({ step: e.step, at: at(e.step), call: e.call, errno: e.errno, count: e.count })),
     signals,
     delivered: { bytes: delivered, intact, modifiedBytes: modified, digest },
+    ...(raw.notRun?.length ? { notRun: raw.notRun.map((n) => ({ step: n.step, at: at(n.step), call: n.call, why: n.why, count: n.count })) } : {}),
     timeNs: raw.timeNs,
     kernel,
     evidence,
@@ -477,6 +484,10 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   result.notes!.push("kernel.userNs/sysNs are getrusage's: their total is exact, their split between user and system is tick-sampled and means little below ~10 ms; kernel.taskClockNs (perf task-clock) is the exact CPU time of the phase");
   if (peerWaitNote) result.notes!.push(peerWaitNote);
   if (raw.status !== "OK") result.notes!.push(`the host stopped: ${raw.status}${raw.detail ? `: ${nameSites(compiled, raw.detail)}` : ""}`);
+  for (const n of raw.notRun ?? []) result.notes!.push(`step ${n.step} (${n.call}${at(n.step) ? ` at ${at(n.step)}` : ""}) not run: ${n.why}`);
+  if (raw.notRunDropped) result.notes!.push(`${raw.notRunDropped} more step(s) not run (the host keeps ${raw.notRun?.length ?? 0})`);
+  if (raw.machine?.netns && raw.machine.netns !== "machine") kernel.netns = raw.machine.netns;
+  else if (raw.machine?.netns) { kernel.netns = "machine"; if (raw.machine.netnsWhy) result.notes!.push(`the host ran in the machine's network namespace: ${raw.machine.netnsWhy}`); }
   return result;
 }
 

@@ -5,6 +5,7 @@
  * Both are loaded lazily and by path, so that this suite runs (and checks its own cases against the compiler)
  * while either engine is still being built.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Compiled } from "../../src/scenario/index.js";
@@ -15,7 +16,7 @@ export interface EngineErrors {
   errors: string[];
   /** the same with counts, for messages */
   records: ErrorRecord[];
-  /** native only: the steps the host refused itself (it did not make the call: a pointer outside the program's memory) */
+  /** native only: the steps the host did not run (a call that would reach its own memory or descriptors: notRun) */
   refusedSteps?: number[];
   /** the engine's status: the model's ("DONE" at the end, "TIMEOUT" when a call sleeps for ever), the host's ("OK",
    *  or "PEER_FAILED" with a timeout when a call never returned) */
@@ -72,7 +73,7 @@ export async function nativeEngine(): Promise<Engine> {
     run: async (c, blocking) => {
       if (mod.runNativeDetailed) {
         const { result, raw } = await mod.runNativeDetailed(c, { timeoutMs: blocking ? 6_000 : 60_000 });
-        const refused = (raw.calls as unknown[][]).filter((k) => k[4] === 1).map((k) => Number(k[1]));
+        const refused = ((raw.notRun ?? []) as Array<{ step: number }>).map((n) => n.step);
         return { errors: errorKeys(c, result.errors), records: result.errors, refusedSteps: [...new Set(refused)], status: raw.status, detail: raw.detail };
       }
       const result = await mod.runNative(c);
@@ -82,6 +83,13 @@ export async function nativeEngine(): Promise<Engine> {
 }
 
 /** Whether this process (and so the native host it starts) lacks CAP_SYS_RESOURCE. */
+/** Whether the native host can mount its second filesystem here: as root, or in a user namespace of its own
+ *  (unshare -Urn works for this user) */
+export function canMountSecondFs(): boolean {
+  if (typeof process.getuid === "function" && process.getuid() === 0) return true;
+  return spawnSync("unshare", ["-Urn", "true"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+}
+
 export function lacksCapSysResource(): boolean {
   try {
     const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"));

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Errno } from "../../src/scenario/abi.js";
 import { compileCase, expectedKeys, loadCases, loadSkips, type ErrorCase } from "./cases.js";
-import { lacksCapSysResource, modelEngine, nativeEngine, type Engine, type EngineErrors } from "./engines.js";
+import { canMountSecondFs, lacksCapSysResource, modelEngine, nativeEngine, type Engine, type EngineErrors } from "./engines.js";
 
 const cases = loadCases();
 const skips = loadSkips();
@@ -25,8 +25,8 @@ const skipOf = (c: ErrorCase, engine: "model" | "native"): string | undefined =>
   if (engine === "native" && c.requires === "noCapSysResource" && !lacksCapSysResource()) {
     return "the host has CAP_SYS_RESOURCE, which lifts the pipe-max-size limit";
   }
-  if (engine === "native" && c.requires === "root" && !(typeof process.getuid === "function" && process.getuid() === 0)) {
-    return "needs root (the native host mounts a second filesystem in its own mount namespace)";
+  if (engine === "native" && c.requires === "root" && !canMountSecondFs()) {
+    return "needs root or unprivileged user namespaces (the native host mounts a second filesystem in its own mount namespace)";
   }
   return undefined;
 };

@@ -10,7 +10,7 @@ import { nativeBinary, runNative } from "../../src/node/native.js";
 import { Flags, Knob, Rpn, SO_EE_CODE_ZEROCOPY_COPIED } from "../../src/scenario/abi.js";
 import { compileByName } from "../../src/scenario/index.js";
 import { Asm, imm, reg, str } from "./asm.js";
-import { isRoot, nativeReady } from "./helpers.js";
+import { isRoot, nativeReady, userNamespaces } from "./helpers.js";
 
 const ready = nativeReady();
 function host(p: BigInt64Array): NativeRaw {
@@ -144,7 +144,8 @@ describe.skipIf(!ready.ok)(`native: beyond the classic five${ready.ok ? "" : ` (
       expect(r.sinks[0]).toMatchObject({ bytes: 16384, bad: 0, modified: path === "vmsplice" ? 1000 : 0 });
     });
 
-  it.skipIf(!isRoot)("copy_file_range between two filesystems (Knob.OTHER_FS_FILES): EXDEV; sendfile crosses them", () => {
+  const fs2 = isRoot || userNamespaces().ok;
+  it.skipIf(!fs2)(`copy_file_range between two filesystems (Knob.OTHER_FS_FILES): EXDEV; sendfile crosses them${fs2 ? "" : " (skipped: needs root or unprivileged user namespaces)"}`, () => {
     const a = new Asm();
     a.knob(Knob.OTHER_FS_FILES, 0b10);
     a.file("src", 65536);

@@ -29,6 +29,18 @@ function probe(tool: "strace" | "perf"): boolean {
   return spawnSync(tool, args, { stdio: "ignore", timeout: 30_000 }).status === 0;
 }
 
+let userns: { ok: boolean; why?: string } | undefined;
+/** Whether an unprivileged user may make a user and network namespace here (probed as nobody when root): the host
+ *  then runs in namespaces of its own, with its own congestion control and a tmpfs of its own. */
+export function userNamespaces(): { ok: boolean; why?: string } {
+  if (userns) return userns;
+  if (!hasTool("unshare")) return (userns = { ok: false, why: "no unshare(1) to probe user namespaces" });
+  if (isRoot && !hasTool("setpriv")) return (userns = { ok: false, why: "no setpriv(1) to probe as nobody" });
+  const cmd = isRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "unshare", "-Urn", "true"] : ["unshare", "-Urn", "true"];
+  const ok = spawnSync(cmd[0], cmd.slice(1), { stdio: "ignore", timeout: 10_000 }).status === 0;
+  return (userns = ok ? { ok } : { ok, why: "unprivileged user namespaces are not permitted on this machine" });
+}
+
 let built: { ok: boolean; why?: string } | undefined;
 /** Builds the host if it is missing (a clone where `npm run build:native` has not run); says why it cannot run. */
 export function nativeReady(): { ok: boolean; why?: string } {

@@ -39,7 +39,7 @@ describe.skipIf(!ready.ok)(`native host: the program and its safety${ready.ok ? 
     }
   });
 
-  it("pointers outside the program's memory: the kernel answers (EFAULT, in its own order) on a fault page; internal descriptors are refused", () => {
+  it("pointers outside the program's memory are passed as written (the kernel answers EFAULT, in its own order); a host descriptor is not run", () => {
     const a = new Asm();
     a.file("src", 8192);
     const buf = a.buf("buf", 4096);
@@ -48,30 +48,76 @@ describe.skipIf(!ready.ok)(`native host: the program and its safety${ready.ok ? 
     a.call("read", [reg(fd), { expr: [[1, buf], [0, 4096], [2, 0]] }, imm(4096)], []); // buf + 4096: past the buffer
     a.call("read", [reg(fd), imm(0x1000), imm(10)], []); // nothing of the program's there
     a.call("read", [imm(50), imm(0x1000), imm(10)], []); // a bad descriptor and a bad pointer: the kernel says EBADF
-    a.call("read", [imm(100), reg(buf), imm(10)], []); // the host's own descriptors start at 100: refused
+    a.call("read", [imm(100), reg(buf), imm(10)], []); // the host's own descriptors start at 100: not run
     a.call("pread64", [reg(fd), { expr: [[1, buf], [0, 4000], [2, 0]] }, imm(4096), imm(0)], []); // runs into the guard
     a.call("read", [reg(fd), reg(buf), imm(4096)], []);
     const r = host(a.build()).raw;
     expect(r.status).toBe("OK");
     expect(r.syscalls.byName).toEqual({ open: 1, read: 4, pread64: 1 });
     expect(r.syscalls.refused).toBe(1);
-    expect(r.syscalls.substituted).toBe(3);
-    expect(r.errors.map((e) => [e.step, e.errno])).toEqual([[1, "EFAULT"], [2, "EFAULT"], [3, "EBADF"], [4, "EBADF"]]);
+    // no errno for the step not run: the kernel was never asked
+    expect(r.errors.map((e) => [e.step, e.errno])).toEqual([[1, "EFAULT"], [2, "EFAULT"], [3, "EBADF"]]);
+    expect(r.notRun!).toMatchObject([{ step: 4, call: "read", count: 1 }]);
+    expect(r.notRun![0].why).toMatch(/descriptor of the host's own/);
     const calls = r.calls.map((c) => [c[0], c[2], c[4]]);
-    expect(calls).toEqual([["open", 3, 0], ["read", -1, 2], ["read", -1, 2], ["read", -1, 2], ["read", -1, 1], ["pread64", 96, 0], ["read", 4096, 0]]);
+    expect(calls).toEqual([["open", 3, 0], ["read", -1, 0], ["read", -1, 0], ["read", -1, 0], ["read", -1, 1], ["pread64", 96, 0], ["read", 4096, 0]]);
     expect(r.calls[2][8]).toBe(0x1000); // the log keeps the pointer the program passed
   });
 
-  it("mem_read past a buffer: the loads inside happen, SIGSEGV SEGV_MAPERR at the first byte outside (emulated)", () => {
+  it("mem_read past a buffer, mem_write to an unmapped address: real faults (SIGSEGV SEGV_MAPERR at the first byte outside), counted by the kernel", () => {
     const a = new Asm();
     const buf = a.buf("buf", 4096);
     a.call("mem_read", [{ expr: [[1, buf], [0, 4000], [2, 0]] }, imm(200)], []);
     a.call("mem_write", [imm(0x1000), imm(8)], []);
     const r = host(a.build()).raw;
-    expect(r.signals).toMatchObject([
-      { step: 0, signal: "SIGSEGV", code: "SEGV_MAPERR", mapOffset: 4096, emulated: true },
-      { step: 1, signal: "SIGSEGV", code: "SEGV_MAPERR", addr: "4096", emulated: true },
+    expect(r.signals).toEqual([
+      expect.objectContaining({ step: 0, signal: "SIGSEGV", code: "SEGV_MAPERR", mapOffset: 4096 }),
+      expect.objectContaining({ step: 1, signal: "SIGSEGV", code: "SEGV_MAPERR", addr: "4096" }),
     ]);
+    expect(r.signals.every((s) => !("emulated" in s))).toBe(true);
+    expect(r.notRun).toEqual([]);
+    // the two faults happened: the kernel's page-fault tracepoint saw them (the phase has no other fault)
+    if (r.perf["exceptions:page_fault_user"].value !== null) expect(r.counters.TP_PAGE_FAULT_USER).toBe(2);
+    else expect(isRoot).toBe(false);
+  });
+
+  it("a load, a store or a call that would reach the host's own memory is not run: no signal, no errno, the reason", () => {
+    const a = new Asm();
+    a.file("src", 8192);
+    const buf = a.buf("buf", 4096);
+    const fd = a.reg("fd");
+    a.call("open", [str(a.str("src")), imm(0), imm(0)], [fd]);
+    a.call("mem_read", [{ expr: [[1, buf], [0, 4096], [2, 0]] }, imm(8)], []); // the hole after the buffer: a real fault
+    a.call("munmap", [reg(buf), imm(4096)], []); // the buffer is the host's allocation
+    a.call("madvise", [reg(buf), imm(4096), imm(Flags.MADV_DONTNEED)], []); // the program's: made
+    a.call("madvise", [reg(buf), imm(4096), imm(100)], []); // MADV_HWPOISON: refused
+    a.call("mmap", [reg(buf), imm(4096), imm(Flags.PROT_READ), imm(Flags.MAP_PRIVATE | Flags.MAP_ANONYMOUS | Flags.MAP_FIXED), imm(-1), imm(0)], []);
+    const r = host(a.build()).raw;
+    expect(r.status).toBe("OK");
+    expect(r.signals).toMatchObject([{ step: 1, signal: "SIGSEGV", code: "SEGV_MAPERR" }]);
+    expect(r.notRun!.map((n) => [n.step, n.call])).toEqual([[2, "munmap"], [4, "madvise"], [5, "mmap"]]);
+    for (const n of r.notRun!) expect(n.why.length).toBeGreaterThan(10);
+    expect(r.errors).toEqual([]);
+    expect(r.syscalls.byName).toEqual({ open: 1, madvise: 1 });
+    expect(r.syscalls.refused).toBe(3);
+  });
+
+  it("munmap and madvise of ranges holding nothing of the host's are made: the kernel's own answers", () => {
+    const a = new Asm();
+    a.file("src", 8192);
+    const fd = a.reg("fd"), m = a.reg("m");
+    a.call("open", [str(a.str("src")), imm(0), imm(0)], [fd]);
+    a.call("mmap", [imm(0), imm(8192), imm(Flags.PROT_READ), imm(Flags.MAP_PRIVATE), reg(fd), imm(0)], [m]);
+    a.call("munmap", [reg(m), imm(8192)], []);
+    a.call("munmap", [reg(m), imm(8192)], []); // nothing mapped there any more: not an error (man munmap)
+    a.call("munmap", [imm(0x10001), imm(4096)], []); // unaligned: EINVAL, whatever lies there
+    a.call("madvise", [reg(m), imm(8192), imm(Flags.MADV_DONTNEED)], []); // a hole: ENOMEM
+    a.call("madvise", [reg(m), imm(8192), imm(999)], []); // an advice the kernel does not know: EINVAL
+    const r = host(a.build()).raw;
+    expect(r.status).toBe("OK");
+    expect(r.notRun).toEqual([]);
+    expect(r.syscalls.byName).toEqual({ open: 1, mmap: 1, munmap: 3, madvise: 2 });
+    expect(r.errors.map((e) => [e.step, e.call, e.errno])).toEqual([[4, "munmap", "EINVAL"], [5, "madvise", "ENOMEM"], [6, "madvise", "EINVAL"]]);
   });
 
   it("numbers the program's descriptors as the model does: sinks first, from 3", () => {

@@ -150,7 +150,7 @@ describe.skipIf(!nobody)(`the nic sink unprivileged (as nobody)${nobody ? "" : "
       const raw = JSON.parse(r.stdout.toString()) as NativeRaw;
       expect(raw.status, raw.detail).toBe("OK");
       expect(raw.machine!.nicSg).toBe(0);
-      expect(raw.notes.join("\n")).toMatch(/user and network namespace of its own/);
+      expect(raw.machine!.netns).toBe("own (user+net)");
       const result = toResult(compiled, raw);
       expect(result.delivered).toMatchObject({ bytes: MiB, intact: true });
       for (const k of ["kernel.skbFragBytes", "kernel.skbLinearBytes", "copies.cpu.bytes", "kernel.csumBytes"]) {

@@ -52,6 +52,27 @@ describe.skipIf(!ready.ok)("toResult", () => {
     expect(toResult(compiled, raw).evidence?.["delivered.intact"]).toBe("derived");
   });
 
+  it("a step the host did not run is in notRun with its place and reason, and in the notes; never an errno", () => {
+    const raw = base();
+    expect(raw.notRun).toEqual([]);
+    expect(toResult(compiled, raw).notRun).toBeUndefined();
+    raw.notRun = [{ step: 1, call: "sendfile", count: 3, why: "a descriptor of the host's own (100 and up)" }];
+    const r = toResult(compiled, raw);
+    expect(r.notRun).toEqual([{ step: 1, at: compiled.steps.find((s) => s.step === 1)?.at, call: "sendfile", count: 3, why: "a descriptor of the host's own (100 and up)" }]);
+    expect(r.errors).toEqual([]);
+    expect(r.notes?.some((n) => /step 1 \(sendfile.*not run: a descriptor of the host's own/.test(n))).toBe(true);
+  });
+
+  it("the network namespace the host ran in: its own is said in kernel.netns; the machine's with the reason", () => {
+    const raw = base();
+    raw.machine = { primeBytes: 0, primeNs: 0, cpuProgram: 0, cpuPeer: 1, netns: "own (user+net)", netnsWhy: null };
+    expect(toResult(compiled, raw).kernel?.netns).toBe("own (user+net)");
+    raw.machine = { ...raw.machine, netns: "machine", netnsWhy: "unshare(CLONE_NEWUSER|CLONE_NEWNET): Operation not permitted" };
+    const r = toResult(compiled, raw);
+    expect(r.kernel?.netns).toBe("machine");
+    expect(r.notes?.some((n) => /machine's network namespace: unshare/.test(n))).toBe(true);
+  });
+
   it("a run the host stopped is not intact, and says why", () => {
     const raw = { ...base(), status: "TIMEOUT", detail: "the phase ran past 1 s: a call blocked" };
     raw.sinks = [{ name: "out", kind: "tcp", expect: 0, lazy: true, verified: "peer", reported: true, bytes: 65536, bad: 0, modified: 0, firstBad: -1 }];

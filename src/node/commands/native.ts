@@ -70,7 +70,7 @@ export function formatCalls(compiled: Compiled, raw: NativeRaw): string {
     const at = compiled.steps.find((x) => x.step === step)?.at ?? `step ${step}`;
     const err = errno ? ` ${raw.errors.find((e) => e.errnoValue === errno)?.errno ?? `errno ${errno}`}` : "";
     const r = name === "mmap" && ret >= 0 ? `0x${ret.toString(16)}` : String(ret);
-    lines.push(`${(t0 / 1e3).toFixed(3).padStart(10)}us  ${name}(${args.join(", ")}) = ${r}${err}${refused ? " (refused by the host, not made)" : ""} <${((t1 - t0) / 1e3).toFixed(3)}us>  ${at}`);
+    lines.push(`${(t0 / 1e3).toFixed(3).padStart(10)}us  ${name}(${args.join(", ")}) = ${r}${err}${refused ? ` (not run: ${raw.notRun?.find((x) => x.step === step)?.why ?? "refused by the host"})` : ""} <${((t1 - t0) / 1e3).toFixed(3)}us>  ${at}`);
   }
   if (raw.callsDropped) lines.push(`... ${raw.callsDropped} more calls not kept (--log-cap)`);
   return lines.join("\n") + "\n";
