@@ -135,8 +135,12 @@ export function nativeAvailable(): { ok: boolean; why?: string } {
 }
 
 export interface NativeOptions {
-  /** bound on the whole run (setup, phase, teardown), ms; the host's own phase bound is derived from it */
+  /** bound on the whole run (setup, phase, teardown, the wait for another run's CPU lock), ms; the host's own
+   *  phase bound is a third of it unless phaseTimeoutMs says otherwise */
   timeoutMs?: number;
+  /** the host's bound on the phase itself (--timeout, whole seconds), when it must be shorter than a third of the
+   *  run's: a program that blocks is told apart quickly while the run still has room to wait for its turn */
+  phaseTimeoutMs?: number;
   /** keep the sandbox directory (debugging); its path is in the raw result and in a note */
   keepSandbox?: boolean;
   /** ask the host for marker syscalls around the phase (for strace/perf, tests) */
@@ -192,7 +196,7 @@ export function runHost(program: BigInt64Array, opts: NativeOptions = {}): Promi
   const avail = nativeAvailable();
   if (!avail.ok) return Promise.reject(new NativeError(avail.why ?? "the native host cannot run here"));
   const timeoutMs = opts.timeoutMs ?? 120_000;
-  const hostTimeout = Math.max(1, Math.floor(timeoutMs / 3000));
+  const hostTimeout = Math.max(1, opts.phaseTimeoutMs !== undefined ? Math.ceil(opts.phaseTimeoutMs / 1000) : Math.floor(timeoutMs / 3000));
   const args = ["--timeout", String(hostTimeout), "--max-steps", String(stepCap(opts.maxSteps)), ...(opts.keepSandbox ? ["--keep"] : []), ...(opts.mark ? ["--mark"] : []), "-"];
   const [cmd, ...pre] = opts.wrap?.length ? [...opts.wrap, nativeBinary()] : [nativeBinary()];
   return new Promise((resolvePromise, reject) => {

@@ -72,7 +72,7 @@ export async function nativeEngine(): Promise<Engine> {
     name: "native", available: true, why: "",
     run: async (c, blocking) => {
       if (mod.runNativeDetailed) {
-        const { result, raw } = await mod.runNativeDetailed(c, { timeoutMs: blocking ? 6_000 : 60_000 });
+        const { result, raw } = await mod.runNativeDetailed(c, blocking ? { timeoutMs: 30_000, phaseTimeoutMs: 2_000 } : { timeoutMs: 60_000 });
         const refused = ((raw.notRun ?? []) as Array<{ step: number }>).map((n) => n.step);
         return { errors: errorKeys(c, result.errors), records: result.errors, refusedSteps: [...new Set(refused)], status: raw.status, detail: raw.detail };
       }
