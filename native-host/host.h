@@ -368,6 +368,7 @@ int hi_fd(int fd);
 int name_ok(const char *s);
 /* netns.c */
 int netns_enter(void);
+void tracefs_own(void);
 int netns_link_up(const char *ifname);
 int netns_rmem_push(int64_t bytes, char *saved, size_t len);
 void netns_rmem_pop(const char *saved);

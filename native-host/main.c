@@ -686,6 +686,7 @@ int main(int argc, char **argv) {
     int nul = open("/dev/null", O_RDWR);
     if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }
     cpu_lock(); /* one host at a time on this machine: they pin CPUs (setup.c) */
+    tracefs_own();
     if (netns_enter() < 0 || setup_all() < 0) {
       rc = 2;
     } else {

@@ -37,6 +37,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include "host.h"
 
 #define NS_SYSCTL_DIR "/proc/sys/net/ipv4"
@@ -164,6 +166,22 @@ static int map_self(uid_t uid, gid_t gid, char *why, size_t whylen) {
   snprintf(line, sizeof line, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
   if (write_text("/proc/self/gid_map", line) < 0) { snprintf(why, whylen, "/proc/self/gid_map: %s", strerror(errno)); return -1; }
   return 0;
+}
+
+/* The kernel's tracepoints are read through tracefs (measure.c). A root host on a machine that has not mounted it
+ * mounts it in a mount namespace of its own: the tracepoints are the kernel's, the mount is the host's alone and goes
+ * with it, and the machine is left as it was. Unprivileged there is nothing to do: tracefs is root's anyway. */
+void tracefs_own(void) {
+  struct stat st;
+  if (geteuid() != 0 || stat("/sys/kernel/tracing/events", &st) == 0 || stat("/sys/kernel/debug/tracing/events", &st) == 0) return;
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+    note("tracefs is not mounted and a mount namespace of the host's own could not be made (%s): tracepoints unavailable", strerror(errno));
+    return;
+  }
+  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+    note("tracefs is not mounted and could not be mounted in the host's own mount namespace (%s): tracepoints unavailable", strerror(errno));
+  else
+    note("tracefs was not mounted: the host mounted it in a mount namespace of its own (the machine's mounts are unchanged)");
 }
 
 /* Called from main before setup: nothing of the run exists yet (no sandbox, no socket, no child). Returns -1 only
