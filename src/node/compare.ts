@@ -38,6 +38,19 @@ export const AXES: Record<string, string[]> = {
   pipeSize: ["64KiB", "1MiB"],
 };
 
+/**
+ * The NIC's settings the default matrix adds at each scenario's base point, through the native host's veth (issue 26):
+ * gather on, gather off (software GSO copies), checksum offload off (the CPU checksums). For the scenarios whose NIC
+ * path has been matched against the veth; MSG_ZEROCOPY through a veth is not (the veth copies the frags at forwarding
+ * and its completions say so), nor are tee's two NIC sinks (the host has one veth).
+ */
+export const NIC_POINTS: Record<string, string>[] = [
+  { sink: "nic", nicSg: "on" },
+  { sink: "nic", nicSg: "off" },
+  { sink: "nic", nicCsum: "off" },
+];
+const NIC_SCENARIOS = ["sendfile", "splice", "read-write"];
+
 /** Where the default matrix stands when it varies one axis at a time. */
 const BASE: Record<string, string> = { fileSize: "1MiB", cache: "warm", pipeSize: "64KiB" };
 
@@ -100,6 +113,7 @@ export function expandMatrix(names: string[], matrix: MatrixName = "default", se
       for (const k of axes) for (const v of AXES[k]) if (v !== base[k]) points.push({ ...base, [k]: v });
       if (axes.includes("cache") && axes.includes("fileSize"))
         for (const s of AXES.fileSize) if (s !== base.fileSize) points.push({ ...base, fileSize: s, cache: "cold" });
+      if (NIC_SCENARIOS.includes(name) && "sink" in declared && !("sink" in sets)) for (const n of NIC_POINTS) points.push({ ...base, ...n });
     }
     const seen = new Set<string>();
     for (const p of points) {

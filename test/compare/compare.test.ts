@@ -190,10 +190,13 @@ describe("the matrix", () => {
   it("the default matrix varies one axis at a time around the scenario's defaults, and cold at every size", () => {
     const t = expandMatrix(["read-write"], "default");
     expect(t[0].params).toEqual({ fileSize: "1MiB", chunk: "64KiB", cache: "warm" });
-    expect(t.map((x) => `${x.params.fileSize} ${x.params.chunk} ${x.params.cache}`)).toEqual([
+    expect(t.map((x) => `${x.params.fileSize} ${x.params.chunk} ${x.params.cache}${x.params.sink ? ` ${x.params.sink} sg=${x.params.nicSg ?? "-"} csum=${x.params.nicCsum ?? "-"}` : ""}`)).toEqual([
       "1MiB 64KiB warm", "64KiB 64KiB warm", "16MiB 64KiB warm", "1MiB 4KiB warm", "1MiB whole warm", "1MiB 64KiB cold",
       "64KiB 64KiB cold", "16MiB 64KiB cold",
+      // the NIC's settings through the native host's veth, at the base point
+      "1MiB 64KiB warm nic sg=on csum=-", "1MiB 64KiB warm nic sg=off csum=-", "1MiB 64KiB warm nic sg=- csum=off",
     ]);
+    expect(expandMatrix(["msg-zerocopy"], "default").some((x) => x.params.sink === "nic")).toBe(false);
     expect(expandMatrix(["sendfile"], "default")[0].params.chunk).toBe("whole");
     expect(expandMatrix(["splice"], "default").some((x) => x.params.pipeSize === "1MiB")).toBe(true);
   });
