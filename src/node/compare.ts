@@ -645,7 +645,12 @@ export interface Baseline {
   slack?: number;
 }
 
-/** Scenarios whose agreement fell below the baseline's (fewer agreeing exact rows, or a lower share). */
+/**
+ * Scenarios whose agreement fell below the baseline's. Where a scenario had as many measured rows scored as the
+ * baseline's, a fall is fewer agreeing rows; where it had fewer (this machine or this user cannot measure some of the
+ * kernel's figures: tracepoints without privileges are unavailable, not zero), a fall is more disagreeing rows, since
+ * a row that could not be scored is no disagreement.
+ */
 export function checkBaseline(s: Summary, baseline: Baseline, matrix: MatrixName): string[] {
   const want = baseline.matrices[matrix];
   if (!want) return [`the baseline has no "${matrix}" matrix`];
@@ -654,8 +659,13 @@ export function checkBaseline(s: Summary, baseline: Baseline, matrix: MatrixName
     const got = s.perScenario[name];
     if (!got) continue; // not run this time (names filter)
     const allowed = Math.ceil((baseline.slack ?? 0) * b.exact);
-    if (got.agree < b.agree - allowed)
-      falls.push(`${name}: ${got.agree} exact rows agree, the baseline has ${b.agree} (of ${b.exact})${allowed ? `, less ${allowed} of slack` : ""}`);
+    const slack = allowed ? `, less ${allowed} of slack` : "";
+    if (got.exact >= b.exact) {
+      if (got.agree < b.agree - allowed)
+        falls.push(`${name}: ${got.agree} exact rows agree, the baseline has ${b.agree} (of ${b.exact})${slack}`);
+    } else if (got.exact - got.agree > b.exact - b.agree + allowed) {
+      falls.push(`${name}: ${got.exact - got.agree} of ${got.exact} scored rows disagree, the baseline has ${b.exact - b.agree} (of ${b.exact})${slack}`);
+    }
   }
   return falls;
 }

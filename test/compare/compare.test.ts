@@ -269,6 +269,12 @@ describe("runs, summary, exit status and the baseline", () => {
     expect(exitStatus(rep, better)).toBe(1);
     expect(checkBaseline(rep.summary, base, "full")).toHaveLength(1);
     expect(checkBaseline(rep.summary, { ...better, slack: 0.05 }, "default")).toEqual([]);
+    // fewer rows scored here than in the baseline (tracepoints unavailable to this user): only more disagreements fall
+    const rw = rep.summary.perScenario["read-write"];
+    const wider = { matrices: { default: { "read-write": { exact: rw.exact + 40, agree: rw.agree + 40 } } } };
+    expect(checkBaseline(rep.summary, wider, "default")).toEqual([]);
+    const cleaner = { matrices: { default: { "read-write": { exact: rw.exact + 40, agree: rw.exact + 40 } } } };
+    expect(checkBaseline(rep.summary, cleaner, "default")[0]).toMatch(/1 of \d+ scored rows disagree, the baseline has 0/);
   });
 
   it("the table shows every counter with model, kernel and agreement, and the summary", () => {
