@@ -54,16 +54,6 @@ static int failed(int status, const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- the namespace */
 
-static int write_file(const char *path, const char *s) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = write(fd, s, strlen(s));
-  int e = errno;
-  close(fd);
-  errno = e;
-  return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static int ifup(int sock, const char *name) {
   struct ifreq r = { 0 };
   snprintf(r.ifr_name, sizeof r.ifr_name, "%s", name);
@@ -72,34 +62,12 @@ static int ifup(int sock, const char *name) {
   return ioctl(sock, SIOCSIFFLAGS, &r);
 }
 
-/* The host's own network namespace, so that the devices it makes are nobody else's: as root unshare(CLONE_NEWNET);
- * otherwise a user namespace first (the host maps its own uid and gid, nothing else), which gives it CAP_NET_ADMIN
- * over that network. Its loopback is brought up. Said in the notes. Done once. */
+/* The devices go in the host's own network namespace (netns.c made it before setup), so that they are nobody
+ * else's; where it could not be made (machine.netnsWhy), the nic sink cannot run. */
 int nic_own_netns(char *why, size_t whylen) {
   if (H.netns_own) return 0;
-  uid_t uid = getuid();
-  gid_t gid = getgid();
-  if (unshare(CLONE_NEWNET) < 0) {
-    if (errno != EPERM) { snprintf(why, whylen, "unshare(CLONE_NEWNET): %s", strerror(errno)); return -1; }
-    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
-      snprintf(why, whylen, "no network namespace of its own: unshare(CLONE_NEWUSER|CLONE_NEWNET): %s (unprivileged user namespaces disabled?)", strerror(errno));
-      return -1;
-    }
-    char m[64];
-    snprintf(m, sizeof m, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-    if (write_file("/proc/self/uid_map", m) < 0 || write_file("/proc/self/setgroups", "deny\n") < 0) {
-      snprintf(why, whylen, "user namespace: uid_map: %s", strerror(errno));
-      return -1;
-    }
-    snprintf(m, sizeof m, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-    if (write_file("/proc/self/gid_map", m) < 0) { snprintf(why, whylen, "user namespace: gid_map: %s", strerror(errno)); return -1; }
-    note("the nic sink: the host entered a user and network namespace of its own (not root)");
-  } else note("the nic sink: the host entered a network namespace of its own");
-  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0 || ifup(s, "lo") < 0) { snprintf(why, whylen, "bring up lo: %s", strerror(errno)); if (s >= 0) close(s); return -1; }
-  close(s);
-  H.netns_own = 1;
-  return 0;
+  snprintf(why, whylen, "the nic sink needs a network namespace of the host's own, and it runs in the machine's: %.100s", H.netns_why[0] ? H.netns_why : "(no reason recorded)");
+  return -1;
 }
 
 /* In the host's own namespace only: its loopback renamed zclo<pid> (down, SIOCSIFNAME, up), a name no other

@@ -361,12 +361,11 @@ int setup_all(void) {
   char why[160];
   H.tp_xmit_id = tracepoint_id("net", "net_dev_start_xmit", why, sizeof why);
   H.tp_copy_id = tracepoint_id("skb", "skb_copy_datagram_iovec", why, sizeof why);
-  /* the host's own network namespace: for a nic sink always (its devices are nobody else's); for a tcp sink with
-   * ZCSIM_NATIVE_OWN_NETNS=1 (what netns.c will make the default). There the loopback is renamed (its skbs sampled) */
+  /* a nic sink's devices need the host's own network namespace (netns.c); there a tcp sink's loopback is renamed
+   * so that its skbs can be sampled by the device's name */
   int tcp = 0, nic = 0;
   for (int i = 0; i < H.nsinks; i++) { tcp |= H.sinks[i].kind == SINK_KIND_TCP; nic |= H.sinks[i].kind == SINK_KIND_NIC; }
-  const char *own = getenv("ZCSIM_NATIVE_OWN_NETNS");
-  if (nic || (tcp && own && !strcmp(own, "1"))) {
+  if (nic) {
     char nwhy[200];
     if (nic_own_netns(nwhy, sizeof nwhy) < 0) {
       H.status = STATUS_UNSUPPORTED;
