@@ -22,6 +22,7 @@ import { dirname, join } from "node:path";
 import { catalogue, compile, formatSize, MACHINE_PARAMS, scenarioNames, ScenarioError, type Compiled, type ParamValue } from "../scenario/index.js";
 import type { Evidence, Result } from "../result.js";
 import { explainOf } from "../report/known.js";
+import { formatValue } from "../report/compare-table.js";
 import { ruleFor, toleranceText, withinTolerance, type CounterClass } from "../report/counter-classes.js";
 import type { Pool } from "./pool.js";
 export { RULES, ruleFor, toleranceText, withinTolerance, type CounterClass, type Tolerance } from "../report/counter-classes.js";
@@ -526,8 +527,6 @@ export function compareResults(
   }
   return rows;
 }
-
-const formatValue = (v: Value) => (v === null ? "-" : String(v));
 
 /** The rows of a run of the matrix; a failed run is one row that never agrees. */
 export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
