@@ -31,11 +31,14 @@ export interface RunnerLine {
 /** How a watched run ended: the program that hung (the child was killed), and how long it all took. */
 export interface Watched { hang?: { i: number; program?: unknown }; ms: number }
 
-/** Runs `wasm-runner.ts ...args`, handing each line to `onLine`; a program silent for `limitMs` is a hang. */
-export function watchRunner(args: string[], onLine: (line: RunnerLine) => void, limitMs = 15_000): Promise<Watched> {
+/**
+ * Runs `wasm-runner.ts ...args` (or another `script` speaking its lines), handing each line to `onLine`; a program
+ * silent for `limitMs` is a hang: the child is killed and the outcome names the program started last.
+ */
+export function watchRunner(args: string[], onLine: (line: RunnerLine) => void, limitMs = 15_000, script = root + "test/hostile/wasm-runner.ts"): Promise<Watched> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ["--import", "tsx", root + "test/hostile/wasm-runner.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     const o: Watched = { ms: 0 };
     let buf = "", err = "", current = -1, currentProgram: unknown, timer: NodeJS.Timeout | undefined;
     const arm = () => {
