@@ -38,6 +38,10 @@ const ICON = {
 /** Most events an element keeps by default (`traceCap=` in params overrides it). */
 const TRACE_CAP = 200_000;
 
+/** A run that takes longer than this (ms) replaces the previous run's views with "Running the model…" and Stop;
+ *  a quicker one (most: a few ms) swaps the views without a flash. */
+const SLOW_MS = 300;
+
 /** Speeds offered, in events per second. */
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 256];
 
@@ -90,6 +94,7 @@ export class ZeroCopySim extends LitElement {
     _error: { state: true },
     _native: { state: true },
     _ptOpen: { state: true },
+    _slow: { state: true },
   };
 
   /** catalogue scenario name (sendfile, read-write, ...) */
@@ -115,6 +120,8 @@ export class ZeroCopySim extends LitElement {
   declare private _error: ErrorDetail | null;
   declare private _native: Result | null;
   declare private _ptOpen: boolean;
+  /** the run under way has taken longer than SLOW_MS: show it (and Stop) instead of the previous run's views */
+  declare private _slow: boolean;
 
   /** the model, in the element's own worker (one per element, kept across reloads, replaced after a stop) */
   private link: ModelLink | null = null;
@@ -144,6 +151,7 @@ export class ZeroCopySim extends LitElement {
     this._error = null;
     this._native = null;
     this._ptOpen = true;
+    this._slow = false;
     this.addEventListener("keydown", (e) => this.onKey(e));
   }
 
@@ -206,8 +214,10 @@ export class ZeroCopySim extends LitElement {
         this.link = new ModelLink(url);
       }
       this.runStart = performance.now();
-      const run = await this.link.run(compiled, { trace: true, timeoutMs });
+      const slow = setTimeout(() => { if (seq === this.loadSeq) this._slow = true; }, SLOW_MS);
+      const run = await this.link.run(compiled, { trace: true, timeoutMs }).finally(() => clearTimeout(slow));
       if (seq !== this.loadSeq) return;
+      this._slow = false;
       if (run.status === "TIMEOUT") {
         // the model's caps stopped it: blocked in a call nothing wakes, or looping (docs/limits.md)
         this.stopped(`TIMEOUT, ${run.stopped?.detail ?? "stopped by the model's caps"}`);
@@ -222,6 +232,7 @@ export class ZeroCopySim extends LitElement {
       if (this.autoplay) this.play();
     } catch (e) {
       if (seq !== this.loadSeq) return;
+      this._slow = false;
       if (e instanceof RunStopped) this.stopped(`${e.message} (the model's worker was terminated)`);
       else this.fail(e);
     }
@@ -396,7 +407,7 @@ export class ZeroCopySim extends LitElement {
         <button type="button" @click=${() => this.rerun()} aria-label="Run the scenario again">Run again</button></div>`;
     }
     const pb = this.playback;
-    if (this._status === "loading" || !pb || !this.view) {
+    if (!pb || !this.view || (this._status === "loading" && this._slow)) {
       return html`<div class="loading" role="status"><span>Running the model…</span>
         ${this.link?.inWorker !== false ? html`<button type="button" class="stop" @click=${() => this.stop()}
           aria-label="Stop the model's run" title="Stop the run">Stop</button>` : nothing}</div>`;

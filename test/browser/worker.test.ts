@@ -11,12 +11,12 @@
  * wasm must be emitted beside it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { catalogue } from "../../src/scenario/index.js";
-import { browserMissing, launch, ROOT, serve, type Browser, type Served } from "./helpers.js";
+import { ARTIFACTS, browserMissing, launch, ROOT, serve, type Browser, type Served } from "./helpers.js";
 
 const missing = browserMissing();
 if (missing) console.log(missing);
@@ -56,7 +56,7 @@ async function stuckWasm(): Promise<Uint8Array> {
   return bytes;
 }
 
-interface Outcome { ok?: { length: number; intact: boolean | null }; error?: string; shown: string; ticks: number; maxGapMs: number; ms: number }
+interface Outcome { ok?: { length: number; intact: boolean | null }; error?: string; shown: string; ticks: number; maxGapMs: number; ms: number; pressed?: boolean }
 
 /**
  * Sets attributes on #sim (null removes one) and waits for its zcsim-ready or zcsim-error, counting a 10 ms timer's
@@ -68,10 +68,12 @@ function runIn(page: Page, attrs: Record<string, string | null>, opts: { stopAft
     const t0 = performance.now();
     let last = t0, ticks = 0, maxGapMs = 0;
     const timer = setInterval(() => { const t = performance.now(); maxGapMs = Math.max(maxGapMs, t - last); last = t; ticks++; }, 10);
+    let pressed: boolean | undefined;
     if (o.stopAfterMs !== undefined) {
       setTimeout(() => {
         // the element's own Stop button, as a reader would press it
         const b = el.shadowRoot!.querySelector<HTMLButtonElement>("button.stop");
+        pressed = !!b;
         if (b) b.click(); else el.stop();
       }, o.stopAfterMs);
     }
@@ -83,7 +85,7 @@ function runIn(page: Page, attrs: Record<string, string | null>, opts: { stopAft
       // the element renders on its next update
       requestAnimationFrame(() => setTimeout(() => {
         const shown = (el.shadowRoot!.querySelector(".stopped .why, .error, h2")?.textContent ?? "").trim();
-        resolve({ ...r, shown, ticks, maxGapMs, ms: performance.now() - t0 });
+        resolve({ ...r, shown, ticks, maxGapMs, ms: performance.now() - t0, ...(pressed === undefined ? {} : { pressed }) });
       }, 50));
     };
     const onReady = () => done({ ok: { length: el.length, intact: el.result?.delivered.intact ?? null } });
@@ -133,6 +135,7 @@ describe.skipIf(!!missing)("<zerocopy-sim> runs the model in a worker it can ter
     writeFileSync(join(dir, "stuck.wasm"), await stuckWasm());
     served = await serve(dir);
     browser = await launch();
+    mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
 
   afterAll(async () => {
@@ -183,7 +186,9 @@ describe.skipIf(!!missing)("<zerocopy-sim> runs the model in a worker it can ter
     const page = await open();
     await loaded(page);
     const stopped = await runIn(page, { src: "busy.json", params: "fileSize=256KiB chunk=64KiB sink=null" }, { stopAfterMs: 1000 });
+    expect(stopped.pressed, "the Stop button is shown while the run is under way").toBe(true);
     expect(stopped.error).toMatch(/^stopped: Stop pressed after \d+\.\d s \(the model's worker was terminated\)$/);
+    await page.locator("#sim").screenshot({ path: join(ARTIFACTS, "widget-stopped.png") });
     expect(stopped.ms).toBeLessThan(20_000); // not the model's 60 s
     const blocked = await runIn(page, { src: "blocked.json", params: null });
     expect(blocked.error).toMatch(/^stopped: TIMEOUT, blocked: the call at program\[1\] sleeps/);
