@@ -79,6 +79,8 @@ export class ModelLink {
   private workers = typeof Worker !== "undefined";
   /** ends the run under way (null when none) */
   private abort: ((why: string) => void) | null = null;
+  /** the current worker failed before it ever answered (its script did not load): workers do not work here */
+  private loadFailed = false;
 
   /** @param url the wasm's URL ("" for the package's own build) */
   constructor(readonly url: string) {}
@@ -117,7 +119,6 @@ export class ModelLink {
 
   private async runInWorker(compiled: Compiled, opts: RunOptions & { timeoutMs: number }): Promise<RunOutput> {
     const wasm = await wasmModule(this.url);
-    let failed = false, answered = false;
     const runner = (this.runner ??= new WorkerRunner({
       size: 1,
       wasm,
@@ -129,8 +130,11 @@ export class ModelLink {
         } catch (e) {
           throw new WorkerUnavailable(`no worker: ${(e as Error).message}`);
         }
+        // registered before the runner's own listeners: known by the time the runner rejects the run
+        let answered = false;
+        this.loadFailed = false;
         w.addEventListener("message", () => { answered = true; });
-        w.addEventListener("error", () => { if (!answered) failed = true; });
+        w.addEventListener("error", () => { if (!answered) this.loadFailed = true; });
         return w;
       },
     }));
@@ -154,7 +158,7 @@ export class ModelLink {
         clearTimeout(timer);
         if (this.abort === end) this.abort = null;
         // a worker that could not be made, or failed before it ever answered: the page's thread it is
-        if (e instanceof WorkerUnavailable || failed) {
+        if (e instanceof WorkerUnavailable || this.loadFailed) {
           if (this.runner === runner) this.runner = null;
           runner.terminate();
           reject(e instanceof WorkerUnavailable ? e : new WorkerUnavailable((e as Error).message));

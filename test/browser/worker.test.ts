@@ -105,13 +105,14 @@ describe.skipIf(!!missing)("<zerocopy-sim> runs the model in a worker it can ter
   let browser: Browser | undefined;
   const problems: string[] = [];
 
-  const open = async (noWorker = false): Promise<Page> => {
+  const open = async (noWorker = false, before?: (page: Page) => Promise<void>): Promise<Page> => {
     const page = await browser!.context.newPage();
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     // a failed load is reported by the response (with its URL); the browser's own /favicon.ico probe is not the page's
     page.on("console", (m) => { if ((m.type() === "error" || m.type() === "warning") && !/^Failed to load resource/.test(m.text())) problems.push(`${m.type()}: ${m.text()}`); });
     page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
     if (noWorker) await page.addInitScript(() => { delete (window as { Worker?: unknown }).Worker; });
+    await before?.(page);
     await page.goto(served!.url);
     return page;
   };
@@ -223,6 +224,17 @@ describe.skipIf(!!missing)("<zerocopy-sim> runs the model in a worker it can ter
     const loop = await runIn(page, { src: "busy.json", params: "fileSize=256KiB chunk=64KiB sink=null", timeout: "2" });
     expect(loop.error).toMatch(/^stopped: TIMEOUT, looping: /);
     expect(loop.maxGapMs).toBeGreaterThanOrEqual(1900);
+    await page.close();
+  }, 30_000);
+
+  it("a worker whose script cannot load: the element runs the model on the page's thread", async () => {
+    let asked = 0;
+    const page = await open(false, async (p) => { await p.route("**/zerocopy-sim-worker.js", (r) => { asked++; return r.abort(); }); });
+    await loaded(page);
+    expect(asked).toBeGreaterThan(0);
+    const r = await runIn(page, { scenario: "tee", params: "fileSize=16KiB" });
+    expect(r.ok).toMatchObject({ intact: true });
+    expect(asked, "once failed, workers are not tried again").toBe(1);
     await page.close();
   }, 30_000);
 
