@@ -15,25 +15,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { catalogue } from "../../src/scenario/index.js";
+import { blockedScenario, busyLoopScenario } from "../hostile/never-ending.js";
 import { ARTIFACTS, browserMissing, launch, ROOT, serve, type Browser, type Served } from "./helpers.js";
 
 const missing = browserMissing();
 if (missing) console.log(missing);
-
-/** The catalogue's mmap-write without its offset update: every turn writes the same chunk, for ever (bounds.test.ts). */
-function busyScenario(): unknown {
-  const s = structuredClone(catalogue["mmap-write"]) as { name: string; program: Record<string, unknown>[] };
-  const loop = s.program.find((st) => "repeat" in st) as { do: Record<string, unknown>[] };
-  loop.do = loop.do.filter((st) => !("set" in st));
-  return { ...s, name: "busy-loop" };
-}
-
-/** A read of a pipe nobody writes: it sleeps for ever (on Linux). */
-const blockedScenario = {
-  name: "blocked", title: "a read nothing can wake", setup: { buffers: { b: { size: 4096 } } },
-  program: [{ call: "pipe", ret: ["r", "w"] }, { call: "read", fd: "r", buf: "b", count: 1 }],
-};
 
 /** A model whose zc_run never returns: only terminating its worker ends it. binaryen comes with assemblyscript. */
 async function stuckWasm(): Promise<Uint8Array> {
@@ -131,7 +117,7 @@ describe.skipIf(!!missing)("<zerocopy-sim> runs the model in a worker it can ter
     }
     writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><script type="module" src="zerocopy-sim.js"></script>
       <zerocopy-sim id="sim" scenario="sendfile" params="fileSize=16KiB"></zerocopy-sim>`);
-    writeFileSync(join(dir, "busy.json"), JSON.stringify(busyScenario()));
+    writeFileSync(join(dir, "busy.json"), JSON.stringify(busyLoopScenario()));
     writeFileSync(join(dir, "blocked.json"), JSON.stringify(blockedScenario));
     writeFileSync(join(dir, "stuck.wasm"), await stuckWasm());
     served = await serve(dir);

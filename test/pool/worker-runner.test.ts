@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileModel, loadSimulator } from "../../src/model/index.js";
 import { compile, compileByName, type Compiled } from "../../src/scenario/index.js";
 import { serveModel, WorkerRunner, type WorkerLike } from "../../src/model/worker-runner.js";
+import { blockedScenario } from "../hostile/never-ending.js";
 
 const sim = await loadSimulator();
 const ports: MessageChannel[] = [];
@@ -88,8 +89,7 @@ describe("WorkerRunner (over MessageChannels)", () => {
   it("eventsOnlyIfDone: a stopped run comes back without its trace, a finished one with it", async () => {
     const runner = new WorkerRunner({ create: fakeWorker, size: 1 });
     // a read of a pipe nobody writes: the model stops it at once (TIMEOUT, blocked)
-    const blocked = compile({ name: "blocked", title: "t", setup: { buffers: { b: { size: 4096 } } },
-      program: [{ call: "pipe", ret: ["r", "w"] }, { call: "read", fd: "r", buf: "b", count: 1 }] });
+    const blocked = compile(blockedScenario);
     const stopped = await runner.run(blocked, { trace: true }, { eventsOnlyIfDone: true });
     expect(stopped.status).toBe("TIMEOUT");
     expect(stopped.stopped?.reason).toBe("blocked");
