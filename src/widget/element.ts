@@ -21,7 +21,8 @@ import { renderDataPath, endpoints, selectorOf } from "./datapath.js";
 import { renderPageTables } from "./pagetable.js";
 import { fmtCounter, readCounters, visibleRows, type Flat } from "./counters.js";
 import { ModelLink, Playback, RunStopped } from "./sim.js";
-import { DEFAULT_MODEL_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from "../scenario/limits.js";
+import { DEFAULT_MAX_STEPS, DEFAULT_MODEL_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from "../scenario/limits.js";
+import type { Stopped } from "../model/simulator.js";
 import { styles } from "./styles.js";
 
 /** Control icons as inline SVG (no font needed). */
@@ -74,6 +75,17 @@ export function parseParamsAttr(text: string | null | undefined): Record<string,
     if (e instanceof ScenarioError) throw new ScenarioError("params", `"${e.path.replace(/^--set /, "")}": expected key=value, e.g. chunk=4KiB`);
     throw e;
   }
+}
+
+/**
+ * Why the model's caps stopped a run (docs/limits.md), in the element's terms: its `timeout` attribute is the
+ * wall-time cap (the model's own detail names the CLI's flags).
+ */
+function timeoutLine(st: Stopped | undefined, timeoutMs: number): string {
+  if (!st) return "stopped by the model's caps";
+  if (st.reason === "blocked") return st.detail;
+  const cap = st.cap === "time" ? `the element's timeout of ${timeoutMs / 1000} s` : `the model's cap of ${DEFAULT_MAX_STEPS.toLocaleString("en-US")} instructions`;
+  return `looping: the program was still executing instructions (${st.steps.toLocaleString("en-US")} in ${st.ms} ms${st.at ? `, at ${st.at}` : ""}) when it reached ${cap}`;
 }
 
 export class ZeroCopySim extends LitElement {
@@ -219,8 +231,7 @@ export class ZeroCopySim extends LitElement {
       if (seq !== this.loadSeq) return;
       this._slow = false;
       if (run.status === "TIMEOUT") {
-        // the model's caps stopped it: blocked in a call nothing wakes, or looping (docs/limits.md)
-        this.stopped(`TIMEOUT, ${run.stopped?.detail ?? "stopped by the model's caps"}`);
+        this.stopped(`TIMEOUT, ${timeoutLine(run.stopped, timeoutMs)}`);
         return;
       }
       const pb = new Playback(compiled, run);
