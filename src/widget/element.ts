@@ -178,8 +178,9 @@ export class ZeroCopySim extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.pause();
-    // the worker holds a whole model: let it go with the element
-    if (this.link?.running) this.rerunOnConnect = true;
+    // the worker holds a whole model: let it go with the element; a run it had under way is forgotten (no
+    // "stopped" for it) and made again if the element comes back
+    if (this.link?.running) { this.rerunOnConnect = true; this.loadSeq++; }
     this.link?.dispose();
   }
 

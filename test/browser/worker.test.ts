@@ -191,6 +191,35 @@ describe.skipIf(!!missing)("<zerocopy-sim> runs the model in a worker it can ter
     await page.close();
   }, 60_000);
 
+  it("an element taken off the page mid-run lets its worker go quietly, and runs again when it comes back", async () => {
+    const page = await open();
+    let closed = 0;
+    page.on("worker", (w) => w.on("close", () => closed++));
+    await loaded(page);
+    const out = await page.evaluate(() => new Promise<{ whileAway: string[]; back: string }>((ok) => {
+      const el = document.querySelector("#sim")!;
+      const said: string[] = [];
+      el.addEventListener("zcsim-error", (e) => said.push((e as CustomEvent).detail.message));
+      el.setAttribute("src", "busy.json");
+      el.setAttribute("params", "fileSize=256KiB chunk=64KiB sink=null");
+      el.setAttribute("timeout", "2");
+      setTimeout(() => {
+        const parent = el.parentNode!;
+        el.remove();
+        // 3 s away: the run's 2 s cap has passed, and nothing was said about it
+        setTimeout(() => {
+          const whileAway = said.slice();
+          el.addEventListener("zcsim-error", (e) => ok({ whileAway, back: (e as CustomEvent).detail.message }), { once: true });
+          parent.appendChild(el);
+        }, 3000);
+      }, 700);
+    }));
+    expect(out.whileAway).toEqual([]);
+    expect(closed, "the worker of the run under way was terminated when the element left").toBeGreaterThanOrEqual(1);
+    expect(out.back).toMatch(/^stopped: TIMEOUT, looping: .* the element's timeout of 2 s$/);
+    await page.close();
+  }, 60_000);
+
   it("a bad timeout is named", async () => {
     const page = await open();
     await loaded(page);
