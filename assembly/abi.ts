@@ -45,6 +45,7 @@ export namespace Call {
   export const fdatasync: i32 = 24;
   export const posix_fadvise: i32 = 25;
   export const poll: i32 = 26;
+  export const fallocate: i32 = 27;
   export const mem_read: i32 = 40;
   export const mem_write: i32 = 41;
   export const peer_read: i32 = 42;
@@ -272,6 +273,7 @@ export namespace Flags {
   export const POLLOUT: i32 = 4;
   export const POLLERR: i32 = 8;
   export const POLLHUP: i32 = 16;
+  export const FALLOC_FL_KEEP_SIZE: i32 = 1;
 }
 
 export namespace Header {
@@ -430,7 +432,7 @@ export namespace Wait {
 /** The largest call id. */
 export const CALL_MAX: i32 = 42;
 /** Per call id: 1 when the call is a syscall (it enters the kernel: two mode switches). */
-export const CALL_SYSCALL: StaticArray<u8> = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+export const CALL_SYSCALL: StaticArray<u8> = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 /** Per call id: the argument holding the descriptor the call moves its returned bytes to, -1 none. */
 export const CALL_TO_ARG: StaticArray<i8> = [-1, -1, -1, -1, 0, -1, 0, -1, -1, -1, -1, -1, -1, -1, 0, 2, 1, -1, 2, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
 

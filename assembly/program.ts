@@ -30,6 +30,7 @@ import { sockReset, sockNew, ROUTE_LO, ROUTE_NIC } from "./kernel/socket";
 import { sinkReset, sinkNew, sinkSent } from "./kernel/sink";
 import { storesReset } from "./mm/frames";
 import * as sys from "./kernel/syscalls";
+import { sys_fallocate } from "./kernel/open";
 import { rgrow, rfree, arenaReset } from "./mem";
 import { cpuCopyCallStart } from "./mm/usercopy";
 
@@ -332,6 +333,7 @@ function dispatch(call: i32): i64 {
     case Call.fsync: return sys.sys_fsync(a0);
     case Call.fdatasync: return sys.sys_fsync(a0);
     case Call.posix_fadvise: return sys.sys_posix_fadvise(a0, a1, a2, a3);
+    case Call.fallocate: return sys_fallocate(a0, a1, a2, a3);
     case Call.mem_read: return sys.mem_read(a0, a1);
     case Call.mem_write: return sys.mem_write(a0, a1);
     case Call.peer_read: return sys.peer_read(a0);

@@ -47,6 +47,7 @@
 #define CALL_FDATASYNC 24
 #define CALL_POSIX_FADVISE 25
 #define CALL_POLL 26
+#define CALL_FALLOCATE 27
 #define CALL_MEM_READ 40
 #define CALL_MEM_WRITE 41
 #define CALL_PEER_READ 42
@@ -78,7 +79,7 @@ static const char *const CALL_NAMES[] = {
   "fdatasync",
   "posix_fadvise",
   "poll",
-  0,
+  "fallocate",
   0,
   0,
   0,
@@ -345,6 +346,7 @@ static inline const char *errno_name(int e) {
 #define FLAGS_POLLOUT 4
 #define FLAGS_POLLERR 8
 #define FLAGS_POLLHUP 16
+#define FLAGS_FALLOC_FL_KEEP_SIZE 1
 
 /* Header */
 #define HEADER_MAGIC 0
@@ -520,6 +522,7 @@ __attribute__((unused)) static const struct call_sig CALL_SIG[CALL_MAX + 1] = {
   [CALL_FDATASYNC] = {1, {A_FD}, 1, -1},
   [CALL_POSIX_FADVISE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}, 1, -1},
   [CALL_POLL] = {3, {A_FD, A_NUM, A_NUM}, 1, -1},
+  [CALL_FALLOCATE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}, 1, -1},
   [CALL_MEM_READ] = {2, {A_NUM, A_NUM}, 0, -1},
   [CALL_MEM_WRITE] = {2, {A_NUM, A_NUM}, 0, -1},
   [CALL_PEER_READ] = {1, {A_NUM}, 0, -1},

@@ -678,6 +678,11 @@ static int64_t do_call(const int64_t *in) {
       }
       break;
     }
+    case CALL_FALLOCATE:
+      if (a[1] & ~FALLOC_FL_KEEP_SIZE) not_run = "a fallocate mode the model does not have (only 0 and FALLOC_FL_KEEP_SIZE)";
+      /* it reserves real disk: no more than a setup file may take (the model's file limit, where it answers EFBIG) */
+      if (a[2] >= 0 && a[3] > 0 && a[3] > (16LL << 30) - a[2]) not_run = "a fallocate past 16 GiB (the host reserves no more disk than a setup file may take)";
+      break;
     case CALL_FCNTL: if (!allowed_fcntl(a[1])) not_run = "an fcntl command the host refuses (only F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_GETPIPE_SZ, F_SETPIPE_SZ)"; break;
     case CALL_PEER_READ: { int s = sink_of(a[0]); if (s < 0 || H.sinks[s].kind != SINK_KIND_TCP) refuse = EINVAL; break; }
     }
@@ -741,6 +746,7 @@ static int64_t do_call(const int64_t *in) {
       break;
     }
     case CALL_FTRUNCATE: ret = ftruncate((int)a[0], (off_t)a[1]); break;
+    case CALL_FALLOCATE: ret = fallocate((int)a[0], (int)a[1], (off_t)a[2], (off_t)a[3]); break;
     case CALL_FSYNC: ret = fsync((int)a[0]); break;
     case CALL_FDATASYNC: ret = fdatasync((int)a[0]); break;
     case CALL_POSIX_FADVISE: { int e = posix_fadvise((int)a[0], (off_t)a[1], (off_t)a[2], (int)a[3]); ret = e ? -1 : 0; if (e) errno = e; break; }

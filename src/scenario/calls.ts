@@ -70,6 +70,7 @@ export const Flags = {
   POSIX_FADV_NORMAL: 0, POSIX_FADV_RANDOM: 1, POSIX_FADV_SEQUENTIAL: 2, POSIX_FADV_WILLNEED: 3,
   POSIX_FADV_DONTNEED: 4, POSIX_FADV_NOREUSE: 5,
   POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10,
+  FALLOC_FL_KEEP_SIZE: 0x01,
 } as const;
 
 const fd = { kind: "fd" } as const;
@@ -124,6 +125,10 @@ export const CALLS = {
   poll: {
     id: 26, syscall: true, args: { fd, events: flags(["POLL"]), timeout: num },
     doc: "poll(2) on one descriptor: returns 1 when it is ready (revents has one of `events`, or POLLERR/POLLHUP, which poll always reports), 0 when `timeout` (ms) ran out. MSG_ZEROCOPY waits for completions this way",
+  },
+  fallocate: {
+    id: 27, syscall: true, args: { fd, mode: flags(["FALLOC_FL_"], 0), offset: num, len: num },
+    doc: "fallocate(2): reserves the file's blocks for [offset, offset+len); mode 0 grows the file to offset+len, FALLOC_FL_KEEP_SIZE does not (other modes: not modeled, not run natively)",
   },
   mem_read: {
     id: 40, syscall: false, args: { addr: { kind: "addr" }, len: num },
