@@ -1,7 +1,7 @@
 /**
  * The one source of every number shared by the compiler, the wasm model and the native host.
  *
- * `npm run gen:abi` writes `assembly/abi.ts` (AssemblyScript) and `native-host/abi.h` (C) from this file;
+ * `npm run gen:abi` writes `assembly/abi.ts` (AssemblyScript) and `native-host/abi.h` (C) from this file and calls.ts;
  * a test checks the generated files are current. Never edit those two by hand.
  *
  * The compiled program format these numbers build is described in docs/program-format.md. Calls are described in
@@ -41,7 +41,7 @@ export const CallInsn = { OP: 0, CALL: 1, STEP: 2, NARGS: 3, RET0: 4, RET1: 5, R
 
 /** Instruction opcodes of the code section. */
 export const Op = {
-  /** [CALL, call, step, nargs, ret0, ret1, brk_pc, (tag,val) x nargs] */
+  /** [CALL, call, step, nargs, ret0, ret1, ret2, brk_pc, (tag,val) x nargs] (CallInsn) */
   CALL: 1,
   /** [SET, reg, tag, val]                       reg = operand */
   SET: 2,
