@@ -33,7 +33,7 @@ const knobs = new StaticArray<i64>(KNOB_SLOTS);
 /** Linux's defaults (and the cost model's starting point before calibration). */
 export function knobDefaults(): void {
   for (let i = 0; i < KNOB_SLOTS; i++) unchecked(knobs[i] = 0);
-  unchecked(knobs[Knob.PIPE_DEFAULT_BYTES] = 16 * 4096);   // PIPE_DEF_BUFFERS pages
+  unchecked(knobs[Knob.PIPE_DEFAULT_BYTES] = 16 * PAGE_SIZE);   // PIPE_DEF_BUFFERS pages
   unchecked(knobs[Knob.PIPE_MAX_SIZE] = 1048576);          // /proc/sys/fs/pipe-max-size
   unchecked(knobs[Knob.FAULT_AROUND_BYTES] = 65536);       // /sys/kernel/mm/... fault_around_bytes
   unchecked(knobs[Knob.NIC_SG] = 1);
@@ -52,8 +52,8 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.TRACE_CAP] = 1 << 20);
   unchecked(knobs[Knob.STEP_BUDGET] = 100000000);
   unchecked(knobs[Knob.PEER_LAZY] = 0);
-  unchecked(knobs[Knob.SKB_LINEAR_MAX] = 65536);
-  unchecked(knobs[Knob.BLOCK_MAX_REQUEST_BYTES] = 1280 * 1024);  // BLK_DEF_MAX_SECTORS_CAP           // copied payload one skb carries (size goal)
+  unchecked(knobs[Knob.SKB_LINEAR_MAX] = 65536);          // copied payload one skb carries (size goal)
+  unchecked(knobs[Knob.BLOCK_MAX_REQUEST_BYTES] = 1280 * 1024);  // BLK_DEF_MAX_SECTORS_CAP
   // cost model (ns, or ps per byte)
   unchecked(knobs[Knob.COST_MODE_SWITCH_NS] = 60);
   unchecked(knobs[Knob.COST_COPY_PS_PER_BYTE] = 30);       // between cached lines (measured: pread of a page just read)
