@@ -11,6 +11,8 @@
  *   netns.c    the host's own network namespace (and user namespace when it is not root): its loopback, its sysctls
  *   measure.c  the bracket: getrusage, /proc/self/io, perf_event_open counters and tracepoints, the clock
  *   pattern.c  the byte pattern every file holds and every sink verifies
+ *   knobs.c    the program's knobs on this machine: applied, or compared with the kernel's own (report rows)
+ *   util.c     the helpers every file may call (notes, internal descriptors, CPU pinning); it calls no other file
  *
  * All state lives in one struct (H, below), every field commented, so a reader sees the whole host at once.
  */
@@ -333,10 +335,18 @@ extern struct host H;
  * order as TCP_CONGESTION_NAMES in src/scenario/machine-params.ts */
 static const char *const TCP_CC_NAMES[4] = { "", "reno", "cubic", "bbr" };
 
-/* main.c */
-void knobs(void);
+/* util.c */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int64_t now_ns(void);
+int hi_fd(int fd);
+int has_nic(void);
+void pin_cpus(void);
+void pin_peer(void);
+/* knobs.c */
+#define MAX_KNOB_ROWS 64
+struct knob_row { int64_t id, program, kernel; int applied; const char *name, *how; };
+extern struct knob_row knob_rows[MAX_KNOB_ROWS];
+extern int nknob_rows;
+void knobs(void);
 /* pattern.c */
 uint64_t pattern_mix(uint64_t z);
 uint64_t pattern_word(int64_t file, uint64_t off, uint64_t version);
@@ -360,11 +370,8 @@ int setup_verify_cache(void);
 void teardown(void);
 void setup_own_pages(void);
 void prime_guest_memory(void);
-void pin_cpus(void);
 void cpu_lock(void);
-void pin_peer(void);
 void cleanup_async(void);
-int hi_fd(int fd);
 int name_ok(const char *s);
 /* netns.c */
 int netns_enter(void);
@@ -375,12 +382,12 @@ void netns_rmem_pop(const char *saved);
 /* peer.c */
 int peer_start(struct sink_spec *s);
 void peer_main(struct sink_spec *s, int sock, int ctl, int rep) __attribute__((noreturn));
+int peer_read_now(struct sink_spec *s);
+int peer_finish(struct sink_spec *s);
 /* nic.c */
 int nic_own_netns(char *why, size_t whylen);
 int nic_name_loopback(void);
 int nic_start(struct sink_spec *s);
-int peer_read_now(struct sink_spec *s);
-int peer_finish(struct sink_spec *s);
 /* skbtrace.c */
 int tp_format_parse(const char *text, struct tp_format *f, char *why, size_t whylen);
 int tp_format_read(const char *sys, const char *event, struct tp_format *f, char *why, size_t whylen);
@@ -397,4 +404,5 @@ void measure_end(void);
 int open_tracepoint(int64_t id, pid_t pid, const char *filter, char *why, size_t whylen);
 int64_t tracepoint_id(const char *sys, const char *event, char *why, size_t whylen);
 void derive_call(int call, const int64_t *a, int64_t ret);
+int64_t now_ns(void);
 #endif

@@ -25,17 +25,6 @@
 #include <unistd.h>
 #include "host.h"
 
-/* Moves an internal descriptor to >= FD_INTERNAL (close-on-exec) so the program's descriptors are numbered as in
- * the model: 3, 4, ... */
-int hi_fd(int fd) {
-  if (fd < 0 || fd >= FD_INTERNAL) return fd;
-  int h = fcntl(fd, F_DUPFD_CLOEXEC, FD_INTERNAL);
-  int e = errno;
-  close(fd);
-  errno = e;
-  return h;
-}
-
 /* A plain name in the sandbox: [A-Za-z0-9._-]{1,255}, not "." or "..". */
 int name_ok(const char *s) {
   size_t n = strlen(s);
@@ -519,17 +508,6 @@ void prime_guest_memory(void) {
   H.prime_ns = now_ns() - t0;
 }
 
-/* The model runs a TCP sink's peer on a CPU of its own, and the program on another (docs/timing.md). Left to the
- * scheduler, the two sometimes share one CPU on a two-CPU machine, and the phase's time doubles; pinned, they do
- * not. The program goes on CPU 0 (with its loopback softirq work: the loopback device delivers on the sending
- * CPU), the peers on the others. ZCSIM_NATIVE_PIN=0 leaves placement to the scheduler. */
-static int pin_wanted(void) {
-  const char *e = getenv("ZCSIM_NATIVE_PIN");
-  return !(e && !strcmp(e, "0"));
-}
-
-static cpu_set_t all_cpus; /* the CPUs the host was allowed at its start */
-
 /* Runs on one machine take turns: every host pins its program to the first CPU it may use and its peers to the
  * others, so two hosts at once would share CPUs and disturb each other's counts (parallel compares disagreed more
  * than serial ones). The turn is an exclusive flock(2) on the directory the sandboxes are made in ($TMPDIR or /tmp):
@@ -552,28 +530,6 @@ void cpu_lock(void) {
   }
   int64_t waited = (now_ns() - t0) / 1000000;
   if (waited >= 50) note("waited %lld ms for another native run to end (the CPU lock, flock on %s)", (long long)waited, tmp);
-}
-
-void pin_cpus(void) {
-  H.cpu_host = H.cpu_peer = -1;
-  cpu_set_t all;
-  if (!pin_wanted() || sched_getaffinity(0, sizeof all, &all) < 0 || CPU_COUNT(&all) < 2) return;
-  all_cpus = all;
-  int first = -1, second = -1;
-  for (int c = 0; c < CPU_SETSIZE && second < 0; c++)
-    if (CPU_ISSET(c, &all)) { if (first < 0) first = c; else second = c; }
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(first, &one);
-  if (sched_setaffinity(0, sizeof one, &one) == 0) { H.cpu_host = first; H.cpu_peer = second; }
-}
-
-/* In a peer (forked after pin_cpus), before it reads: every CPU the host had but the program's. */
-void pin_peer(void) {
-  if (H.cpu_host < 0) return;
-  cpu_set_t all = all_cpus;
-  CPU_CLR(H.cpu_host, &all);
-  if (CPU_COUNT(&all) > 0) sched_setaffinity(0, sizeof all, &all);
 }
 
 /* ---------------------------------------------------------------- teardown */

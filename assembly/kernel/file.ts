@@ -3,9 +3,9 @@
 // system calls go through. Each kind of file provides its table (regfile.ts, null.ts, pipe.ts, sockfs.ts) and
 // registers it at start-up; a call dispatches through f_op as Linux does (fs/read_write.c: file->f_op->read_iter):
 //
-//   fd --fdtable--> file f --fOps[f]--> FileOperations { read, write, llseek, poll, splice_read, splice_write,
+//   fd --fdtable--> File f --f.ops--> FileOperations { read, write, llseek, poll, splice_read, splice_write,
 //                     |                                  splice_eof, mmap, fsync, release }
-//                     `- fObj[f]: the inode, pipe or socket the operations act on
+//                     `- f.obj: the inode, pipe or socket the operations act on
 //
 // A missing operation (null) means what the caller says it means, as in Linux: no llseek is ESPIPE, no poll is
 // the default mask, no splice_read or splice_write is EINVAL.
@@ -67,50 +67,66 @@ export function registerFops(type: i32, ops: FileOperations): void { unchecked(o
 /** An empty table (a file kind that has not registered: every call on it fails as it would without f_op). */
 const noOps = new FileOperations();
 
-const fType = new StaticArray<i32>(MAX_FILES);   // FT_*, 0 = free
-const fObj = new StaticArray<i32>(MAX_FILES);    // inode, pipe or socket id
-const fPos = new StaticArray<i64>(MAX_FILES);    // f_pos
-const fFlags = new StaticArray<i32>(MAX_FILES);  // f_flags (O_ACCMODE, O_APPEND, O_NONBLOCK...)
-const fRefs = new StaticArray<i32>(MAX_FILES);   // descriptors referring to it
-const fRa = new Array<Ra>(MAX_FILES);             // file_ra_state
-const fOps = new StaticArray<FileOperations>(MAX_FILES);   // f_op
+/** struct file: an open file description */
+class File {
+  /** FT_*, 0 = free */
+  type: i32 = 0;
+  /** the inode, pipe or socket it refers to */
+  obj: i32 = 0;
+  /** f_pos */
+  pos: i64 = 0;
+  /** f_flags (O_ACCMODE, O_APPEND, O_NONBLOCK...) */
+  flags: i32 = 0;
+  /** descriptors referring to it (f_count) */
+  refs: i32 = 0;
+  /** f_ra: its readahead state */
+  ra: Ra = new Ra();
+  /** f_op */
+  ops: FileOperations = noOps;
+}
+
+const files = new StaticArray<File>(MAX_FILES);
+for (let i = 0; i < MAX_FILES; i++) unchecked(files[i] = new File());
+@inline function fileAt(f: i32): File { return unchecked(files[f]); }
 
 export function filesReset(): void {
-  for (let i = 0; i < MAX_FILES; i++) { unchecked(fType[i] = 0); unchecked(fRefs[i] = 0); }
+  for (let i = 0; i < MAX_FILES; i++) { const fl = fileAt(i); fl.type = 0; fl.refs = 0; }
 }
 
 export function fileNew(type: i32, obj: i32, flags: i32): i32 {
   for (let i = 0; i < MAX_FILES; i++) {
-    if (unchecked(fType[i]) != 0) continue;
-    unchecked(fType[i] = type); unchecked(fObj[i] = obj); unchecked(fPos[i] = 0); unchecked(fFlags[i] = flags); unchecked(fRefs[i] = 0);
+    const fl = fileAt(i);
+    if (fl.type != 0) continue;
+    fl.type = type; fl.obj = obj; fl.pos = 0; fl.flags = flags; fl.refs = 0;
     const ops = unchecked(opsOfType[type]);
-    unchecked(fOps[i] = ops != null ? ops : noOps);
-    fRa[i] = new Ra();
+    fl.ops = ops != null ? ops : noOps;
+    fl.ra = new Ra();
     return i;
   }
   return -1;
 }
-@inline export function fileType(f: i32): i32 { return unchecked(fType[f]); }
-@inline export function fileOps(f: i32): FileOperations { return unchecked(fOps[f]); }
-@inline export function fileObj(f: i32): i32 { return unchecked(fObj[f]); }
-@inline export function filePos(f: i32): i64 { return unchecked(fPos[f]); }
-@inline export function fileSetPos(f: i32, p: i64): void { unchecked(fPos[f] = p); }
-@inline export function fileFlags(f: i32): i32 { return unchecked(fFlags[f]); }
-@inline export function fileSetFlags(f: i32, v: i32): void { unchecked(fFlags[f] = v); }
-@inline export function fileRa(f: i32): Ra { return fRa[f]; }
-export function fileRef(f: i32): void { unchecked(fRefs[f] = unchecked(fRefs[f]) + 1); }
+@inline export function fileType(f: i32): i32 { return fileAt(f).type; }
+@inline export function fileOps(f: i32): FileOperations { return fileAt(f).ops; }
+@inline export function fileObj(f: i32): i32 { return fileAt(f).obj; }
+@inline export function filePos(f: i32): i64 { return fileAt(f).pos; }
+@inline export function fileSetPos(f: i32, p: i64): void { fileAt(f).pos = p; }
+@inline export function fileFlags(f: i32): i32 { return fileAt(f).flags; }
+@inline export function fileSetFlags(f: i32, v: i32): void { fileAt(f).flags = v; }
+@inline export function fileRa(f: i32): Ra { return fileAt(f).ra; }
+export function fileRef(f: i32): void { fileAt(f).refs++; }
 /** Drops a descriptor's reference; true when it was the last (the caller releases the object). */
 export function fileUnref(f: i32): bool {
-  unchecked(fRefs[f] = unchecked(fRefs[f]) - 1);
-  if (unchecked(fRefs[f]) > 0) return false;
-  unchecked(fType[f] = 0);
+  const fl = fileAt(f);
+  fl.refs--;
+  if (fl.refs > 0) return false;
+  fl.type = 0;
   return true;
 }
 export function fileReadable(f: i32): bool {
-  const m = unchecked(fFlags[f]) & 3;
+  const m = fileAt(f).flags & 3;
   return m == Flags.O_RDONLY || m == Flags.O_RDWR;
 }
 export function fileWritable(f: i32): bool {
-  const m = unchecked(fFlags[f]) & 3;
+  const m = fileAt(f).flags & 3;
   return m == Flags.O_WRONLY || m == Flags.O_RDWR;
 }

@@ -2,14 +2,14 @@
 // references in and out, tee() duplicates them (get_page), write() copies user bytes into anonymous pipe pages
 // (merging into the last one while it has room), read() copies out and releases.
 //
-//   ring (ringSize slots, a power of two; head and tail run freely, slot = counter & (ringSize - 1))
+//   ring (ring_size slots, a power of two; head and tail run freely, slot = counter & (ring_size - 1))
 //        tail                       head
 //         v                          v
 //   +-----+-----+-----+-----+-----+-----+-----+-----+
-//   |     | buf | buf | buf | buf |     |     |     |     occupancy = head - tail <= maxUsage
+//   |     | buf | buf | buf | buf |     |     |     |     occupancy = head - tail <= max_usage
 //   +-----+-----+-----+-----+-----+-----+-----+-----+
 //
-//   pipe_buffer (16 bytes)
+//   pipe_buffer (PipeBuffer, 16 bytes)
 //   0        4        8        12       16
 //   +--------+--------+--------+--------+
 //   |  page  | offset |  len   | flags  |     flags: CAN_MERGE (an anonymous page write() may append to)
@@ -29,93 +29,101 @@ import { wouldBlock } from "./wait";
 
 export const MAX_PIPES: i32 = 64;
 export const BUF_CAN_MERGE: u32 = 0x10;
-// the pipe_buffer record
-const PB_PAGE: usize = 0;
-const PB_OFFSET: usize = 4;
-const PB_LEN: usize = 8;
-const PB_FLAGS: usize = 12;
-const PB_SHIFT: i32 = 4;      // 16 bytes
 
-const pRing = new StaticArray<usize>(MAX_PIPES);      // the pipe_buffer array
-const pSlots = new StaticArray<u32>(MAX_PIPES);       // ring_size (slots allocated, a power of two)
-const pMaxUsage = new StaticArray<u32>(MAX_PIPES);    // max_usage: slots that may be occupied
-const pHead = new StaticArray<u32>(MAX_PIPES);        // next slot to fill
-const pTail = new StaticArray<u32>(MAX_PIPES);        // next slot to consume
-const pReaders = new StaticArray<i32>(MAX_PIPES);     // open read ends
-const pWriters = new StaticArray<i32>(MAX_PIPES);     // open write ends
-const pUsed = new StaticArray<bool>(MAX_PIPES);
-export let pipesMade: i32 = 0;                         // pipes created since reset (the next id)
+/** struct pipe_buffer: [offset, offset + len) of one page; the ring's records, in raw memory */
+@unmanaged class PipeBuffer {
+  page: u32;
+  offset: u32;
+  len: u32;
+  flags: u32;
+}
+
+/** struct pipe_inode_info */
+class PipeInodeInfo {
+  /** the ring of PipeBuffers (ring_size of them), in raw memory; 0 = the pipe is free */
+  bufs: usize = 0;
+  /** slots allocated, a power of two */
+  ring_size: u32 = 0;
+  /** slots that may be occupied */
+  max_usage: u32 = 0;
+  /** next slot to fill */
+  head: u32 = 0;
+  /** next slot to consume */
+  tail: u32 = 0;
+  /** open read ends, open write ends */
+  readers: i32 = 0;
+  writers: i32 = 0;
+}
+
+const pipes = new StaticArray<PipeInodeInfo>(MAX_PIPES);
+for (let i = 0; i < MAX_PIPES; i++) unchecked(pipes[i] = new PipeInodeInfo());
+@inline function pipeAt(p: i32): PipeInodeInfo { return unchecked(pipes[p]); }
+/** The buffer in ring slot `n` (a free-running counter) of pipe `pi`. */
+@inline function bufAt(pi: PipeInodeInfo, n: u32): PipeBuffer {
+  return changetype<PipeBuffer>(pi.bufs + <usize>(n & (pi.ring_size - 1)) * offsetof<PipeBuffer>());
+}
+@inline function ringAlloc(slots: u32): usize { return rgrow(0, 0, <usize>slots * offsetof<PipeBuffer>()); }
 
 export function pipeReset(): void {
   for (let i = 0; i < MAX_PIPES; i++) {
-    if (unchecked(pRing[i]) != 0) heap.free(unchecked(pRing[i]));
-    unchecked(pRing[i] = 0);
-    unchecked(pUsed[i] = false);
+    const pi = pipeAt(i);
+    if (pi.bufs != 0) heap.free(pi.bufs);
+    pi.bufs = 0;
   }
-  pipesMade = 0;
 }
 
 export function pipeNew(): i32 {
   for (let i = 0; i < MAX_PIPES; i++) {
-    if (unchecked(pUsed[i])) continue;
+    const pi = pipeAt(i);
+    if (pi.bufs != 0) continue;
     const slots = <u32>(knob(Knob.PIPE_DEFAULT_BYTES) >> PAGE_SHIFT);
-    unchecked(pUsed[i] = true);
-    unchecked(pSlots[i] = slots); unchecked(pMaxUsage[i] = slots); unchecked(pHead[i] = 0); unchecked(pTail[i] = 0); unchecked(pReaders[i] = 1); unchecked(pWriters[i] = 1);
-    unchecked(pRing[i] = rgrow(0, 0, <usize>slots << PB_SHIFT));
-    pipesMade++;
+    pi.ring_size = slots; pi.max_usage = slots; pi.head = 0; pi.tail = 0; pi.readers = 1; pi.writers = 1;
+    pi.bufs = ringAlloc(slots);
     return i;
   }
   return -1;
 }
 
-@inline function slot(p: i32, n: u32): usize { return unchecked(pRing[p]) + (<usize>(n & (unchecked(pSlots[p]) - 1)) << PB_SHIFT); }
-@inline export function pipeOccupancy(p: i32): u32 { return unchecked(pHead[p]) - unchecked(pTail[p]); }
-@inline export function pipeFull(p: i32): bool { return unchecked(pHead[p]) - unchecked(pTail[p]) >= unchecked(pMaxUsage[p]); }
-@inline export function pipeEmpty(p: i32): bool { return unchecked(pHead[p]) == unchecked(pTail[p]); }
-@inline export function pipeMaxUsage(p: i32): u32 { return unchecked(pMaxUsage[p]); }
-@inline export function pipeReaders(p: i32): i32 { return unchecked(pReaders[p]); }
-@inline export function pipeWriters(p: i32): i32 { return unchecked(pWriters[p]); }
-export function pipeHead(p: i32): u32 { return unchecked(pHead[p]); }
-export function pipeTail(p: i32): u32 { return unchecked(pTail[p]); }
+@inline export function pipeOccupancy(p: i32): u32 { const pi = pipeAt(p); return pi.head - pi.tail; }
+@inline export function pipeFull(p: i32): bool { const pi = pipeAt(p); return pi.head - pi.tail >= pi.max_usage; }
+@inline export function pipeEmpty(p: i32): bool { const pi = pipeAt(p); return pi.head == pi.tail; }
+@inline export function pipeMaxUsage(p: i32): u32 { return pipeAt(p).max_usage; }
+@inline export function pipeReaders(p: i32): i32 { return pipeAt(p).readers; }
+@inline export function pipeWriters(p: i32): i32 { return pipeAt(p).writers; }
 
 /** The buffer `k` places after the tail (k < occupancy). */
-export function bufPage(p: i32, k: u32): u32 { return load<u32>(slot(p, unchecked(pTail[p]) + k), PB_PAGE); }
-export function bufOff(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, unchecked(pTail[p]) + k), PB_OFFSET); }
-export function bufLen(p: i32, k: u32): i32 { return <i32>load<u32>(slot(p, unchecked(pTail[p]) + k), PB_LEN); }
-export function bufFlags(p: i32, k: u32): u32 { return load<u32>(slot(p, unchecked(pTail[p]) + k), PB_FLAGS); }
+export function bufPage(p: i32, k: u32): u32 { const pi = pipeAt(p); return bufAt(pi, pi.tail + k).page; }
+export function bufOff(p: i32, k: u32): i32 { const pi = pipeAt(p); return <i32>bufAt(pi, pi.tail + k).offset; }
+export function bufLen(p: i32, k: u32): i32 { const pi = pipeAt(p); return <i32>bufAt(pi, pi.tail + k).len; }
+export function bufFlags(p: i32, k: u32): u32 { const pi = pipeAt(p); return bufAt(pi, pi.tail + k).flags; }
 export function pipeBytes(p: i32): i64 {
+  const pi = pipeAt(p);
   let n: i64 = 0;
-  for (let k: u32 = 0; k < pipeOccupancy(p); k++) n += bufLen(p, k);
+  for (let k = pi.tail; k != pi.head; k++) n += bufAt(pi, k).len;
   return n;
 }
 
 /** Adds a buffer referencing [off, off+len) of `pfn`; takes the reference when `ref` (splice, tee). */
 export function pipePush(p: i32, pfn: u32, off: i32, len: i32, flags: u32, ref: bool): void {
-  const s = slot(p, unchecked(pHead[p]));
-  store<u32>(s, pfn, PB_PAGE); store<u32>(s, <u32>off, PB_OFFSET); store<u32>(s, <u32>len, PB_LEN); store<u32>(s, flags, PB_FLAGS);
+  const pi = pipeAt(p);
+  const b = bufAt(pi, pi.head);
+  b.page = pfn; b.offset = <u32>off; b.len = <u32>len; b.flags = flags;
   if (ref) getPage(pfn);
-  ev(Ev.PIPE_PUSH, p, unchecked(pHead[p]) & (unchecked(pSlots[p]) - 1), pfn, len, off, 0);
-  unchecked(pHead[p] = unchecked(pHead[p]) + 1);
+  ev(Ev.PIPE_PUSH, p, pi.head & (pi.ring_size - 1), pfn, len, off, 0);
+  pi.head++;
 }
 
 /** Consumes `n` bytes of the tail buffer; releases it (put_page) when it is used up. */
 export function pipeConsume(p: i32, n: i32): void {
-  const s = slot(p, unchecked(pTail[p]));
-  const len = <i32>load<u32>(s, PB_LEN) - n;
-  store<u32>(s, <u32>(<i32>load<u32>(s, PB_OFFSET) + n), PB_OFFSET);
-  store<u32>(s, <u32>len, PB_LEN);
+  const pi = pipeAt(p);
+  const b = bufAt(pi, pi.tail);
+  const len = <i32>b.len - n;
+  b.offset = <u32>(<i32>b.offset + n);
+  b.len = <u32>len;
   if (len > 0) return;
-  const pfn = load<u32>(s, PB_PAGE);
-  ev(Ev.PIPE_POP, p, unchecked(pTail[p]) & (unchecked(pSlots[p]) - 1), pfn, n, 0, 0);
-  unchecked(pTail[p] = unchecked(pTail[p]) + 1);
-  putPage(pfn);
-}
-
-/** Takes the tail buffer whole (its reference goes with it: the caller owns it now). */
-export function pipeTake(p: i32): void {
-  const s = slot(p, unchecked(pTail[p]));
-  ev(Ev.PIPE_POP, p, unchecked(pTail[p]) & (unchecked(pSlots[p]) - 1), load<u32>(s, PB_PAGE), <i64>load<u32>(s, PB_LEN), 0, 0);
-  unchecked(pTail[p] = unchecked(pTail[p]) + 1);
+  ev(Ev.PIPE_POP, p, pi.tail & (pi.ring_size - 1), b.page, n, 0, 0);
+  pi.tail++;
+  putPage(b.page);
 }
 
 /**
@@ -123,27 +131,29 @@ export function pipeTake(p: i32): void {
  * re-laid from the tail.
  */
 export function pipeResize(p: i32, slots: u32): bool {
-  const occ = pipeOccupancy(p);
+  const pi = pipeAt(p);
+  const occ = pi.head - pi.tail;
   if (slots < occ) return false;
-  const nu = rgrow(0, 0, <usize>slots << PB_SHIFT);
-  for (let k: u32 = 0; k < occ; k++) memory.copy(nu + (<usize>k << PB_SHIFT), slot(p, unchecked(pTail[p]) + k), 1 << PB_SHIFT);
-  heap.free(unchecked(pRing[p]));
-  unchecked(pRing[p] = nu);
-  unchecked(pSlots[p] = slots);
-  unchecked(pMaxUsage[p] = slots);
-  unchecked(pTail[p] = 0);
-  unchecked(pHead[p] = occ);
+  const nu = ringAlloc(slots);
+  const size = offsetof<PipeBuffer>();
+  for (let k: u32 = 0; k < occ; k++) memory.copy(nu + <usize>k * size, changetype<usize>(bufAt(pi, pi.tail + k)), size);
+  heap.free(pi.bufs);
+  pi.bufs = nu;
+  pi.ring_size = slots;
+  pi.max_usage = slots;
+  pi.tail = 0;
+  pi.head = occ;
   return true;
 }
 
 /** Closes one end; the pipe (and its buffers' references) goes when both ends are closed. */
 export function pipeCloseEnd(p: i32, writeEnd: bool): void {
-  if (writeEnd) unchecked(pWriters[p] = unchecked(pWriters[p]) - 1); else unchecked(pReaders[p] = unchecked(pReaders[p]) - 1);
-  if (unchecked(pReaders[p]) > 0 || unchecked(pWriters[p]) > 0) return;
-  while (!pipeEmpty(p)) pipeConsume(p, bufLen(p, 0));
-  heap.free(unchecked(pRing[p]));
-  unchecked(pRing[p] = 0);
-  unchecked(pUsed[p] = false);
+  const pi = pipeAt(p);
+  if (writeEnd) pi.writers--; else pi.readers--;
+  if (pi.readers > 0 || pi.writers > 0) return;
+  while (pi.head != pi.tail) pipeConsume(p, <i32>bufAt(pi, pi.tail).len);
+  heap.free(pi.bufs);
+  pi.bufs = 0;
 }
 
 /** get_pipe_info: the pipe an open file is an end of, or -1. */
@@ -181,15 +191,15 @@ function pipe_write(f: i32, buf: i64, cnt: i64, pos: Kiocb): i64 {
   if (pipeReaders(p) == 0) return -Errno.EPIPE;
   let done: i64 = 0;
   if (!pipeEmpty(p) && cnt > 0) {
-    const s = slot(p, unchecked(pHead[p]) - 1);   // the last buffer filled
-    const flags = load<u32>(s, PB_FLAGS);
-    const off = <i32>load<u32>(s, PB_OFFSET);
-    const len = <i32>load<u32>(s, PB_LEN);
-    if ((flags & BUF_CAN_MERGE) && <i64>(off + len) < PAGE_SIZE) {
+    const pi = pipeAt(p);
+    const last = bufAt(pi, pi.head - 1);   // the last buffer filled
+    const off = <i32>last.offset;
+    const len = <i32>last.len;
+    if ((last.flags & BUF_CAN_MERGE) && <i64>(off + len) < PAGE_SIZE) {
       let m = <i32>PAGE_SIZE - (off + len);
       if (<i64>m > cnt) m = <i32>cnt;
-      const got = copyFromUser(buf, load<u32>(s, PB_PAGE), off + len, m, CopyWhat.FROM_USER);
-      store<u32>(s, <u32>(len + got), PB_LEN);
+      const got = copyFromUser(buf, last.page, off + len, m, CopyWhat.FROM_USER);
+      last.len = <u32>(len + got);
       done += got;
       if (got < m) return done > 0 ? done : -Errno.EFAULT;
     }

@@ -23,7 +23,7 @@
 // anything the phase uses: the native host writes a scratch file larger than the setup files right before it
 // (native-host/README.md, "Guest memory"), which leaves nothing of them cached.
 import { Knob } from "../abi";
-import { knob } from "../machine";
+import { knob, PAGE_SHIFT } from "../machine";
 import { ralloc, rfree, roundupPow2 } from "../mem";
 
 export const CPU_PROCESS: i32 = 0;   // the program's CPU
@@ -44,7 +44,7 @@ let cacheUnits: i64 = 0;                      // CPU_CACHE_BYTES in clock units
 export function cacheReset(): void {
   const bytes = knob(Knob.CPU_CACHE_BYTES);
   cacheUnits = bytes >> UNIT_SHIFT;
-  const slots = <u32>roundupPow2(max<i64>(64, (bytes >> 12) * 4));
+  const slots = <u32>roundupPow2(max<i64>(64, (bytes >> PAGE_SHIFT) * 4));
   for (let c = 0; c < 2; c++) {
     rfree(unchecked(table[c]));
     unchecked(table[c] = ralloc(<usize>slots << 3));

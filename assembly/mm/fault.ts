@@ -23,7 +23,7 @@
 import { Counter, Ev, Knob, Flags, CopyWhat } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
-import { knob } from "../machine";
+import { knob, PAGE_SHIFT, PAGE_SIZE, pageIndex, pageAlign } from "../machine";
 import {
   frAlloc, frInitRef, frHead, frOrder, frFlags, getPage, getPages, putPage,
   FK_ANON, FL_READAHEAD, ZERO_PFN,
@@ -82,7 +82,7 @@ function mapOne(va: i64, pfn: u32, flags: u64): void {
  */
 function mapPages(v: i32, startPg: i64, endPg: i64, va: i64): void {
   const ino = vmaIno(v);
-  const fileEnd = ((inoSizeOf(ino) + 4095) >> 12) - 1;
+  const fileEnd = pageIndex(pageAlign(inoSizeOf(ino))) - 1;
   if (endPg > fileEnd) endPg = fileEnd;              // next_uptodate_folio stops at i_size
   let pg = startPg;
   let first = true;
@@ -103,14 +103,14 @@ function mapPages(v: i32, startPg: i64, endPg: i64, va: i64): void {
     let a = pg;
     let b = next - 1 < endPg ? next - 1 : endPg;
     if (nr > 1 && fileEnd >= next) {
-      const va0 = vmaStart(v) + ((fi - vmaPgoff(v)) << 12);
-      const va1 = va0 + (nr << 12) - 1;
+      const va0 = vmaStart(v) + ((fi - vmaPgoff(v)) << PAGE_SHIFT);
+      const va1 = va0 + (nr << PAGE_SHIFT) - 1;
       if (va0 >= vmaStart(v) && va1 < vmaEnd(v) && (va0 >> 21) == (va1 >> 21)) { a = fi; b = next - 1; }
     }
     // filemap_map_folio_range: the PTEs of a run of the folio's pages, then one folio_ref_add for the run
     let run = 0;
     for (let p = a; p <= b; p++) {
-      if (mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << 12), head + <u32>(p - fi), 0)) { run++; continue; }
+      if (mapPage(vmaStart(v) + ((p - vmaPgoff(v)) << PAGE_SHIFT), head + <u32>(p - fi), 0)) { run++; continue; }
       if (run > 0) { getPages(head, run); run = 0; }
     }
     if (run > 0) getPages(head, run);
@@ -120,12 +120,12 @@ function mapPages(v: i32, startPg: i64, endPg: i64, va: i64): void {
 
 /** do_fault_around for a read fault at `va` in area v. */
 function faultAround(v: i32, va: i64): void {
-  let nr = knob(Knob.FAULT_AROUND_BYTES) >> 12;
+  let nr = knob(Knob.FAULT_AROUND_BYTES) >> PAGE_SHIFT;
   if (nr <= 1) return;
   nr = (<i64>1) << (63 - <i32>clz<i64>(nr));     // fault_around_pages: rounded down to a power of two
-  const pteOff = (va >> 12) & 511;
-  const vmaOff = (va - vmaStart(v)) >> 12;
-  const vmaPages = (vmaEnd(v) - vmaStart(v)) >> 12;
+  const pteOff = (va >> PAGE_SHIFT) & 511;
+  const vmaOff = (va - vmaStart(v)) >> PAGE_SHIFT;
+  const vmaPages = (vmaEnd(v) - vmaStart(v)) >> PAGE_SHIFT;
   let from = pteOff & ~(nr - 1);
   const lo = pteOff - (pteOff < vmaOff ? pteOff : vmaOff);
   if (lo > from) from = lo;
@@ -146,7 +146,7 @@ function mapPmd(v: i32, va: i64): bool {
   const ino = vmaIno(v);
   const va0 = va & ~((<i64>1 << 21) - 1);
   if (va0 < vmaStart(v) || va0 + (<i64>1 << 21) > vmaEnd(v)) return false;
-  const pg0 = vmaPgoff(v) + ((va0 - vmaStart(v)) >> 12);
+  const pg0 = vmaPgoff(v) + ((va0 - vmaStart(v)) >> PAGE_SHIFT);
   if (pg0 & 511) return false;
   const pfn = pcPeek(ino, pg0);
   if (pfn == 0 || frOrder(pfn) != 9 || frHead(pfn) != pfn || (frFlags(pfn) & FL_READAHEAD)) return false;
@@ -170,14 +170,14 @@ function mapPmd(v: i32, va: i64): bool {
  */
 function fileFault(v: i32, va: i64, write: bool, mode: i32, tried: bool): i32 {
   const ino = vmaIno(v);
-  const pg = vmaPgoff(v) + ((va - vmaStart(v)) >> 12);
-  const npages = (inoSizeOf(ino) + 4095) >> 12;
+  const pg = vmaPgoff(v) + ((va - vmaStart(v)) >> PAGE_SHIFT);
+  const npages = pageIndex(pageAlign(inoSizeOf(ino)));
   if (pg >= npages) return FAULT_SIGBUS;
   let pfn = pcLookup(ino, pg);
   const ra = raOf(ino);
   const adv = vmaAdvice(v);
   if (pfn == 0) {
-    const max = knob(Knob.READAHEAD_BYTES) >> 12;
+    const max = knob(Knob.READAHEAD_BYTES) >> PAGE_SHIFT;
     if (adv == Flags.MADV_RANDOM || max == 0) {
       // VM_RAND_READ: no readahead, the one page is read
       raReadWindow(ino, pg, 1, 0, -1);
@@ -219,7 +219,7 @@ function fileFault(v: i32, va: i64, write: bool, mode: i32, tried: bool): i32 {
     // do_cow_fault / wp_page_copy: a private copy of the page
     const np = frAlloc(0, FK_ANON);
     frInitRef(np, 0);
-    cpuCopyPiece(pfn, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE);
+    cpuCopyPiece(pfn, 0, np, 0, <i32>PAGE_SIZE, CopyWhat.PAGE_TO_PAGE);
     if (e & PTE_P) { store<u64>(slot, 0); ptTouched(); putPage(entryPfn(e)); }
     mapOne(va, np, PTE_W | PTE_DIRTY_BITS);
     return FAULT_OK;
@@ -251,7 +251,7 @@ function anonFault(va: i64, write: bool): bool {
   frInitRef(np, 0);
   if (e & PTE_P) {
     const old = entryPfn(e);
-    if (old != ZERO_PFN) { cpuCopyPiece(old, 0, np, 0, 4096, CopyWhat.PAGE_TO_PAGE); }
+    if (old != ZERO_PFN) { cpuCopyPiece(old, 0, np, 0, <i32>PAGE_SIZE, CopyWhat.PAGE_TO_PAGE); }
     store<u64>(slot, 0); ptTouched();
     putPage(old);
   }
@@ -322,7 +322,7 @@ const tlbE = new StaticArray<u64>(TLB_SIZE);     // its entry (PTE, or huge PMD)
 const tlbGen = new StaticArray<u32>(TLB_SIZE);   // ptGen when it was cached
 
 export function translate(va: i64, write: bool, mode: i32): u32 {
-  const vpn = va >> 12;
+  const vpn = va >> PAGE_SHIFT;
   const t = <i32>(vpn & (TLB_SIZE - 1));
   let e: u64 = 0;
   if (unchecked(tlbGen[t]) == ptGen && unchecked(tlbVpn[t]) == vpn) e = unchecked(tlbE[t]);
@@ -338,13 +338,13 @@ export function translate(va: i64, write: bool, mode: i32): u32 {
     slot = walk(va, false);
     e = load<u64>(slot);
   }
-  if (e & PTE_H) return entryPfn(e) + <u32>((va >> 12) & 511);
+  if (e & PTE_H) return entryPfn(e) + <u32>((va >> PAGE_SHIFT) & 511);
   return entryPfn(e);
 }
 
 /** Pre-faults [start, end) for setup or MAP_POPULATE (GUP). Returns FAULT_OK or the signal of the first failure. */
 export function populate(start: i64, end: i64, write: bool, mode: i32): i32 {
-  for (let va = start; va < end; va += 4096) {
+  for (let va = start; va < end; va += PAGE_SIZE) {
     const slot = walk(va, false);
     const e: u64 = slot == 0 ? 0 : load<u64>(slot);
     if ((e & PTE_P) && (!write || (e & PTE_W))) continue;
@@ -366,9 +366,9 @@ export function zapRange(start: i64, end: i64): void {
 }
 
 function zapPages(start: i64, end: i64): void {
-  for (let va = start; va < end; va += 4096) {
+  for (let va = start; va < end; va += PAGE_SIZE) {
     const slot = walk(va, false);
-    if (slot == 0) { va = (va | ((1 << 21) - 1)) + 1 - 4096; continue; }
+    if (slot == 0) { va = (va | ((1 << 21) - 1)) + 1 - PAGE_SIZE; continue; }
     const e = load<u64>(slot);
     if (!(e & PTE_P)) continue;
     store<u64>(slot, 0); ptTouched();

@@ -1,4 +1,4 @@
-// Physical frames: a flat table of 16-byte records, one per simulated 4 KiB frame, with the frame's reference
+// Physical frames: a flat table of 12-byte records (REC), one per simulated 4 KiB frame, with the frame's reference
 // count, folio order, kind, and what the frame holds. A frame holds identities, not bytes: byte o of a frame is
 // byte (base + o) of file `file` at `version`, or a run of such pieces when copies wrote parts of it.
 //
@@ -19,13 +19,13 @@
 //   +----------+----------+-------------------------------+
 //   file+1 == 0: zero bytes (anonymous memory); file+1 == 0xfff: bytes the model lost track of (never intact)
 //
-// A MIXED frame's content is a run list (sorted, covering [0, 4096)) kept in a side table: pfn -> block of up
+// A MIXED frame's content is a run list (sorted, covering [0, PAGE_SIZE)) kept in a side table: pfn -> block of up
 // to RUN_MAX runs. Only frames written in part by copies become MIXED; page-cache pages never do unless a store
 // changes part of them.
 import { Counter, Ev } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
-import { knob } from "../machine";
+import { knob, PAGE_SIZE } from "../machine";
 import { Knob } from "../abi";
 import { rgrow, arenaAlloc, arenaGrow } from "../mem";
 
@@ -356,7 +356,7 @@ export function readRuns(pfn: u32, lo: i32, hi: i32): i32 {
 @inline export function runHi(i: i32): i32 { return unchecked(rHi[i]); }
 @inline export function runId(i: i32): u64 { return unchecked(rId[i]); }
 
-/** Stores W (n runs, covering [0, 4096)) as the content of `pfn`, merging neighbours. */
+/** Stores W (n runs, covering [0, PAGE_SIZE)) as the content of `pfn`, merging neighbours. */
 function storeW(pfn: u32, n: i32): void {
   // merge adjacent runs with the same ident (idents are position-independent)
   let m = 0;
@@ -377,7 +377,7 @@ function storeW(pfn: u32, n: i32): void {
   if (m > RUN_MAX) {
     // more pieces than a block holds: keep the first RUN_MAX - 1 and mark the rest as lost (never intact)
     unchecked(wLo[RUN_MAX - 1] = unchecked(wLo[RUN_MAX - 1]));
-    unchecked(wHi[RUN_MAX - 1] = 4096);
+    unchecked(wHi[RUN_MAX - 1] = <i32>PAGE_SIZE);
     unchecked(wId[RUN_MAX - 1] = IDENT_LOST);
     m = RUN_MAX;
   }
@@ -421,7 +421,7 @@ const kHi = new StaticArray<i32>(RUN_MAX);
 const kId = new StaticArray<u64>(RUN_MAX);
 function readRunsInto(pfn: u32): i32 {
   if (!(frFlags(pfn) & FL_MIXED)) {
-    unchecked(kLo[0] = 0); unchecked(kHi[0] = 4096); unchecked(kId[0] = frIdent(pfn));
+    unchecked(kLo[0] = 0); unchecked(kHi[0] = <i32>PAGE_SIZE); unchecked(kId[0] = frIdent(pfn));
     return 1;
   }
   const b = blk(blockOf(pfn));
@@ -448,7 +448,7 @@ export function frSetIdent(pfn: u32, id: u64): void {
 export function frCopy(src: u32, soff: i32, dst: u32, doff: i32, len: i32): void {
   if (len <= 0) return;
   const srcMixed = frFlags(src) & FL_MIXED;
-  if (!srcMixed && doff == 0 && len == 4096) {
+  if (!srcMixed && doff == 0 && <i64>len == PAGE_SIZE) {
     frSetIdent(dst, identShift(frIdent(src), doff - soff));
     return;
   }

@@ -19,7 +19,7 @@
 import { Counter, Ev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
-import { knob } from "../machine";
+import { knob, PAGE_SHIFT } from "../machine";
 import { arenaAlloc, arenaGrow } from "../mem";
 import { frAlloc, frAux, frSetAux, frInitRef, FK_PT } from "./frames";
 
@@ -42,25 +42,25 @@ export function ptReset(): void {
   ptGen++;
   tlbKey = -1;
   blockCap = 8;
-  blocks = arenaAlloc(<usize>blockCap << 12);
+  blocks = arenaAlloc(<usize>blockCap << PAGE_SHIFT);
   blockTop = 0;
   ptPages = 0;
   pgd = newTable();
 }
 
-export function ptBytes(): i64 { return <i64>blockCap << 12; }
+export function ptBytes(): i64 { return <i64>blockCap << PAGE_SHIFT; }
 
 /** Makes room for the tables `bytes` of new mappings may need (one PTE table per 2 MiB, plus the upper levels). */
 export function ptReserve(bytes: i64): void {
   const want = <u32>(blockTop + (bytes >> 21) + 8);
   if (want <= blockCap) return;
-  blocks = arenaGrow(blocks, <usize>blockTop << 12, <usize>want << 12);
+  blocks = arenaGrow(blocks, <usize>blockTop << PAGE_SHIFT, <usize>want << PAGE_SHIFT);
   blockCap = want;
 }
 
 function newTable(): u32 {
   if (blockTop >= blockCap) {
-    blocks = arenaGrow(blocks, <usize>blockTop << 12, <usize>blockCap << 13);
+    blocks = arenaGrow(blocks, <usize>blockTop << PAGE_SHIFT, <usize>blockCap << (PAGE_SHIFT + 1));
     blockCap *= 2;
   }
   const b = blockTop++;
@@ -72,9 +72,9 @@ function newTable(): u32 {
 }
 
 /** The content (512 u64 entries) of page-table frame `pfn`. */
-@inline export function tableOf(pfn: u32): usize { return blocks + (<usize>frAux(pfn) << 12); }
+@inline export function tableOf(pfn: u32): usize { return blocks + (<usize>frAux(pfn) << PAGE_SHIFT); }
 
-@inline export function entryPfn(e: u64): u32 { return <u32>(e >> 12); }
+@inline export function entryPfn(e: u64): u32 { return <u32>(e >> PAGE_SHIFT); }
 
 /**
  * Walks the tables for `va`. Returns the address of the PTE slot (or of a huge PMD entry), or 0 when a level is
@@ -96,7 +96,7 @@ let tlbKey: i64 = -1;     // va >> 21, or -1
 let tlbTable: u32 = 0;    // the PTE table's frame
 
 function walkTo(va: i64, alloc: bool, stop: i32): usize {
-  if (stop == 1 && (va >> 21) == tlbKey) return tableOf(tlbTable) + (<usize>((va >> 12) & 511) << 3);
+  if (stop == 1 && (va >> 21) == tlbKey) return tableOf(tlbTable) + (<usize>((va >> PAGE_SHIFT) & 511) << 3);
   let table = pgd;
   for (let level = 4; level > 1; level--) {
     if (level == stop) return tableOf(table) + (<usize>((va >> (12 + 9 * (level - 1))) & 511) << 3);
@@ -106,7 +106,7 @@ function walkTo(va: i64, alloc: bool, stop: i32): usize {
     if (!(e & PTE_P)) {
       if (!alloc) return 0;
       const t = newTable();
-      e = ((<u64>t) << 12) | PTE_P | PTE_W;
+      e = ((<u64>t) << PAGE_SHIFT) | PTE_P | PTE_W;
       store<u64>(slot, e);
       ptGen++;
       const c = knob(Knob.COST_PAGE_ALLOC_NS);
@@ -119,7 +119,7 @@ function walkTo(va: i64, alloc: bool, stop: i32): usize {
     table = entryPfn(e);
   }
   if (stop == 1) { tlbKey = va >> 21; tlbTable = table; }
-  return tableOf(table) + (<usize>((va >> 12) & 511) << 3);
+  return tableOf(table) + (<usize>((va >> PAGE_SHIFT) & 511) << 3);
 }
 
 /**
@@ -133,7 +133,7 @@ export function ptPrebuilt(va: i64): void {
     let e = load<u64>(slot);
     if (level == 2 && (e & PTE_H)) return;
     if (!(e & PTE_P)) {
-      e = ((<u64>newTable()) << 12) | PTE_P | PTE_W;
+      e = ((<u64>newTable()) << PAGE_SHIFT) | PTE_P | PTE_W;
       store<u64>(slot, e);
       ptGen++;
     }
@@ -143,7 +143,7 @@ export function ptPrebuilt(va: i64): void {
 
 /** Sets the PTE at `slot` (for `va`) to map `pfn` with `flags`; counts it. */
 export function setPte(slot: usize, va: i64, pfn: u32, flags: u64): void {
-  store<u64>(slot, ((<u64>pfn) << 12) | flags | PTE_P);
+  store<u64>(slot, ((<u64>pfn) << PAGE_SHIFT) | flags | PTE_P);
   ptGen++;
   const c = knob(Knob.COST_PTE_NS);
   count(Counter.PTES_SET, 1);

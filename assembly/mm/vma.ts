@@ -2,7 +2,7 @@
 // and page offset they map (or anonymous memory). mmap() places new areas top-down below MMAP_BASE, as Linux
 // does, and aligns a file mapping of 2 MiB or more to 2 MiB (thp_get_unmapped_area).
 import { Flags, Knob } from "../abi";
-import { knob } from "../machine";
+import { knob, PAGE_MASK, PAGE_SHIFT } from "../machine";
 
 export const MAX_VMAS: i32 = 128;
 // The top of the free space: the host's own memory (loader, libraries, its buffers and call log) begins here. The
@@ -62,12 +62,12 @@ export function findVma(va: i64): i32 {
  */
 export function pickAddress(len: i64, file: bool): i64 {
   const k = mmapPicks++;
-  let a = (mmapLow - len) & ~4095;
+  let a = (mmapLow - len) & ~PAGE_MASK;
   pickTop = -1;
   if (file && len >= PMD_SIZE) return a & ~(PMD_SIZE - 1);
   const off = k < 4 ? knob(Knob.MMAP_PLACEMENT_0 + k) : -1;
   if (off >= 0) {
-    const o = off & (PMD_SIZE - 1) & ~4095;
+    const o = off & (PMD_SIZE - 1) & ~PAGE_MASK;
     let b = (a & ~(PMD_SIZE - 1)) + o;
     if (b > a) b -= PMD_SIZE;
     a = b;
@@ -98,14 +98,14 @@ export function vmaRemove(start: i64, end: i64): bool {
     if (!unchecked(vUsed[i]) || unchecked(vEnd[i]) <= start || unchecked(vStart[i]) >= end) continue;
     if (unchecked(vStart[i]) < start && unchecked(vEnd[i]) > end) {
       // split: keep [vStart, start), add [end, vEnd)
-      const tail = vmaInsert(end, unchecked(vEnd[i]), unchecked(vProt[i]), unchecked(vFlags[i]), unchecked(vIno[i]), unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> 12));
+      const tail = vmaInsert(end, unchecked(vEnd[i]), unchecked(vProt[i]), unchecked(vFlags[i]), unchecked(vIno[i]), unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> PAGE_SHIFT));
       if (tail < 0) return false;
       unchecked(vAdvice[tail] = unchecked(vAdvice[i]));
       unchecked(vEnd[i] = start);
     } else if (unchecked(vStart[i]) < start) {
       unchecked(vEnd[i] = start);
     } else if (unchecked(vEnd[i]) > end) {
-      unchecked(vPgoff[i] = unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> 12));
+      unchecked(vPgoff[i] = unchecked(vPgoff[i]) + ((end - unchecked(vStart[i])) >> PAGE_SHIFT));
       unchecked(vStart[i] = end);
     } else unchecked(vUsed[i] = false);
   }

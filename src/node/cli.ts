@@ -11,26 +11,10 @@ import { registerNative } from "./commands/native.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSweep } from "./commands/sweep.js";
+import { UsageError } from "./commands/common.js";
+import { pathToFileURL } from "node:url";
 
-export class UsageError extends Error {}
-
-/** Collects repeated `--set k=v` options. */
-export const collect = (v: string, prev: string[]) => [...prev, v];
-
-/**
- * A numeric option's parser: a whole (or, with `fractional`, any) decimal number in [min, max], else one line
- * naming the option ("--timeout: "abc" is not a number of seconds from 1 to 3600"). NaN, 1e9 past the maximum,
- * "12abc" and "" are refused, never passed on.
- */
-export function numberArg(option: string, min: number, max: number, what: string, fractional = false): (v: string) => number {
-  return (v: string) => {
-    const n = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?\s*$/i.test(v) ? Number(v) : NaN;
-    if (!Number.isFinite(n) || n < min || n > max || (!fractional && !Number.isInteger(n))) {
-      throw new UsageError(`${option}: "${v}" is not ${what} from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`);
-    }
-    return n;
-  };
-}
+export { UsageError, collect, numberArg } from "./commands/common.js";
 
 /**
  * Makes a failed write to stdout end the process quietly (bin/zcsim.js): a reader that went away (EPIPE: `| head`,
@@ -84,7 +68,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // Run directly (`npx tsx src/node/cli.ts ...`, used in development and by tests): behave as bin/zcsim.js.
-import { pathToFileURL } from "node:url";
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   guardStdout();
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

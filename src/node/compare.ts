@@ -23,13 +23,13 @@ import { catalogue, compile, formatSize, MACHINE_PARAMS, scenarioNames, Scenario
 import type { Evidence, Result } from "../result.js";
 import { explainOf } from "../report/known.js";
 import { formatValue } from "../report/compare-table.js";
-import { ruleFor, toleranceText, withinTolerance, type CounterClass } from "../report/counter-classes.js";
+import { ruleFor, toleranceText, withinTolerance } from "../report/counter-classes.js";
 import type { Pool } from "./pool.js";
+import type { Basis, CompareReport, MatrixName, Row, ScenarioSummary, Summary, Value } from "../report/compare-types.js";
+export type { Basis, CompareReport, MatrixName, Row, ScenarioSummary, Summary, Value } from "../report/compare-types.js";
 export { RULES, ruleFor, toleranceText, withinTolerance, type CounterClass, type Tolerance } from "../report/counter-classes.js";
 
 // ---- matrix ---------------------------------------------------------------------------------------------
-
-export type MatrixName = "default" | "full";
 
 /** The axes of the fidelity matrix (issue 4). An axis applies to a scenario only if it declares the param. */
 export const AXES: Record<string, string[]> = {
@@ -327,41 +327,6 @@ export async function runTasks(tasks: Task[], engines: Engines, onDone?: (o: Out
 
 // ---- rows -----------------------------------------------------------------------------------------------
 
-export type Value = number | string | boolean | null;
-
-/**
- * What a scored row's verdict rests on. `measured`: the kernel's own counter (a tracepoint, getrusage, /proc/self/io,
- * perf, bytes the peer verified); `derived`: a figure the native host computed from the calls it made and their
- * semantics, so agreement there is partly built in: it is shown as "consistent", never as agreement.
- */
-export type Basis = "measured" | "derived";
-
-export interface Row {
-  scenario: string;
-  params: Record<string, string>;
-  counter: string;
-  class: CounterClass;
-  model: Value;
-  /** the kernel's figure: its first run's value (a range row: see `range`) */
-  kernel: Value;
-  /** null: not scored (unobservable, unavailable, not run, not reported by one side) */
-  agree: boolean | null;
-  /** why it disagrees (a known mechanism, or "unexplained"), or why it is not scored; "" when it agrees */
-  why: string;
-  /** how the native figure was obtained */
-  evidence?: Evidence;
-  /** a scored row: measured (counts toward the verdict) or derived (shown apart as consistent or not) */
-  basis?: Basis;
-  /** the kernel's min and max over the point's native runs, when there were several and the figure is a number */
-  range?: [number, number];
-  /** how many native runs the kernel column is made of */
-  kernelRuns?: number;
-  /** the known explanation's id (src/report/known.ts), when one explains the disagreement */
-  known?: string;
-  /** tolerance rows: the tolerance, as shown to people ("within x3 or +-8") */
-  tolerance?: string;
-}
-
 /** The native evidence of a counter path: its own, or its nearest parent's ("syscalls.byName.read" -> "syscalls"). */
 export function evidenceOf(r: Result | undefined, path: string): { evidence?: Evidence; why?: string } {
   if (!r?.evidence && !r?.unavailable) return {};
@@ -556,43 +521,6 @@ export function rowsOf(outs: Outcome[], kernelWhy?: string): Row[] {
 
 // ---- summary --------------------------------------------------------------------------------------------
 
-export interface ScenarioSummary {
-  /** measured rows scored (exact and range) */
-  exact: number;
-  agree: number;
-}
-
-export interface Summary {
-  /** measured rows that were scored, exact and range: the verdict */
-  exact: number;
-  /** of them, those that agree (a range row: the model inside the kernel's min..max) */
-  agree: number;
-  disagree: number;
-  /** measured disagreements that a live, region-bound known explanation covers */
-  explained: number;
-  /** measured disagreements with no known explanation */
-  unexplained: number;
-  /** of the measured rows, those scored against a range over several native runs, and those the model lies in */
-  ranges: number;
-  rangesHeld: number;
-  /** exact rows whose kernel figure is derived by the host from the calls it made: consistent or not, never agreement */
-  derived: number;
-  consistent: number;
-  tolerance: number;
-  toleranceAgree: number;
-  unobservable: number;
-  /** exact rows not scored: unavailable natively, not reported by one side, or no kernel column */
-  notScored: number;
-  /** points where the native host did not make every call (each such point's rows are not scored) */
-  notRun: number;
-  runs: number;
-  /** native runs per point */
-  kernelRuns: number;
-  /** the kernel column: "ran", or why it is empty */
-  kernel: string;
-  perScenario: Record<string, ScenarioSummary>;
-}
-
 export function summarize(rows: Row[], runs: number, kernel: string, kernelRuns = 1): Summary {
   const s: Summary = {
     exact: 0, agree: 0, disagree: 0, explained: 0, unexplained: 0, ranges: 0, rangesHeld: 0, derived: 0, consistent: 0,
@@ -675,20 +603,6 @@ export function baselineOf(s: Summary, matrix: MatrixName, old?: Baseline, kerne
 }
 
 // ---- the whole command, as data ------------------------------------------------------------------------
-
-export interface CompareReport {
-  matrix: MatrixName;
-  rows: Row[];
-  summary: Summary;
-  /** engine notes per task (knobs the native host could not apply...) */
-  notes: { scenario: string; params: Record<string, string>; engine: string; note: string }[];
-  /** per task: the two results, for the charts */
-  runs: { scenario: string; params: Record<string, string>; payloadBytes: number; model?: Result; kernel?: Result }[];
-  kernelWhy?: string;
-  /** the knobs the model took from this kernel (Engines.calibration) */
-  calibration: string[];
-  ms: number;
-}
 
 export function buildReport(matrix: MatrixName, outs: Outcome[], engines: Pick<Engines, "kernel" | "kernelWhy" | "calibrationNotes">, ms: number): CompareReport {
   const rows = rowsOf(outs, engines.kernelWhy);

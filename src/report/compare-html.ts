@@ -3,7 +3,7 @@
  * explanation, one chart per counter family (model vs kernel across file sizes, drawn by chart.js, inlined), and
  * every row of the matrix. Browser-safe: the caller hands in chart.js's UMD source.
  */
-import type { CompareReport, Row } from "../node/compare.js";
+import type { CompareReport, Row } from "./compare-types.js";
 import { distinctNotes, formatValue, kernelText } from "./compare-table.js";
 import { ruleFor } from "./counter-classes.js";
 

@@ -2,7 +2,7 @@
  * `zcsim compare` as a terminal table: one block per scenario and params, one line per counter (model, kernel,
  * agreement, why), then the summary. Browser-safe: it only formats the report.
  */
-import type { CompareReport, Row, Summary } from "../node/compare.js";
+import type { CompareReport, Row, Summary } from "./compare-types.js";
 
 export interface TableOptions {
   /** ANSI colours (a terminal) */

@@ -13,9 +13,6 @@ import { compile, compileByName, parseSets, ScenarioError, type Compiled } from 
 import { Call } from "../scenario/abi.js";
 import type { Result } from "../result.js";
 import { callName, describe, errnoName, motionOf, type WEvent } from "./events.js";
-
-/** A call argument: addresses in hex, the rest in decimal. */
-const fmtArg = (v: number) => (Math.abs(v) >= 0x100000000 ? "0x" + v.toString(16) : String(v));
 import { StateFolder, type ViewState } from "./state.js";
 import { renderDataPath, endpoints, selectorOf } from "./datapath.js";
 import { renderPageTables } from "./pagetable.js";
@@ -24,6 +21,9 @@ import { ModelLink, Playback, RunStopped } from "./sim.js";
 import { DEFAULT_MAX_STEPS, DEFAULT_MODEL_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from "../scenario/limits.js";
 import type { Stopped } from "../model/simulator.js";
 import { styles } from "./styles.js";
+
+/** A call argument: addresses in hex, the rest in decimal. */
+const fmtArg = (v: number) => (Math.abs(v) >= 0x100000000 ? "0x" + v.toString(16) : String(v));
 
 /** Control icons as inline SVG (no font needed). */
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path d=${d} fill="currentColor"/></svg>`;

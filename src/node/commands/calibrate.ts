@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { numberArg, UsageError } from "../cli.js";
+import { numberArg, UsageError } from "./common.js";
 import {
   fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, mergeMatrices, DEFAULT_COSTS,
   type MeasuredCell, type Profile,

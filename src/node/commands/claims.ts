@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { parseSets } from "../../scenario/index.js";
 import { claimRows, formatClaims } from "../claims.js";
 import { openEngines } from "../compare.js";
-import { collect } from "../cli.js";
+import { collect } from "./common.js";
 
 export function registerClaims(program: Command): void {
   program

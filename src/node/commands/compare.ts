@@ -22,7 +22,7 @@ import {
 } from "../compare.js";
 import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
-import { collect, numberArg, UsageError } from "../cli.js";
+import { collect, numberArg, UsageError } from "./common.js";
 import { Pool } from "../pool.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 

@@ -10,7 +10,7 @@ import { loadScenarioArg } from "../scenario-arg.js";
 import { Call, type CallName } from "../../scenario/abi.js";
 import type { Compiled } from "../../scenario/types.js";
 import { NativeError, nativeAvailable, runNativeDetailed, type NativeRaw } from "../native.js";
-import { numberArg } from "../cli.js";
+import { numberArg } from "./common.js";
 import { DEFAULT_MAX_STEPS, MAX_STEPS, MAX_TIMEOUT_MS } from "../../scenario/limits.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];

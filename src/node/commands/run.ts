@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Result } from "../../result.js";
 import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames } from "../../scenario/index.js";
-import { collect, numberArg } from "../cli.js";
+import { collect, numberArg } from "./common.js";
 import { DEFAULT_MAX_STEPS, DEFAULT_MODEL_TIMEOUT_MS, MAX_STEPS, MAX_TIMEOUT_MS } from "../../scenario/limits.js";
 import { loadScenarioArg } from "../scenario-arg.js";
 import { applyProfile, readProfile } from "../calibrate.js";

@@ -9,7 +9,7 @@
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { formatSize, parseSets } from "../../scenario/index.js";
-import { collect, UsageError } from "../cli.js";
+import { collect, UsageError } from "./common.js";
 import { parseGrid, runSweep, sweepOk, sweepRows, toCsv, type Engine, type SweepRow } from "../sweep.js";
 import type { NativeMode } from "../pool.js";
 

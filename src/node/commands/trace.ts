@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Result } from "../../result.js";
 import type { Compiled } from "../../scenario/types.js";
-import { collect, numberArg, UsageError } from "../cli.js";
+import { collect, numberArg, UsageError } from "./common.js";
 import { loadScenarioArg } from "../scenario-arg.js";
 import {
   callsFromModel, callsFromNative, formatStrace, perfettoFromModel, perfettoFromNative, mergeTraces,
