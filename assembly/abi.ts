@@ -295,6 +295,10 @@ export namespace Knob {
   export const COST_COPY_COLD_SRC_PS_PER_BYTE: i32 = 52;
   export const COST_COPY_COLD_DST_PS_PER_BYTE: i32 = 53;
   export const CPU_CACHE_BYTES: i32 = 54;
+  export const DISK_BREAK_0: i32 = 55;
+  export const DISK_BREAK_1: i32 = 56;
+  export const DISK_BREAK_2: i32 = 57;
+  export const DISK_BREAK_3: i32 = 58;
 }
 
 export namespace Op {

@@ -29,6 +29,7 @@ export function knobDefaults(): void {
   unchecked(knobs[Knob.TCP_WMEM_MAX] = 4194304);           // tcp_wmem[2]: the autotuned ceiling
   unchecked(knobs[Knob.TCP_RMEM_MAX] = 6291456);           // tcp_rmem[2]
   for (let i = Knob.MMAP_PLACEMENT_0; i <= Knob.MMAP_PLACEMENT_3; i++) unchecked(knobs[i] = -1);  // the model places
+  for (let i = Knob.DISK_BREAK_0; i <= Knob.DISK_BREAK_3; i++) unchecked(knobs[i] = -1);  // the file is one run on the disk
   unchecked(knobs[Knob.TCP_GSO_MAX] = 65536);              // GSO_LEGACY_MAX_SIZE: the largest skb TCP builds for lo/NIC
   unchecked(knobs[Knob.PEER_BUF_BYTES] = 65536);           // the peer's recv() buffer
   unchecked(knobs[Knob.TRACE] = 0);

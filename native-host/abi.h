@@ -369,6 +369,10 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_COPY_COLD_SRC_PS_PER_BYTE 52
 #define KNOB_COST_COPY_COLD_DST_PS_PER_BYTE 53
 #define KNOB_CPU_CACHE_BYTES 54
+#define KNOB_DISK_BREAK_0 55
+#define KNOB_DISK_BREAK_1 56
+#define KNOB_DISK_BREAK_2 57
+#define KNOB_DISK_BREAK_3 58
 
 /* Op */
 #define OP_CALL 1

@@ -364,6 +364,11 @@ static void report(void) {
             (long long)f->size, (long long)f->pages, (long long)f->resident, f->cache == CACHE_COLD ? "cold" : "warm",
             f->fill == FILL_READ ? "read" : f->fill == FILL_WRITE ? "write" : "none", (long long)f->fill_chunk, f->attempts,
             f->verified ? "true" : "false", (long long)f->fill_folios, (long long)f->rewarmed, f->other_fs ? "true" : "false");
+    if (f->nbreaks >= 0) {
+      fprintf(J, ",\"diskBreaks\":[");
+      for (int k = 0; k < f->nbreaks && k < 4; k++) fprintf(J, "%s%lld", k ? "," : "", (long long)f->disk_breaks[k]);
+      fprintf(J, "],\"diskBreaksTotal\":%d", f->nbreaks);
+    }
     fputs(",\"folioOrders\":", J);
     if (f->folios_ok) {
       int top = 11;
@@ -584,6 +589,8 @@ void knobs(void) {
     case KNOB_TRACE: case KNOB_TRACE_CAP: r = (struct knob_row){ id, v, -1, 0, id == KNOB_TRACE ? "TRACE" : "TRACE_CAP", "the model's event trace; the host keeps a call log instead" }; break;
     case KNOB_TCP_GSO_MAX: r = (struct knob_row){ id, v, -1, 0, "TCP_GSO_MAX", "the kernel's own (loopback: 64 KiB GSO)" }; break;
     case KNOB_SKB_LINEAR_MAX: r = (struct knob_row){ id, v, -1, 0, "SKB_LINEAR_MAX", "the kernel's own" }; break;
+    case KNOB_DISK_BREAK_0: case KNOB_DISK_BREAK_1: case KNOB_DISK_BREAK_2: case KNOB_DISK_BREAK_3:
+      r = (struct knob_row){ id, v, -1, 0, "DISK_BREAK", "the filesystem places the file's blocks: see files[].diskBreaks (FIEMAP)" }; break;
     case KNOB_BLOCK_MAX_REQUEST_BYTES: r = (struct knob_row){ id, v, maxreq, 0, "BLOCK_MAX_REQUEST_BYTES", "max_sectors_kb of the sandbox's block device" }; break;
     default:
       /* the model's cost model: the host measures time */

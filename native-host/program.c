@@ -187,7 +187,7 @@ int program_load(const char *path) {
     if (f[2] != CACHE_WARM && f[2] != CACHE_COLD) return bad("files[%lld]: bad cache", (long long)i);
     if (f[3] < FILL_WRITE || f[3] > FILL_NONE) return bad("files[%lld]: bad fill", (long long)i);
     if (f[4] < 0 || f[4] > (1LL << 30)) return bad("files[%lld]: bad fill_chunk", (long long)i);
-    H.files[i] = (struct file_spec){ .name = H.strings[f[0]], .size = f[1], .cache = f[2], .fill = f[3], .fill_chunk = f[4] ? f[4] : (1 << 20) };
+    H.files[i] = (struct file_spec){ .name = H.strings[f[0]], .size = f[1], .cache = f[2], .fill = f[3], .fill_chunk = f[4] ? f[4] : (1 << 20), .nbreaks = -1 };
   }
   int64_t total = 0;
   for (int64_t i = 0; i < H.nfiles; i++) total += H.files[i].size;

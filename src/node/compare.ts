@@ -356,12 +356,19 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
     : Promise.resolve();
   // A program that maps memory: the kernel placed each mmap(NULL) where ASLR said, and fault-around windows are
   // aligned in the address space, so the model is told those placements (an input, as a knob) and runs after.
-  if (engines.kernel && !out.kernelSkip && compiled.steps.some((st) => st.call === "mmap")) {
+  // A cold file: the filesystem placed its blocks where it had room, and a read's request ends where they jump on
+  // the disk, so the model is told where the first file's blocks jump (FIEMAP, the same way).
+  const mmaps = compiled.steps.some((st) => st.call === "mmap");
+  const coldFirst = compiled.files.find((f) => f.id === 0)?.cache === "cold";
+  if (engines.kernel && !out.kernelSkip && (mmaps || coldFirst)) {
     await native;
     const placed = String(out.kernel?.kernel?.mmapPlacement ?? "").split(",").filter(Boolean).map(Number).slice(0, 4);
     const over: Record<string, number> = {};
     placed.forEach((off, k) => { if (!(`mmapPlacement${k}` in t.overrides)) over[`mmapPlacement${k}`] = off; });
-    if (placed.length) {
+    // "total:offset,offset...": at most four offsets are kept (a file in more pieces is told its first four)
+    const breaks = String(out.kernel?.kernel?.diskBreaks ?? "").split(":")[1]?.split(",").filter(Boolean).map(Number).slice(0, 4) ?? [];
+    breaks.forEach((off, k) => { if (!(`diskBreak${k}` in t.overrides)) over[`diskBreak${k}`] = off; });
+    if (placed.length || breaks.length) {
       try {
         modelCompiled = compile(t.source ?? catalogue[t.scenario], { ...Object.fromEntries(cal), ...over, ...t.overrides });
       } catch {

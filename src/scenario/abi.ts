@@ -234,6 +234,13 @@ export const Knob = {
   /** the cache each CPU keeps what it touched in, in bytes (its private L2: /sys/devices/system/cpu/cpuN/cache,
    *  the level-2 unified cache; the native host reports it) */
   CPU_CACHE_BYTES: 54,
+  /** where the first setup file's blocks jump on the disk: the k-th file offset (bytes) whose block does not follow
+   *  the previous one's (FIEMAP, measured natively after setup and given to the model; the filesystem's free space
+   *  decides it), -1: none. A read's bio ends there (ext4_mpage_readpages), so the block request does too */
+  DISK_BREAK_0: 55,
+  DISK_BREAK_1: 56,
+  DISK_BREAK_2: 57,
+  DISK_BREAK_3: 58,
 } as const;
 
 /**
