@@ -85,7 +85,7 @@ export interface RandomDraw {
 function drawPoint(rng: ReturnType<typeof xoroshiro128plus>, name: string, declared: Record<string, unknown>, calls: string[], sets: Record<string, string>): Record<string, string> {
   const free = (k: string) => k in declared && !(k in sets);
   const pick = <T>(xs: readonly T[]): T => xs[uniformInt(rng, 0, xs.length - 1)];
-  // log-uniform in [min, max]: a power of two in millionths, then the integer
+  // log-uniform in [min, max]: the exponent drawn in millionths, then rounded to a whole byte
   const logUniform = (min: number, max: number) => {
     const e = uniformInt(rng, 0, 1_000_000) / 1_000_000;
     return Math.max(min, Math.min(max, Math.round(min * Math.pow(max / min, e))));
