@@ -2,7 +2,8 @@
 // naturally aligned in the file; its size is set by how it came into the cache: write() allocates folios as
 // large as each write's piece (generic_perform_write), readahead ramps the order up window by window
 // (page_cache_ra_order), a single missing page comes in as order 0. Cold pages come from the disk through the DMA
-// engine: each readahead pass is one plug, its run of pages split into requests of at most max_sectors_kb.
+// engine: each readahead pass is one plug, its run of pages split into requests of at most max_sectors_kb, and
+// ended where the file's blocks jump on the disk (the layout the native run's file got: knobs DISK_BREAK_*).
 //
 // Readahead (mm/readahead.c, Linux 6.18), per open file (struct file_ra_state):
 //
