@@ -6,6 +6,23 @@ import { Knob } from "./abi";
 export const PAGE_SHIFT: i32 = 12;
 export const PAGE_SIZE: i64 = 4096;
 export const PAGE_MASK: i64 = 4095;
+/**
+ * One step of a walk over memory page by page: the bytes from `pos` to the end of its page, at most `left`.
+ *
+ *   page n             page n+1
+ *   |.....[pos------>|.......
+ *         `- step -´
+ */
+@inline export function pageStep(pos: i64, left: i64): i32 {
+  const m = PAGE_SIZE - (pos & PAGE_MASK);
+  return <i32>(m < left ? m : left);
+}
+/** The byte offset of `pos` in its page. */
+@inline export function pageOff(pos: i64): i32 { return <i32>(pos & PAGE_MASK); }
+/** The index of the page holding byte `pos`. */
+@inline export function pageIndex(pos: i64): i64 { return pos >> PAGE_SHIFT; }
+/** `bytes` rounded up to whole pages (PAGE_ALIGN). */
+@inline export function pageAlign(bytes: i64): i64 { return (bytes + PAGE_MASK) & ~PAGE_MASK; }
 /** MAX_RW_COUNT: the most one read/write/sendfile/splice call moves (INT_MAX rounded down to a page) */
 export const MAX_RW_COUNT: i64 = 0x7ffff000;
 

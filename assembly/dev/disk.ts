@@ -18,6 +18,7 @@ import { knob, psCost } from "../machine";
 import { dmaTransfer } from "./dma";
 import { cacheInvalidate } from "../mm/cache";
 import { frSetIdent, mkIdent } from "../mm/frames";
+import { blockDev } from "../kernel/blkdev";
 
 export let diskRequests: i64 = 0;   // block requests issued since reset
 let freeAt: i64 = 0;                // when the device has served every request issued so far (process clock)
@@ -119,3 +120,10 @@ function waitUntil(t: i64): void {
 export function diskSettle(): void { rqHead = 0; rqLen = 0; freeAt = 0; }
 
 export function diskReset(): void { diskRequests = 0; diskSettle(); }
+
+// the driver's operations, registered with the block layer (kernel/blkdev.ts)
+blockDev.submit_read = diskRead;
+blockDev.submit_write = diskWrite;
+blockDev.ready_at = diskReadyAt;
+blockDev.idle_at = diskIdleAt;
+blockDev.settle = diskSettle;

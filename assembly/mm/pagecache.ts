@@ -18,10 +18,10 @@ import { ev, spendQuiet } from "../trace";
 import { knob } from "../machine";
 import { arenaGrow } from "../mem";
 import {
-  frAlloc, frInitRef, frSetAux, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
+  frAlloc, frInitRef, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
   FK_CACHE, FL_READAHEAD, FL_DIRTY, mkIdent,
 } from "./frames";
-import { diskRead, diskWrite, diskReadyAt, diskSettle, diskIdleAt } from "../dev/disk";
+import { diskRead, diskWrite, diskReadyAt, diskSettle, diskIdleAt } from "../kernel/blkdev";
 
 export const MAX_INODES: i32 = 64;
 export const IK_REGULAR: i32 = 1;   // a regular file on the disk
