@@ -11,7 +11,7 @@
 //   process clock --[fault: submit r1 r2]--[wait r1]----[copy ... the pages of r1 ...]--[copy r2]-->
 //   disk          --------[r1 ...............][r2 ...............]------------------------------->
 //                                          ^ r1 ends: its folios turn uptodate
-import { Counter, Ev, Dev, Knob } from "../abi";
+import { Counter, Ev, Dev, Knob, Wait } from "../abi";
 import { count, counter } from "../counters";
 import { ev } from "../trace";
 import { knob, psCost } from "../machine";
@@ -112,7 +112,7 @@ function waitUntil(t: i64): void {
   const c = knob(Knob.COST_WAKEUP_NS) + (t - now);
   count(Counter.NVCSW, 1);
   count(Counter.TIME_NS, c);
-  ev(Ev.WAIT, 1, t - now, 0, 0, 0, c);
+  ev(Ev.WAIT, Wait.DISK, t - now, 0, 0, 0, c);
   retire();
 }
 

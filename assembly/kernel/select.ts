@@ -1,5 +1,6 @@
 // poll (fs/select.c) on one descriptor: the mask its file reports through f_op->poll (a file without one is
 // always readable and writable: DEFAULT_POLLMASK), kept to `events` plus POLLERR|POLLHUP.
+import { Wait } from "../abi";
 import { sleepFor } from "../mm/pagecache";
 import { fileOps } from "./file";
 import { fdGet } from "./fdtable";
@@ -8,7 +9,7 @@ import { wouldBlock, setNonblock } from "./wait";
 const POLLIN: i64 = 0x1, POLLOUT: i64 = 0x4, POLLERR: i64 = 0x8, POLLHUP: i64 = 0x10;
 const DEFAULT_POLLMASK: i64 = POLLIN | POLLOUT;
 /** the wait's kind in the sleep accounting (pagecache.ts's sleepFor) */
-const WAIT_POLL: i32 = 5;
+const WAIT_POLL: i32 = Wait.POLL;
 
 /**
  * Ready: 1. Not ready: 0 after `timeout` ms (the process sleeps), or never for a negative timeout. An fd that is
