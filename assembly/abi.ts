@@ -344,6 +344,10 @@ export namespace Knob {
   export const COST_COPY_COLD_SRC_PS_PER_BYTE: i32 = 52;
   export const COST_COPY_COLD_DST_PS_PER_BYTE: i32 = 53;
   export const CPU_CACHE_BYTES: i32 = 54;
+  export const DISK_BREAK_0: i32 = 55;
+  export const DISK_BREAK_1: i32 = 56;
+  export const DISK_BREAK_2: i32 = 57;
+  export const DISK_BREAK_3: i32 = 58;
 }
 
 export namespace Op {
@@ -437,6 +441,6 @@ export const CALL_SYSCALL: StaticArray<u8> = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
 export const CALL_TO_ARG: StaticArray<i8> = [-1, -1, -1, -1, 0, -1, 0, -1, -1, -1, -1, -1, -1, -1, 0, 2, 1, -1, 2, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
 
 /** The largest knob id. */
-export const KNOB_MAX: i32 = 54;
+export const KNOB_MAX: i32 = 58;
 /** Per knob id: its value when no program sets it. */
-export const KNOB_DEFAULTS: StaticArray<i64> = [0, 65536, 1048576, 65536, 1, 1, 256, 131072, 9, 0, 0, 65536, 65536, 0, 1048576, 100000000, 0, 65536, 60, 30, 400, 15, 4, 250, 80000, 30, 3000, 120, 2, 60, 0, 1000, 100, 50, 300, 1310720, 100, 500, 0, 4194304, 6291456, -1, -1, -1, -1, 100, 0, 2000, 5000, 0, 50, 2, 80, 80, 2097152];
+export const KNOB_DEFAULTS: StaticArray<i64> = [0, 65536, 1048576, 65536, 1, 1, 256, 131072, 9, 0, 0, 65536, 65536, 0, 1048576, 100000000, 0, 65536, 60, 30, 400, 15, 4, 250, 80000, 30, 3000, 120, 2, 60, 0, 1000, 100, 50, 300, 1310720, 100, 500, 0, 4194304, 6291456, -1, -1, -1, -1, 100, 0, 2000, 5000, 0, 50, 2, 80, 80, 2097152, -1, -1, -1, -1];

@@ -415,6 +415,10 @@ static inline const char *errno_name(int e) {
 #define KNOB_COST_COPY_COLD_SRC_PS_PER_BYTE 52
 #define KNOB_COST_COPY_COLD_DST_PS_PER_BYTE 53
 #define KNOB_CPU_CACHE_BYTES 54
+#define KNOB_DISK_BREAK_0 55
+#define KNOB_DISK_BREAK_1 56
+#define KNOB_DISK_BREAK_2 57
+#define KNOB_DISK_BREAK_3 58
 
 /* Op */
 #define OP_CALL 1
@@ -529,7 +533,7 @@ __attribute__((unused)) static const struct call_sig CALL_SIG[CALL_MAX + 1] = {
 };
 
 /* Per knob id: the model's value when no program sets it. */
-#define KNOB_MAX 54
-__attribute__((unused)) static const int64_t KNOB_DEFAULTS[KNOB_MAX + 1] = {0, 65536, 1048576, 65536, 1, 1, 256, 131072, 9, 0, 0, 65536, 65536, 0, 1048576, 100000000, 0, 65536, 60, 30, 400, 15, 4, 250, 80000, 30, 3000, 120, 2, 60, 0, 1000, 100, 50, 300, 1310720, 100, 500, 0, 4194304, 6291456, -1, -1, -1, -1, 100, 0, 2000, 5000, 0, 50, 2, 80, 80, 2097152};
+#define KNOB_MAX 58
+__attribute__((unused)) static const int64_t KNOB_DEFAULTS[KNOB_MAX + 1] = {0, 65536, 1048576, 65536, 1, 1, 256, 131072, 9, 0, 0, 65536, 65536, 0, 1048576, 100000000, 0, 65536, 60, 30, 400, 15, 4, 250, 80000, 30, 3000, 120, 2, 60, 0, 1000, 100, 50, 300, 1310720, 100, 500, 0, 4194304, 6291456, -1, -1, -1, -1, 100, 0, 2000, 5000, 0, 50, 2, 80, 80, 2097152, -1, -1, -1, -1};
 
 #endif

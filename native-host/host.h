@@ -79,6 +79,8 @@ struct file_spec {
   int64_t folio_orders[12]; /* the warm file's page-cache folios by order (pagemap + kpageflags), if folios_ok */
   int folios_ok;          /* 1 if folio_orders was measured */
   int64_t rewarmed;      /* pages read back in because they had left the cache before the phase */
+  int64_t disk_breaks[4]; /* a cold file's offsets whose block does not follow the previous one's on the disk (FIEMAP) */
+  int nbreaks;            /* how many there are (more than 4 are counted, not kept); -1: not measured */
 };
 
 /* The delivery proof (pattern.c). A received word that is not version 0 of the expected file, as read. */

@@ -132,6 +132,8 @@ void knobs(void) {
     case KNOB_TRACE: case KNOB_TRACE_CAP: r = (struct knob_row){ id, v, -1, 0, id == KNOB_TRACE ? "TRACE" : "TRACE_CAP", "the model's event trace; the host keeps a call log instead" }; break;
     case KNOB_TCP_GSO_MAX: r = (struct knob_row){ id, v, -1, 0, "TCP_GSO_MAX", "the kernel's own (loopback: 64 KiB GSO)" }; break;
     case KNOB_SKB_LINEAR_MAX: r = (struct knob_row){ id, v, -1, 0, "SKB_LINEAR_MAX", "the kernel's own" }; break;
+    case KNOB_DISK_BREAK_0: case KNOB_DISK_BREAK_1: case KNOB_DISK_BREAK_2: case KNOB_DISK_BREAK_3:
+      r = (struct knob_row){ id, v, -1, 0, "DISK_BREAK", "the filesystem places the file's blocks: see files[].diskBreaks (FIEMAP)" }; break;
     case KNOB_BLOCK_MAX_REQUEST_BYTES: r = (struct knob_row){ id, v, maxreq, 0, "BLOCK_MAX_REQUEST_BYTES", "max_sectors_kb of the sandbox's block device" }; break;
     default:
       /* the model's cost model: the host measures time */

@@ -355,6 +355,11 @@ static void report(void) {
             (long long)f->size, (long long)f->pages, (long long)f->resident, f->cache == CACHE_COLD ? "cold" : "warm",
             f->fill == FILL_READ ? "read" : f->fill == FILL_WRITE ? "write" : "none", (long long)f->fill_chunk, f->attempts,
             f->verified ? "true" : "false", (long long)f->fill_folios, (long long)f->rewarmed, f->other_fs ? "true" : "false");
+    if (f->nbreaks >= 0) {
+      fprintf(J, ",\"diskBreaks\":[");
+      for (int k = 0; k < f->nbreaks && k < 4; k++) fprintf(J, "%s%lld", k ? "," : "", (long long)f->disk_breaks[k]);
+      fprintf(J, "],\"diskBreaksTotal\":%d", f->nbreaks);
+    }
     fputs(",\"folioOrders\":", J);
     if (f->folios_ok) {
       int top = 11;

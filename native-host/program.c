@@ -158,7 +158,8 @@ int program_load(const char *path) {
     if (f[FILE_REC_FILL] < FILL_WRITE || f[FILE_REC_FILL] > FILL_NONE) return bad("files[%lld]: bad fill", (long long)i);
     if (f[FILE_REC_FILL_CHUNK] < 0 || f[FILE_REC_FILL_CHUNK] > (1LL << 30)) return bad("files[%lld]: bad fill_chunk", (long long)i);
     H.files[i] = (struct file_spec){ .name = H.strings[f[FILE_REC_NAME]], .size = f[FILE_REC_SIZE], .cache = f[FILE_REC_CACHE],
-                                     .fill = f[FILE_REC_FILL], .fill_chunk = f[FILE_REC_FILL_CHUNK] ? f[FILE_REC_FILL_CHUNK] : (1 << 20) };
+                                     .fill = f[FILE_REC_FILL], .fill_chunk = f[FILE_REC_FILL_CHUNK] ? f[FILE_REC_FILL_CHUNK] : (1 << 20),
+                                     .nbreaks = -1 };
   }
   int64_t total = 0;
   for (int64_t i = 0; i < H.nfiles; i++) total += H.files[i].size;

@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <linux/fiemap.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -148,6 +151,40 @@ static int make_state(struct file_spec *f, int first) {
   return -1;
 }
 
+/* Where a cold file's blocks jump on the disk: the file offsets at which an extent does not begin right after the
+ * previous one ends (FIEMAP). The filesystem's free space decides it; a read's bio ends there (ext4_mpage_readpages),
+ * so the model is given these offsets. A warm file's blocks may not be allocated yet (delayed allocation): not asked. */
+static void disk_layout(struct file_spec *f) {
+  f->nbreaks = -1;
+  if (f->size == 0 || f->cache != CACHE_COLD || f->other_fs) return;
+  int fd = open(f->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  enum { N = 64 };
+  struct fiemap *fm = calloc(1, sizeof *fm + N * sizeof(struct fiemap_extent));
+  if (!fm) { close(fd); return; }
+  uint64_t start = 0, next_phys = 0;
+  int n = 0, first = 1, done = 0;
+  while (!done) {
+    memset(fm, 0, sizeof *fm);
+    fm->fm_start = start;
+    fm->fm_length = FIEMAP_MAX_OFFSET - start;
+    fm->fm_extent_count = N;
+    if (ioctl(fd, FS_IOC_FIEMAP, fm) < 0) { n = -1; break; }
+    if (fm->fm_mapped_extents == 0) break;
+    for (unsigned k = 0; k < fm->fm_mapped_extents; k++) {
+      struct fiemap_extent *e = &fm->fm_extents[k];
+      if (!first && e->fe_physical != next_phys) { if (n < 4) f->disk_breaks[n] = (int64_t)e->fe_logical; n++; }
+      first = 0;
+      next_phys = e->fe_physical + e->fe_length;
+      start = e->fe_logical + e->fe_length;
+      if (e->fe_flags & FIEMAP_EXTENT_LAST) done = 1;
+    }
+  }
+  free(fm);
+  close(fd);
+  f->nbreaks = n;
+}
+
 /* Right before the phase: every file in the state it asked for, verified, or said otherwise in the result. */
 int setup_verify_cache(void) {
   int ok = 0;
@@ -160,6 +197,7 @@ int setup_verify_cache(void) {
       ok = -1;
     }
   }
+  for (int i = 0; i < H.nfiles; i++) disk_layout(&H.files[i]); /* after make_state's fdatasync: allocated */
   H.counters[COUNTER_RESIDENT_PAGES] = 0;
   H.counters[COUNTER_FILE_PAGES] = 0;
   for (int i = 0; i < H.nfiles; i++) {

@@ -2,7 +2,8 @@
 // naturally aligned in the file; its size is set by how it came into the cache: write() allocates folios as
 // large as each write's piece (generic_perform_write), readahead ramps the order up window by window
 // (page_cache_ra_order), a single missing page comes in as order 0. Cold pages come from the disk through the DMA
-// engine: each readahead pass is one plug, its run of pages split into requests of at most max_sectors_kb.
+// engine: each readahead pass is one plug, its run of pages split into requests of at most max_sectors_kb, and
+// ended where the file's blocks jump on the disk (the layout the native run's file got: knobs DISK_BREAK_*).
 //
 // Readahead (mm/readahead.c, Linux 6.18), per open file (struct file_ra_state):
 //
@@ -378,14 +379,40 @@ export function raReadWindow(ino: i32, start: i64, pages: i64, order: i32, mark:
   return total;
 }
 
-/** submit_bio for a run of contiguous pages: the block layer splits it into requests of at most max_sectors_kb. */
+/**
+ * submit_bio for a run of contiguous pages: the filesystem ends a bio where the file's next block is not the one
+ * after on the disk (ext4_mpage_readpages: last_block_in_bio), and the block layer splits each bio into requests of
+ * at most max_sectors_kb.
+ *
+ *   pages      [first ......................|break ............. first + pages)
+ *   disk       [blocks b .. b+k]             [blocks c .. ]   (c != b+k+1: another extent)
+ *   requests   <= max_sectors_kb each  |     <= max_sectors_kb each
+ */
 function submitRun(ino: i32, first: i64, pages: i32, maxReq: i32): void {
   let at = 0;
   while (at < pages) {
-    const n = pages - at < maxReq ? pages - at : maxReq;
+    let n = pages - at < maxReq ? pages - at : maxReq;
+    const brk = diskBreakAfter(ino, first + at);
+    if (brk >= 0 && brk < first + at + n) n = <i32>(brk - first - at);
     diskRead(ino, unchecked(inoPattern[ino]), first + at, raPfns, n, at);
     at += n;
   }
+}
+
+/**
+ * The first page after `idx` where the file's blocks jump on the disk, or -1. Known for the first setup file only
+ * (knobs DISK_BREAK_0..3: the layout its native run got, FIEMAP); the model's other files are one run each.
+ */
+function diskBreakAfter(ino: i32, idx: i64): i64 {
+  if (unchecked(inoPattern[ino]) != 0) return -1;
+  let best: i64 = -1;
+  for (let k = Knob.DISK_BREAK_0; k <= Knob.DISK_BREAK_3; k++) {
+    const at = knob(k);
+    if (at < 0) continue;
+    const page = at >> 12;
+    if (page > idx && (best < 0 || page < best)) best = page;
+  }
+  return best;
 }
 
 function rangeFree(ino: i32, idx: i64, n: i64): bool {

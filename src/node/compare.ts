@@ -27,6 +27,8 @@ import { ruleFor, toleranceText, withinTolerance } from "../report/counter-class
 import type { Pool } from "./pool.js";
 import type { Basis, CompareReport, MatrixName, Row, ScenarioSummary, Summary, Value } from "../report/compare-types.js";
 export type { Basis, CompareReport, MatrixName, Row, ScenarioSummary, Summary, Value } from "../report/compare-types.js";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
 export { RULES, ruleFor, toleranceText, withinTolerance, type CounterClass, type Tolerance } from "../report/counter-classes.js";
 
 // ---- matrix ---------------------------------------------------------------------------------------------
@@ -55,6 +57,56 @@ const NIC_SCENARIOS = ["sendfile", "splice"];
 
 /** Where the default matrix stands when it varies one axis at a time. */
 const BASE: Record<string, string> = { fileSize: "1MiB", cache: "warm", pipeSize: "64KiB" };
+
+/**
+ * What the random matrix draws from (issue 17), for each axis a scenario declares: sizes in bytes (log-uniform, so
+ * rarely a page or window multiple), chunks of 4 KiB..1 MiB in bytes or the whole file, pipe sizes in pages of a power
+ * of two (F_SETPIPE_SZ rounds to one), the file warm (written, or read back) or cold, and the sinks. A NIC sink takes
+ * one of NIC_POINTS, and only where the default matrix takes it; a file or /dev/null sink only for a program that
+ * makes no socket-only call (MSG_ZEROCOPY's setsockopt, its error queue).
+ */
+export const RANDOM_SPACE = {
+  fileSize: { min: 1024, max: 16 << 20 },
+  chunk: { min: 4096, max: 1 << 20, wholeOneIn: 4 },
+  pipeSize: { minPages: 1, maxPages: 256 },
+  cache: ["warm", "cold"],
+  fill: ["write", "read"],
+  sink: ["tcp", "file", "null"],
+};
+const SOCKET_ONLY_CALLS = new Set(["send", "setsockopt", "recv_errqueue", "poll"]);
+
+/** The random matrix's draw: `points` points from `seed` (the same seed, the same points). */
+export interface RandomDraw {
+  seed: number;
+  points: number;
+}
+
+/** One random point of a scenario that declares `declared`: every axis of RANDOM_SPACE it has and --set leaves free. */
+function drawPoint(rng: ReturnType<typeof xoroshiro128plus>, name: string, declared: Record<string, unknown>, calls: string[], sets: Record<string, string>): Record<string, string> {
+  const free = (k: string) => k in declared && !(k in sets);
+  const pick = <T>(xs: readonly T[]): T => xs[uniformInt(rng, 0, xs.length - 1)];
+  // log-uniform in [min, max]: the exponent drawn in millionths, then rounded to a whole byte
+  const logUniform = (min: number, max: number) => {
+    const e = uniformInt(rng, 0, 1_000_000) / 1_000_000;
+    return Math.max(min, Math.min(max, Math.round(min * Math.pow(max / min, e))));
+  };
+  const p: Record<string, string> = {};
+  if (free("fileSize")) p.fileSize = `${logUniform(RANDOM_SPACE.fileSize.min, RANDOM_SPACE.fileSize.max)}B`;
+  if (free("chunk")) p.chunk = uniformInt(rng, 1, RANDOM_SPACE.chunk.wholeOneIn) === 1 ? "whole" : `${logUniform(RANDOM_SPACE.chunk.min, RANDOM_SPACE.chunk.max)}B`;
+  if (free("pipeSize")) {
+    const { minPages, maxPages } = RANDOM_SPACE.pipeSize;
+    p.pipeSize = `${4 << uniformInt(rng, Math.log2(minPages), Math.log2(maxPages))}KiB`;
+  }
+  if (free("cache")) p.cache = pick(RANDOM_SPACE.cache);
+  if (free("fill") && p.cache !== "cold") p.fill = pick(RANDOM_SPACE.fill);
+  if (free("sink")) {
+    const sinks: Record<string, string>[] = [{ sink: "tcp" }];
+    if (!calls.some((c) => SOCKET_ONLY_CALLS.has(c))) for (const s of RANDOM_SPACE.sink) if (s !== "tcp") sinks.push({ sink: s });
+    if (NIC_SCENARIOS.includes(name)) sinks.push(...NIC_POINTS);
+    Object.assign(p, pick(sinks));
+  }
+  return p;
+}
 
 export interface Task {
   /** index in the matrix */
@@ -96,9 +148,10 @@ function declaredDefault(declared: Record<string, unknown>, key: string): string
  * at every size (readahead is where cold runs differ). `sets` fix an axis (or add a param) everywhere.
  * Points that resolve to the same params (64 KiB whole = 64 KiB chunk on a 64 KiB file) are kept once.
  */
-export function expandMatrix(names: string[], matrix: MatrixName = "default", sets: Record<string, string> = {}): Task[] {
+export function expandMatrix(names: string[], matrix: MatrixName = "default", sets: Record<string, string> = {}, random: RandomDraw = { seed: 1, points: 50 }): Task[] {
   const tasks: Task[] = [];
   const list = names.length ? names : scenarioNames();
+  if (matrix === "random") return expandRandom(list, sets, random);
   for (const nameOrPath of list) {
     const { name, source, declared } = loadScenario(nameOrPath);
     compile(source ?? catalogue[name], sets); // a bad --set is refused here, naming it, before anything runs
@@ -130,6 +183,37 @@ export function expandMatrix(names: string[], matrix: MatrixName = "default", se
       seen.add(key);
       tasks.push({ id: tasks.length, scenario: name, params: { ...p, ...sets }, overrides, ...(source ? { source } : {}) });
     }
+  }
+  return tasks;
+}
+
+/**
+ * The random matrix: `points` points, each a scenario of the list (uniformly) at a point drawn from RANDOM_SPACE,
+ * from a xoroshiro128+ generator seeded with `seed`: the same seed gives the same tasks on every machine. A draw that
+ * repeats an earlier point is kept once, so a matrix may hold fewer points than asked.
+ */
+function expandRandom(list: string[], sets: Record<string, string>, { seed, points }: RandomDraw): Task[] {
+  const scen = list.map((nameOrPath) => {
+    const s = loadScenario(nameOrPath);
+    const compiled = compile(s.source ?? catalogue[s.name], sets); // a bad --set is refused here, naming it
+    return { ...s, calls: [...new Set(compiled.steps.map((st) => String(st.call)))] };
+  });
+  const rng = xoroshiro128plus(seed);
+  const tasks: Task[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < points; i++) {
+    const { name, source, declared, calls } = scen[uniformInt(rng, 0, scen.length - 1)];
+    const p = drawPoint(rng, name, declared, calls, sets);
+    const overrides = { ...p, ...sets };
+    let key: string;
+    try {
+      key = name + JSON.stringify((source ? compile(source, overrides) : compile(catalogue[name], overrides)).params);
+    } catch {
+      key = name + JSON.stringify(overrides); // refused: kept, and the run reports why
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tasks.push({ id: tasks.length, scenario: name, params: { ...p, ...sets }, overrides, ...(source ? { source } : {}) });
   }
   return tasks;
 }
@@ -272,12 +356,19 @@ export async function runTask(t: Task, engines: Engines): Promise<Outcome> {
     : Promise.resolve();
   // A program that maps memory: the kernel placed each mmap(NULL) where ASLR said, and fault-around windows are
   // aligned in the address space, so the model is told those placements (an input, as a knob) and runs after.
-  if (engines.kernel && !out.kernelSkip && compiled.steps.some((st) => st.call === "mmap")) {
+  // A cold file: the filesystem placed its blocks where it had room, and a read's request ends where they jump on
+  // the disk, so the model is told where the first file's blocks jump (FIEMAP, the same way).
+  const mmaps = compiled.steps.some((st) => st.call === "mmap");
+  const coldFirst = compiled.files.find((f) => f.id === 0)?.cache === "cold";
+  if (engines.kernel && !out.kernelSkip && (mmaps || coldFirst)) {
     await native;
     const placed = String(out.kernel?.kernel?.mmapPlacement ?? "").split(",").filter(Boolean).map(Number).slice(0, 4);
     const over: Record<string, number> = {};
     placed.forEach((off, k) => { if (!(`mmapPlacement${k}` in t.overrides)) over[`mmapPlacement${k}`] = off; });
-    if (placed.length) {
+    // "total:offset,offset...": at most four offsets are kept (a file in more pieces is told its first four)
+    const breaks = String(out.kernel?.kernel?.diskBreaks ?? "").split(":")[1]?.split(",").filter(Boolean).map(Number).slice(0, 4) ?? [];
+    breaks.forEach((off, k) => { if (!(`diskBreak${k}` in t.overrides)) over[`diskBreak${k}`] = off; });
+    if (placed.length || breaks.length) {
       try {
         modelCompiled = compile(t.source ?? catalogue[t.scenario], { ...Object.fromEntries(cal), ...over, ...t.overrides });
       } catch {

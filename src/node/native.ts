@@ -47,7 +47,9 @@ export interface NativeRaw {
   perf: Record<string, { value: number | null; why?: string }>;
   files: Array<{ name: string; size: number; pages: number; resident: number; cache: "warm" | "cold"; fill: string; fillChunk: number; attempts: number; verified: boolean; fillFolios: number; rewarmedPages: number; otherFs: boolean;
     /** a warm file's page-cache folios by order ([order 0 count, order 1 count, ...]; root only, else null) */
-    folioOrders: number[] | null }>;
+    folioOrders: number[] | null;
+    /** a cold file's offsets where its blocks jump on the disk (FIEMAP; at most 4 kept) and how many there were */
+    diskBreaks?: number[]; diskBreaksTotal?: number }>;
   sinks: Array<{
     name: string; kind: "tcp" | "file" | "null" | "nic"; expect: number; lazy: boolean; verified: "peer" | "file" | "none";
     bytes: number; bad?: number; modified?: number; firstBad?: number; reported?: boolean;
@@ -414,6 +416,9 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
   kernel.kernelRelease = raw.kernel.release;
   kernel.sandboxFs = raw.sandboxFs;
   if (raw.callsDropped) kernel.callsDropped = raw.callsDropped;
+  // the first file's layout on the disk: an input the model can be given (machine params diskBreak0..3)
+  const layout = raw.files[0];
+  if (layout?.diskBreaks && layout.diskBreaksTotal !== undefined) kernel.diskBreaks = `${layout.diskBreaksTotal}:${layout.diskBreaks.join(",")}`;
   const placement = mmapPlacement(raw);
   if (placement.length) kernel.mmapPlacement = placement.join(",");
 

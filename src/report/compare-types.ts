@@ -5,7 +5,7 @@
 import type { Evidence, Result } from "../result.js";
 import type { CounterClass } from "./counter-classes.js";
 
-export type MatrixName = "default" | "full";
+export type MatrixName = "default" | "full" | "random";
 
 export type Value = number | string | boolean | null;
 

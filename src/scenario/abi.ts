@@ -226,6 +226,13 @@ export const KNOBS = {
   /** the cache each CPU keeps what it touched in, in bytes (its private L2: /sys/devices/system/cpu/cpuN/cache,
    *  the level-2 unified cache; the native host reports it) */
   CPU_CACHE_BYTES: { id: 54, default: 2 * 1024 * 1024 },  // a private L2 of 2 MiB per CPU
+  /** where the first setup file's blocks jump on the disk: the k-th file offset (bytes) whose block does not follow
+   *  the previous one's (FIEMAP, measured natively after setup and given to the model; the filesystem's free space
+   *  decides it), -1: none. A read's bio ends there (ext4_mpage_readpages), so the block request does too */
+  DISK_BREAK_0: { id: 55, default: -1 },
+  DISK_BREAK_1: { id: 56, default: -1 },
+  DISK_BREAK_2: { id: 57, default: -1 },
+  DISK_BREAK_3: { id: 58, default: -1 },
 } as const satisfies Record<string, { id: number; default: number }>;
 /** Knob ids by name (from KNOBS). */
 export const Knob = Object.fromEntries(Object.entries(KNOBS).map(([k, v]) => [k, v.id])) as unknown as { readonly [K in keyof typeof KNOBS]: number };

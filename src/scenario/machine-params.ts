@@ -40,6 +40,12 @@ export const MACHINE_PARAMS: Record<string, MachineParam> = {
     type: "size", default: KNOBS.MMAP_PLACEMENT_0.default, knob: Knob.MMAP_PLACEMENT_0 + k, min: 0, max: 2 * 1024 * 1024 - 4096,
     doc: `the ${["first", "second", "third", "fourth"][k]} mmap(NULL)'s address modulo 2 MiB (ASLR; unset: the model's own)`,
   } satisfies MachineParam])),
+  // Where the first setup file's blocks are not contiguous on the disk (the filesystem's choice): file offsets, in
+  // order. Unset (-1): one run. `zcsim compare` gives the model the layout the native run's file got (FIEMAP).
+  ...Object.fromEntries([0, 1, 2, 3].map((k) => [`diskBreak${k}`, {
+    type: "size", default: -1, knob: Knob.DISK_BREAK_0 + k, min: 0, max: 16 * 1024 * 1024 * 1024,
+    doc: `the ${["first", "second", "third", "fourth"][k]} offset where the first file's blocks jump on the disk (unset: contiguous)`,
+  } satisfies MachineParam])),
   trace: { type: "bool", default: true, knob: Knob.TRACE, doc: "keep the model's event trace (off: counters only)" },
   traceCap: { type: "size", default: KNOBS.TRACE_CAP.default, knob: Knob.TRACE_CAP, min: 16, max: 1 << 24, doc: "most events the trace keeps" },
   stepBudget: { type: "size", default: DEFAULT_MAX_STEPS, knob: Knob.STEP_BUDGET, min: 1, max: MAX_STEPS, doc: "most instructions a program may execute (BUDGET_EXCEEDED past it); the run's cap (--max-steps, default 10^8) bounds it too, and ends the run with TIMEOUT" },

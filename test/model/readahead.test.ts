@@ -93,6 +93,23 @@ describe("readahead windows, Linux 6.18", () => {
     expect(requests).toEqual([[0, 512], [512, 1024], [1536, 1024], [2560, 1024], [3584, 512]]);
   });
 
+  it("a file in two pieces on the disk: a window's request ends where the blocks jump (5255025 B, 16 KiB reads)", async () => {
+    // Traced on this machine: the file's first 4 MiB at sector 47915008, the rest at 47947776 (FIEMAP: two extents,
+    // where ext4 found room). The windows are the ramp's (page_cache_ra_order: index=0 size=16, 16 size=64, 80
+    // size=256, 336 size=496, 832 size=960 -> EOF at page 1282: folios 832:6 896:7 1024:8 1280:1 1282:0), and the
+    // last window is two requests
+    // (block_rq_issue ... 47921664 + 1536, 47947776 + 2072): 192 pages up to the jump, 259 after it
+    const breakAt = { ...THIS_DISK, [Knob.DISK_BREAK_0]: 4 * MiB };
+    const split = await coldRead(5255025, 16 * KiB, breakAt);
+    expect(split.requests).toEqual([[0, 16], [16, 64], [80, 256], [336, 496], [832, 192], [1024, 259]]);
+    // the same file in one piece: the last window is one request (5 requests, as the kernel issued when its file
+    // was one extent)
+    const whole = await coldRead(5255025, 16 * KiB);
+    expect(whole.requests).toEqual([[0, 16], [16, 64], [80, 256], [336, 496], [832, 451]]);
+    // the folios do not change: the layout is the disk's, not the page cache's
+    expect(split.folios).toEqual(whole.folios);
+  });
+
   it("a read larger than ra_pages may use the device's largest request (ractl_max_pages: min(req, io_pages))", async () => {
     // read_ahead_kb 128 (32 pages), max_sectors_kb 1280 (320 pages): a 1 MiB read asks 256 pages > 32, and the
     // device takes 320 > 32: the window is get_init_ra_size(256, 256) = 256 pages, not 32

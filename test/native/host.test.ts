@@ -231,6 +231,20 @@ describe.skipIf(!ready.ok)("native host: cache states are what they claim", () =
     expect(r.delivered.intact).toBe(true);
   });
 
+  it("a cold file's layout on the disk is reported (FIEMAP): where its blocks jump, inside the file, page-aligned, in order; a warm file's is not", async () => {
+    const { raw } = await runNativeDetailed(compileByName("read-write", { fileSize: "5255025B", cache: "cold" }));
+    const f = raw.files[0];
+    expect(f.diskBreaksTotal).toBeGreaterThanOrEqual(0);
+    expect(f.diskBreaks!.length).toBe(Math.min(4, f.diskBreaksTotal!));
+    for (const [k, b] of f.diskBreaks!.entries()) {
+      expect(b % 4096).toBe(0);
+      expect(b).toBeGreaterThan(k ? f.diskBreaks![k - 1] : 0);
+      expect(b).toBeLessThan(f.size);
+    }
+    const warm = await runNativeDetailed(compileByName("read-write", { fileSize: "64KiB", cache: "warm" }));
+    expect(warm.raw.files[0].diskBreaks).toBeUndefined();
+  });
+
   it("cold mmap-write takes major faults", async () => {
     const r = await runNative(compileByName("mmap-write", { fileSize: "4MiB", cache: "cold" }));
     expect(r.kernel?.residentPages).toBe(0);

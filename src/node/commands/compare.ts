@@ -45,6 +45,8 @@ interface Opts {
   all?: boolean;
   runs: string;
   progress: boolean;
+  seed?: string;
+  points?: string;
 }
 
 export function registerCompare(program: Command): void {
@@ -53,7 +55,9 @@ export function registerCompare(program: Command): void {
     .description("run scenarios in the model and on the real kernel over a matrix, and compare every counter")
     .argument("[names...]", "catalogue names or scenario files (default: the whole catalogue)")
     .option("-s, --set <k=v>", "fix a parameter everywhere (repeatable); a matrix axis it names is not varied", collect, [])
-    .option("--matrix <which>", "default (one axis at a time around each scenario's defaults, under a minute) or full (the whole grid)", "default")
+    .option("--matrix <which>", "default (one axis at a time around each scenario's defaults, under a minute), full (the whole grid) or random (--points points drawn from the catalogue's parameter space with --seed)", "default")
+    .option("--seed <n>", "with --matrix random: the generator's seed (the same seed draws the same points)", "1")
+    .option("--points <k>", "with --matrix random: how many points to draw", "50")
     .option("--json", "print { rows, summary } as JSON on stdout")
     .option("--html <file>", `write the self-contained HTML report there (default without --json: ${DEFAULT_HTML})`)
     .option("--no-html", "write no HTML report")
@@ -85,12 +89,14 @@ here (one line says why; --require-kernel makes that 2); 1 on a disagreement or 
 }
 
 export async function compareCommand(names: string[], opts: Opts): Promise<number> {
-  if (opts.matrix !== "default" && opts.matrix !== "full") throw new UsageError(`--matrix: "${opts.matrix}" is not default or full`);
+  if (opts.matrix !== "default" && opts.matrix !== "full" && opts.matrix !== "random") throw new UsageError(`--matrix: "${opts.matrix}" is not default, full or random`);
   const matrix = opts.matrix as MatrixName;
+  const seed = numberArg("--seed", 0, 2 ** 31 - 1, "a whole number")(String(opts.seed ?? 1));
+  const points = numberArg("--points", 1, 10_000, "a whole number of points")(String(opts.points ?? 50));
   const sets = parseSets(opts.set ?? []);
   const kernelRuns = numberArg("--runs", 1, 100, "a whole number of native runs")(String(opts.runs ?? 5));
   const baselineRuns = numberArg("--baseline-runs", 1, 20, "a whole number of matrix runs")(String(opts.baselineRuns ?? 1));
-  const tasks = expandMatrix(names, matrix, sets);
+  const tasks = expandMatrix(names, matrix, sets, { seed, points });
   let baseline: Baseline | undefined;
   if (opts.baseline) {
     try {
