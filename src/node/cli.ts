@@ -2,6 +2,7 @@
  * zcsim: the command line. Each command lives in src/node/commands/ and registers itself on the program.
  * Bad input ends in one line naming the field and the reason, and exit status 2; never a stack trace.
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ScenarioError } from "../scenario/index.js";
 import { registerList, registerRun } from "./commands/run.js";
@@ -11,6 +12,7 @@ import { registerNative } from "./commands/native.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSweep } from "./commands/sweep.js";
+import { registerDoctor } from "./commands/doctor.js";
 
 export class UsageError extends Error {}
 
@@ -32,6 +34,47 @@ export function numberArg(option: string, min: number, max: number, what: string
   };
 }
 
+/** The package's version, from its package.json (two levels up from src/node, three from dist/src/node). */
+export function packageVersion(): string {
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    try {
+      const p = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (p.name === "zerocopy-sim" && p.version) return p.version;
+    } catch { /* not there: the other level */ }
+  }
+  return "unknown";
+}
+
+/**
+ * Colour on `stream`: only a terminal, and neither NO_COLOR (https://no-color.org: set and not empty) nor TERM=dumb.
+ * A pipe, a file or a CI log gets plain text.
+ */
+export function colorOn(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+}
+
+/** What the commands need of a progress bar (cli-progress's SingleBar). */
+export interface Bar { start(total: number, value: number, payload?: object): void; update(value: number, payload?: object): void; stop(): void }
+
+/**
+ * A progress bar on stderr, or undefined: only when stderr is a terminal (never in a pipe, a file or a CI log), not
+ * with NO_COLOR or TERM=dumb, and only where cli-progress is installed (an optional peer dependency: the package
+ * runs without it, without a bar).
+ */
+export async function progressBar(enabled: boolean, format: string): Promise<Bar | undefined> {
+  if (!enabled || !colorOn(process.stderr)) return undefined;
+  let cliProgress: typeof import("cli-progress");
+  try {
+    cliProgress = (await import("cli-progress")).default;
+  } catch {
+    return undefined;
+  }
+  return new cliProgress.SingleBar({ stream: process.stderr, format, barsize: 30, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+}
+
+/** A write that failed because the reader went away (`| head`): the process ends as one killed by SIGPIPE would. */
+const isEpipe = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === "EPIPE";
+
 /**
  * Makes a failed write to stdout end the process quietly (bin/zcsim.js): a reader that went away (EPIPE: `| head`,
  * `| true`) exits 141 as a process killed by SIGPIPE would, without a word; a full disk, a closed descriptor or
@@ -52,6 +95,7 @@ export function guardStdout(): void {
 export function buildProgram(): Command {
   const program = new Command("zcsim")
     .description("Shows, counts and verifies how Linux moves file data without copying it.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
     .exitOverride();
   registerList(program);
@@ -62,6 +106,7 @@ export function buildProgram(): Command {
   registerTrace(program);
   registerCalibrate(program);
   registerSweep(program);
+  registerDoctor(program);
   return program;
 }
 
@@ -73,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isEpipe(e)) return 141; // a synchronous write (-o /dev/stdout, a FIFO) whose reader went away: quietly
     if (e instanceof ScenarioError || e instanceof UsageError) {
       process.stderr.write(`zcsim: ${e.message}\n`);
       return 2;
