@@ -58,7 +58,9 @@ function defaultUrls(): URL[] {
 
 async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === "file:" && isNode) {
-    const fs = await import("node:fs/promises");
+    // a name bundlers leave alone: a page never takes this branch, and a browser build must not warn about node:fs
+    const name = "node:fs/promises";
+    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import("node:fs/promises");
     return fs.readFile(url);
   }
   const res = await fetch(url);

@@ -14,7 +14,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import { parseSets } from "../../scenario/index.js";
 import {
   baselineOf, buildReport, chartJsSource, exitStatus, expandMatrix, openEngines, runTasks,
@@ -22,7 +21,7 @@ import {
 } from "../compare.js";
 import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
-import { collect, numberArg, UsageError } from "../cli.js";
+import { collect, colorOn, numberArg, progressBar, UsageError } from "../cli.js";
 import { Pool } from "../pool.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 
@@ -111,15 +110,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     return 2;
   }
 
-  const bar = opts.progress && process.stderr.isTTY
-    ? new cliProgress.SingleBar({
-        stream: process.stderr,
-        format: "compare |{bar}| {value}/{total} runs | {what}",
-        barsize: 30,
-        hideCursor: true,
-        clearOnComplete: true,
-      }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar = await progressBar(opts.progress, "compare |{bar}| {value}/{total} runs | {what}");
   const what = (i: number) => (tasks[i] ? `${tasks[i].scenario} ${Object.entries(tasks[i].params).map(([k, v]) => `${k}=${v}`).join(" ")}` : "");
   bar?.start(tasks.length, 0, { what: what(0) });
   const t0 = performance.now();
@@ -135,7 +126,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     const { rows, summary, notes } = report;
     process.stdout.write(JSON.stringify({ matrix, rows, summary, notes }, null, 2) + "\n");
   } else {
-    process.stdout.write(formatTable(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, onlyDisagreements: opts.disagreements, all: opts.all }));
+    process.stdout.write(formatTable(report, { color: colorOn(process.stdout), onlyDisagreements: opts.disagreements, all: opts.all }));
   }
 
   const htmlFile = opts.html === false ? undefined : opts.html ?? (opts.json ? undefined : DEFAULT_HTML);
@@ -163,7 +154,27 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   return exitStatus(report, baseline, { explainedOk: opts.explainedOk }, (f) => process.stderr.write(`zcsim compare: agreement fell: ${f}\n`));
 }
 
+/**
+ * In place of chart.js when it is not installed (an optional peer dependency): each chart's canvas says how to get
+ * the charts; the tables of the report are all there.
+ */
+export const NO_CHARTS = `window.Chart = function (canvas) {
+  if (canvas) { var p = document.createElement("p"); p.className = "no-charts";
+    p.textContent = "No chart: chart.js is not installed beside zerocopy-sim (npm install chart.js, then run zcsim compare again)."; canvas.replaceWith(p); }
+  this.destroy = function () {};
+};`;
+
+/** chart.js's source to inline, or NO_CHARTS (and a line on stderr) without it. */
+function chartJsOrNote(): string {
+  try {
+    return chartJsSource();
+  } catch {
+    process.stderr.write("zcsim compare: the HTML report has no charts: chart.js is not installed (npm install chart.js)\n");
+    return NO_CHARTS;
+  }
+}
+
 export function htmlOf(report: CompareReport): string {
-  return renderCompareHtml(report, { chartJs: chartJsSource(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", host: `${process.platform} ${release()}` });
+  return renderCompareHtml(report, { chartJs: chartJsOrNote(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", host: `${process.platform} ${release()}` });
 }
 

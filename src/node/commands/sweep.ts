@@ -7,9 +7,8 @@
  * delivery was not intact (the point says which); 2 on bad usage (an unknown parameter, a malformed value).
  */
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import { formatSize, parseSets } from "../../scenario/index.js";
-import { collect, UsageError } from "../cli.js";
+import { collect, progressBar, UsageError } from "../cli.js";
 import { parseGrid, runSweep, sweepOk, sweepRows, toCsv, type Engine, type SweepRow } from "../sweep.js";
 import type { NativeMode } from "../pool.js";
 
@@ -69,9 +68,7 @@ export async function sweepCommand(arg: string, opts: Opts): Promise<number> {
   }
   const native: NativeMode = opts.nativeParallel ? "parallel" : "serial";
   const n = axes.reduce((k, a) => k * a.values.length, 1);
-  const bar = opts.progress && process.stderr.isTTY && n > 1
-    ? new cliProgress.SingleBar({ stream: process.stderr, format: "sweep |{bar}| {value}/{total} points", barsize: 30, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar = await progressBar(opts.progress && n > 1, "sweep |{bar}| {value}/{total} points");
   bar?.start(n, 0);
   const t0 = performance.now();
   let points;
