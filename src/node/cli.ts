@@ -2,7 +2,7 @@
  * zcsim: the command line. Each command lives in src/node/commands/ and registers itself on the program.
  * Bad input ends in one line naming the field and the reason, and exit status 2; never a stack trace.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ScenarioError } from "../scenario/index.js";
 import { registerList, registerRun } from "./commands/run.js";
@@ -15,6 +15,22 @@ import { registerSweep } from "./commands/sweep.js";
 import { registerDoctor } from "./commands/doctor.js";
 
 export class UsageError extends Error {}
+/** An output file that cannot be written (-o, --html...): one line, exit 1. */
+export class OutputError extends Error {}
+
+/**
+ * Writes a command's output file. A reader that went away (a FIFO, -o /dev/stdout in a pipe) ends the process
+ * quietly as EPIPE on stdout does (main: 141); any other failure is one line naming the option and the file.
+ */
+export function writeOutput(option: string, file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") throw e;
+    throw new OutputError(`${option} ${file}: cannot write: ${code ?? (e as Error).message}`);
+  }
+}
 
 /** Collects repeated `--set k=v` options. */
 export const collect = (v: string, prev: string[]) => [...prev, v];
@@ -122,6 +138,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ScenarioError || e instanceof UsageError) {
       process.stderr.write(`zcsim: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof OutputError) {
+      process.stderr.write(`zcsim: ${e.message}\n`);
+      return 1;
     }
     process.stderr.write(`zcsim: internal error: ${(e as Error).message}\n`);
     if (process.env.ZCSIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);

@@ -10,18 +10,19 @@
  *   1  an exact counter disagrees, a run failed, or (with --baseline) agreement fell
  *   2  bad usage or a scenario the compiler refuses; --require-kernel when the kernel cannot run
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { parseSets } from "../../scenario/index.js";
+import { parseSets, scenarioNames } from "../../scenario/index.js";
+import { checkSets, scenarioSource } from "../scenario-arg.js";
 import {
   baselineOf, buildReport, chartJsSource, exitStatus, expandMatrix, openEngines, runTasks,
   type Baseline, type CompareReport, type MatrixName,
 } from "../compare.js";
 import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
-import { collect, colorOn, numberArg, progressBar, UsageError } from "../cli.js";
+import { collect, colorOn, numberArg, progressBar, UsageError, writeOutput } from "../cli.js";
 import { Pool } from "../pool.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 
@@ -89,6 +90,8 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   const sets = parseSets(opts.set ?? []);
   const kernelRuns = numberArg("--runs", 1, 100, "a whole number of native runs")(String(opts.runs ?? 5));
   const baselineRuns = numberArg("--baseline-runs", 1, 20, "a whole number of matrix runs")(String(opts.baselineRuns ?? 1));
+  // each --set against its parameter's range in every scenario named (a bad value: one line, before anything runs)
+  for (const name of names.length ? names : scenarioNames()) checkSets(scenarioSource(name).source, sets);
   const tasks = expandMatrix(names, matrix, sets);
   let baseline: Baseline | undefined;
   if (opts.baseline) {
@@ -131,7 +134,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
 
   const htmlFile = opts.html === false ? undefined : opts.html ?? (opts.json ? undefined : DEFAULT_HTML);
   if (htmlFile) {
-    writeFileSync(htmlFile, htmlOf(report));
+    writeOutput("--html", htmlFile, htmlOf(report));
     process.stderr.write(`zcsim compare: the HTML report is in ${resolve(htmlFile)}\n`);
   }
   if (opts.writeBaseline) {
@@ -147,7 +150,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
       const again = buildReport(matrix, await runTasks(tasks, engines), engines, 0).summary.perScenario;
       for (const [n, p] of Object.entries(again)) if (!summary.perScenario[n] || p.agree < summary.perScenario[n].agree) summary.perScenario[n] = p;
     }
-    writeFileSync(opts.writeBaseline, JSON.stringify(baselineOf(summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
+    writeOutput("--write-baseline", opts.writeBaseline, JSON.stringify(baselineOf(summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
     process.stderr.write(`zcsim compare: wrote the baseline ${resolve(opts.writeBaseline)}\n`);
   }
   await engines.pool?.close();

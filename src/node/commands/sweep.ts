@@ -8,6 +8,7 @@
  */
 import type { Command } from "commander";
 import { formatSize, parseSets } from "../../scenario/index.js";
+import { checkSets, scenarioSource } from "../scenario-arg.js";
 import { collect, progressBar, UsageError } from "../cli.js";
 import { parseGrid, runSweep, sweepOk, sweepRows, toCsv, type Engine, type SweepRow } from "../sweep.js";
 import type { NativeMode } from "../pool.js";
@@ -58,6 +59,10 @@ export async function sweepCommand(arg: string, opts: Opts): Promise<number> {
   const axes = parseGrid(opts.grid ?? []);
   const sets = parseSets(opts.set ?? []);
   for (const a of axes) if (a.key in sets) throw new UsageError(`--grid ${a.key} and --set ${a.key}: choose one`);
+  // every value against its parameter's range, before anything runs (a grid value as a --set would be)
+  const { source } = scenarioSource(arg);
+  checkSets(source, sets);
+  for (const a of axes) for (const v of a.values) checkSets(source, { [a.key]: String(v) });
   if (engine !== "model") {
     const { nativeAvailable } = await import("../native.js");
     const ok = nativeAvailable();
