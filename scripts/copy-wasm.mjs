@@ -1,6 +1,7 @@
 // Copies the model's wasm (build/zcsim.wasm, written by asc) to dist/build/zcsim.wasm, beside the compiled library,
 // so that dist/src/model/wasm.js and dist/src/wasm-url.js find it at "../../build" and "../build" as src/ does: one
-// literal URL per module, which bundlers resolve at build time (no second guess that 404s in a page).
+// literal URL per module, which bundlers resolve at build time (no second guess that 404s in a page). Run after asc
+// by build:wasm (so a rebuilt model reaches dist/ too) and by build:ts.
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
