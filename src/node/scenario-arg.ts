@@ -68,9 +68,20 @@ export function acceptedRange(key: string, declared: ParamValue | undefined): st
   return `a size from ${LENGTHS.has(key) ? "1B" : "0B"} to ${formatSize(MAX_FILE_SIZE)}${key === "chunk" || declared === "whole" ? ", or whole" : ""}`;
 }
 
+/** What the compiler says of `k=v` alone ("\"1EiB\" is too large"), or that it is outside the range. */
+function refusal(source: unknown, k: string, v: string | number | boolean): string {
+  try {
+    compile(source, { [k]: v });
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.path === `params.${k}` ? e.reason : `${JSON.stringify(String(v))}: ${e.message}`;
+  }
+  return `${JSON.stringify(String(v))} is outside the range`;
+}
+
 /**
  * Checks each `--set k=v` against the range its parameter accepts: chunk=0, a negative or a non-numeric size, a
- * machine knob past its bounds end here in one line, "--set chunk=0: chunk takes a size from 1B to 16GiB, or whole".
+ * machine knob past its bounds end here in one line, naming the parameter, the reason (the compiler's own when it
+ * has one) and the range: 'params.chunk: "0" is outside the range; chunk takes a size from 1B to 16GiB, or whole'.
  * Unknown parameters and free-text values are left to the compiler, which names them.
  */
 export function checkSets(source: unknown, sets: Record<string, string | number | boolean>): void {
@@ -81,7 +92,11 @@ export function checkSets(source: unknown, sets: Record<string, string | number 
     const def = ref ? declared[ref] : declared[k] ?? MACHINE_PARAMS[k]?.default;
     const range = acceptedRange(k, def);
     if (!range) continue;
-    const fail = () => { throw new ScenarioError(`--set ${k}=${v}`, `${k} takes ${range}`); };
+    const fail = () => {
+      const why = refusal(source, k, v);
+      // the compiler's words already list the choices ("is not on/off", "is not one of ..."): once is enough
+      throw new ScenarioError(`params.${k}`, /^"[^"]*" is not (on\/off|one of )/.test(why) ? why : `${why}; ${k} takes ${range}`);
+    };
     const text = String(v).trim();
     if (range === "on or off") {
       if (!["on", "off", "true", "false", "1", "0", "yes", "no"].includes(text.toLowerCase())) fail();
