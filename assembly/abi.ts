@@ -1,10 +1,17 @@
-// GENERATED from src/scenario/abi.ts by scripts/gen-abi.mjs. Do not edit: edit the source and run npm run gen:abi.
+// GENERATED from src/scenario/abi.ts and src/scenario/calls.ts by scripts/gen-abi.mjs. Do not edit: edit the source and run npm run gen:abi.
 
 export const COUNTER_COUNT: i32 = 48;
 export const HEADER_WORDS: i32 = 10;
 export const PROGRAM_MAGIC: i32 = 1514360881;
 export const PROGRAM_VERSION: i32 = 1;
 export const SO_EE_CODE_ZEROCOPY_COPIED: i32 = 1;
+
+export namespace BufRec {
+  export const NAME: i32 = 0;
+  export const SIZE: i32 = 1;
+  export const REG: i32 = 2;
+  export const WORDS: i32 = 3;
+}
 
 export namespace Cache {
   export const warm: i32 = 0;
@@ -38,9 +45,22 @@ export namespace Call {
   export const fdatasync: i32 = 24;
   export const posix_fadvise: i32 = 25;
   export const poll: i32 = 26;
+  export const fallocate: i32 = 27;
   export const mem_read: i32 = 40;
   export const mem_write: i32 = 41;
   export const peer_read: i32 = 42;
+}
+
+export namespace CallInsn {
+  export const OP: i32 = 0;
+  export const CALL: i32 = 1;
+  export const STEP: i32 = 2;
+  export const NARGS: i32 = 3;
+  export const RET0: i32 = 4;
+  export const RET1: i32 = 5;
+  export const RET2: i32 = 6;
+  export const BRK: i32 = 7;
+  export const ARGS: i32 = 8;
 }
 
 export namespace CopyWhat {
@@ -177,6 +197,21 @@ export namespace Ev {
   export const CACHE_MISS: i32 = 33;
 }
 
+export namespace FaultMode {
+  export const USER: i32 = 0;
+  export const GUP: i32 = 1;
+  export const KERNEL: i32 = 2;
+}
+
+export namespace FileRec {
+  export const NAME: i32 = 0;
+  export const SIZE: i32 = 1;
+  export const CACHE: i32 = 2;
+  export const FILL: i32 = 3;
+  export const FILL_CHUNK: i32 = 4;
+  export const WORDS: i32 = 5;
+}
+
 export namespace Fill {
   export const write: i32 = 1;
   export const read: i32 = 2;
@@ -238,6 +273,20 @@ export namespace Flags {
   export const POLLOUT: i32 = 4;
   export const POLLERR: i32 = 8;
   export const POLLHUP: i32 = 16;
+  export const FALLOC_FL_KEEP_SIZE: i32 = 1;
+}
+
+export namespace Header {
+  export const MAGIC: i32 = 0;
+  export const VERSION: i32 = 1;
+  export const NREGS: i32 = 2;
+  export const NKNOBS: i32 = 3;
+  export const NSTRINGS: i32 = 4;
+  export const NFILES: i32 = 5;
+  export const NSINKS: i32 = 6;
+  export const NBUFS: i32 = 7;
+  export const NCODE: i32 = 8;
+  export const NPOOL: i32 = 9;
 }
 
 export namespace Knob {
@@ -339,6 +388,15 @@ export namespace SinkKind {
   export const nic: i32 = 4;
 }
 
+export namespace SinkRec {
+  export const NAME: i32 = 0;
+  export const KIND: i32 = 1;
+  export const REG: i32 = 2;
+  export const EXPECT: i32 = 3;
+  export const LAZY: i32 = 4;
+  export const WORDS: i32 = 5;
+}
+
 export namespace Status {
   export const OK: i32 = 0;
   export const BAD_MAGIC: i32 = 1;
@@ -362,3 +420,23 @@ export namespace Tag {
   export const REF: i32 = 5;
   export const IOV: i32 = 6;
 }
+
+export namespace Wait {
+  export const DISK: i32 = 1;
+  export const SOCKET: i32 = 2;
+  export const PIPE: i32 = 3;
+  export const BLOCKED: i32 = 4;
+  export const POLL: i32 = 5;
+}
+
+/** The largest call id. */
+export const CALL_MAX: i32 = 42;
+/** Per call id: 1 when the call is a syscall (it enters the kernel: two mode switches). */
+export const CALL_SYSCALL: StaticArray<u8> = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/** Per call id: the argument holding the descriptor the call moves its returned bytes to, -1 none. */
+export const CALL_TO_ARG: StaticArray<i8> = [-1, -1, -1, -1, 0, -1, 0, -1, -1, -1, -1, -1, -1, -1, 0, 2, 1, -1, 2, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+
+/** The largest knob id. */
+export const KNOB_MAX: i32 = 54;
+/** Per knob id: its value when no program sets it. */
+export const KNOB_DEFAULTS: StaticArray<i64> = [0, 65536, 1048576, 65536, 1, 1, 256, 131072, 9, 0, 0, 65536, 65536, 0, 1048576, 100000000, 0, 65536, 60, 30, 400, 15, 4, 250, 80000, 30, 3000, 120, 2, 60, 0, 1000, 100, 50, 300, 1310720, 100, 500, 0, 4194304, 6291456, -1, -1, -1, -1, 100, 0, 2000, 5000, 0, 50, 2, 80, 80, 2097152];

@@ -5,7 +5,7 @@
 // and breaks to brk_pc on a result <= 0.
 import {
   PROGRAM_MAGIC, PROGRAM_VERSION, HEADER_WORDS, Op, Tag, Rpn, Call, Counter, Ev, Knob, Status, SinkKind, Cache, Fill,
-  Flags, Sig,
+  Flags, Header, FileRec, SinkRec, BufRec, CallInsn, Wait, CALL_MAX, CALL_SYSCALL, CALL_TO_ARG,
 } from "./abi";
 import { count, resetCounters, setCounter, spend } from "./counters";
 import { ev, traceReset, traceFinish, traceOn } from "./trace";
@@ -30,6 +30,7 @@ import { sockReset, sockNew, ROUTE_LO, ROUTE_NIC } from "./kernel/socket";
 import { sinkReset, sinkNew, sinkSent } from "./kernel/sink";
 import { storesReset } from "./mm/frames";
 import * as sys from "./kernel/syscalls";
+import { sys_fallocate } from "./kernel/open";
 import { rgrow, rfree, arenaReset } from "./mem";
 import { cpuCopyCallStart } from "./mm/usercopy";
 
@@ -83,10 +84,11 @@ export function loadProgram(ptr: usize, nwords: i32): i32 {
   prog = rgrow(0, 0, <usize>nwords << 3);
   memory.copy(prog, ptr, <usize>nwords << 3);
   progWords = nwords;
-  if (w(0) != PROGRAM_MAGIC) return Status.BAD_MAGIC;
-  if (w(1) != PROGRAM_VERSION) return Status.BAD_VERSION;
-  nregsP = <i32>w(2); nknobs = <i32>w(3); nstr = <i32>w(4); nfiles = <i32>w(5); nsinks = <i32>w(6); nbufs = <i32>w(7);
-  ncode = <i32>w(8); npool = <i32>w(9);
+  if (w(Header.MAGIC) != PROGRAM_MAGIC) return Status.BAD_MAGIC;
+  if (w(Header.VERSION) != PROGRAM_VERSION) return Status.BAD_VERSION;
+  nregsP = <i32>w(Header.NREGS); nknobs = <i32>w(Header.NKNOBS); nstr = <i32>w(Header.NSTRINGS);
+  nfiles = <i32>w(Header.NFILES); nsinks = <i32>w(Header.NSINKS); nbufs = <i32>w(Header.NBUFS);
+  ncode = <i32>w(Header.NCODE); npool = <i32>w(Header.NPOOL);
   if (nregsP < 0 || nregsP > 1 << 20 || nknobs < 0 || nstr < 0 || nfiles < 0 || nsinks < 0 || nbufs < 0) return Status.BAD_PROGRAM;
   let at = HEADER_WORDS;
   knobsAt = at; at += nknobs * 2;
@@ -99,9 +101,9 @@ export function loadProgram(ptr: usize, nwords: i32): i32 {
     if (nb < 0 || nb > 4096) return Status.BAD_PROGRAM;
     at += 1 + <i32>((nb + 7) >> 3);
   }
-  filesAt = at; at += nfiles * 5;
-  sinksAt = at; at += nsinks * 5;
-  bufsAt = at; at += nbufs * 3;
+  filesAt = at; at += nfiles * FileRec.WORDS;
+  sinksAt = at; at += nsinks * SinkRec.WORDS;
+  bufsAt = at; at += nbufs * BufRec.WORDS;
   codeAt = at; at += ncode;
   poolAt = at; at += npool;
   if (at != nwords) return Status.BAD_PROGRAM;
@@ -133,54 +135,54 @@ export function setup(): i32 {
   // files: inode i = file id i; the frame table is sized once for what the files can fill
   let filePages: i64 = 0;
   let allPages: i64 = 0;
-  for (let i = 0; i < nfiles; i++) allPages += (w(filesAt + i * 5 + 1) + 4095) >> 12;
+  for (let i = 0; i < nfiles; i++) allPages += (w(filesAt + i * FileRec.WORDS + FileRec.SIZE) + 4095) >> 12;
   let bufPages: i64 = 0;
-  for (let i = 0; i < nbufs; i++) bufPages += (w(bufsAt + i * 3 + 1) + 4095) >> 12;
+  for (let i = 0; i < nbufs; i++) bufPages += (w(bufsAt + i * BufRec.WORDS + BufRec.SIZE) + 4095) >> 12;
   framesReserve(<u32>(allPages + bufPages + 4096));
   for (let i = 0; i < nfiles; i++) {
-    const b = filesAt + i * 5;
-    const size = w(b + 1);
+    const b = filesAt + i * FileRec.WORDS;
+    const size = w(b + FileRec.SIZE);
     if (size < 0) return Status.SETUP_FAILED;
-    const ino = inodeNew(IK_REGULAR, size, i, <i32>w(b));
+    const ino = inodeNew(IK_REGULAR, size, i, <i32>w(b + FileRec.NAME));
     if (ino != i + 1) return Status.SETUP_FAILED;
     if (i < 63 && (knob(Knob.OTHER_FS_FILES) >> i) & 1) inoSetFs(ino, 1);
     filePages += (size + 4095) >> 12;
-    if (w(b + 2) == Cache.warm) {
-      const fill = <i32>w(b + 3);
-      if (fill == Fill.read) pcFillByRead(ino, w(b + 4));
-      else if (fill == Fill.write) pcFillByWrite(ino, w(b + 4));
+    if (w(b + FileRec.CACHE) == Cache.warm) {
+      const fill = <i32>w(b + FileRec.FILL);
+      if (fill == Fill.read) pcFillByRead(ino, w(b + FileRec.FILL_CHUNK));
+      else if (fill == Fill.write) pcFillByWrite(ino, w(b + FileRec.FILL_CHUNK));
     }
   }
   let resident: i64 = 0;
   for (let i = 0; i < nfiles; i++) resident += pcPagesOf(i + 1);
   // sinks
   for (let i = 0; i < nsinks; i++) {
-    const b = sinksAt + i * 5;
-    const kind = <i32>w(b + 1);
-    const lazy = w(b + 4) != 0;
-    const s = sinkNew(kind, <i32>w(b + 3), lazy);
+    const b = sinksAt + i * SinkRec.WORDS;
+    const kind = <i32>w(b + SinkRec.KIND);
+    const lazy = w(b + SinkRec.LAZY) != 0;
+    const s = sinkNew(kind, <i32>w(b + SinkRec.EXPECT), lazy);
     let fd: i64 = -1;
     if (kind == SinkKind.tcp) fd = sys.openObject(FT_SOCK, sockNew(ROUTE_LO, s), Flags.O_RDWR);
     else if (kind == SinkKind.nic) { nicAttach(s); fd = sys.openObject(FT_SOCK, sockNew(ROUTE_NIC, s), Flags.O_RDWR); }
     else if (kind == SinkKind.file) {
-      const ino = inodeNew(IK_REGULAR, 0, -1, <i32>w(b));
+      const ino = inodeNew(IK_REGULAR, 0, -1, <i32>w(b + SinkRec.NAME));
       inoSetSink(ino, s);
       fd = sys.openObject(FT_REG, ino, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC);
     } else if (kind == SinkKind.null_) {
-      const ino = inodeNew(IK_NULL, 0, -1, <i32>w(b));
+      const ino = inodeNew(IK_NULL, 0, -1, <i32>w(b + SinkRec.NAME));
       inoSetSink(ino, s); // what the calls return as written to it is what it received (sinkSent)
       fd = sys.openObject(FT_NULL, ino, Flags.O_WRONLY);
     } else return Status.SETUP_FAILED;
-    setReg(w(b + 2), fd);
+    setReg(w(b + SinkRec.REG), fd);
   }
   // buffers: anonymous, private, read-write, pre-faulted
   for (let i = 0; i < nbufs; i++) {
-    const b = bufsAt + i * 3;
-    const size = w(b + 1);
+    const b = bufsAt + i * BufRec.WORDS;
+    const size = w(b + BufRec.SIZE);
     const addr = sys.sys_mmap(0, size > 0 ? size : 4096, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_PRIVATE | Flags.MAP_ANONYMOUS, -1, 0);
     if (addr < 0) return Status.SETUP_FAILED;
     populate(addr, addr + ((size + 4095) & ~4095), true, FM_GUP);
-    setReg(w(b + 2), addr);
+    setReg(w(b + BufRec.REG), addr);
   }
   // the phase begins
   resetCounters();
@@ -258,7 +260,8 @@ function operand(tag: i32, val: i64): i64 {
 }
 
 // ---- the calls ------------------------------------------------------------------------------------------------
-function isSyscall(call: i32): bool { return call < 40; }
+/** Whether the call enters the kernel (calls.ts `syscall`); mem_read, mem_write and peer_read do not. */
+@inline function isSyscall(call: i32): bool { return call >= 0 && call <= CALL_MAX && unchecked(CALL_SYSCALL[call]) != 0; }
 
 function sysEnter(call: i32, step: i64): void {
   const c = knob(Knob.COST_MODE_SWITCH_NS);
@@ -301,9 +304,6 @@ function recordSignal(step: i64): void {
 import { findVma, vmaStart } from "./mm/vma";
 function findVmaStart(a: i64): i64 { const v = findVma(a); return v < 0 ? -1 : vmaStart(v); }
 
-/** Ev.WAIT a for a sleep nothing ends */
-const WAIT_BLOCKED: i32 = 4;
-
 function dispatch(call: i32): i64 {
   const a0 = unchecked(argVal[0]), a1 = unchecked(argVal[1]), a2 = unchecked(argVal[2]), a3 = unchecked(argVal[3]), a4 = unchecked(argVal[4]), a5 = unchecked(argVal[5]);
   switch (call) {
@@ -333,6 +333,7 @@ function dispatch(call: i32): i64 {
     case Call.fsync: return sys.sys_fsync(a0);
     case Call.fdatasync: return sys.sys_fsync(a0);
     case Call.posix_fadvise: return sys.sys_posix_fadvise(a0, a1, a2, a3);
+    case Call.fallocate: return sys_fallocate(a0, a1, a2, a3);
     case Call.mem_read: return sys.mem_read(a0, a1);
     case Call.mem_write: return sys.mem_write(a0, a1);
     case Call.peer_read: return sys.peer_read(a0);
@@ -340,32 +341,32 @@ function dispatch(call: i32): i64 {
   }
 }
 
-/** The bytes a call returned as moved to a sink extend that sink's stream (sink.ts sinkSent; native-host
- * measure.c derive_call names the same descriptors). */
+/** The bytes a call returned as moved to a sink extend that sink's stream (sink.ts sinkSent). The descriptor is the
+ * argument calls.ts names in `to` (native-host measure.c derive_call reads the same table). */
 function sentToSink(call: i32, r: i64): void {
-  let fd: i64 = -1;
-  if (call == Call.write || call == Call.pwrite64 || call == Call.send || call == Call.sendfile) fd = unchecked(argVal[0]);
-  else if (call == Call.splice || call == Call.copy_file_range) fd = unchecked(argVal[2]);
-  else if (call == Call.tee) fd = unchecked(argVal[1]);
+  if (call < 0 || call > CALL_MAX) return;
+  const i = <i32>unchecked(CALL_TO_ARG[call]);
+  if (i < 0) return;
+  const fd = unchecked(argVal[i]);
   if (fd < 0) return;
   const s = sys.sinkOfFd(fd);
   if (s >= 0) sinkSent(s, r);
 }
 
 function execCall(): void {
-  const call = <i32>w(codeAt + pc + 1);
-  const step = w(codeAt + pc + 2);
-  const nargs = <i32>w(codeAt + pc + 3);
-  const r0 = w(codeAt + pc + 4), r1 = w(codeAt + pc + 5), r2 = w(codeAt + pc + 6);
-  const brk = <i32>w(codeAt + pc + 7);
+  const call = <i32>w(codeAt + pc + CallInsn.CALL);
+  const step = w(codeAt + pc + CallInsn.STEP);
+  const nargs = <i32>w(codeAt + pc + CallInsn.NARGS);
+  const r0 = w(codeAt + pc + CallInsn.RET0), r1 = w(codeAt + pc + CallInsn.RET1), r2 = w(codeAt + pc + CallInsn.RET2);
+  const brk = <i32>w(codeAt + pc + CallInsn.BRK);
   for (let i = 0; i < MAX_ARGS; i++) { argVal[i] = 0; argTag[i] = Tag.IMM; }
   for (let i = 0; i < nargs && i < MAX_ARGS; i++) {
-    const tag = <i32>w(codeAt + pc + 8 + 2 * i);
-    const val = w(codeAt + pc + 9 + 2 * i);
+    const tag = <i32>w(codeAt + pc + CallInsn.ARGS + 2 * i);
+    const val = w(codeAt + pc + CallInsn.ARGS + 1 + 2 * i);
     argTag[i] = tag;
     argVal[i] = operand(tag, val);
   }
-  const next = pc + 8 + 2 * nargs;
+  const next = pc + CallInsn.ARGS + 2 * nargs;
   if (call >= 0 && call < 64) unchecked(callCounts[call] = unchecked(callCounts[call]) + 1);
   const syscall = isSyscall(call);
   sys.resetSignal();
@@ -376,7 +377,7 @@ function execCall(): void {
   const r = dispatch(call);
   if (syscall && sys.stalledForever()) {
     // the call sleeps and nothing can wake it: it never returns (the native host's phase bound runs out)
-    sleepFor(WAIT_BLOCKED, 0);
+    sleepFor(Wait.BLOCKED, 0);
     status = Status.TIMEOUT;
     finish();
     return;

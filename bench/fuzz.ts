@@ -1,7 +1,8 @@
 /**
  * bench/fuzz: the fuzzer at scale (issue 23, item 4). 10,000 scenarios of test/hostile/schema-arb.ts (half built
  * from the format's pieces, half mutated catalogue files) in ten seeded batches of 1,000: each compiles or is
- * refused with a ScenarioError, each that compiles runs in the model (in a child process with a time limit), and a
+ * refused with a ScenarioError, each that compiles runs in the model (in a child process under fuzz-run.ts's hang
+ * watch, the one test/hostile's tests use), and a
  * sample runs on the native host too. It prints the counts of crashes (a throw that is not a ScenarioError), traps
  * (the wasm), hangs (15 s of silence), host refusals of what the model ran, and engine disagreements on
  * `delivered.intact`; the target of each is 0. Exit status 1 when one is not.

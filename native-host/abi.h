@@ -1,12 +1,20 @@
-/* GENERATED from src/scenario/abi.ts by scripts/gen-abi.mjs. Do not edit: edit the source and run npm run gen:abi. */
+/* GENERATED from src/scenario/abi.ts and src/scenario/calls.ts by scripts/gen-abi.mjs. Do not edit: edit the source and run npm run gen:abi. */
 #ifndef ZCSIM_ABI_H
 #define ZCSIM_ABI_H
+
+#include <stdint.h>
 
 #define COUNTER_COUNT 48
 #define HEADER_WORDS 10
 #define PROGRAM_MAGIC 1514360881
 #define PROGRAM_VERSION 1
 #define SO_EE_CODE_ZEROCOPY_COPIED 1
+
+/* BufRec */
+#define BUF_REC_NAME 0
+#define BUF_REC_SIZE 1
+#define BUF_REC_REG 2
+#define BUF_REC_WORDS 3
 
 /* Cache */
 #define CACHE_WARM 0
@@ -39,6 +47,7 @@
 #define CALL_FDATASYNC 24
 #define CALL_POSIX_FADVISE 25
 #define CALL_POLL 26
+#define CALL_FALLOCATE 27
 #define CALL_MEM_READ 40
 #define CALL_MEM_WRITE 41
 #define CALL_PEER_READ 42
@@ -70,7 +79,7 @@ static const char *const CALL_NAMES[] = {
   "fdatasync",
   "posix_fadvise",
   "poll",
-  0,
+  "fallocate",
   0,
   0,
   0,
@@ -88,6 +97,17 @@ static const char *const CALL_NAMES[] = {
   "peer_read",
 };
 #define CALL_MAX 42
+
+/* CallInsn */
+#define CALL_INSN_OP 0
+#define CALL_INSN_CALL 1
+#define CALL_INSN_STEP 2
+#define CALL_INSN_NARGS 3
+#define CALL_INSN_RET0 4
+#define CALL_INSN_RET1 5
+#define CALL_INSN_RET2 6
+#define CALL_INSN_BRK 7
+#define CALL_INSN_ARGS 8
 
 /* CopyWhat */
 #define COPY_WHAT_TO_USER 1
@@ -253,6 +273,19 @@ static inline const char *errno_name(int e) {
 #define EV_PEER_WAKE 32
 #define EV_CACHE_MISS 33
 
+/* FaultMode */
+#define FAULT_MODE_USER 0
+#define FAULT_MODE_GUP 1
+#define FAULT_MODE_KERNEL 2
+
+/* FileRec */
+#define FILE_REC_NAME 0
+#define FILE_REC_SIZE 1
+#define FILE_REC_CACHE 2
+#define FILE_REC_FILL 3
+#define FILE_REC_FILL_CHUNK 4
+#define FILE_REC_WORDS 5
+
 /* Fill */
 #define FILL_WRITE 1
 #define FILL_READ 2
@@ -313,6 +346,19 @@ static inline const char *errno_name(int e) {
 #define FLAGS_POLLOUT 4
 #define FLAGS_POLLERR 8
 #define FLAGS_POLLHUP 16
+#define FLAGS_FALLOC_FL_KEEP_SIZE 1
+
+/* Header */
+#define HEADER_MAGIC 0
+#define HEADER_VERSION 1
+#define HEADER_NREGS 2
+#define HEADER_NKNOBS 3
+#define HEADER_NSTRINGS 4
+#define HEADER_NFILES 5
+#define HEADER_NSINKS 6
+#define HEADER_NBUFS 7
+#define HEADER_NCODE 8
+#define HEADER_NPOOL 9
 
 /* Knob */
 #define KNOB_PIPE_DEFAULT_BYTES 1
@@ -408,6 +454,14 @@ static inline const char *errno_name(int e) {
 #define SINK_KIND_NULL 3
 #define SINK_KIND_NIC 4
 
+/* SinkRec */
+#define SINK_REC_NAME 0
+#define SINK_REC_KIND 1
+#define SINK_REC_REG 2
+#define SINK_REC_EXPECT 3
+#define SINK_REC_LAZY 4
+#define SINK_REC_WORDS 5
+
 /* Status */
 #define STATUS_OK 0
 #define STATUS_BAD_MAGIC 1
@@ -429,5 +483,53 @@ static inline const char *errno_name(int e) {
 #define TAG_STR 4
 #define TAG_REF 5
 #define TAG_IOV 6
+
+/* Wait */
+#define WAIT_DISK 1
+#define WAIT_SOCKET 2
+#define WAIT_PIPE 3
+#define WAIT_BLOCKED 4
+#define WAIT_POLL 5
+
+/* Each call's signature (calls.ts): how the host checks each argument (A_PTR is a user buffer whose length is
+ * the A_LEN after it), whether it is a syscall, and the argument holding the descriptor its returned bytes go to. */
+enum call_arg_kind { A_NUM, A_FD, A_PATH, A_OFFP, A_PTR, A_LEN, A_IOV };
+struct call_sig { int nargs; uint8_t kind[6]; uint8_t syscall; int8_t to; };
+__attribute__((unused)) static const struct call_sig CALL_SIG[CALL_MAX + 1] = {
+  [CALL_OPEN] = {3, {A_PATH, A_NUM, A_NUM}, 1, -1},
+  [CALL_CLOSE] = {1, {A_FD}, 1, -1},
+  [CALL_READ] = {3, {A_FD, A_PTR, A_LEN}, 1, -1},
+  [CALL_WRITE] = {3, {A_FD, A_PTR, A_LEN}, 1, 0},
+  [CALL_PREAD64] = {4, {A_FD, A_PTR, A_LEN, A_NUM}, 1, -1},
+  [CALL_PWRITE64] = {4, {A_FD, A_PTR, A_LEN, A_NUM}, 1, 0},
+  [CALL_LSEEK] = {3, {A_FD, A_NUM, A_NUM}, 1, -1},
+  [CALL_MMAP] = {6, {A_NUM, A_NUM, A_NUM, A_NUM, A_NUM, A_NUM}, 1, -1},
+  [CALL_MUNMAP] = {2, {A_NUM, A_NUM}, 1, -1},
+  [CALL_MADVISE] = {3, {A_NUM, A_NUM, A_NUM}, 1, -1},
+  [CALL_FCNTL] = {3, {A_FD, A_NUM, A_NUM}, 1, -1},
+  [CALL_PIPE] = {0, {0}, 1, -1},
+  [CALL_PIPE2] = {1, {A_NUM}, 1, -1},
+  [CALL_SENDFILE] = {4, {A_FD, A_FD, A_OFFP, A_NUM}, 1, 0},
+  [CALL_SPLICE] = {6, {A_FD, A_OFFP, A_FD, A_OFFP, A_NUM, A_NUM}, 1, 2},
+  [CALL_TEE] = {4, {A_FD, A_FD, A_NUM, A_NUM}, 1, 1},
+  [CALL_VMSPLICE] = {3, {A_FD, A_IOV, A_NUM}, 1, -1},
+  [CALL_COPY_FILE_RANGE] = {6, {A_FD, A_OFFP, A_FD, A_OFFP, A_NUM, A_NUM}, 1, 2},
+  [CALL_SETSOCKOPT] = {4, {A_FD, A_NUM, A_NUM, A_NUM}, 1, -1},
+  [CALL_SEND] = {4, {A_FD, A_PTR, A_LEN, A_NUM}, 1, 0},
+  [CALL_RECV_ERRQUEUE] = {1, {A_FD}, 1, -1},
+  [CALL_FTRUNCATE] = {2, {A_FD, A_NUM}, 1, -1},
+  [CALL_FSYNC] = {1, {A_FD}, 1, -1},
+  [CALL_FDATASYNC] = {1, {A_FD}, 1, -1},
+  [CALL_POSIX_FADVISE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}, 1, -1},
+  [CALL_POLL] = {3, {A_FD, A_NUM, A_NUM}, 1, -1},
+  [CALL_FALLOCATE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}, 1, -1},
+  [CALL_MEM_READ] = {2, {A_NUM, A_NUM}, 0, -1},
+  [CALL_MEM_WRITE] = {2, {A_NUM, A_NUM}, 0, -1},
+  [CALL_PEER_READ] = {1, {A_NUM}, 0, -1},
+};
+
+/* Per knob id: the model's value when no program sets it. */
+#define KNOB_MAX 54
+__attribute__((unused)) static const int64_t KNOB_DEFAULTS[KNOB_MAX + 1] = {0, 65536, 1048576, 65536, 1, 1, 256, 131072, 9, 0, 0, 65536, 65536, 0, 1048576, 100000000, 0, 65536, 60, 30, 400, 15, 4, 250, 80000, 30, 3000, 120, 2, 60, 0, 1000, 100, 50, 300, 1310720, 100, 500, 0, 4194304, 6291456, -1, -1, -1, -1, 100, 0, 2000, 5000, 0, 50, 2, 80, 80, 2097152};
 
 #endif

@@ -266,37 +266,32 @@ static void nic_page_call(int64_t fd) {
  * (skb_segment in validate_xmit_skb), and is derived from the skbs' shapes in main.c, not here. */
 void derive_call(int call, const int64_t *a, int64_t ret) {
   if (ret <= 0) return;
+  /* the bytes a call returned extend the stream of the sink its `to` descriptor is (calls.ts; the model's sentToSink) */
+  if (call >= 0 && call <= CALL_MAX && CALL_SIG[call].to >= 0) to_sink(a[CALL_SIG[call].to], ret);
+  /* the copies the kernel made for it: which call, to or from what kind of file */
   switch (call) {
   case CALL_READ: case CALL_PREAD64:
     if (kind(a[0]) != FK_NULL) copy(ret);
     break;
   case CALL_WRITE: case CALL_PWRITE64:
     if (kind(a[0]) != FK_NULL) copy(ret);
-    to_sink(a[0], ret);
     break;
   case CALL_SEND:
     copy(ret);
-    to_sink(a[0], ret);
     break;
   case CALL_SENDFILE:
     if (kind(a[0]) == FK_FILE) copy(ret);
-    to_sink(a[0], ret);
     nic_page_call(a[0]);
     break;
   case CALL_SPLICE:
     if (kind(a[2]) == FK_FILE) copy(ret);
-    to_sink(a[2], ret);
     nic_page_call(a[2]);
-    break;
-  case CALL_TEE:
-    to_sink(a[1], ret);
     break;
   case CALL_VMSPLICE:
     if (kind(a[0]) == FK_PIPE_R) copy(ret);
     break;
   case CALL_COPY_FILE_RANGE:
     copy(ret);
-    to_sink(a[2], ret);
     break;
   default: break;
   }

@@ -23,44 +23,13 @@
 #include <unistd.h>
 #include "host.h"
 
-#define CALL_HDR 8        /* words before the operands of a CALL */
+#define CALL_HDR CALL_INSN_ARGS /* words before the operands of a CALL */
 #define MAX_IOV 1024      /* UIO_MAXIOV */
 #define RPN_STACK 64
 
-/* Arguments of each call, in abi.ts order; what each argument is decides how the host checks it. */
-enum akind { A_NUM, A_FD, A_PATH, A_OFFP, A_PTR, A_LEN, A_IOV };
-struct call_sig { int nargs; uint8_t kind[6]; };
-static const struct call_sig SIG[CALL_MAX + 1] = {
-  [CALL_OPEN] = {3, {A_PATH, A_NUM, A_NUM}},
-  [CALL_CLOSE] = {1, {A_FD}},
-  [CALL_READ] = {3, {A_FD, A_PTR, A_LEN}},
-  [CALL_WRITE] = {3, {A_FD, A_PTR, A_LEN}},
-  [CALL_PREAD64] = {4, {A_FD, A_PTR, A_LEN, A_NUM}},
-  [CALL_PWRITE64] = {4, {A_FD, A_PTR, A_LEN, A_NUM}},
-  [CALL_LSEEK] = {3, {A_FD, A_NUM, A_NUM}},
-  [CALL_MMAP] = {6, {A_NUM, A_NUM, A_NUM, A_NUM, A_NUM, A_NUM}},
-  [CALL_MUNMAP] = {2, {A_NUM, A_NUM}},
-  [CALL_MADVISE] = {3, {A_NUM, A_NUM, A_NUM}},
-  [CALL_FCNTL] = {3, {A_FD, A_NUM, A_NUM}},
-  [CALL_PIPE] = {0, {0}},
-  [CALL_PIPE2] = {1, {A_NUM}},
-  [CALL_SENDFILE] = {4, {A_FD, A_FD, A_OFFP, A_NUM}},
-  [CALL_SPLICE] = {6, {A_FD, A_OFFP, A_FD, A_OFFP, A_NUM, A_NUM}},
-  [CALL_TEE] = {4, {A_FD, A_FD, A_NUM, A_NUM}},
-  [CALL_VMSPLICE] = {3, {A_FD, A_IOV, A_NUM}},
-  [CALL_COPY_FILE_RANGE] = {6, {A_FD, A_OFFP, A_FD, A_OFFP, A_NUM, A_NUM}},
-  [CALL_SETSOCKOPT] = {4, {A_FD, A_NUM, A_NUM, A_NUM}},
-  [CALL_SEND] = {4, {A_FD, A_PTR, A_LEN, A_NUM}},
-  [CALL_RECV_ERRQUEUE] = {1, {A_FD}},
-  [CALL_FTRUNCATE] = {2, {A_FD, A_NUM}},
-  [CALL_FSYNC] = {1, {A_FD}},
-  [CALL_FDATASYNC] = {1, {A_FD}},
-  [CALL_POSIX_FADVISE] = {4, {A_FD, A_NUM, A_NUM, A_NUM}},
-  [CALL_POLL] = {3, {A_FD, A_NUM, A_NUM}},
-  [CALL_MEM_READ] = {2, {A_NUM, A_NUM}},
-  [CALL_MEM_WRITE] = {2, {A_NUM, A_NUM}},
-  [CALL_PEER_READ] = {1, {A_NUM}},
-};
+/* Each call's signature, CALL_SIG in abi.h (generated from src/scenario/calls.ts): how many arguments, how the host
+ * checks each (a descriptor, a path, an offset pointer, a user buffer and its length, an iovec), whether it is a
+ * syscall. */
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int bad(const char *fmt, ...) {
@@ -134,7 +103,7 @@ static int check_operand(int64_t tag, int64_t v, int depth) {
 
 static int insn_len(int64_t pc) {
   switch (H.code[pc]) {
-  case OP_CALL: return pc + CALL_HDR <= H.ncode ? CALL_HDR + 2 * (int)H.code[pc + 3] : -1;
+  case OP_CALL: return pc + CALL_HDR <= H.ncode ? CALL_HDR + 2 * (int)H.code[pc + CALL_INSN_NARGS] : -1;
   case OP_SET: return 4;
   case OP_JZ: return 4;
   case OP_JUMP: return 2;
@@ -150,9 +119,10 @@ int program_load(const char *path) {
   if (nbytes % 8 || nbytes < HEADER_WORDS * 8) return bad("the program is %lld bytes, not a whole number of int64 words with a header", (long long)nbytes);
   H.nwords = nbytes / 8;
   const int64_t *w = H.w;
-  if (w[0] != PROGRAM_MAGIC) { H.status = STATUS_BAD_MAGIC; snprintf(H.status_detail, sizeof H.status_detail, "bad magic 0x%llx", (unsigned long long)w[0]); return -1; }
-  if (w[1] != PROGRAM_VERSION) { H.status = STATUS_BAD_VERSION; snprintf(H.status_detail, sizeof H.status_detail, "program version %lld, host knows %d", (long long)w[1], PROGRAM_VERSION); return -1; }
-  H.nregs = w[2]; H.nknobs = w[3]; H.nstrings = w[4]; H.nfiles = w[5]; H.nsinks = w[6]; H.nbufs = w[7]; H.ncode = w[8]; H.npool = w[9];
+  if (w[HEADER_MAGIC] != PROGRAM_MAGIC) { H.status = STATUS_BAD_MAGIC; snprintf(H.status_detail, sizeof H.status_detail, "bad magic 0x%llx", (unsigned long long)w[HEADER_MAGIC]); return -1; }
+  if (w[HEADER_VERSION] != PROGRAM_VERSION) { H.status = STATUS_BAD_VERSION; snprintf(H.status_detail, sizeof H.status_detail, "program version %lld, host knows %d", (long long)w[HEADER_VERSION], PROGRAM_VERSION); return -1; }
+  H.nregs = w[HEADER_NREGS]; H.nknobs = w[HEADER_NKNOBS]; H.nstrings = w[HEADER_NSTRINGS]; H.nfiles = w[HEADER_NFILES];
+  H.nsinks = w[HEADER_NSINKS]; H.nbufs = w[HEADER_NBUFS]; H.ncode = w[HEADER_NCODE]; H.npool = w[HEADER_NPOOL];
   if (H.nregs < 0 || H.nregs > 65536) return bad("nregs %lld out of range", (long long)H.nregs);
   if (H.nknobs < 0 || H.nknobs > 1024) return bad("nknobs out of range");
   if (H.nstrings < 0 || H.nstrings > MAX_STRINGS) return bad("nstrings out of range (max %d)", MAX_STRINGS);
@@ -173,39 +143,41 @@ int program_load(const char *path) {
     H.strings[i] = s;
     p += 1 + (n + 7) / 8;
   }
-  H.filew = w + p; p += 5 * H.nfiles;
-  H.sinkw = w + p; p += 5 * H.nsinks;
-  H.bufw = w + p; p += 3 * H.nbufs;
+  H.filew = w + p; p += FILE_REC_WORDS * H.nfiles;
+  H.sinkw = w + p; p += SINK_REC_WORDS * H.nsinks;
+  H.bufw = w + p; p += BUF_REC_WORDS * H.nbufs;
   H.code = w + p; p += H.ncode;
   H.pool = w + p; p += H.npool;
   if (p != H.nwords) return bad("sections add up to %lld words, the program has %lld", (long long)p, (long long)H.nwords);
 
   for (int64_t i = 0; i < H.nfiles; i++) {
-    const int64_t *f = H.filew + 5 * i;
-    if (f[0] < 0 || f[0] >= H.nstrings) return bad("files[%lld]: bad name", (long long)i);
-    if (f[1] < 0 || f[1] > (16LL << 30)) return bad("files[%lld]: size %lld out of the host's range (0..16 GiB)", (long long)i, (long long)f[1]);
-    if (f[2] != CACHE_WARM && f[2] != CACHE_COLD) return bad("files[%lld]: bad cache", (long long)i);
-    if (f[3] < FILL_WRITE || f[3] > FILL_NONE) return bad("files[%lld]: bad fill", (long long)i);
-    if (f[4] < 0 || f[4] > (1LL << 30)) return bad("files[%lld]: bad fill_chunk", (long long)i);
-    H.files[i] = (struct file_spec){ .name = H.strings[f[0]], .size = f[1], .cache = f[2], .fill = f[3], .fill_chunk = f[4] ? f[4] : (1 << 20) };
+    const int64_t *f = H.filew + FILE_REC_WORDS * i;
+    if (f[FILE_REC_NAME] < 0 || f[FILE_REC_NAME] >= H.nstrings) return bad("files[%lld]: bad name", (long long)i);
+    if (f[FILE_REC_SIZE] < 0 || f[FILE_REC_SIZE] > (16LL << 30)) return bad("files[%lld]: size %lld out of the host's range (0..16 GiB)", (long long)i, (long long)f[FILE_REC_SIZE]);
+    if (f[FILE_REC_CACHE] != CACHE_WARM && f[FILE_REC_CACHE] != CACHE_COLD) return bad("files[%lld]: bad cache", (long long)i);
+    if (f[FILE_REC_FILL] < FILL_WRITE || f[FILE_REC_FILL] > FILL_NONE) return bad("files[%lld]: bad fill", (long long)i);
+    if (f[FILE_REC_FILL_CHUNK] < 0 || f[FILE_REC_FILL_CHUNK] > (1LL << 30)) return bad("files[%lld]: bad fill_chunk", (long long)i);
+    H.files[i] = (struct file_spec){ .name = H.strings[f[FILE_REC_NAME]], .size = f[FILE_REC_SIZE], .cache = f[FILE_REC_CACHE],
+                                     .fill = f[FILE_REC_FILL], .fill_chunk = f[FILE_REC_FILL_CHUNK] ? f[FILE_REC_FILL_CHUNK] : (1 << 20) };
   }
   int64_t total = 0;
   for (int64_t i = 0; i < H.nfiles; i++) total += H.files[i].size;
   if (total > (32LL << 30)) return bad("the setup files add up to %lld bytes, more than the host's 32 GiB", (long long)total);
   for (int64_t i = 0; i < H.nsinks; i++) {
-    const int64_t *s = H.sinkw + 5 * i;
-    if (s[0] < 0 || s[0] >= H.nstrings) return bad("sinks[%lld]: bad name", (long long)i);
-    if (s[1] < SINK_KIND_TCP || s[1] > SINK_KIND_NIC) return bad("sinks[%lld]: bad kind", (long long)i);
-    if (s[2] < 0 || s[2] >= H.nregs) return bad("sinks[%lld]: bad register", (long long)i);
-    if (s[3] < -1 || s[3] >= H.nfiles) return bad("sinks[%lld]: bad expect_file", (long long)i);
-    H.sinks[i] = (struct sink_spec){ .name = H.strings[s[0]], .kind = s[1], .reg = s[2], .expect = s[3], .lazy = s[4] != 0, .fd = -1, .ctl = -1, .rep = -1 };
+    const int64_t *s = H.sinkw + SINK_REC_WORDS * i;
+    if (s[SINK_REC_NAME] < 0 || s[SINK_REC_NAME] >= H.nstrings) return bad("sinks[%lld]: bad name", (long long)i);
+    if (s[SINK_REC_KIND] < SINK_KIND_TCP || s[SINK_REC_KIND] > SINK_KIND_NIC) return bad("sinks[%lld]: bad kind", (long long)i);
+    if (s[SINK_REC_REG] < 0 || s[SINK_REC_REG] >= H.nregs) return bad("sinks[%lld]: bad register", (long long)i);
+    if (s[SINK_REC_EXPECT] < -1 || s[SINK_REC_EXPECT] >= H.nfiles) return bad("sinks[%lld]: bad expect_file", (long long)i);
+    H.sinks[i] = (struct sink_spec){ .name = H.strings[s[SINK_REC_NAME]], .kind = s[SINK_REC_KIND], .reg = s[SINK_REC_REG],
+                                     .expect = s[SINK_REC_EXPECT], .lazy = s[SINK_REC_LAZY] != 0, .fd = -1, .ctl = -1, .rep = -1 };
   }
   for (int64_t i = 0; i < H.nbufs; i++) {
-    const int64_t *b = H.bufw + 3 * i;
-    if (b[0] < 0 || b[0] >= H.nstrings) return bad("bufs[%lld]: bad name", (long long)i);
-    if (b[1] < 1 || b[1] > (1LL << 30)) return bad("bufs[%lld]: size out of the host's range (1 B..1 GiB)", (long long)i);
-    if (b[2] < 0 || b[2] >= H.nregs) return bad("bufs[%lld]: bad register", (long long)i);
-    H.bufs[i] = (struct buf_spec){ .name = H.strings[b[0]], .size = b[1], .reg = b[2] };
+    const int64_t *b = H.bufw + BUF_REC_WORDS * i;
+    if (b[BUF_REC_NAME] < 0 || b[BUF_REC_NAME] >= H.nstrings) return bad("bufs[%lld]: bad name", (long long)i);
+    if (b[BUF_REC_SIZE] < 1 || b[BUF_REC_SIZE] > (1LL << 30)) return bad("bufs[%lld]: size out of the host's range (1 B..1 GiB)", (long long)i);
+    if (b[BUF_REC_REG] < 0 || b[BUF_REC_REG] >= H.nregs) return bad("bufs[%lld]: bad register", (long long)i);
+    H.bufs[i] = (struct buf_spec){ .name = H.strings[b[BUF_REC_NAME]], .size = b[BUF_REC_SIZE], .reg = b[BUF_REC_REG] };
   }
   /* the buffers are real memory, mapped and pre-faulted in setup: their total is the compiler's MAX_BUFS_TOTAL */
   int64_t btotal = 0;
@@ -221,12 +193,12 @@ int program_load(const char *path) {
     start[pc] = 1;
     const int64_t *in = H.code + pc;
     if (in[0] == OP_CALL) {
-      int64_t c = in[1];
+      int64_t c = in[CALL_INSN_CALL];
       if (c < 1 || c > CALL_MAX || !CALL_NAMES[c]) { free(start); return bad("code[%lld]: unknown call %lld", (long long)pc, (long long)c); }
-      if (in[3] != SIG[c].nargs) { free(start); return bad("code[%lld]: %s takes %d arguments, not %lld", (long long)pc, CALL_NAMES[c], SIG[c].nargs, (long long)in[3]); }
-      for (int k = 4; k <= 6; k++)
+      if (in[CALL_INSN_NARGS] != CALL_SIG[c].nargs) { free(start); return bad("code[%lld]: %s takes %d arguments, not %lld", (long long)pc, CALL_NAMES[c], CALL_SIG[c].nargs, (long long)in[CALL_INSN_NARGS]); }
+      for (int k = CALL_INSN_RET0; k <= CALL_INSN_RET2; k++)
         if (in[k] < -1 || in[k] >= H.nregs) { free(start); return bad("code[%lld]: bad result register", (long long)pc); }
-      for (int64_t a = 0; a < in[3]; a++)
+      for (int64_t a = 0; a < in[CALL_INSN_NARGS]; a++)
         if (!check_operand(in[CALL_HDR + 2 * a], in[CALL_HDR + 2 * a + 1], 0)) { free(start); return bad("code[%lld]: %s argument %lld: bad operand", (long long)pc, CALL_NAMES[c], (long long)a); }
     } else if (in[0] == OP_SET) {
       if (in[1] < 0 || in[1] >= H.nregs || !check_operand(in[2], in[3], 1) || in[2] == TAG_STR || in[2] == TAG_REF) { free(start); return bad("code[%lld]: bad SET", (long long)pc); }
@@ -240,10 +212,10 @@ int program_load(const char *path) {
   for (pc = 0; pc < H.ncode; pc += insn_len(pc)) {
     const int64_t *in = H.code + pc;
     int64_t t = -1;
-    if (in[0] == OP_CALL && in[7] != 0) t = in[7];
+    if (in[0] == OP_CALL && in[CALL_INSN_BRK] != 0) t = in[CALL_INSN_BRK];
     if (in[0] == OP_JZ) t = in[3];
     if (in[0] == OP_JUMP) t = in[1];
-    if (in[0] == OP_JUMP || in[0] == OP_JZ || (in[0] == OP_CALL && in[7] != 0))
+    if (in[0] == OP_JUMP || in[0] == OP_JZ || (in[0] == OP_CALL && in[CALL_INSN_BRK] != 0))
       if (t < 0 || t >= H.ncode || !start[t]) { free(start); return bad("code[%lld]: jump to %lld, not an instruction", (long long)pc, (long long)t); }
   }
   free(start);
@@ -642,8 +614,8 @@ static int file_by_name(const char *name) {
 
 /* Makes one CALL instruction. Returns the return value the program sees. */
 static int64_t do_call(const int64_t *in) {
-  int call = (int)in[1], step = (int)in[2], nargs = (int)in[3];
-  const struct call_sig *sig = &SIG[call];
+  int call = (int)in[CALL_INSN_CALL], step = (int)in[CALL_INSN_STEP], nargs = (int)in[CALL_INSN_NARGS];
+  const struct call_sig *sig = &CALL_SIG[call];
   int64_t a[6] = {0}, tag[6] = {0};
   loff_t slot[6] = {0};
   void *offp[6] = {0};
@@ -672,11 +644,11 @@ static int64_t do_call(const int64_t *in) {
     }
   }
   uintptr_t hole;
+  /* a user buffer (A_PTR, its length the A_LEN after it) must not reach the host's own memory before any hole */
+  for (int i = 0; i + 1 < nargs && !not_run; i++)
+    if (sig->kind[i] == A_PTR && walk((uintptr_t)a[i], (uint64_t)a[i + 1], &hole) < 0) not_run = "the buffer reaches the host's own memory before any hole";
   if (!not_run) {
     switch (call) {
-    case CALL_READ: case CALL_WRITE: case CALL_PREAD64: case CALL_PWRITE64: case CALL_SEND:
-      if (walk((uintptr_t)a[1], (uint64_t)a[2], &hole) < 0) not_run = "the buffer reaches the host's own memory before any hole";
-      break;
     case CALL_MEM_READ: case CALL_MEM_WRITE:
       if (a[1] < 0) refuse = EINVAL;
       break;
@@ -706,6 +678,11 @@ static int64_t do_call(const int64_t *in) {
       }
       break;
     }
+    case CALL_FALLOCATE:
+      if (a[1] & ~FALLOC_FL_KEEP_SIZE) not_run = "a fallocate mode the model does not have (only 0 and FALLOC_FL_KEEP_SIZE)";
+      /* it reserves real disk: no more than a setup file may take (the model's file limit, where it answers EFBIG) */
+      if (a[2] >= 0 && a[3] > 0 && a[3] > (16LL << 30) - a[2]) not_run = "a fallocate past 16 GiB (the host reserves no more disk than a setup file may take)";
+      break;
     case CALL_FCNTL: if (!allowed_fcntl(a[1])) not_run = "an fcntl command the host refuses (only F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_GETPIPE_SZ, F_SETPIPE_SZ)"; break;
     case CALL_PEER_READ: { int s = sink_of(a[0]); if (s < 0 || H.sinks[s].kind != SINK_KIND_TCP) refuse = EINVAL; break; }
     }
@@ -769,6 +746,7 @@ static int64_t do_call(const int64_t *in) {
       break;
     }
     case CALL_FTRUNCATE: ret = ftruncate((int)a[0], (off_t)a[1]); break;
+    case CALL_FALLOCATE: ret = fallocate((int)a[0], (int)a[1], (off_t)a[2], (off_t)a[3]); break;
     case CALL_FSYNC: ret = fsync((int)a[0]); break;
     case CALL_FDATASYNC: ret = fdatasync((int)a[0]); break;
     case CALL_POSIX_FADVISE: { int e = posix_fadvise((int)a[0], (off_t)a[1], (off_t)a[2], (int)a[3]); ret = e ? -1 : 0; if (e) errno = e; break; }
@@ -819,7 +797,7 @@ static int64_t do_call(const int64_t *in) {
       break;
     }
   }
-  if (!not_run && !refuse && call < CALL_MEM_READ) { /* ids below the pseudo-calls' are syscalls (as in the model) */
+  if (!not_run && !refuse && sig->syscall) { /* mem_read, mem_write, peer_read are the program's own actions */
     H.counters[COUNTER_SYSCALLS]++;
     H.calls_by_id[call]++;
     derive_call(call, a, ret);
@@ -842,17 +820,17 @@ static int64_t do_call(const int64_t *in) {
 
   /* results */
   if (call == CALL_RECV_ERRQUEUE && ret == 0) {
-    if (in[4] >= 0) H.regs[in[4]] = zc_lo;
-    if (in[5] >= 0) H.regs[in[5]] = r1;
-    if (in[6] >= 0) H.regs[in[6]] = r2;
+    if (in[CALL_INSN_RET0] >= 0) H.regs[in[CALL_INSN_RET0]] = zc_lo;
+    if (in[CALL_INSN_RET1] >= 0) H.regs[in[CALL_INSN_RET1]] = r1;
+    if (in[CALL_INSN_RET2] >= 0) H.regs[in[CALL_INSN_RET2]] = r2;
     return ret;
   }
   if (call == CALL_PIPE || call == CALL_PIPE2) {
-    if (in[4] >= 0) H.regs[in[4]] = ret;
-    if (in[5] >= 0) H.regs[in[5]] = r1;
+    if (in[CALL_INSN_RET0] >= 0) H.regs[in[CALL_INSN_RET0]] = ret;
+    if (in[CALL_INSN_RET1] >= 0) H.regs[in[CALL_INSN_RET1]] = r1;
     return ret < 0 ? -1 : 0;
   }
-  if (in[4] >= 0) H.regs[in[4]] = ret;
+  if (in[CALL_INSN_RET0] >= 0) H.regs[in[CALL_INSN_RET0]] = ret;
   return ret;
 }
 
@@ -885,8 +863,8 @@ int program_run(void) {
       H.call_step_now = pc;
       int64_t ret = do_call(in);
       H.call_step_now = -1;
-      if (in[7] != 0 && ret <= 0) pc = in[7];
-      else pc += CALL_HDR + 2 * in[3];
+      if (in[CALL_INSN_BRK] != 0 && ret <= 0) pc = in[CALL_INSN_BRK];
+      else pc += CALL_HDR + 2 * in[CALL_INSN_NARGS];
       break;
     }
     case OP_SET: H.regs[in[1]] = value(in[2], in[3]); pc += 4; break;

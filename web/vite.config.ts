@@ -18,6 +18,8 @@ export default defineConfig({
   // copied as they are: the native result the embed page shows beside the model's counters
   publicDir: here("public"),
   plugins: [noNodeFs],
+  // the element's model worker (src/widget/sim.ts): a module worker, the model and its wasm bundled in
+  worker: { format: "es", plugins: () => [noNodeFs], rollupOptions: { output: { codeSplitting: false } } },
   server: { fs: { allow: [here("..")] } },
   build: {
     outDir: here("../dist/web"),

@@ -11,13 +11,14 @@
 //   process clock --[fault: submit r1 r2]--[wait r1]----[copy ... the pages of r1 ...]--[copy r2]-->
 //   disk          --------[r1 ...............][r2 ...............]------------------------------->
 //                                          ^ r1 ends: its folios turn uptodate
-import { Counter, Ev, Dev, Knob } from "../abi";
+import { Counter, Ev, Dev, Knob, Wait } from "../abi";
 import { count, counter } from "../counters";
 import { ev } from "../trace";
 import { knob, psCost } from "../machine";
 import { dmaTransfer } from "./dma";
 import { cacheInvalidate } from "../mm/cache";
 import { frSetIdent, mkIdent } from "../mm/frames";
+import { blockDev } from "../kernel/blkdev";
 
 export let diskRequests: i64 = 0;   // block requests issued since reset
 let freeAt: i64 = 0;                // when the device has served every request issued so far (process clock)
@@ -111,7 +112,7 @@ function waitUntil(t: i64): void {
   const c = knob(Knob.COST_WAKEUP_NS) + (t - now);
   count(Counter.NVCSW, 1);
   count(Counter.TIME_NS, c);
-  ev(Ev.WAIT, 1, t - now, 0, 0, 0, c);
+  ev(Ev.WAIT, Wait.DISK, t - now, 0, 0, 0, c);
   retire();
 }
 
@@ -119,3 +120,10 @@ function waitUntil(t: i64): void {
 export function diskSettle(): void { rqHead = 0; rqLen = 0; freeAt = 0; }
 
 export function diskReset(): void { diskRequests = 0; diskSettle(); }
+
+// the driver's operations, registered with the block layer (kernel/blkdev.ts)
+blockDev.submit_read = diskRead;
+blockDev.submit_write = diskWrite;
+blockDev.ready_at = diskReadyAt;
+blockDev.idle_at = diskIdleAt;
+blockDev.settle = diskSettle;

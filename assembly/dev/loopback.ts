@@ -4,6 +4,7 @@ import { Counter, Ev, Dev } from "../abi";
 import { count } from "../counters";
 import { ev } from "../trace";
 import { skbId, skbLen, skbSock, skbLinear, skbAtDriver } from "../kernel/skb";
+import { loopbackDev } from "../kernel/netdevice";
 
 /** skbs handed over (the socket layer queues each at its peer: kernel/socket.ts xmit) */
 export let loDelivered: i64 = 0;   // skbs handed over since reset
@@ -17,3 +18,6 @@ export function loXmit(skb: i32): void {
   ev(Ev.XMIT, skbId(skb), Dev.LOOPBACK, skbLen(skb), skbSock(skb), skbLinear(skb), 0);
   loDelivered++;
 }
+
+// the driver's operation, registered with the socket layer (kernel/netdevice.ts)
+loopbackDev.ndo_start_xmit = loXmit;

@@ -35,6 +35,7 @@ import {
 import { CopyWhat } from "../abi";
 import { sinkReceive } from "../kernel/sink";
 import { sockSink } from "../kernel/socket";
+import { nicDev, netdevSetFeatures } from "../kernel/netdevice";
 
 export const CMD_EOP: u32 = 1;
 export const STA_DD: u32 = 1;
@@ -58,6 +59,7 @@ export function nicReset(): void {
   featCsum = knob(Knob.NIC_CSUM) != 0;
   // netdev_fix_features: "Dropping NETIF_F_SG since no checksum feature."
   featSG = knob(Knob.NIC_SG) != 0 && featCsum;
+  netdevSetFeatures(nicDev, featSG, featCsum);
   wired = 0;
 }
 /** A socket to `sink` is routed through the NIC: the frames of that socket's skbs go to that sink. */
@@ -189,3 +191,8 @@ function linIndex(skb: i32, pfn: u32): i32 {
   for (let i = 0; i < n; i++) if (skbLinPfn(skb, i) == pfn) return i;
   return -1;
 }
+
+// the driver's operations, registered with the socket layer (kernel/netdevice.ts)
+nicDev.ndo_start_xmit = nicXmit;
+nicDev.tx_process = nicProcess;
+nicDev.tx_clean = nicClean;

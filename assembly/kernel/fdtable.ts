@@ -1,5 +1,7 @@
 // The process's descriptor table: fd -> open file description. New descriptors take the lowest free number;
 // 0, 1 and 2 are taken (stdin, stdout, stderr), so a program's first open() returns 3, as in a fresh process.
+import { fileNew, fileRef } from "./file";
+
 export const MAX_FDS: i32 = 1024;
 const fdFile = new StaticArray<i32>(MAX_FDS);   // file id, -1 = free
 
@@ -18,3 +20,11 @@ export function fdGet(fd: i64): i32 {
   return unchecked(fdFile[<i32>fd]);
 }
 export function fdClear(fd: i64): void { unchecked(fdFile[<i32>fd] = -1); }
+
+/** A new open file of `type` on `obj` (alloc_file) installed at the lowest free descriptor (fd_install). */
+export function openObject(type: i32, obj: i32, flags: i32): i64 {
+  const f = fileNew(type, obj, flags);
+  const fd = fdAlloc(f);
+  fileRef(f);
+  return fd;
+}

@@ -24,21 +24,19 @@
 //   sender clock ---[call]--[call]--[call]----------[sleep: buffers full]--[call]-->
 //                       \skb   \skb   \skb                 ^ room at the peer's clock
 //   peer clock   --------[copy]--[copy]--[copy]--[copy]--[copy]------------------->
-import { Counter, Ev, Knob, CopyWhat, Call } from "../abi";
+import { Counter, Ev, Knob, CopyWhat, Call, Errno } from "../abi";
 import { count, counter, spend } from "../counters";
 import { ev, spendQuiet } from "../trace";
 import { knob, psCost } from "../machine";
 import { frAlloc, frInitRef, frRef, putPage, FK_KBUF } from "../mm/frames";
 import { cpuCopyBegin, cpuCopyPiece, copyFromUser, uaccessFault } from "../mm/usercopy";
 import {
-  skbAlloc, skbSeal, skbLen, skbLinRoom, skbLinTail, skbLinAdd, skbLinear, skbAddFrag, skbCopyIn, skbFree,
-  skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbSetCsum, skbId, FRAG_MAX,
+  skbAlloc, skbSeal, skbLen, skbAddFrag, skbFree,
+  skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbId, FRAG_MAX,
   skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook, skbStamp, skbSetStamp,
 } from "./skb";
-import { userPageFor } from "../mm/usercopy";
-import { translate, FM_GUP, lastFault } from "../mm/fault";
-import { loXmit } from "../dev/loopback";
-import { nicXmit, nicClean, nicProcess, featSG, featCsum } from "../dev/nic";
+import { translate, FM_GUP } from "../mm/fault";
+import { loXmit, nicXmit, nicClean, nicProcess, featSG } from "./netdevice";
 import { sinkReceive, sinkLazy, sinkExpect } from "./sink";
 import { sleepFor, WAIT_SOCKET, inoSizeOf } from "../mm/pagecache";
 
@@ -412,8 +410,8 @@ export function tcpSendUser(k: i32, uaddr: i64, len: i64): i64 {
     if (full || skbLen(s) >= goal()) tcpPush(k);
   }
   tcpPushEnd(k);
-  if (sent == 0 && uaccessFault != 0) return -14;
-  if (sent == 0 && len > 0) return -11;   // EAGAIN: no room, and none can come (O_NONBLOCK or a lazy peer)
+  if (sent == 0 && uaccessFault != 0) return -Errno.EFAULT;
+  if (sent == 0 && len > 0) return -Errno.EAGAIN;   // EAGAIN: no room, and none can come (O_NONBLOCK or a lazy peer)
   return sent;
 }
 
@@ -525,7 +523,7 @@ export function tcpSendUserZc(k: i32, uaddr: i64, len: i64): i64 {
     tcpPush(k);
   }
   zcSkbFreed(k, id);   // the call's own hold
-  if (sent == 0 && len > 0) return -14;
+  if (sent == 0 && len > 0) return -Errno.EFAULT;
   return sent;
 }
 

@@ -25,13 +25,13 @@ import { count, spend } from "../counters";
 import { ev } from "../trace";
 import { knob } from "../machine";
 import {
-  frAlloc, frInitRef, frHead, frOrder, frFlags, frSetFlag, getPage, getPages, putPage, frKind, frCopy,
-  FK_ANON, FK_CACHE, FL_READAHEAD, FL_DIRTY, ZERO_PFN,
+  frAlloc, frInitRef, frHead, frOrder, frFlags, getPage, getPages, putPage,
+  FK_ANON, FL_READAHEAD, ZERO_PFN,
 } from "./frames";
 import { walk, walkPmd, setPte, entryPfn, ptTouched, ptGen, PTE_P, PTE_W, PTE_H } from "./pagetable";
 import { findVma, vmaStart, vmaEnd, vmaProt, vmaIno, vmaPgoff, vmaShared, vmaUsed, vmaAdvice, MAX_VMAS } from "./vma";
 import { pcLookup, pcPeek, inoSizeOf, Ra, raReadWindow, raAsync, raSync, dirtyFolio, pcUnderIo, pcWaitFolio } from "./pagecache";
-import { cpuCopyPiece } from "./usercopy";
+import { cpuCopyPiece } from "./copy";
 
 export const FM_USER: i32 = 0;     // a load or store by the program
 export const FM_GUP: i32 = 1;      // get_user_pages: MAP_POPULATE inside mmap()

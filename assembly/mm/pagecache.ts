@@ -11,16 +11,16 @@
 //                                                                   cut down to a multiple of the folio size
 //   e.g. 16 MiB read 4 KiB at a time, ra_pages 2048, io_pages 1024 (trace on this machine):
 //   windows 0+4 4+16 20+60 80+240 320+448 768+256 1024+512 1536+512 2048+1024 3072+1024 -> 10 requests, 28 folios
-import { Counter, Ev, Knob } from "../abi";
+import { Counter, Ev, Knob, Wait } from "../abi";
 import { count, counter, spend } from "../counters";
 import { ev, spendQuiet } from "../trace";
 import { knob } from "../machine";
 import { arenaGrow } from "../mem";
 import {
-  frAlloc, frInitRef, frSetAux, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
+  frAlloc, frInitRef, frSetIdent, frSetFlag, frClearFlag, frFlags, frHead, frOrder, frFree, frRef,
   FK_CACHE, FL_READAHEAD, FL_DIRTY, mkIdent,
 } from "./frames";
-import { diskRead, diskWrite, diskReadyAt, diskSettle, diskIdleAt } from "../dev/disk";
+import { diskRead, diskWrite, diskReadyAt, diskSettle, diskIdleAt } from "../kernel/blkdev";
 
 export const MAX_INODES: i32 = 64;
 export const IK_REGULAR: i32 = 1;   // a regular file on the disk
@@ -328,10 +328,10 @@ export function pcWriteback(ino: i32): i64 {
   return written;
 }
 
-/** What a process waited for (Ev.WAIT a). */
-export const WAIT_DISK: i32 = 1;
-export const WAIT_SOCKET: i32 = 2;
-export const WAIT_PIPE: i32 = 3;
+/** What a process waited for (Ev.WAIT a): the codes are abi.ts's Wait. */
+export const WAIT_DISK: i32 = Wait.DISK;
+export const WAIT_SOCKET: i32 = Wait.SOCKET;
+export const WAIT_PIPE: i32 = Wait.PIPE;
 
 /** The process sleeps until something happens: one voluntary context switch. */
 export function sleepFor(what: i32, ns: i64): void {

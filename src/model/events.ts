@@ -3,7 +3,7 @@
  * The step player rebuilds every counter from the events alone with `countEvent`; the wasm counts the same
  * actions independently where they happen, and a test checks that both end equal.
  */
-import { Call, Counter, CopyWhat, Dev, Ev, Errno, COUNTER_COUNT } from "../scenario/abi.js";
+import { Call, Counter, CopyWhat, Dev, Ev, EVENTS, Errno, FaultMode, Wait, COUNTER_COUNT } from "../scenario/abi.js";
 
 export type EvKind = keyof typeof Ev;
 
@@ -20,48 +20,15 @@ const CALL_NAME: Record<number, string> = Object.fromEntries(Object.entries(Call
 const COPY_NAME: Record<number, string> = Object.fromEntries(Object.entries(CopyWhat).map(([k, v]) => [v, k]));
 const DEV_NAME: Record<number, string> = Object.fromEntries(Object.entries(Dev).map(([k, v]) => [v, k]));
 const ERRNO_NAME: Record<number, string> = Object.fromEntries(Object.entries(Errno).map(([k, v]) => [v, k]));
-const FAULT_MODE = ["user", "populate", "kernel"];
-const WAIT_NAME: Record<number, string> = { 1: "disk", 2: "socket", 3: "pipe", 5: "poll timeout", 4: "forever (nothing can wake the call: the run stops, TIMEOUT)" };
+const FAULT_MODE: Record<number, string> = { [FaultMode.USER]: "user", [FaultMode.GUP]: "populate", [FaultMode.KERNEL]: "kernel" };
+const WAIT_NAME: Record<number, string> = {
+  [Wait.DISK]: "disk", [Wait.SOCKET]: "socket", [Wait.PIPE]: "pipe", [Wait.POLL]: "poll timeout",
+  [Wait.BLOCKED]: "forever (nothing can wake the call: the run stops, TIMEOUT)",
+};
 
 export function callName(id: number): string { return CALL_NAME[id] ?? `call${id}`; }
 export function errnoName(n: number): string { return ERRNO_NAME[n] ?? `E${n}`; }
 
-/** Field names of words a..f per kind (as documented beside Ev in abi.ts). */
-const FIELDS: Partial<Record<EvKind, string[]>> = {
-  SYS_ENTER: ["call", "step", "arg0", "arg1", "arg2", "arg3"],
-  SYS_EXIT: ["call", "step", "ret", "errno"],
-  FAULT: ["vaddr", "major", "pages", "mode", "signal"],
-  PTE_SET: ["vaddr", "frame", "flags"],
-  PT_ALLOC: ["level", "frame", "vaddr"],
-  CPU_COPY: ["src", "dst", "bytes", "what", "opStart"],
-  DMA: ["device", "src", "dst", "bytes"],
-  DESC_POST: ["index", "frame", "len", "flags", "skb"],
-  DESC_DONE: ["index", "status"],
-  CACHE_ADD: ["file", "index", "order", "frame"],
-  PIPE_PUSH: ["pipe", "slot", "frame", "len", "offset"],
-  PIPE_POP: ["pipe", "slot", "frame", "len"],
-  SKB_ALLOC: ["skb", "linear", "socket", "len", "frags"],
-  SKB_FRAG: ["skb", "frame", "offset", "len", "frag"],
-  XMIT: ["skb", "device", "bytes", "socket", "linear"],
-  DELIVER: ["sink", "bytes", "intact", "bad", "modified"],
-  CSUM: ["frame", "bytes", "skb"],
-  PAGE_REF: ["frame", "refcount", "count"],
-  PAGE_UNREF: ["frame", "refcount"],
-  PAGE_FREE: ["frame", "pages"],
-  SIGNAL: ["signo", "code", "addr"],
-  WAIT: ["what", "waitNs"],
-  MODE_SWITCH: ["toKernel", "call"],
-  BLOCK_RQ: ["file", "index", "pages", "write", "endNs"],   // endNs: when the device ends it, on the process clock (dev/disk.ts)
-  ZC_COMPLETE: ["lo", "hi", "copied"],
-  TRACE_CUT: ["dropped"],
-  IO_ACCT: ["rchar", "wchar", "syscr", "syscw", "writeBytes"],
-  PEER_CALL: ["call", "ret", "socket"],
-  SETUP: ["residentPages", "filePages"],
-  USER_OP: ["call", "step", "arg0", "arg1"],
-  COST: [],
-  PEER_WAKE: ["socket", "skb"],
-  CACHE_MISS: ["frame", "bytes", "dst"],
-};
 
 /** Decodes record `i` of a trace (8 int64 words each). */
 export function decodeEvent(words: BigInt64Array, i: number): SimEvent {
@@ -69,9 +36,10 @@ export function decodeEvent(words: BigInt64Array, i: number): SimEvent {
   const k = Number(words[o + 1]);
   const kind = KIND_NAME[k] ?? ("UNKNOWN" as EvKind);
   const e: SimEvent = { seq: Number(words[o]), kind };
-  const names = FIELDS[kind] ?? ["a", "b", "c", "d", "e", "f"];
+  // the field names of words a..f (EVENTS in abi.ts); word f is the action's ns unless the kind names six fields
+  const names: readonly string[] = EVENTS[kind]?.fields ?? ["a", "b", "c", "d", "e", "f"];
   for (let j = 0; j < names.length && j < 6; j++) e[names[j]] = Number(words[o + 2 + j]);
-  if (kind !== "SYS_ENTER") e.ns = Number(words[o + 7]);
+  if (names.length < 6 || !EVENTS[kind]) e.ns = Number(words[o + 7]);
   if (kind === "SYS_ENTER" || kind === "SYS_EXIT" || kind === "USER_OP" || kind === "PEER_CALL" || kind === "MODE_SWITCH") {
     e.name = callName(Number(e.call));
   }

@@ -3,10 +3,11 @@
  * result of DESIGN.md from the model's counters; `player(compiled)` plays its trace event by event, rebuilding
  * the counters from the events alone.
  */
-import { Call, Counter, Knob, Status, SinkKind, COUNTER_COUNT } from "../scenario/abi.js";
+import { Call, Counter, Knob, Status, SinkKind, COUNTER_COUNT, signalName, siCodeName } from "../scenario/abi.js";
 import type { Compiled } from "../scenario/types.js";
 import { DEFAULT_MODEL_TIMEOUT_MS, stepCap, timeCap } from "../scenario/limits.js";
-import { HEADER_WORDS, Op } from "../scenario/abi.js";
+import { CallInsn, Op } from "../scenario/abi.js";
+import { mapProgram } from "../scenario/layout.js";
 import { TCP_CONGESTION_NAMES } from "../scenario/machine-params.js";
 import { deliveryVerdict, type Result, type ErrorRecord, type SignalRecord } from "../result.js";
 import { compileModel, instantiateModel, type ModelExports, type WasmSource } from "./wasm.js";
@@ -69,8 +70,6 @@ export interface RunOutput {
 const CORRUPT_KINDS = ["zero", "flip", "dup", "drop", "swap"];
 const SINK_KIND_NAME: Record<number, "tcp" | "file" | "null" | "nic"> = Object.fromEntries(Object.entries(SinkKind).map(([k, v]) => [v, k as "tcp" | "file" | "null" | "nic"]));
 const STATUS_NAME: Record<number, StatusName> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k as StatusName]));
-const SIG_NAME: Record<number, string> = { 7: "SIGBUS", 11: "SIGSEGV", 13: "SIGPIPE" };
-const SI_CODE: Record<string, Record<number, string>> = { SIGBUS: { 2: "BUS_ADRERR" }, SIGSEGV: { 1: "SEGV_MAPERR", 2: "SEGV_ACCERR" } };
 const SYSCALL_IDS = new Set<number>(Object.values(Call).filter((c) => c.syscall).map((c) => c.id));
 
 /** The result shape, built from a counter array and what the run recorded. */
@@ -197,8 +196,8 @@ export class Simulator {
     for (let i = 0; i < n; i++) {
       const b = i * 6;
       const step = Number(w[b]);
-      const signal = SIG_NAME[Number(w[b + 1])] ?? String(w[b + 1]);
-      const rec: SignalRecord = { step, at: compiled.steps[step]?.at, signal, code: SI_CODE[signal]?.[Number(w[b + 2])] ?? String(w[b + 2]) };
+      const signal = signalName(Number(w[b + 1])) ?? String(w[b + 1]);
+      const rec: SignalRecord = { step, at: compiled.steps[step]?.at, signal, code: siCodeName(signal, Number(w[b + 2])) ?? String(w[b + 2]) };
       if (w[b + 4] >= 0n) { rec.addr = String(w[b + 3]); rec.mapOffset = Number(w[b + 5]); }
       out.push(rec);
     }
@@ -272,12 +271,10 @@ export class Simulator {
   private statementAt(compiled: Compiled): string | undefined {
     const p = compiled.program;
     const w = (i: number) => Number(p[i]);
-    let i = HEADER_WORDS + 2 * w(3);
-    for (let s = 0; s < w(4) && i < p.length; s++) i += 1 + Math.ceil(w(i) / 8);
-    const code = i + 5 * w(5) + 5 * w(6) + 3 * w(7);
+    const code = mapProgram(p).code;
     const pc = this.x.zc_pc();
-    if (code + pc + 2 >= p.length || w(code + pc) !== Op.CALL) return compiled.sites?.find((s) => s.pc === pc)?.at;
-    return compiled.steps[w(code + pc + 2)]?.at;
+    if (code + pc + CallInsn.STEP >= p.length || w(code + pc) !== Op.CALL) return compiled.sites?.find((s) => s.pc === pc)?.at;
+    return compiled.steps[w(code + pc + CallInsn.STEP)]?.at;
   }
 
   /** Runs `compiled` to its end and builds the result. */

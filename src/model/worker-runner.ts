@@ -31,6 +31,9 @@ export interface RunRequest {
   options?: RunOptions;
   /** the model's wasm, sent with the first request of each worker */
   wasm?: WebAssembly.Module | string;
+  /** keep the trace only when the run ends DONE: a stopped run's partial trace (up to traceCap events) is not
+   *  cloned into the page, whose thread would decode it for nothing */
+  eventsOnlyIfDone?: boolean;
 }
 
 /** What a worker answers. */
@@ -63,6 +66,7 @@ export function serveModel(scope: { postMessage(msg: unknown): void; addEventLis
         const s = await sim;
         const t0 = performance.now();
         const output = s.run(req.compiled, req.options ?? {});
+        if (req.eventsOnlyIfDone && output.status !== "DONE") delete output.events;
         scope.postMessage({ id: req.id, ok: true, output, ms: performance.now() - t0 } satisfies RunReply);
       } catch (err) {
         const x = err instanceof Error ? err : new Error(String(err));
@@ -97,11 +101,12 @@ export class WorkerRunner {
     this.size = Math.max(1, Math.floor(opts.size ?? (hc || 4)));
   }
 
-  /** Runs `compiled` in a worker; its RunOutput (with the run's time in the worker, ms). */
-  run(compiled: Compiled, options: RunOptions = {}): Promise<RunOutput & { ms: number }> {
+  /** Runs `compiled` in a worker; its RunOutput (with the run's time in the worker, ms). `eventsOnlyIfDone`: the
+   *  trace comes back only for a run that ended DONE. */
+  run(compiled: Compiled, options: RunOptions = {}, how: { eventsOnlyIfDone?: boolean } = {}): Promise<RunOutput & { ms: number }> {
     if (this.closed) return Promise.reject(new Error("the runner was terminated"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { compiled, options }, resolve, reject });
+      this.queue.push({ req: { compiled, options, ...(how.eventsOnlyIfDone ? { eventsOnlyIfDone: true } : {}) }, resolve, reject });
       this.pump();
     });
   }

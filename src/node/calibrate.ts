@@ -18,7 +18,8 @@
  */
 import { readFileSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
-import { HEADER_WORDS, Knob } from "../scenario/abi.js";
+import { Knob, KNOBS } from "../scenario/abi.js";
+import { readKnobs, replaceKnobs } from "../scenario/layout.js";
 import { compileByName, formatSize, MACHINE_PARAMS, parseSize, ScenarioError, type Compiled } from "../scenario/index.js";
 import type { Simulator } from "../model/simulator.js";
 
@@ -27,15 +28,10 @@ export const COST_KNOBS = Object.entries(Knob)
   .filter(([k]) => k.startsWith("COST_"))
   .map(([name, id]) => ({ name, id: id as number }));
 
-/** The model's default costs (assembly/machine.ts knobDefaults); a test checks them against the model. */
-export const DEFAULT_COSTS: Record<string, number> = {
-  COST_MODE_SWITCH_NS: 60, COST_COPY_PS_PER_BYTE: 30, COST_FAULT_NS: 400, COST_PAGECACHE_LOOKUP_NS: 15, COST_PTE_NS: 4,
-  COST_DMA_PS_PER_BYTE: 250, COST_DISK_REQUEST_NS: 80000, COST_DESC_NS: 30, COST_WAKEUP_NS: 3000, COST_CSUM_PS_PER_BYTE: 120,
-  COST_PAGE_REF_NS: 2, COST_PAGE_ALLOC_NS: 60, COST_SKB_NS: 1000, COST_PEER_COPY_PS_PER_BYTE: 100, COST_COPY_OP_NS: 50,
-  COST_DIRTY_PAGE_NS: 300, COST_USER_ACCESS_PS_PER_BYTE: 100, COST_TRUNCATE_PAGE_NS: 500,
-  COST_LINEARIZE_PS_PER_BYTE: 100, COST_REMOTE_WAKEUP_NS: 2000, COST_PEER_WAKE_LATENCY_NS: 5000,
-  COST_COPY_COLD_SRC_PS_PER_BYTE: 80, COST_COPY_COLD_DST_PS_PER_BYTE: 80,
-};
+/** The model's default costs: each cost knob's default in KNOBS (abi.ts), which the model's knobDefaults reads. */
+export const DEFAULT_COSTS: Record<string, number> = Object.fromEntries(
+  Object.entries(KNOBS).filter(([k]) => k.startsWith("COST_")).map(([k, v]) => [k, v.default]),
+);
 
 export interface Profile {
   format: "zcsim-profile/1";
@@ -123,21 +119,11 @@ export function applyProfile(compiled: Compiled, p: Pick<Profile, "costs" | "kno
 
 /** A copy of `compiled` with knobs set in its program (docs/program-format.md: the knob section follows the header). */
 export function withKnobs(compiled: Compiled, set: Record<number, number>): Compiled {
-  const w = compiled.program;
-  const nk = Number(w[3]);
-  const knobs = new Map<number, bigint>();
-  for (let i = 0; i < nk; i++) knobs.set(Number(w[HEADER_WORDS + 2 * i]), w[HEADER_WORDS + 2 * i + 1]);
+  const knobs = readKnobs(compiled.program);
   for (const [k, v] of Object.entries(set)) knobs.set(Number(k), BigInt(v));
-  const rest = w.subarray(HEADER_WORDS + 2 * nk);
-  const out = new BigInt64Array(HEADER_WORDS + 2 * knobs.size + rest.length);
-  out.set(w.subarray(0, HEADER_WORDS));
-  out[3] = BigInt(knobs.size);
-  let p = HEADER_WORDS;
-  for (const [k, v] of knobs) { out[p++] = BigInt(k); out[p++] = v; }
-  out.set(rest, p);
   const kn: Record<number, number> = { ...compiled.knobs };
   for (const [k, v] of knobs) kn[k] = Number(v);
-  return { ...compiled, program: out, knobs: kn };
+  return { ...compiled, program: replaceKnobs(compiled.program, knobs), knobs: kn };
 }
 
 /** Cost knobs by name -> knob id -> whole-number value (the model's knobs are int64). */

@@ -1,11 +1,15 @@
 /**
  * The one source of every number shared by the compiler, the wasm model and the native host.
  *
- * `npm run gen:abi` writes `assembly/abi.ts` (AssemblyScript) and `native-host/abi.h` (C) from this file;
+ * `npm run gen:abi` writes `assembly/abi.ts` (AssemblyScript) and `native-host/abi.h` (C) from this file and calls.ts;
  * a test checks the generated files are current. Never edit those two by hand.
  *
- * The compiled program format these numbers build is described in docs/program-format.md.
+ * The compiled program format these numbers build is described in docs/program-format.md. Calls are described in
+ * calls.ts (with the flag macros their arguments take); this module gives their ids.
  */
+import { CALLS, Flags } from "./calls.js";
+
+export { CALLS, Flags };
 
 /** "ZCP1": the first word of every compiled program. */
 export const PROGRAM_MAGIC = 0x5a435031;
@@ -13,9 +17,31 @@ export const PROGRAM_VERSION = 1;
 /** Words in the program header (each word is a little-endian int64). */
 export const HEADER_WORDS = 10;
 
+/*
+ * The program's layout (docs/program-format.md), word by word. Every reader and writer of a program (the compiler,
+ * both engines, calibration's knob rewriting, the trace decoder) indexes records with these.
+ *
+ *   header  [MAGIC, VERSION, NREGS, NKNOBS, NSTRINGS, NFILES, NSINKS, NBUFS, NCODE, NPOOL]
+ *   knobs   [id, value] x NKNOBS
+ *   strings [nbytes, bytes packed 8 a word...] x NSTRINGS
+ *   files   FileRec x NFILES      sinks SinkRec x NSINKS      bufs BufRec x NBUFS
+ *   code    NCODE words           pool  NPOOL words
+ */
+/** Word of each header field. */
+export const Header = { MAGIC: 0, VERSION: 1, NREGS: 2, NKNOBS: 3, NSTRINGS: 4, NFILES: 5, NSINKS: 6, NBUFS: 7, NCODE: 8, NPOOL: 9 } as const;
+/** A setup file: [name (string index), size, cache (Cache), fill (Fill), fill chunk] */
+export const FileRec = { NAME: 0, SIZE: 1, CACHE: 2, FILL: 3, FILL_CHUNK: 4, WORDS: 5 } as const;
+/** A sink: [name, kind (SinkKind), register holding its fd, file id it must receive or -1, lazy peer 1/0] */
+export const SinkRec = { NAME: 0, KIND: 1, REG: 2, EXPECT: 3, LAZY: 4, WORDS: 5 } as const;
+/** A buffer: [name, size, register holding its address] */
+export const BufRec = { NAME: 0, SIZE: 1, REG: 2, WORDS: 3 } as const;
+/** A CALL instruction: [CALL, call, step, nargs, ret0, ret1, ret2, brk_pc, (tag,val) x nargs]; ARGS is the first
+ *  operand's word */
+export const CallInsn = { OP: 0, CALL: 1, STEP: 2, NARGS: 3, RET0: 4, RET1: 5, RET2: 6, BRK: 7, ARGS: 8 } as const;
+
 /** Instruction opcodes of the code section. */
 export const Op = {
-  /** [CALL, call, step, nargs, ret0, ret1, brk_pc, (tag,val) x nargs] */
+  /** [CALL, call, step, nargs, ret0, ret1, ret2, brk_pc, (tag,val) x nargs] (CallInsn) */
   CALL: 1,
   /** [SET, reg, tag, val]                       reg = operand */
   SET: 2,
@@ -53,48 +79,12 @@ export const Rpn = {
 } as const;
 
 /**
- * Calls. Argument order follows the man page (and the kernel's syscall); `args` lists the names the scenario
- * format uses. Pseudo-calls (`syscall: false`) are actions of the program that are not syscalls: a load or a store
- * through the process's page tables, or a wait on the peer.
+ * Calls by name: id, whether a syscall, and argument names in order, derived from the call table (calls.ts, where each
+ * argument's kind, default and flag family, the call's results and its strace name are described).
  */
-export const Call = {
-  open:            { id: 1,  syscall: true,  args: ["path", "flags", "mode"] },
-  close:           { id: 2,  syscall: true,  args: ["fd"] },
-  read:            { id: 3,  syscall: true,  args: ["fd", "buf", "count"] },
-  write:           { id: 4,  syscall: true,  args: ["fd", "buf", "count"] },
-  pread64:         { id: 5,  syscall: true,  args: ["fd", "buf", "count", "offset"] },
-  pwrite64:        { id: 6,  syscall: true,  args: ["fd", "buf", "count", "offset"] },
-  lseek:           { id: 7,  syscall: true,  args: ["fd", "offset", "whence"] },
-  mmap:            { id: 8,  syscall: true,  args: ["addr", "length", "prot", "flags", "fd", "offset"] },
-  munmap:          { id: 9,  syscall: true,  args: ["addr", "length"] },
-  madvise:         { id: 10, syscall: true,  args: ["addr", "length", "advice"] },
-  fcntl:           { id: 11, syscall: true,  args: ["fd", "cmd", "arg"] },
-  pipe:            { id: 12, syscall: true,  args: [] },
-  pipe2:           { id: 13, syscall: true,  args: ["flags"] },
-  sendfile:        { id: 14, syscall: true,  args: ["out_fd", "in_fd", "offset", "count"] },
-  splice:          { id: 15, syscall: true,  args: ["fd_in", "off_in", "fd_out", "off_out", "len", "flags"] },
-  tee:             { id: 16, syscall: true,  args: ["fd_in", "fd_out", "len", "flags"] },
-  vmsplice:        { id: 17, syscall: true,  args: ["fd", "iov", "flags"] },
-  copy_file_range: { id: 18, syscall: true,  args: ["fd_in", "off_in", "fd_out", "off_out", "len", "flags"] },
-  setsockopt:      { id: 19, syscall: true,  args: ["sockfd", "level", "optname", "optval"] },
-  send:            { id: 20, syscall: true,  args: ["sockfd", "buf", "len", "flags"] },
-  /** recvmsg(sockfd, msg, MSG_ERRQUEUE): reads one MSG_ZEROCOPY completion; returns 0 and sets the registers
-   *  bound by ret to [ee_info (lo), ee_data (hi), ee_code] */
-  recv_errqueue:   { id: 21, syscall: true,  args: ["sockfd"] },
-  ftruncate:       { id: 22, syscall: true,  args: ["fd", "length"] },
-  fsync:           { id: 23, syscall: true,  args: ["fd"] },
-  fdatasync:       { id: 24, syscall: true,  args: ["fd"] },
-  posix_fadvise:   { id: 25, syscall: true,  args: ["fd", "offset", "len", "advice"] },
-  /** poll(2) on one descriptor: returns 1 when it is ready (revents has one of `events`, or POLLERR/POLLHUP,
-   *  which poll always reports), 0 when `timeout` (ms) ran out. MSG_ZEROCOPY waits for completions this way. */
-  poll:            { id: 26, syscall: true,  args: ["fd", "events", "timeout"] },
-  /** load `len` bytes at `addr` through the page tables (faults happen here); returns len, or -1 and the signal */
-  mem_read:        { id: 40, syscall: false, args: ["addr", "len"] },
-  /** store `len` bytes at `addr`; the bytes take a new version (the page-sharing hazard) */
-  mem_write:       { id: 41, syscall: false, args: ["addr", "len"] },
-  /** let the sink's peer read what is queued for it now (peer: "lazy" holds it back until then) */
-  peer_read:       { id: 42, syscall: false, args: ["sink"] },
-} as const;
+export const Call = Object.fromEntries(
+  Object.entries(CALLS).map(([name, c]) => [name, { id: c.id, syscall: c.syscall, args: Object.keys(c.args) }]),
+) as unknown as { readonly [K in keyof typeof CALLS]: { readonly id: number; readonly syscall: boolean; readonly args: readonly string[] } };
 export type CallName = keyof typeof Call;
 
 /** Sink kinds (setup.sinks.*.kind). `nic` exists in the model only. */
@@ -106,135 +96,140 @@ export const Cache = { warm: 0, cold: 1 } as const;
 /**
  * Machine knobs: [id, value] pairs in the program's knob section. An engine that cannot apply a knob ignores
  * it (the native host cannot change the kernel's fault-around) and says so in its result.
+ * `default` is the model's value when no program sets the knob (assembly/machine.ts knobDefaults reads it from the
+ * generated KNOB_DEFAULTS); the machine parameters (machine-params.ts) and calibration start from the same values.
  */
-export const Knob = {
+export const KNOBS = {
   /** default pipe capacity in bytes (16 slots of 4 KiB) */
-  PIPE_DEFAULT_BYTES: 1,
+  PIPE_DEFAULT_BYTES: { id: 1, default: 16 * 4096 },  // PIPE_DEF_BUFFERS pages
   /** /proc/sys/fs/pipe-max-size: the F_SETPIPE_SZ limit for an unprivileged caller */
-  PIPE_MAX_SIZE: 2,
+  PIPE_MAX_SIZE: { id: 2, default: 1048576 },
   /** fault_around_bytes (64 KiB) */
-  FAULT_AROUND_BYTES: 3,
+  FAULT_AROUND_BYTES: { id: 3, default: 65536 },
   /** NIC scatter-gather (NETIF_F_SG), 0 or 1 */
-  NIC_SG: 4,
+  NIC_SG: { id: 4, default: 1 },
   /** NIC checksum offload (NETIF_F_HW_CSUM), 0 or 1 */
-  NIC_CSUM: 5,
+  NIC_CSUM: { id: 5, default: 1 },
   /** NIC TX ring size in descriptors */
-  NIC_TX_RING: 6,
+  NIC_TX_RING: { id: 6, default: 256 },
   /** readahead window maximum in bytes (the block device's read_ahead_kb) */
-  READAHEAD_BYTES: 7,
+  READAHEAD_BYTES: { id: 7, default: 131072 },  // read_ahead_kb = 128
   /** largest page-cache folio order the filesystem allows */
-  FOLIO_MAX_ORDER: 8,
+  FOLIO_MAX_ORDER: { id: 8, default: 9 },  // measured on ext4, Linux 6.18: a 8 MiB write() makes order-9 folios
   /** TCP send buffer (sk_sndbuf) in bytes */
-  TCP_SNDBUF: 9,
+  TCP_SNDBUF: { id: 9, default: 0 },
   /** TCP receive buffer of the peer in bytes */
-  TCP_RCVBUF: 10,
+  TCP_RCVBUF: { id: 10, default: 0 },
   /** largest skb payload the loopback/NIC path builds (GSO size) */
-  TCP_GSO_MAX: 11,
+  TCP_GSO_MAX: { id: 11, default: 65536 },  // GSO_LEGACY_MAX_SIZE
   /** the peer's read buffer in bytes */
-  PEER_BUF_BYTES: 12,
+  PEER_BUF_BYTES: { id: 12, default: 65536 },
   /** 1: keep the event trace, 0: counters only */
-  TRACE: 13,
+  TRACE: { id: 13, default: 0 },
   /** maximum events kept in the trace (the cap; the trace records that it was cut) */
-  TRACE_CAP: 14,
+  TRACE_CAP: { id: 14, default: 1 << 20 },
   /** maximum instructions a program may execute before it is stopped with an error (no endless loops) */
-  STEP_BUDGET: 15,
+  STEP_BUDGET: { id: 15, default: 100000000 },  // limits.ts DEFAULT_MAX_STEPS
   /** peer mode: 0 eager (reads as data arrives), 1 lazy (reads only at peer_read or close) */
-  PEER_LAZY: 16,
+  PEER_LAZY: { id: 16, default: 0 },
   /** size of a linear skb head the socket layer allocates for copied data (bytes) */
-  SKB_LINEAR_MAX: 17,
+  SKB_LINEAR_MAX: { id: 17, default: 65536 },
   /* The model's cost model (TIME_NS): per-action costs, set by calibration. Picoseconds where marked _PS. */
   /** one user<->kernel transition (a syscall costs two) */
-  COST_MODE_SWITCH_NS: 18,
+  COST_MODE_SWITCH_NS: { id: 18, default: 60 },
   /** CPU copy, per byte, in picoseconds */
-  COST_COPY_PS_PER_BYTE: 19,
+  COST_COPY_PS_PER_BYTE: { id: 19, default: 30 },  // between cached lines (measured: pread of a page just read)
   /** entering and leaving the page-fault handler */
-  COST_FAULT_NS: 20,
+  COST_FAULT_NS: { id: 20, default: 400 },
   /** one page-cache lookup (xarray walk) */
-  COST_PAGECACHE_LOOKUP_NS: 21,
+  COST_PAGECACHE_LOOKUP_NS: { id: 21, default: 15 },
   /** setting one page table entry */
-  COST_PTE_NS: 22,
+  COST_PTE_NS: { id: 22, default: 4 },
   /** device DMA, per byte, in picoseconds (its bandwidth) */
-  COST_DMA_PS_PER_BYTE: 23,
+  COST_DMA_PS_PER_BYTE: { id: 23, default: 250 },  // ~4 GB/s device
   /** one block request's latency at the disk */
-  COST_DISK_REQUEST_NS: 24,
+  COST_DISK_REQUEST_NS: { id: 24, default: 80000 },
   /** posting one NIC descriptor (and its doorbell share) */
-  COST_DESC_NS: 25,
+  COST_DESC_NS: { id: 25, default: 30 },
   /** a sleep and wake-up (pipe full, socket buffer full, disk wait) */
-  COST_WAKEUP_NS: 26,
+  COST_WAKEUP_NS: { id: 26, default: 3000 },
   /** CPU checksum, per byte, in picoseconds */
-  COST_CSUM_PS_PER_BYTE: 27,
+  COST_CSUM_PS_PER_BYTE: { id: 27, default: 120 },
   /** taking or dropping one page reference */
-  COST_PAGE_REF_NS: 28,
+  COST_PAGE_REF_NS: { id: 28, default: 2 },
   /** allocating a page (a page-cache folio page, a page table, a kernel buffer) */
-  COST_PAGE_ALLOC_NS: 29,
+  COST_PAGE_ALLOC_NS: { id: 29, default: 60 },
   /** bitmask of setup file ids made on a second filesystem (copy_file_range between the two: EXDEV). Natively a
    *  tmpfs in the sandbox, in the host's own mount namespace (root only; otherwise the host answers UNSUPPORTED) */
-  OTHER_FS_FILES: 30,
+  OTHER_FS_FILES: { id: 30, default: 0 },
   /* More of the cost model (issue 7, calibration): actions whose cost the knobs above did not carry. */
   /** one skb built, handed to the device and, on loopback, received (TCP/IP headers, xmit, the receive softirq) */
-  COST_SKB_NS: 31,
+  COST_SKB_NS: { id: 31, default: 1000 },
   /** the loopback peer's copy to its buffer, per byte, in picoseconds (the sender waits for it once its socket
    *  buffer is full) */
-  COST_PEER_COPY_PS_PER_BYTE: 32,
+  COST_PEER_COPY_PS_PER_BYTE: { id: 32, default: 100 },
   /** the fixed part of one CPU copy operation (setup, the user-access checks): small copies cost more per byte */
-  COST_COPY_OP_NS: 33,
+  COST_COPY_OP_NS: { id: 33, default: 50 },
   /** one page of a regular file turning dirty (write_begin/write_end, block reservation), per 4 KiB */
-  COST_DIRTY_PAGE_NS: 34,
+  COST_DIRTY_PAGE_NS: { id: 34, default: 300 },
   /** the block device's max_sectors_kb in bytes: the block layer splits a larger read into requests of this size
    *  (Linux's default cap 1280 KiB; a virtio disk often says 4096 KiB) */
-  BLOCK_MAX_REQUEST_BYTES: 35,
+  BLOCK_MAX_REQUEST_BYTES: { id: 35, default: 1280 * 1024 },  // BLK_DEF_MAX_SECTORS_CAP
   /** the program's own loads and stores through its mappings (mem_read/mem_write), per byte, in picoseconds */
-  COST_USER_ACCESS_PS_PER_BYTE: 36,
+  COST_USER_ACCESS_PS_PER_BYTE: { id: 36, default: 100 },
   /** one page leaving the page cache on a truncate (truncate_inode_pages, the filesystem freeing its block) */
-  COST_TRUNCATE_PAGE_NS: 37,
+  COST_TRUNCATE_PAGE_NS: { id: 37, default: 500 },
   /** retired (read and ignored): the fitted window the loopback peer's clock replaced (assembly/kernel/socket.ts,
    *  "Two CPUs, two clocks"). Kept so that older programs and profiles that set it still load */
-  PEER_WINDOW_BYTES: 38,
+  PEER_WINDOW_BYTES: { id: 38, default: 0 },
   /** tcp_wmem[2]: the ceiling the kernel autotunes a sender's socket buffer to (TCP_SNDBUF 0). Read, never set */
-  TCP_WMEM_MAX: 39,
+  TCP_WMEM_MAX: { id: 39, default: 4194304 },
   /** tcp_rmem[2]: the ceiling the kernel autotunes a receiver's socket buffer to (TCP_RCVBUF 0). Read, never set */
-  TCP_RMEM_MAX: 40,
+  TCP_RMEM_MAX: { id: 40, default: 6291456 },
   /** where the k-th mmap(NULL, ...) of the program lands: its address's offset within 2 MiB (ASLR picks it in the
    *  kernel; measured natively and given to the model), -1: the model's own choice */
-  MMAP_PLACEMENT_0: 41,
-  MMAP_PLACEMENT_1: 42,
-  MMAP_PLACEMENT_2: 43,
-  MMAP_PLACEMENT_3: 44,
+  MMAP_PLACEMENT_0: { id: 41, default: -1 },
+  MMAP_PLACEMENT_1: { id: 42, default: -1 },
+  MMAP_PLACEMENT_2: { id: 43, default: -1 },
+  MMAP_PLACEMENT_3: { id: 44, default: -1 },
   /** a kernel copy of page fragments into an skb's own pages, per byte, in picoseconds: skb_orphan_frags_rx for a
    *  loopback receiver of MSG_ZEROCOPY pages, linearizing for a device without scatter-gather (fresh pages, data
    *  copied cold: dearer than a copy into a small, cache-hot user buffer) */
-  COST_LINEARIZE_PS_PER_BYTE: 45,
+  COST_LINEARIZE_PS_PER_BYTE: { id: 45, default: 100 },  // as COST_COPY_PS_PER_BYTE until calibrated
   /** retired (read and ignored), with PEER_WINDOW_BYTES */
-  PEER_WINDOW_GROWTH_PCT: 46,
+  PEER_WINDOW_GROWTH_PCT: { id: 46, default: 0 },
   /** waking the loopback peer from the sender's CPU (try_to_wake_up and the inter-processor interrupt, dear in a
    *  virtual machine): an skb arrives while the peer sleeps in recv, its clock behind the skb's arrival */
-  COST_REMOTE_WAKEUP_NS: 47,
+  COST_REMOTE_WAKEUP_NS: { id: 47, default: 2000 },
   /** from that wake-up until the peer runs on its CPU (the interrupt's delivery, a context switch): skbs arriving
    *  meanwhile find it already woken. On the peer's clock, not the sender's; calibration chooses it by search */
-  COST_PEER_WAKE_LATENCY_NS: 48,
+  COST_PEER_WAKE_LATENCY_NS: { id: 48, default: 5000 },
   /** 1: the loopback peer polls (recv with MSG_DONTWAIT in a loop) instead of sleeping in recv: it is never woken,
    *  and sees each skb as it arrives. Calibration's control for what the wake-ups cost the sender */
-  PEER_POLL: 49,
+  PEER_POLL: { id: 49, default: 0 },
   /** how much one wake-up's latency varies around COST_PEER_WAKE_LATENCY_NS, in per cent: each is drawn evenly
    *  from latency * (1 +- pct/100) by the run's own seeded generator (reproducible). perf sched here: 9, 14 and
    *  22 us at the 10th, 50th and 90th percentile. Without the spread every wake-up is alike, and the peer either
    *  sleeps between every two sends or never */
-  PEER_WAKE_JITTER_PCT: 50,
+  PEER_WAKE_JITTER_PCT: { id: 50, default: 50 },
   /** the TCP congestion control of the sink's connection (TCP_CONGESTION, both ends): 0 the system's default
    *  (net.ipv4.tcp_congestion_control; the native host reports which), 1 reno, 2 cubic, 3 bbr. BBR paces every
    *  skb by its departure time (sk_pacing_status SK_PACING_NEEDED on a qdisc-less loopback: TCP's own hrtimer);
    *  reno and cubic do not pace there */
-  TCP_CONGESTION: 51,
+  TCP_CONGESTION: { id: 51, default: 2 },  // cubic: Linux's default (CONFIG_DEFAULT_TCP_CONG)
   /** what a CPU copy costs more per byte, in picoseconds, when its source is not in the copying CPU's cache (not
    *  touched by it within its last CPU_CACHE_BYTES of misses: assembly/mm/cache.ts): a page-cache page last
    *  written long ago, or by the other CPU. COST_COPY_PS_PER_BYTE is then the copy between cached lines */
-  COST_COPY_COLD_SRC_PS_PER_BYTE: 52,
+  COST_COPY_COLD_SRC_PS_PER_BYTE: { id: 52, default: 80 },  // a line fetched from memory, over a cached copy
   /** the same for a copy's destination: a fresh skb or pipe page, a buffer the other CPU used last */
-  COST_COPY_COLD_DST_PS_PER_BYTE: 53,
+  COST_COPY_COLD_DST_PS_PER_BYTE: { id: 53, default: 80 },
   /** the cache each CPU keeps what it touched in, in bytes (its private L2: /sys/devices/system/cpu/cpuN/cache,
    *  the level-2 unified cache; the native host reports it) */
-  CPU_CACHE_BYTES: 54,
-} as const;
+  CPU_CACHE_BYTES: { id: 54, default: 2 * 1024 * 1024 },  // a private L2 of 2 MiB per CPU
+} as const satisfies Record<string, { id: number; default: number }>;
+/** Knob ids by name (from KNOBS). */
+export const Knob = Object.fromEntries(Object.entries(KNOBS).map(([k, v]) => [k, v.id])) as unknown as { readonly [K in keyof typeof KNOBS]: number };
+export type KnobName = keyof typeof KNOBS;
 
 /**
  * Counters: the index of each counter in the engines' counter array (int64 each). The model increments them as it
@@ -317,41 +312,93 @@ export const Counter = {
 } as const;
 export const COUNTER_COUNT = 48;
 
-/** Trace event kinds (the model's event records; see docs/program-format.md "Events"). */
-export const Ev = {
-  SYS_ENTER: 1,      // a: call id, b: step, c..f: first four args
-  SYS_EXIT: 2,       // a: call id, b: step, c: ret, d: errno
-  FAULT: 3,          // a: vaddr, b: 0 minor 1 major, c: pages mapped, d: 1 if inside mmap (populate)
-  PTE_SET: 4,        // a: vaddr, b: frame, c: flags
-  PT_ALLOC: 5,       // a: level (3 PUD, 2 PMD, 1 PTE table), b: frame, c: vaddr it covers
-  CPU_COPY: 6,       // a: src frame, b: dst frame, c: bytes, d: what (CopyWhat)
-  DMA: 7,            // a: device (Dev), b: src frame or -1, c: dst frame or -1, d: bytes
-  DESC_POST: 8,      // a: ring index, b: frame, c: len, d: flags (EOP)
-  DESC_DONE: 9,      // a: ring index, b: status (DD)
-  CACHE_ADD: 10,     // a: file, b: index, c: order, d: frame
-  PIPE_PUSH: 11,     // a: pipe id, b: slot, c: frame, d: len
-  PIPE_POP: 12,      // a: pipe id, b: slot, c: frame, d: len
-  SKB_ALLOC: 13,     // a: skb id, b: linear bytes, c: socket id
-  SKB_FRAG: 14,      // a: skb id, b: frame, c: offset, d: len
-  XMIT: 15,          // a: skb id, b: device (Dev), c: bytes
-  DELIVER: 16,       // a: sink id, b: bytes, c: intact (1/0)
-  CSUM: 17,          // a: frame, b: bytes
-  PAGE_REF: 18,      // a: frame, b: new refcount
-  PAGE_FREE: 19,     // a: frame
-  SIGNAL: 20,        // a: signo, b: si_code, c: address
-  WAIT: 21,          // a: what the process waited for (Wait), b: ns
-  MODE_SWITCH: 22,   // a: 1 user->kernel, 0 kernel->user
-  BLOCK_RQ: 23,      // a: file, b: first index, c: pages, d: 1 for a write (writeback), 0 for a read
-  ZC_COMPLETE: 24,   // a: lo, b: hi, c: copied (1/0)
-  TRACE_CUT: 25,     // a: events dropped after the cap
-  IO_ACCT: 26,       // a: rchar, b: wchar, c: syscr, d: syscw, e: write_bytes (/proc/self/io accounting of one action)
-  PEER_CALL: 27,     // a: call id (read), b: return value (the loopback peer's own syscall)
-  SETUP: 28,         // a: resident source pages, b: source pages in all (first event; the state setup left)
-  USER_OP: 29,       // a: call id (mem_read/mem_write/peer_read), b: step, c: addr or sink, d: len
-  PAGE_UNREF: 30,    // a: frame, b: new refcount (put_page)
-  COST: 31,          // f: ns of actions the trace does not record one by one (page-cache lookups, small allocations)
-  PEER_WAKE: 32,     // a: socket, b: skb id (the sender's softirq wakes the sleeping peer; f: the sender's ns)
-  CACHE_MISS: 33,    // a: frame, b: bytes, c: 0 a copy's source, 1 its destination (the process's CPU; f: the extra ns)
+/**
+ * Trace events (the model's event records; see docs/program-format.md "Events"): each record is 8 int64 words
+ * [seq, kind, a, b, c, d, e, f]. `fields` names words a..e in order; word f is the action's cost-model ns, except where
+ * an event names six fields (SYS_ENTER). The model's decoder (src/model/events.ts) and the widget's
+ * (src/widget/events.ts) read these names; the emitters in assembly/ write the words in this order.
+ */
+export const EVENTS = {
+  /** a syscall begins: its first four argument values (f is arg3, not ns) */
+  SYS_ENTER: { id: 1, fields: ["call", "step", "arg0", "arg1", "arg2", "arg3"] },
+  /** a syscall returns: ret (-1 on an error) and errno */
+  SYS_EXIT: { id: 2, fields: ["call", "step", "ret", "errno"] },
+  /** a page fault: major 1, minor 0, -1 when it failed (signal: the VM_FAULT code, not accounted); pages mapped; mode: FaultMode (USER a load or store, GUP MAP_POPULATE inside mmap, KERNEL the kernel touching user memory) */
+  FAULT: { id: 3, fields: ["vaddr", "major", "pages", "mode", "signal"] },
+  /** a page table entry set */
+  PTE_SET: { id: 4, fields: ["vaddr", "frame", "flags"] },
+  /** a page-table page allocated: level (3 PUD, 2 PMD, 1 PTE table), the vaddr it covers */
+  PT_ALLOC: { id: 5, fields: ["level", "frame", "vaddr"] },
+  /** a CPU copy between frames: what (CopyWhat); opStart 1 on the first piece of one copy operation */
+  CPU_COPY: { id: 6, fields: ["src", "dst", "bytes", "what", "opStart"] },
+  /** a device transfer (Dev): src or dst frame, -1 for the device side */
+  DMA: { id: 7, fields: ["device", "src", "dst", "bytes"] },
+  /** a NIC TX descriptor posted: ring index, flags (EOP) */
+  DESC_POST: { id: 8, fields: ["index", "frame", "len", "flags", "skb"] },
+  /** the NIC marks a TX descriptor done (status DD) */
+  DESC_DONE: { id: 9, fields: ["index", "status"] },
+  /** a folio added to the page cache */
+  CACHE_ADD: { id: 10, fields: ["file", "index", "order", "frame"] },
+  /** a page reference enters a pipe slot */
+  PIPE_PUSH: { id: 11, fields: ["pipe", "slot", "frame", "len", "offset"] },
+  /** a pipe slot hands its page reference on */
+  PIPE_POP: { id: 12, fields: ["pipe", "slot", "frame", "len"] },
+  /** an skb built: linear bytes, total len, page frags */
+  SKB_ALLOC: { id: 13, fields: ["skb", "linear", "socket", "len", "frags"] },
+  /** a page fragment attached to an skb (by reference) */
+  SKB_FRAG: { id: 14, fields: ["skb", "frame", "offset", "len", "frag"] },
+  /** an skb handed to a device (Dev) as its driver gets it */
+  XMIT: { id: 15, fields: ["skb", "device", "bytes", "socket", "linear"] },
+  /** bytes reach a sink: intact 1/0, bad and modified bytes among them */
+  DELIVER: { id: 16, fields: ["sink", "bytes", "intact", "bad", "modified"] },
+  /** the CPU reads bytes to compute a checksum */
+  CSUM: { id: 17, fields: ["frame", "bytes", "skb"] },
+  /** get_page / folio_ref_add: the new refcount, references taken */
+  PAGE_REF: { id: 18, fields: ["frame", "refcount", "count"] },
+  /** a frame (of so many pages) freed */
+  PAGE_FREE: { id: 19, fields: ["frame", "pages"] },
+  /** a signal delivered: si_code, address */
+  SIGNAL: { id: 20, fields: ["signo", "code", "addr"] },
+  /** the process slept: what for (Wait), ns */
+  WAIT: { id: 21, fields: ["what", "waitNs"] },
+  /** a mode switch: 1 user->kernel, 0 kernel->user */
+  MODE_SWITCH: { id: 22, fields: ["toKernel", "call"] },
+  /** a block request: first index, pages, 1 a write (writeback) 0 a read; endNs when the device ends it, on the process clock */
+  BLOCK_RQ: { id: 23, fields: ["file", "index", "pages", "write", "endNs"] },
+  /** a MSG_ZEROCOPY completion for sends lo..hi; copied 1/0 */
+  ZC_COMPLETE: { id: 24, fields: ["lo", "hi", "copied"] },
+  /** events dropped after the cap */
+  TRACE_CUT: { id: 25, fields: ["dropped"] },
+  /** /proc/self/io accounting of one action */
+  IO_ACCT: { id: 26, fields: ["rchar", "wchar", "syscr", "syscw", "writeBytes"] },
+  /** the loopback peer's own syscall (read) and its return value */
+  PEER_CALL: { id: 27, fields: ["call", "ret", "socket"] },
+  /** the state setup left: resident source pages, source pages in all (the first event) */
+  SETUP: { id: 28, fields: ["residentPages", "filePages"] },
+  /** a pseudo-call (mem_read/mem_write/peer_read): addr or sink, len */
+  USER_OP: { id: 29, fields: ["call", "step", "arg0", "arg1"] },
+  /** put_page: the new refcount */
+  PAGE_UNREF: { id: 30, fields: ["frame", "refcount"] },
+  /** ns (f) of actions the trace does not record one by one (page-cache lookups, small allocations) */
+  COST: { id: 31, fields: [] },
+  /** the sender's softirq wakes the sleeping peer (f: the sender's ns) */
+  PEER_WAKE: { id: 32, fields: ["socket", "skb"] },
+  /** a copy's source (dst 0) or destination (dst 1) not in the process's CPU cache (f: the extra ns) */
+  CACHE_MISS: { id: 33, fields: ["frame", "bytes", "dst"] },
+} as const satisfies Record<string, { id: number; fields: readonly string[] }>;
+/** Trace event kinds by name (from EVENTS). */
+export const Ev = Object.fromEntries(Object.entries(EVENTS).map(([k, v]) => [k, v.id])) as unknown as { readonly [K in keyof typeof EVENTS]: number };
+/** How a fault was taken (Ev.FAULT mode; assembly/mm/fault.ts FM_*). */
+export const FaultMode = { USER: 0, GUP: 1, KERNEL: 2 } as const;
+/** What a process waited for (Ev.WAIT what). */
+export const Wait = {
+  DISK: 1,
+  SOCKET: 2,
+  PIPE: 3,
+  /** a sleep nothing ends: the run stops with TIMEOUT */
+  BLOCKED: 4,
+  /** poll's timeout ran out */
+  POLL: 5,
 } as const;
 
 /** What a CPU copy copied (Ev.CPU_COPY d). */
@@ -367,22 +414,7 @@ export const Errno = {
   ENOTCONN: 107, ETIMEDOUT: 110, ENOPROTOOPT: 92,
 } as const;
 
-/** Flag and constant values (Linux x86_64): the scenario writes the macro names, the compiler ORs the values. */
-export const Flags = {
-  O_RDONLY: 0, O_WRONLY: 0o1, O_RDWR: 0o2, O_CREAT: 0o100, O_EXCL: 0o200, O_TRUNC: 0o1000, O_APPEND: 0o2000,
-  O_NONBLOCK: 0o4000, O_DIRECT: 0o40000, O_CLOEXEC: 0o2000000,
-  PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4,
-  MAP_SHARED: 0x01, MAP_PRIVATE: 0x02, MAP_FIXED: 0x10, MAP_ANONYMOUS: 0x20, MAP_POPULATE: 0x8000,
-  SPLICE_F_MOVE: 1, SPLICE_F_NONBLOCK: 2, SPLICE_F_MORE: 4, SPLICE_F_GIFT: 8,
-  F_GETFL: 3, F_SETFL: 4, F_SETPIPE_SZ: 1031, F_GETPIPE_SZ: 1032,
-  MSG_DONTWAIT: 0x40, MSG_MORE: 0x8000, MSG_ZEROCOPY: 0x4000000, MSG_ERRQUEUE: 0x2000,
-  SOL_SOCKET: 1, SO_ZEROCOPY: 60, SO_SNDBUF: 7, SO_RCVBUF: 8,
-  SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2,
-  MADV_NORMAL: 0, MADV_RANDOM: 1, MADV_SEQUENTIAL: 2, MADV_WILLNEED: 3, MADV_DONTNEED: 4,
-  POSIX_FADV_NORMAL: 0, POSIX_FADV_RANDOM: 1, POSIX_FADV_SEQUENTIAL: 2, POSIX_FADV_WILLNEED: 3,
-  POSIX_FADV_DONTNEED: 4, POSIX_FADV_NOREUSE: 5,
-  POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10,
-} as const;
+/* Flags (the macro names calls take, Linux x86_64 values) are in calls.ts, beside the calls. */
 
 /** Signals and their si_codes. */
 export const Sig = { SIGBUS: 7, SIGSEGV: 11, SIGPIPE: 13, BUS_ADRERR: 2, SEGV_MAPERR: 1, SEGV_ACCERR: 2 } as const;
@@ -396,3 +428,12 @@ export const Status = {
   /** native host: the bound on the phase ran out (a call blocked: a full pipe nobody reads, a peer held back) */
   TIMEOUT: 10,
 } as const;
+
+/** A signal's name (SIGBUS), and a si_code's for that signal (BUS_ADRERR), from Sig. */
+export function signalName(signo: number): string | undefined {
+  return Object.entries(Sig).find(([k, v]) => k.startsWith("SIG") && v === signo)?.[0];
+}
+export function siCodeName(signal: string, code: number): string | undefined {
+  const prefix = { SIGBUS: "BUS_", SIGSEGV: "SEGV_" }[signal];
+  return prefix && Object.entries(Sig).find(([k, v]) => k.startsWith(prefix) && v === code)?.[0];
+}

@@ -1,5 +1,5 @@
 /** What the compiler hands to both engines and to everything built on their results. */
-import type { CallName } from "./abi.js";
+import type { CallName, SinkKind } from "./abi.js";
 
 export type ParamValue = string | number | boolean;
 
@@ -14,7 +14,7 @@ export interface CompiledFile {
 
 export interface CompiledSink {
   name: string;
-  kind: "tcp" | "file" | "null" | "nic";
+  kind: keyof typeof SinkKind;
   /** register that holds its fd */
   reg: number;
   /** file id it must receive, or -1 */

@@ -4,8 +4,9 @@
  *   <script type="module" src="zerocopy-sim.js"></script>
  *   <zerocopy-sim scenario="sendfile" params="fileSize=64KiB chunk=16KiB"></zerocopy-sim>
  *
- * Attributes: scenario, src, params, speed, autoplay, native, wasm (docs/embedding.md). Events: zcsim-ready,
- * zcsim-step, zcsim-end, zcsim-error. Each element runs its own instance of the model.
+ * Attributes: scenario, src, params, speed, autoplay, native, wasm, timeout (docs/embedding.md). Events: zcsim-ready,
+ * zcsim-step, zcsim-end, zcsim-error. Each element runs its own instance of the model, in a Web Worker it owns
+ * (sim.ts): a run that does not end is stopped by terminating that worker, and the page never waits for it.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { compile, compileByName, parseSets, ScenarioError, type Compiled } from "../scenario/index.js";
@@ -19,7 +20,9 @@ import { StateFolder, type ViewState } from "./state.js";
 import { renderDataPath, endpoints, selectorOf } from "./datapath.js";
 import { renderPageTables } from "./pagetable.js";
 import { fmtCounter, readCounters, visibleRows, type Flat } from "./counters.js";
-import { newSimulator, Playback, type SimulatorLike } from "./sim.js";
+import { ModelLink, Playback, RunStopped } from "./sim.js";
+import { DEFAULT_MAX_STEPS, DEFAULT_MODEL_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from "../scenario/limits.js";
+import type { Stopped } from "../model/simulator.js";
 import { styles } from "./styles.js";
 
 /** Control icons as inline SVG (no font needed). */
@@ -35,6 +38,10 @@ const ICON = {
 
 /** Most events an element keeps by default (`traceCap=` in params overrides it). */
 const TRACE_CAP = 200_000;
+
+/** A run that takes longer than this (ms) replaces the previous run's views with "Running the model…" and Stop;
+ *  a quicker one (most: a few ms) swaps the views without a flash. */
+const SLOW_MS = 300;
 
 /** Speeds offered, in events per second. */
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 256];
@@ -70,6 +77,17 @@ export function parseParamsAttr(text: string | null | undefined): Record<string,
   }
 }
 
+/**
+ * Why the model's caps stopped a run (docs/limits.md), in the element's terms: its `timeout` attribute is the
+ * wall-time cap (the model's own detail names the CLI's flags).
+ */
+function timeoutLine(st: Stopped | undefined, timeoutMs: number): string {
+  if (!st) return "stopped by the model's caps";
+  if (st.reason === "blocked") return st.detail;
+  const cap = st.cap === "time" ? `the element's timeout of ${timeoutMs / 1000} s` : `the model's cap of ${DEFAULT_MAX_STEPS.toLocaleString("en-US")} instructions`;
+  return `looping: the program was still executing instructions (${st.steps.toLocaleString("en-US")} in ${st.ms} ms${st.at ? `, at ${st.at}` : ""}) when it reached ${cap}`;
+}
+
 export class ZeroCopySim extends LitElement {
   /** The element's styles (src/widget/styles.ts): themable through --zcsim-* custom properties. */
   static override styles = styles;
@@ -81,12 +99,14 @@ export class ZeroCopySim extends LitElement {
     autoplay: { type: Boolean },
     native: { type: String },
     wasm: { type: String },
+    timeout: { type: Number },
     _status: { state: true },
     _pos: { state: true },
     _playing: { state: true },
     _error: { state: true },
     _native: { state: true },
     _ptOpen: { state: true },
+    _slow: { state: true },
   };
 
   /** catalogue scenario name (sendfile, read-write, ...) */
@@ -103,16 +123,24 @@ export class ZeroCopySim extends LitElement {
   declare native: string | undefined;
   /** URL of the model's wasm (default: beside this module) */
   declare wasm: string | undefined;
+  /** the run's cap on wall time, s (the model's own cap; the worker is terminated 5 s past it without an answer) */
+  declare timeout: number;
 
-  declare private _status: "idle" | "loading" | "ready" | "error";
+  declare private _status: "idle" | "loading" | "ready" | "error" | "stopped";
   declare private _pos: number;
   declare private _playing: boolean;
   declare private _error: ErrorDetail | null;
   declare private _native: Result | null;
   declare private _ptOpen: boolean;
+  /** the run under way has taken longer than SLOW_MS: show it (and Stop) instead of the previous run's views */
+  declare private _slow: boolean;
 
-  private sim: SimulatorLike | null = null;
-  private simUrl = "";
+  /** the model, in the element's own worker (one per element, kept across reloads, replaced after a stop) */
+  private link: ModelLink | null = null;
+  /** when the run under way started (performance.now()), for the Stop message */
+  private runStart = 0;
+  /** a run was under way when the element left the page: run again when it returns */
+  private rerunOnConnect = false;
   private playback: Playback | null = null;
   private folder: StateFolder | null = null;
   private view: ViewState | null = null;
@@ -127,6 +155,7 @@ export class ZeroCopySim extends LitElement {
     super();
     this.scenario = "sendfile";
     this.speed = 4;
+    this.timeout = DEFAULT_MODEL_TIMEOUT_MS / 1000;
     this.autoplay = false;
     this._status = "idle";
     this._pos = 0;
@@ -134,6 +163,7 @@ export class ZeroCopySim extends LitElement {
     this._error = null;
     this._native = null;
     this._ptOpen = true;
+    this._slow = false;
     this.addEventListener("keydown", (e) => this.onKey(e));
   }
 
@@ -142,15 +172,20 @@ export class ZeroCopySim extends LitElement {
     if (!this.hasAttribute("tabindex")) this.tabIndex = 0;
     if (!this.hasAttribute("role")) this.setAttribute("role", "group");
     if (!this.hasAttribute("aria-label")) this.setAttribute("aria-label", "zero-copy simulation");
+    if (this.rerunOnConnect) { this.rerunOnConnect = false; this.queueReload(); }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.pause();
+    // the worker holds a whole model: let it go with the element; a run it had under way is forgotten (no
+    // "stopped" for it) and made again if the element comes back
+    if (this.link?.running) { this.rerunOnConnect = true; this.loadSeq++; }
+    this.link?.dispose();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has("scenario") || changed.has("src") || changed.has("params") || changed.has("wasm")) this.queueReload();
+    if (changed.has("scenario") || changed.has("src") || changed.has("params") || changed.has("wasm") || changed.has("timeout")) this.queueReload();
     if (changed.has("native")) void this.loadNative();
     if (changed.has("speed") && this._playing) { this.pause(); this.play(); }
   }
@@ -182,17 +217,25 @@ export class ZeroCopySim extends LitElement {
     this._status = "loading";
     this._error = null;
     try {
+      const timeoutMs = this.timeoutMs();
       const compiled = await this.compiled();
       const url = this.wasm ? new URL(this.wasm, document.baseURI).href : "";
-      if (!this.sim || this.simUrl !== url) {
-        // one Simulator per element, kept across reloads: elements never share a model instance
-        const sim = await newSimulator(url || undefined);
-        if (seq !== this.loadSeq) return;
-        this.sim = sim;
-        this.simUrl = url;
-      }
       if (seq !== this.loadSeq) return;
-      const pb = new Playback(this.sim, compiled);
+      if (!this.link || this.link.url !== url) {
+        // one model per element, kept across reloads: elements never share a model instance
+        this.link?.dispose();
+        this.link = new ModelLink(url);
+      }
+      this.runStart = performance.now();
+      const slow = setTimeout(() => { if (seq === this.loadSeq) this._slow = true; }, SLOW_MS);
+      const run = await this.link.run(compiled, { trace: true, timeoutMs }).finally(() => clearTimeout(slow));
+      if (seq !== this.loadSeq) return;
+      this._slow = false;
+      if (run.status === "TIMEOUT") {
+        this.stopped(`TIMEOUT, ${timeoutLine(run.stopped, timeoutMs)}`);
+        return;
+      }
+      const pb = new Playback(compiled, run);
       this.playback = pb;
       this.folder = new StateFolder(pb.events);
       this._status = "ready";
@@ -201,8 +244,29 @@ export class ZeroCopySim extends LitElement {
       if (this.autoplay) this.play();
     } catch (e) {
       if (seq !== this.loadSeq) return;
-      this.fail(e);
+      this._slow = false;
+      if (e instanceof RunStopped) this.stopped(`${e.message} (the model's worker was terminated)`);
+      else this.fail(e);
     }
+  }
+
+  /** The `timeout` attribute in ms, checked (a ScenarioError naming it otherwise). */
+  private timeoutMs(): number {
+    const s = this.timeout ?? DEFAULT_MODEL_TIMEOUT_MS / 1000; // the attribute removed: the default
+    if (typeof s !== "number" || !Number.isFinite(s) || s * 1000 < MIN_TIMEOUT_MS || s * 1000 > MAX_TIMEOUT_MS) {
+      const shown = this.getAttribute("timeout") ?? String(s);
+      throw new ScenarioError("timeout", `"${shown}" is not a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}`);
+    }
+    return Math.round(s * 1000);
+  }
+
+  /** The run ended without a result to play: say why in one line (and in zcsim-error); a new run works. */
+  private stopped(why: string): void {
+    const message = `stopped: ${why}`;
+    this._status = "stopped";
+    this._error = { message };
+    this.playback = null;
+    this.emit<ErrorDetail>("zcsim-error", { message });
   }
 
   private fail(e: unknown): void {
@@ -274,6 +338,14 @@ export class ZeroCopySim extends LitElement {
     this.timer = undefined;
   }
   toggle(): void { if (this._playing) this.pause(); else this.play(); }
+  /** Stops the model's run under way (its worker is terminated): the element shows "stopped: …". No effect
+   *  when no run is under way, or where the model runs on the page's thread (no workers). */
+  stop(): void {
+    if (!this.link?.running) return;
+    this.link.stop(`Stop pressed after ${((performance.now() - this.runStart) / 1000).toFixed(1)} s`);
+  }
+  /** Runs the scenario again (after a stop, say). */
+  rerun(): void { void this.reload(); }
 
   private goto(n: number, notify = true): void {
     const pb = this.playback;
@@ -342,8 +414,16 @@ export class ZeroCopySim extends LitElement {
     if (this._status === "error" && this._error) {
       return html`<div class="error" role="alert" part="error"><strong>zerocopy-sim:</strong> ${this._error.message}</div>`;
     }
+    if (this._status === "stopped" && this._error) {
+      return html`<div class="stopped" role="status" part="stopped"><span class="why">${this._error.message}</span>
+        <button type="button" @click=${() => this.rerun()} aria-label="Run the scenario again">Run again</button></div>`;
+    }
     const pb = this.playback;
-    if (!pb || !this.view) return html`<div class="loading" role="status">Loading the model…</div>`;
+    if (!pb || !this.view || (this._status === "loading" && this._slow)) {
+      return html`<div class="loading" role="status"><span>Running the model…</span>
+        ${this.link?.inWorker !== false ? html`<button type="button" class="stop" @click=${() => this.stop()}
+          aria-label="Stop the model's run" title="Stop the run">Stop</button>` : nothing}</div>`;
+    }
     const c = pb.compiled;
     const ev = this._pos > 0 ? pb.events[this._pos - 1] : null;
     const motion = ev ? motionOf(ev) : "none";

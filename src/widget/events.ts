@@ -2,7 +2,7 @@
  * The model's trace events as the widget sees them: `{ seq, kind, a..f }` with `kind` the Ev name, whatever
  * shape the model's decoder gives them (named fields or the raw words), and a sentence for each one.
  */
-import { Call, CopyWhat, Dev, Ev, Errno, Sig } from "../scenario/abi.js";
+import { Call, CopyWhat, Dev, Ev, EVENTS, Errno, Wait, signalName } from "../scenario/abi.js";
 
 export type EvKind = keyof typeof Ev;
 
@@ -25,44 +25,31 @@ const COPY_BY_ID = new Map<number, string>(Object.entries(CopyWhat).map(([k, v])
 const ERRNO_BY_ID = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
 
 /**
- * The operand names of each kind, in a..f order, as the model's decoder may name them. The first name is the
- * widget's own; the others are accepted spellings.
+ * Other spellings a decoder may give a field (the model's own names are EVENTS' in abi.ts), by field name, or by
+ * "KIND.field" where one kind's field takes spellings another's does not.
  */
-export const FIELDS: Record<EvKind, string[][]> = {
-  SYS_ENTER: [["call", "callId", "nr"], ["step"], ["arg0"], ["arg1"], ["arg2"], ["arg3"]],
-  SYS_EXIT: [["call", "callId", "nr"], ["step"], ["ret"], ["errno"]],
-  FAULT: [["vaddr", "addr"], ["major"], ["pages", "mapped"], ["mode", "populate", "inMmap"], ["signal"]],
-  PTE_SET: [["vaddr", "addr"], ["frame", "pfn"], ["flags"]],
-  PT_ALLOC: [["level"], ["frame", "pfn"], ["vaddr", "addr"]],
-  CPU_COPY: [["src", "srcFrame", "from"], ["dst", "dstFrame", "to"], ["bytes", "len"], ["what"], ["opStart"]],
-  DMA: [["dev", "device"], ["src", "srcFrame", "from"], ["dst", "dstFrame", "to"], ["bytes", "len"]],
-  DESC_POST: [["index", "ring", "idx", "ringIndex"], ["frame", "pfn"], ["len", "bytes"], ["flags"]],
-  DESC_DONE: [["index", "ring", "idx", "ringIndex"], ["status"]],
-  CACHE_ADD: [["file"], ["index"], ["order"], ["frame", "pfn"]],
-  PIPE_PUSH: [["pipe", "pipeId"], ["slot"], ["frame", "pfn"], ["len", "bytes"]],
-  PIPE_POP: [["pipe", "pipeId"], ["slot"], ["frame", "pfn"], ["len", "bytes"]],
-  SKB_ALLOC: [["skb", "skbId", "id"], ["linear", "linearBytes"], ["socket", "sock", "socketId"]],
-  SKB_FRAG: [["skb", "skbId", "id"], ["frame", "pfn"], ["offset"], ["len", "bytes"]],
-  XMIT: [["skb", "skbId", "id"], ["dev", "device"], ["bytes", "len"]],
-  DELIVER: [["sink", "sinkId"], ["bytes", "len"], ["intact"]],
-  CSUM: [["frame", "pfn"], ["bytes", "len"]],
-  PAGE_REF: [["frame", "pfn"], ["refcount", "refs"], ["count"]],
-  PAGE_FREE: [["frame", "pfn"]],
-  SIGNAL: [["signo", "signal"], ["code", "si_code", "siCode"], ["addr", "address"]],
-  WAIT: [["what", "wait"], ["waitNs"]],
-  MODE_SWITCH: [["toKernel", "dir", "direction"]],
-  BLOCK_RQ: [["file"], ["index", "first"], ["pages"]],
-  ZC_COMPLETE: [["lo"], ["hi"], ["copied"]],
-  TRACE_CUT: [["dropped"]],
-  IO_ACCT: [["rchar"], ["wchar"], ["syscr"], ["syscw"]],
-  PEER_CALL: [["call", "callId"], ["ret"]],
-  SETUP: [["resident", "residentPages"], ["pages", "filePages"]],
-  USER_OP: [["call", "callId"], ["step"], ["arg0", "addr", "sink"], ["arg1", "len"]],
-  PAGE_UNREF: [["frame", "pfn"], ["refcount", "refs", "count"]],
-  COST: [[], [], [], [], [], ["ns"]],
-  PEER_WAKE: [["socket"], ["skb"]],
-  CACHE_MISS: [["frame", "pfn"], ["bytes", "len"], ["dst"]],
+const ALIASES: Record<string, string[]> = {
+  call: ["callId", "nr"], vaddr: ["addr"], pages: ["mapped"], mode: ["populate", "inMmap"], frame: ["pfn"],
+  src: ["srcFrame", "from"], dst: ["dstFrame", "to"], bytes: ["len"], len: ["bytes"], device: ["dev"],
+  index: ["ring", "idx", "ringIndex"], pipe: ["pipeId"], skb: ["skbId", "id"], linear: ["linearBytes"],
+  socket: ["sock", "socketId"], sink: ["sinkId"], refcount: ["refs"], signo: ["signal"], code: ["si_code", "siCode"],
+  addr: ["address"], what: ["wait"], toKernel: ["dir", "direction"], residentPages: ["resident"], filePages: ["pages"],
+  "BLOCK_RQ.index": ["first"], "PAGE_UNREF.refcount": ["refs", "count"], "USER_OP.arg0": ["addr", "sink"], "USER_OP.arg1": ["len"],
+  "CACHE_MISS.dst": [],
 };
+
+/**
+ * The operand names of each kind, in a..f order: the model's name first (EVENTS), then the accepted spellings; word f
+ * is the action's ns where the kind names fewer than six fields.
+ */
+export const FIELDS: Record<EvKind, string[][]> = Object.fromEntries(
+  (Object.keys(EVENTS) as EvKind[]).map((kind) => {
+    const fields: readonly string[] = EVENTS[kind].fields;
+    const slots = fields.map((f) => [f, ...(ALIASES[`${kind}.${f}`] ?? ALIASES[f] ?? [])]);
+    while (slots.length < 6) slots.push(slots.length === 5 ? ["ns"] : []);
+    return [kind, slots];
+  }),
+) as Record<EvKind, string[][]>;
 
 const num = (v: unknown): number | undefined => {
   if (typeof v === "number") return v;
@@ -131,8 +118,7 @@ export function motionOf(e: WEvent): Motion {
   }
 }
 
-const WAIT_NAMES = ["", "for the disk", "for room in the socket buffer", "for the pipe"];
-const SIG_NAMES = new Map<number, string>([[Sig.SIGBUS, "SIGBUS"], [Sig.SIGSEGV, "SIGSEGV"], [Sig.SIGPIPE, "SIGPIPE"]]);
+const WAIT_NAMES: Record<number, string> = { [Wait.DISK]: "for the disk", [Wait.SOCKET]: "for room in the socket buffer", [Wait.PIPE]: "for the pipe" };
 const LEVEL_NAMES = ["", "PTE table", "PMD", "PUD", "PGD"];
 
 /** One sentence for the live region and the event log; `args` is the text of a call's arguments (SYS_ENTER). */
@@ -194,7 +180,7 @@ export function describe(e: WEvent, args = ""): string {
     case "PAGE_FREE":
       return `Frame ${e.a} is freed.`;
     case "SIGNAL":
-      return `The process receives ${SIG_NAMES.get(e.a) ?? `signal ${e.a}`} at ${hex(e.c)}.`;
+      return `The process receives ${signalName(e.a) ?? `signal ${e.a}`} at ${hex(e.c)}.`;
     case "WAIT":
       return `The process sleeps ${WAIT_NAMES[e.a] ?? ""} and is woken up: a context switch.`.replace("  ", " ");
     case "MODE_SWITCH":

@@ -44,7 +44,10 @@ export const styles = css`
   header h2 { font-size: 1.05rem; }
   header .params { color: var(--zcsim-muted); font: 12px var(--zcsim-mono); overflow-wrap: anywhere; }
   .error { color: #c92a2a; background: #fff5f5; border: 1px solid #ffc9c9; border-radius: var(--zcsim-radius); padding: 8px; }
-  .loading { color: var(--zcsim-muted); padding: 8px; }
+  .loading { color: var(--zcsim-muted); padding: 8px; display: flex; align-items: center; gap: 10px; }
+  /* a run stopped (its caps, the watchdog, Stop): one line and a way to run again */
+  .stopped { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; padding: 8px; border: 1px solid var(--zcsim-border); border-radius: var(--zcsim-radius); }
+  .stopped .why { flex: 1 1 20em; overflow-wrap: anywhere; }
 
   /* controls */
   .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-bottom: 8px; }

@@ -11,10 +11,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { catalogue, compile, DEFAULT_MAX_STEPS, MAX_STEPS, type Compiled } from "../../src/scenario/index.js";
+import { compile, DEFAULT_MAX_STEPS, MAX_STEPS, type Compiled } from "../../src/scenario/index.js";
 import { applyOp } from "../../src/scenario/expr.js";
 import { Op } from "../../src/scenario/abi.js";
 import { scratch } from "../native/helpers.js";
+import { blockedScenario, busyLoopScenario } from "./never-ending.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const haveModel = existsSync(root + "build/zcsim.wasm");
@@ -30,14 +31,9 @@ const sc = (program: unknown[], setup: unknown = {}, params?: Record<string, unk
 /** A loop that never ends and makes no call. */
 const spin = (budget?: number) => sc([{ set: "x", to: 0 }, { repeat: { while: "1" }, do: [{ set: "x", to: "$x + 1" }] }], {}, budget ? { stepBudget: budget } : undefined);
 /** A read of a pipe nobody writes: it sleeps for ever. */
-const blocked = () => sc([{ call: "pipe", ret: ["r", "w"] }, { call: "read", fd: "r", buf: "b", count: 1 }], { buffers: { b: { size: 4096 } } });
+const blocked = () => compile(blockedScenario);
 /** The catalogue's mmap-write without its offset update: every turn writes the same chunk, for ever. */
-const busy = (): Compiled => {
-  const s = structuredClone(catalogue["mmap-write"]) as { program: Record<string, unknown>[] };
-  const loop = s.program.find((st) => "repeat" in st) as { do: Record<string, unknown>[] };
-  loop.do = loop.do.filter((st) => !("set" in st));
-  return compile(s, { fileSize: "256KiB", chunk: "64KiB", sink: "null" });
-};
+const busy = (): Compiled => compile(busyLoopScenario(), { fileSize: "256KiB", chunk: "64KiB", sink: "null" });
 
 describe.skipIf(!haveModel)("the model's caps", () => {
   it("a stepBudget of 10^10 does not lift the run's cap: TIMEOUT, looping, at exactly the cap", () => {

@@ -2,15 +2,15 @@
  * Hostile programs fed to the wasm, which must never trap and never hang:
  *   - the compiler fuzz's accepted files (the 10,000 of test/scenario/fuzz.test.ts, those that compile);
  *   - random programs of every call with absurd arguments (calls-arb.ts).
- * They run in a child process (wasm-runner.ts) so that a hang is caught by a time limit per program instead of
- * stalling the test runner (15 s per program; 90 s for the runner to start on a loaded machine); every program gets a
- * fresh instance and a small step budget.
+ * They run in a child process (wasm-runner.ts, under fuzz-run.ts's hang watch) so that a hang is caught by a time
+ * limit per program instead of stalling the test runner (15 s per program; 90 s for the runner to start on a loaded
+ * machine); every program gets a fresh instance and a small step budget.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Status } from "../../src/scenario/abi.js";
+import { watchRunner } from "./fuzz-run.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const haveModel = existsSync(root + "src/model/index.ts") && existsSync(root + "build/zcsim.wasm");
@@ -18,40 +18,17 @@ if (!haveModel) console.log("fuzz-wasm: skipped: the model (src/model/index.ts, 
 
 interface Outcome { total: number; ran: number; statuses: Record<string, number>; traps: { i: number; trap: string; scenario: unknown }[]; hang?: { i: number; scenario?: unknown }; ms: number }
 
-/** Runs the runner; a program silent for `limitMs` is a hang (the child is killed). */
-function runBatch(args: string[], limitMs = 15_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, ["--import", "tsx", root + "test/hostile/wasm-runner.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const o: Outcome = { total: 0, ran: 0, statuses: {}, traps: [], ms: 0 };
-    let buf = "", err = "", current = -1, currentProgram: unknown, timer: NodeJS.Timeout | undefined;
-    // the first line may be slow on a loaded machine (tsx, compiling the fuzz's files); then each program has limitMs
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => { o.hang = { i: current, scenario: currentProgram }; child.kill("SIGKILL"); }, current < 0 ? 90_000 : limitMs);
-    };
-    arm();
-    child.stderr.on("data", (b: Buffer) => (err += b));
-    child.stdout.on("data", (b: Buffer) => {
-      buf += b;
-      let k;
-      while ((k = buf.indexOf("\n")) >= 0) {
-        const line = JSON.parse(buf.slice(0, k));
-        buf = buf.slice(k + 1);
-        arm();
-        if (line.total !== undefined) o.total = line.total;
-        if (line.start !== undefined) { current = line.start; currentProgram = line.program; }
-        if (line.status) { o.ran++; o.statuses[line.status] = (o.statuses[line.status] ?? 0) + 1; }
-        if (line.trap) { o.ran++; o.traps.push(line); }
-      }
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      o.ms = Date.now() - t0;
-      if (!o.hang && code !== 0) return reject(new Error(`the runner failed (${code}): ${err.slice(0, 2000)}`));
-      resolve(o);
-    });
+/** Runs the runner under the hang watch (fuzz-run.ts), counting statuses and keeping traps. */
+async function runBatch(args: string[]): Promise<Outcome> {
+  const o: Outcome = { total: 0, ran: 0, statuses: {}, traps: [], ms: 0 };
+  const w = await watchRunner(args, (line) => {
+    if (line.total !== undefined) o.total = line.total;
+    if (line.status) { o.ran++; o.statuses[line.status] = (o.statuses[line.status] ?? 0) + 1; }
+    if (line.trap) { o.ran++; o.traps.push({ i: line.i!, trap: line.trap, scenario: line.scenario }); }
   });
+  o.ms = w.ms;
+  if (w.hang) o.hang = { i: w.hang.i, scenario: w.hang.program };
+  return o;
 }
 
 const describeTraps = (o: Outcome) => o.traps.slice(0, 3).map((t) => `#${t.i}: ${t.trap}: ${JSON.stringify((t.scenario as { program: unknown }).program).slice(0, 600)}`).join("\n");

@@ -1,5 +1,5 @@
 /**
- * Child process of wasm-fuzz.test.ts: runs scenario files in the model, one fresh instance each, and writes one JSON
+ * Child process of fuzz-run.ts (its hang watch; fuzz-wasm.test.ts, fuzz-schema.test.ts, bench/fuzz.ts): runs scenario files in the model, one fresh instance each, and writes one JSON
  * line per program: {"start": i} before it, then {"i", "status"} or {"i", "trap"}. The parent kills this process
  * when a program makes no progress for its time limit: a hang of the wasm cannot stall the test runner.
  *

@@ -6,8 +6,9 @@
 import { MessageChannel } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileModel, loadSimulator } from "../../src/model/index.js";
-import { compileByName, type Compiled } from "../../src/scenario/index.js";
+import { compile, compileByName, type Compiled } from "../../src/scenario/index.js";
 import { serveModel, WorkerRunner, type WorkerLike } from "../../src/model/worker-runner.js";
+import { blockedScenario } from "../hostile/never-ending.js";
 
 const sim = await loadSimulator();
 const ports: MessageChannel[] = [];
@@ -82,6 +83,23 @@ describe("WorkerRunner (over MessageChannels)", () => {
     const o = await runner.run(c);
     expect(o.result).toEqual(sim.run(c).result);
     expect(n).toBe(2);
+    runner.terminate();
+  });
+
+  it("eventsOnlyIfDone: a stopped run comes back without its trace, a finished one with it", async () => {
+    const runner = new WorkerRunner({ create: fakeWorker, size: 1 });
+    // a read of a pipe nobody writes: the model stops it at once (TIMEOUT, blocked)
+    const blocked = compile(blockedScenario);
+    const stopped = await runner.run(blocked, { trace: true }, { eventsOnlyIfDone: true });
+    expect(stopped.status).toBe("TIMEOUT");
+    expect(stopped.stopped?.reason).toBe("blocked");
+    expect(stopped.events).toBeUndefined();
+    // without the option the partial trace comes back, as before
+    expect((await runner.run(blocked, { trace: true })).events?.length).toBeGreaterThan(0);
+    const c = compileByName("sendfile", { fileSize: "64KiB" });
+    const done = await runner.run(c, { trace: true }, { eventsOnlyIfDone: true });
+    expect(done.status).toBe("DONE");
+    expect(done.events).toEqual(sim.run(c, { trace: true }).events);
     runner.terminate();
   });
 });

@@ -4,7 +4,7 @@
  * man page's order, its return value and errno, and its start and end in the phase (model: cost-model time;
  * native: measured CLOCK_MONOTONIC).
  */
-import { Call, Errno, Sig, Tag, type CallName } from "../../scenario/abi.js";
+import { Call, Errno, Tag, signalName, siCodeName, type CallName } from "../../scenario/abi.js";
 import type { Compiled } from "../../scenario/types.js";
 import type { SimEvent } from "../../model/events.js";
 import { decodeProgram, operandValue, evalExpr, type DecodedProgram } from "./program.js";
@@ -49,8 +49,6 @@ export interface CallRecord {
 }
 
 const CALL_BY_ID: Record<number, CallName> = Object.fromEntries(Object.entries(Call).map(([k, v]) => [v.id, k as CallName]));
-const SIG_NAME: Record<number, string> = { [Sig.SIGBUS]: "SIGBUS", [Sig.SIGSEGV]: "SIGSEGV", [Sig.SIGPIPE]: "SIGPIPE" };
-const SI_CODE: Record<string, Record<number, string>> = { SIGBUS: { 2: "BUS_ADRERR" }, SIGSEGV: { 1: "SEGV_MAPERR", 2: "SEGV_ACCERR" } };
 export const ERRNO_BY_VALUE: Record<number, string> = Object.fromEntries(Object.entries(Errno).map(([k, v]) => [v, k]));
 
 /** Lowest-free descriptor allocation, as Linux does it: tells the fds a pipe got when the trace does not. */
@@ -167,8 +165,8 @@ export function callsFromModel(compiled: Compiled, events: SimEvent[]): CallReco
     t += ns;
     if (e.kind === "MODE_SWITCH" && open && exited && Number(e.toKernel) === 0) { open.t1 = t; open = undefined; continue; }
     if (e.kind === "SIGNAL") {
-      const signal = SIG_NAME[Number(e.signo)] ?? `SIG${e.signo}`;
-      const sig: CallSignal = { signal, code: SI_CODE[signal]?.[Number(e.code)] ?? String(e.code), addr: `0x${Number(e.addr).toString(16)}` };
+      const signal = signalName(Number(e.signo)) ?? `SIG${e.signo}`;
+      const sig: CallSignal = { signal, code: siCodeName(signal, Number(e.code)) ?? String(e.code), addr: `0x${Number(e.addr).toString(16)}` };
       const target = open ?? lastUser;
       if (target) { target.signal = sig; if (target.name === "mem_read" || target.name === "mem_write") target.ret = -1; }
     }

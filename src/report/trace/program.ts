@@ -4,11 +4,12 @@
  * first four argument values, and a REF operand passes its register index, not the offset: the strace and
  * Perfetto exports complete a call's arguments from its operands here.
  */
-import { HEADER_WORDS, Op, Rpn, Tag } from "../../scenario/abi.js";
+import { CallInsn, Op, Rpn, Tag } from "../../scenario/abi.js";
+import { mapProgram } from "../../scenario/layout.js";
 
 export interface Operand { tag: number; val: number }
 
-export interface CallInsn {
+export interface CallInsnRecord {
   call: number;
   step: number;
   /** registers bound by `ret` (-1: unbound) */
@@ -19,7 +20,7 @@ export interface CallInsn {
 export interface DecodedProgram {
   strings: string[];
   /** CALL instruction by step */
-  calls: Map<number, CallInsn>;
+  calls: Map<number, CallInsnRecord>;
   /** the expression pool (words as numbers) */
   pool: number[];
 }
@@ -27,39 +28,28 @@ export interface DecodedProgram {
 /** Decodes the sections of a program the trace exports need. */
 export function decodeProgram(words: BigInt64Array): DecodedProgram {
   const w = (i: number) => Number(words[i]);
-  const nknobs = w(3), nstrings = w(4), nfiles = w(5), nsinks = w(6), nbufs = w(7), ncode = w(8), npool = w(9);
-  let p = HEADER_WORDS + 2 * nknobs;
-  const strings: string[] = [];
-  for (let i = 0; i < nstrings; i++) {
-    const nb = w(p);
-    const bytes: number[] = [];
-    for (let j = 0; j < nb; j++) {
-      const word = words[p + 1 + (j >> 3)];
-      bytes.push(Number((BigInt.asUintN(64, word) >> BigInt((j & 7) * 8)) & 0xffn));
-    }
-    strings.push(String.fromCharCode(...bytes));
-    p += 1 + Math.ceil(nb / 8);
-  }
-  p += 5 * nfiles + 5 * nsinks + 3 * nbufs;
-  const code = p;
-  const calls = new Map<number, CallInsn>();
+  const m = mapProgram(words);
+  const code = m.code, ncode = m.ncode;
+  const calls = new Map<number, CallInsnRecord>();
   let pc = 0;
   while (pc < ncode) {
-    const op = w(code + pc);
+    const at = code + pc;
+    const op = w(at);
     if (op === Op.CALL) {
-      const nargs = w(code + pc + 3);
+      const nargs = w(at + CallInsn.NARGS);
       const args: Operand[] = [];
-      for (let i = 0; i < nargs; i++) args.push({ tag: w(code + pc + 8 + 2 * i), val: w(code + pc + 9 + 2 * i) });
-      calls.set(w(code + pc + 2), { call: w(code + pc + 1), step: w(code + pc + 2), r: [w(code + pc + 4), w(code + pc + 5), w(code + pc + 6)], args });
-      pc += 8 + 2 * nargs;
+      for (let i = 0; i < nargs; i++) args.push({ tag: w(at + CallInsn.ARGS + 2 * i), val: w(at + CallInsn.ARGS + 1 + 2 * i) });
+      const step = w(at + CallInsn.STEP);
+      calls.set(step, { call: w(at + CallInsn.CALL), step, r: [w(at + CallInsn.RET0), w(at + CallInsn.RET1), w(at + CallInsn.RET2)], args });
+      pc += CallInsn.ARGS + 2 * nargs;
     } else if (op === Op.SET || op === Op.JZ) pc += 4;
     else if (op === Op.JUMP) pc += 2;
     else pc += 1; // HALT (or anything unknown: stop cleanly)
     if (op === Op.HALT) break;
   }
   const pool: number[] = [];
-  for (let i = 0; i < npool; i++) pool.push(w(code + ncode + i));
-  return { strings, calls, pool };
+  for (let i = 0; i < m.npool; i++) pool.push(w(m.pool + i));
+  return { strings: m.strings, calls, pool };
 }
 
 /** Evaluates the RPN expression at `off` in the pool with the registers known so far; undefined if one is not. */

@@ -6,7 +6,8 @@
  * strace -tt's form (HH:MM:SS.ffffff), `T` appends the call's duration as strace -T does (`<0.000012>`).
  * `parseStraceLine` reads a line back (the tests do, and anyone who wants to diff two runs).
  */
-import { Flags, Tag, type CallName } from "../../scenario/abi.js";
+import { CALLS, Flags, Tag, type CallName } from "../../scenario/abi.js";
+import type { ArgSpec } from "../../scenario/calls.js";
 import { ERRNO_BY_VALUE, type CallRecord } from "./calls.js";
 
 /** strerror() texts of the errnos the engines record. */
@@ -68,50 +69,59 @@ function offArg(r: CallRecord, i: number): string {
   return ptr(r.args[i]);
 }
 
-/** The syscall's name as strace prints it, and its arguments. */
+/** One argument as strace shows it, from its kind in the call table (calls.ts): descriptors and counts as numbers,
+ *  addresses in hex, offset pointers as [offset => new offset], flags OR'ed by name, a constant by its name. */
+function straceArg(r: CallRecord, i: number, spec: ArgSpec): string {
+  const v = r.args[i];
+  switch (spec.kind) {
+    case "buf": case "addr": return ptr(v);
+    case "loff": return offArg(r, i);
+    case "flags": return spec.family?.length ? bits(v ?? 0, pick([...spec.family])) : num(v);
+    case "const": return spec.family?.length ? named(byValue(spec.family[0]), v) : num(v);
+    default: return num(v);
+  }
+}
+
+/** The syscall's name as strace prints it, and its arguments: the calls whose strace form is not their argument list
+ *  as the table gives it (a path at AT_FDCWD, an access mode, a result array, an iovec, glibc's extra arguments) are
+ *  spelled out here; the others follow their arguments' kinds. */
 export function straceCall(r: CallRecord): { name: string; args: string[] } {
   const a = r.args;
+  const name = straceName(r.name);
   switch (r.name) {
     case "open": {
       const fl = a[1] ?? 0;
       const acc = ["O_RDONLY", "O_WRONLY", "O_RDWR"][fl & 3] ?? "O_RDONLY";
       const args = ["AT_FDCWD", JSON.stringify(r.path ?? "?"), bits(fl & ~3, OPEN_FLAGS, acc)];
       if (fl & Flags.O_CREAT) args.push(`0${(a[2] ?? 0).toString(8)}`);
-      return { name: "openat", args };
+      return { name, args };
     }
-    case "close": case "fsync": case "fdatasync": return { name: r.name, args: [num(a[0])] };
-    case "read": case "write": return { name: r.name, args: [num(a[0]), ptr(a[1]), num(a[2])] };
-    case "pread64": case "pwrite64": return { name: r.name, args: [num(a[0]), ptr(a[1]), num(a[2]), num(a[3])] };
-    case "lseek": return { name: "lseek", args: [num(a[0]), num(a[1]), named(SEEK, a[2])] };
     case "mmap": {
       const fl = a[3] ?? 0;
       const kind = fl & Flags.MAP_SHARED ? "MAP_SHARED" : fl & Flags.MAP_PRIVATE ? "MAP_PRIVATE" : undefined;
       const fd = fl & Flags.MAP_ANONYMOUS ? "-1" : num(a[4]);
-      return { name: "mmap", args: [ptr(a[0]), num(a[1]), a[2] === 0 ? "PROT_NONE" : bits(a[2] ?? 0, PROT), bits(fl & ~3, MAP, kind), fd, `0x${(a[5] ?? 0).toString(16)}`.replace(/^0x0$/, "0")] };
+      return { name, args: [ptr(a[0]), num(a[1]), a[2] === 0 ? "PROT_NONE" : bits(a[2] ?? 0, PROT), bits(fl & ~3, MAP, kind), fd, `0x${(a[5] ?? 0).toString(16)}`.replace(/^0x0$/, "0")] };
     }
-    case "munmap": return { name: "munmap", args: [ptr(a[0]), num(a[1])] };
-    case "madvise": return { name: "madvise", args: [ptr(a[0]), num(a[1]), named(MADV, a[2])] };
     case "fcntl": {
       const cmd = named(FCNTL, a[1]);
-      return { name: "fcntl", args: cmd === "F_GETFL" || cmd === "F_GETPIPE_SZ" ? [num(a[0]), cmd] : [num(a[0]), cmd, cmd === "F_SETFL" ? bits(a[2] ?? 0, OPEN_FLAGS) : num(a[2])] };
+      return { name, args: cmd === "F_GETFL" || cmd === "F_GETPIPE_SZ" ? [num(a[0]), cmd] : [num(a[0]), cmd, cmd === "F_SETFL" ? bits(a[2] ?? 0, OPEN_FLAGS) : num(a[2])] };
     }
-    case "pipe": return { name: "pipe2", args: [r.fds ? `[${r.fds[0]}, ${r.fds[1]}]` : "?", "0"] }; // glibc's pipe()
-    case "pipe2": return { name: "pipe2", args: [r.fds ? `[${r.fds[0]}, ${r.fds[1]}]` : "?", bits(a[0] ?? 0, OPEN_FLAGS)] };
-    case "sendfile": return { name: "sendfile", args: [num(a[0]), num(a[1]), offArg(r, 2), num(a[3])] };
-    case "splice": return { name: "splice", args: [num(a[0]), offArg(r, 1), num(a[2]), offArg(r, 3), num(a[4]), bits(a[5] ?? 0, SPLICE)] };
-    case "tee": return { name: "tee", args: [num(a[0]), num(a[1]), num(a[2]), bits(a[3] ?? 0, SPLICE)] };
+    case "pipe": return { name, args: [r.fds ? `[${r.fds[0]}, ${r.fds[1]}]` : "?", "0"] }; // glibc's pipe()
+    case "pipe2": return { name, args: [r.fds ? `[${r.fds[0]}, ${r.fds[1]}]` : "?", bits(a[0] ?? 0, OPEN_FLAGS)] };
     case "vmsplice": {
       const iov = r.iov ?? [];
       const list = `[${iov.map((v) => `{iov_base=${ptr(v.base)}, iov_len=${num(v.len)}}`).join(", ")}]`;
-      return { name: "vmsplice", args: [num(a[0]), list, String(iov.length), bits(a[2] ?? 0, SPLICE)] };
+      return { name, args: [num(a[0]), list, String(iov.length), bits(a[2] ?? 0, SPLICE)] };
     }
-    case "copy_file_range": return { name: "copy_file_range", args: [num(a[0]), offArg(r, 1), num(a[2]), offArg(r, 3), num(a[4]), num(a[5])] };
-    case "setsockopt": return { name: "setsockopt", args: [num(a[0]), named(SOL, a[1]), named(SO, a[2]), `[${num(a[3])}]`, "4"] };
-    case "send": return { name: "sendto", args: [num(a[0]), ptr(a[1]), num(a[2]), bits(a[3] ?? 0, MSG), "NULL", "0"] };
-    case "recv_errqueue": return { name: "recvmsg", args: [num(a[0]), "{msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, msg_control=[{cmsg_len=48, cmsg_level=SOL_IP, cmsg_type=IP_RECVERR}], msg_controllen=48, msg_flags=MSG_ERRQUEUE}", "MSG_ERRQUEUE"] };
-    case "ftruncate": return { name: "ftruncate", args: [num(a[0]), num(a[1])] };
-    case "posix_fadvise": return { name: "fadvise64", args: [num(a[0]), num(a[1]), num(a[2]), named(FADV, a[3])] };
-    default: return { name: r.name, args: a.map(num) };
+    case "setsockopt": return { name, args: [num(a[0]), named(SOL, a[1]), named(SO, a[2]), `[${num(a[3])}]`, "4"] };
+    case "send": return { name, args: [num(a[0]), ptr(a[1]), num(a[2]), bits(a[3] ?? 0, MSG), "NULL", "0"] };
+    case "recv_errqueue": return { name, args: [num(a[0]), "{msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, msg_control=[{cmsg_len=48, cmsg_level=SOL_IP, cmsg_type=IP_RECVERR}], msg_controllen=48, msg_flags=MSG_ERRQUEUE}", "MSG_ERRQUEUE"] };
+    case "poll": return { name, args: a.map(num) }; // one descriptor: written as the program gives it, not as a pollfd array
+    default: {
+      const spec = CALLS[r.name];
+      if (!spec || !spec.syscall) return { name, args: a.map(num) }; // the program's own actions: strace never sees them
+      return { name, args: Object.values(spec.args).map((s: ArgSpec, i) => straceArg(r, i, s)) };
+    }
   }
 }
 
@@ -201,5 +211,9 @@ export function parseStraceLine(line: string): ParsedStraceLine | null {
   return p;
 }
 
-/** The calls' names strace shows for the scenario format's names. */
-export const STRACE_NAME: Partial<Record<CallName, string>> = { open: "openat", pipe: "pipe2", send: "sendto", recv_errqueue: "recvmsg", posix_fadvise: "fadvise64" };
+/** The calls' names strace shows for the scenario format's names, where they differ (calls.ts `strace`). */
+export const STRACE_NAME: Partial<Record<CallName, string>> = Object.fromEntries(
+  Object.entries(CALLS).flatMap(([k, c]) => ("strace" in c ? [[k, c.strace]] : [])),
+);
+/** The name strace prints for a call. */
+export function straceName(call: CallName): string { return STRACE_NAME[call] ?? call; }
