@@ -44,18 +44,23 @@ export type WasmSource = BufferSource | URL | WebAssembly.Module;
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 
 /**
- * Where the built wasm lives relative to this module (src/model or dist/src/model). In Node, ZCSIM_WASM names another
- * build instead (an absolute path): the tests use it to run the whole command on a deliberately broken model.
+ * Where the built wasm lives relative to this module: one place, so that a bundler (Vite, Rollup, webpack) resolves
+ * the literal at build time and emits it, and a page never asks for a second guess. From src/model that is the
+ * repository's build/; from dist/src/model it is dist/build/, where `npm run build:ts` puts a copy
+ * (scripts/copy-wasm.mjs). In Node, ZCSIM_WASM names another build instead (an absolute path): the tests use it to
+ * run the whole command on a deliberately broken model.
  */
 function defaultUrls(): URL[] {
   const over = isNode ? process.env.ZCSIM_WASM : undefined;
   if (over) return [new URL(`file://${over.startsWith("/") ? "" : "/"}${over}`)];
-  return [new URL("../../build/zcsim.wasm", import.meta.url), new URL("../../../build/zcsim.wasm", import.meta.url)];
+  return [new URL("../../build/zcsim.wasm", import.meta.url)];
 }
 
 async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === "file:" && isNode) {
-    const fs = await import("node:fs/promises");
+    // a name bundlers leave alone: a page never takes this branch, and a browser build must not warn about node:fs
+    const name = "node:fs/promises";
+    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import("node:fs/promises");
     return fs.readFile(url);
   }
   const res = await fetch(url);

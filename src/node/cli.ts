@@ -2,6 +2,7 @@
  * zcsim: the command line. Each command lives in src/node/commands/ and registers itself on the program.
  * Bad input ends in one line naming the field and the reason, and exit status 2; never a stack trace.
  */
+import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ScenarioError } from "../scenario/index.js";
 import { registerList, registerRun } from "./commands/run.js";
@@ -11,10 +12,14 @@ import { registerNative } from "./commands/native.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSweep } from "./commands/sweep.js";
-import { UsageError } from "./commands/common.js";
-import { pathToFileURL } from "node:url";
+import { registerDoctor } from "./commands/doctor.js";
+import { OutputError, packageVersion, UsageError } from "./commands/common.js";
 
-export { UsageError, collect, numberArg } from "./commands/common.js";
+export type { Bar } from "./commands/common.js";
+export { collect, colorOn, numberArg, OutputError, packageVersion, progressBar, UsageError, writeOutput } from "./commands/common.js";
+
+/** A write that failed because the reader went away (`| head`): the process ends as one killed by SIGPIPE would. */
+const isEpipe = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === "EPIPE";
 
 /**
  * Makes a failed write to stdout end the process quietly (bin/zcsim.js): a reader that went away (EPIPE: `| head`,
@@ -36,6 +41,7 @@ export function guardStdout(): void {
 export function buildProgram(): Command {
   const program = new Command("zcsim")
     .description("Shows, counts and verifies how Linux moves file data without copying it.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
     .exitOverride();
   registerList(program);
@@ -46,6 +52,7 @@ export function buildProgram(): Command {
   registerTrace(program);
   registerCalibrate(program);
   registerSweep(program);
+  registerDoctor(program);
   return program;
 }
 
@@ -57,9 +64,14 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isEpipe(e)) return 141; // a synchronous write (-o /dev/stdout, a FIFO) whose reader went away: quietly
     if (e instanceof ScenarioError || e instanceof UsageError) {
       process.stderr.write(`zcsim: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof OutputError) {
+      process.stderr.write(`zcsim: ${e.message}\n`);
+      return 1;
     }
     process.stderr.write(`zcsim: internal error: ${(e as Error).message}\n`);
     if (process.env.ZCSIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);

@@ -159,6 +159,8 @@ export function expandMatrix(names: string[], matrix: MatrixName = "default", se
     const base: Record<string, string> = {};
     for (const k of axes) base[k] = declaredDefault(declared, k) ?? BASE[k] ?? AXES[k][0];
     for (const k of axes) if (k in BASE && k !== "chunk") base[k] = BASE[k];
+    // a scenario file is centred on its own params (issue 19): the values it declares, as it writes them
+    if (source) for (const k of axes) base[k] = String(declared[k]);
     let points: Record<string, string>[];
     if (matrix === "full") {
       points = [{}];

@@ -20,6 +20,8 @@ import { deliveryVerdict, type Evidence, type Result, type SignalRecord } from "
 import type { Compiled } from "../scenario/types.js";
 import { stepCap } from "../scenario/limits.js";
 import { Call } from "../scenario/abi.js";
+import { MACHINE_PARAMS } from "../scenario/machine-params.js";
+import { paramText } from "./scenario-arg.js";
 
 /** The host's JSON (native-host/main.c, report()). */
 export interface NativeRaw {
@@ -131,9 +133,31 @@ export function nativeAvailable(): { ok: boolean; why?: string } {
   if (process.platform !== "linux") return { ok: false, why: `the native host needs Linux (this is ${process.platform})` };
   const bin = nativeBinary();
   if (existsSync(bin)) return { ok: true };
-  const cc = spawnSync(process.env.CC || "cc", ["--version"], { stdio: "ignore" });
-  if (cc.error || cc.status !== 0) return { ok: false, why: "the native host is not built: there is no C compiler (cc) on this machine" };
-  return { ok: false, why: `the native host is not built (${bin} is missing): run npm run build:native` };
+  // the install script (scripts/build-native.mjs) keeps why it did not build the host
+  let why = "";
+  try { why = readFileSync(join(dirname(bin), "why"), "utf8").trim(); } catch { /* not recorded */ }
+  if (!why) {
+    const cc = spawnSync(process.env.CC || "cc", ["--version"], { stdio: "ignore" });
+    why = cc.error || cc.status !== 0 ? "there is no C compiler (cc) on this machine" : `${bin} is missing`;
+  }
+  return { ok: false, why: `the native host is not built: ${why} (npx zcsim doctor says what this machine needs)` };
+}
+
+/**
+ * The host's note on a knob it could not apply ("knob TCP_CONGESTION: the program asks 0, this kernel has 3 (...)")
+ * in the parameter's name and values: "tcpCongestion: the program asks cubic, this kernel has bbr (...)".
+ */
+export function namedKnobNote(note: string, knobs: NativeRaw["knobs"] = []): string {
+  const m = /^knob (\S+): the program asks (-?\d+), this kernel has (-?\d+)(.*)$/s.exec(note);
+  if (!m) return note;
+  const k = knobs.find((x) => x.knob === m[1]);
+  const key = Object.keys(MACHINE_PARAMS).find((p) => k !== undefined && MACHINE_PARAMS[p].knob === k.id);
+  if (!key) return note;
+  const mp = MACHINE_PARAMS[key];
+  const value = (v: number) => (mp.values ? mp.values[v] ?? `an unknown choice (${v})` : paramText(key, mp.type === "bool" ? v !== 0 : v));
+  // the host's "how" may start with the knob's number too ("(0: the system's default ...)"): the name says it
+  const how = mp.values ? m[4].replace(/^ \(-?\d+: /, " (") : m[4];
+  return `${key}: the program asks ${value(Number(m[2]))}, this kernel has ${value(Number(m[3]))}${how}`;
 }
 
 export interface NativeOptions {
@@ -445,7 +469,7 @@ export function toResult(compiled: Compiled, raw: NativeRaw): Result {
     kernel,
     evidence,
     unavailable,
-    notes: [...raw.notes],
+    notes: raw.notes.map((n) => namedKnobNote(n, raw.knobs)),
   };
   if (peers.length) {
     result.peer = {

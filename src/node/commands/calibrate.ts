@@ -6,9 +6,9 @@
  * `--check FILE` fits nothing: it reports an existing profile. `--save-matrix`/`--from-matrix` keep the measured
  * cells and fit them again later without the kernel. docs/timing.md explains it all.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { numberArg, UsageError } from "./common.js";
+import { numberArg, UsageError, writeOutput } from "./common.js";
 import {
   fitCells, validationCells, runMatrix, fitProfile, report, formatReport, readProfile, refeature, mergeMatrices, DEFAULT_COSTS,
   type MeasuredCell, type Profile,
@@ -66,7 +66,7 @@ export function registerCalibrate(program: Command): void {
         for (const c of todo) if (Object.keys(machine).length) c.machine = machine;
         log(`${todo.length} cells, ${reps} native runs each, round the cells`);
         cells = await runMatrix(sim, todo, { reps, log });
-        if (opts.saveMatrix) writeFileSync(opts.saveMatrix, JSON.stringify(cells) + "\n");
+        if (opts.saveMatrix) writeOutput("--save-matrix", opts.saveMatrix, JSON.stringify(cells) + "\n");
       }
       let profile: Profile;
       if (opts.check) {
@@ -77,7 +77,7 @@ export function registerCalibrate(program: Command): void {
         profile = fitted.profile;
         cells = fitted.cells;
         profile.made = `zcsim calibrate --reps ${reps} --fit-sizes ${opts.fitSizes}${opts.validate ? ` --validate ${opts.validate}` : ""}${opts.scenarios ? ` --scenarios ${opts.scenarios}` : ""}${opts.fromMatrix ? ` --from-matrix ${opts.fromMatrix}` : ""}${opts.wakeCost !== "fitted" ? ` --wake-cost ${opts.wakeCost}` : ""}${opts.latencyBy !== "time" ? ` --latency-by ${opts.latencyBy}` : ""}`;
-        writeFileSync(opts.output, JSON.stringify(profile, null, 2) + "\n");
+        writeOutput("-o", opts.output, JSON.stringify(profile, null, 2) + "\n");
         log(`profile written to ${opts.output}`);
       }
       process.stdout.write(formatCalibration(cells, profile, opts.check ?? "fitted"));

@@ -10,19 +10,19 @@
  *   1  an exact counter disagrees, a run failed, or (with --baseline) agreement fell
  *   2  bad usage or a scenario the compiler refuses; --require-kernel when the kernel cannot run
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
-import { parseSets } from "../../scenario/index.js";
+import { parseSets, scenarioNames } from "../../scenario/index.js";
+import { checkSets, scenarioSource } from "../scenario-arg.js";
 import {
   baselineOf, buildReport, chartJsSource, exitStatus, expandMatrix, openEngines, runTasks,
   type Baseline, type CompareReport, type MatrixName,
 } from "../compare.js";
 import { formatTable } from "../../report/compare-table.js";
 import { renderCompareHtml } from "../../report/compare-html.js";
-import { collect, numberArg, UsageError } from "./common.js";
+import { collect, colorOn, numberArg, progressBar, UsageError, writeOutput } from "./common.js";
 import { Pool } from "../pool.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 
@@ -96,6 +96,8 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
   const sets = parseSets(opts.set ?? []);
   const kernelRuns = numberArg("--runs", 1, 100, "a whole number of native runs")(String(opts.runs ?? 5));
   const baselineRuns = numberArg("--baseline-runs", 1, 20, "a whole number of matrix runs")(String(opts.baselineRuns ?? 1));
+  // each --set against its parameter's range in every scenario named (a bad value: one line, before anything runs)
+  for (const name of names.length ? names : scenarioNames()) checkSets(scenarioSource(name).source, sets);
   const tasks = expandMatrix(names, matrix, sets, { seed, points });
   let baseline: Baseline | undefined;
   if (opts.baseline) {
@@ -117,15 +119,7 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     return 2;
   }
 
-  const bar = opts.progress && process.stderr.isTTY
-    ? new cliProgress.SingleBar({
-        stream: process.stderr,
-        format: "compare |{bar}| {value}/{total} runs | {what}",
-        barsize: 30,
-        hideCursor: true,
-        clearOnComplete: true,
-      }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar = await progressBar(opts.progress, "compare |{bar}| {value}/{total} runs | {what}");
   const what = (i: number) => (tasks[i] ? `${tasks[i].scenario} ${Object.entries(tasks[i].params).map(([k, v]) => `${k}=${v}`).join(" ")}` : "");
   bar?.start(tasks.length, 0, { what: what(0) });
   const t0 = performance.now();
@@ -141,12 +135,12 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
     const { rows, summary, notes } = report;
     process.stdout.write(JSON.stringify({ matrix, rows, summary, notes }, null, 2) + "\n");
   } else {
-    process.stdout.write(formatTable(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, onlyDisagreements: opts.disagreements, all: opts.all }));
+    process.stdout.write(formatTable(report, { color: colorOn(process.stdout), onlyDisagreements: opts.disagreements, all: opts.all }));
   }
 
   const htmlFile = opts.html === false ? undefined : opts.html ?? (opts.json ? undefined : DEFAULT_HTML);
   if (htmlFile) {
-    writeFileSync(htmlFile, htmlOf(report));
+    writeOutput("--html", htmlFile, htmlOf(report));
     process.stderr.write(`zcsim compare: the HTML report is in ${resolve(htmlFile)}\n`);
   }
   if (opts.writeBaseline) {
@@ -162,14 +156,34 @@ export async function compareCommand(names: string[], opts: Opts): Promise<numbe
       const again = buildReport(matrix, await runTasks(tasks, engines), engines, 0).summary.perScenario;
       for (const [n, p] of Object.entries(again)) if (!summary.perScenario[n] || p.agree < summary.perScenario[n].agree) summary.perScenario[n] = p;
     }
-    writeFileSync(opts.writeBaseline, JSON.stringify(baselineOf(summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
+    writeOutput("--write-baseline", opts.writeBaseline, JSON.stringify(baselineOf(summary, matrix, old, `Linux ${release()}`), null, 2) + "\n");
     process.stderr.write(`zcsim compare: wrote the baseline ${resolve(opts.writeBaseline)}\n`);
   }
   await engines.pool?.close();
   return exitStatus(report, baseline, { explainedOk: opts.explainedOk }, (f) => process.stderr.write(`zcsim compare: agreement fell: ${f}\n`));
 }
 
+/**
+ * In place of chart.js when it is not installed (an optional peer dependency): each chart's canvas says how to get
+ * the charts; the tables of the report are all there.
+ */
+export const NO_CHARTS = `window.Chart = function (canvas) {
+  if (canvas) { var p = document.createElement("p"); p.className = "no-charts";
+    p.textContent = "No chart: chart.js is not installed beside zerocopy-sim (npm install chart.js, then run zcsim compare again)."; canvas.replaceWith(p); }
+  this.destroy = function () {};
+};`;
+
+/** chart.js's source to inline, or NO_CHARTS (and a line on stderr) without it. */
+function chartJsOrNote(): string {
+  try {
+    return chartJsSource();
+  } catch {
+    process.stderr.write("zcsim compare: the HTML report has no charts: chart.js is not installed (npm install chart.js)\n");
+    return NO_CHARTS;
+  }
+}
+
 export function htmlOf(report: CompareReport): string {
-  return renderCompareHtml(report, { chartJs: chartJsSource(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", host: `${process.platform} ${release()}` });
+  return renderCompareHtml(report, { chartJs: chartJsOrNote(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", host: `${process.platform} ${release()}` });
 }
 

@@ -5,8 +5,8 @@
  */
 import { Command } from "commander";
 import type { Evidence, Result } from "../../result.js";
-import { formatSize } from "../../scenario/index.js";
-import { loadScenarioArg } from "../scenario-arg.js";
+import { formatSize, type ParamValue } from "../../scenario/index.js";
+import { defaultParams, loadScenarioArg, paramsHeader } from "../scenario-arg.js";
 import { Call, type CallName } from "../../scenario/abi.js";
 import type { Compiled } from "../../scenario/types.js";
 import { NativeError, nativeAvailable, runNativeDetailed, type NativeRaw } from "../native.js";
@@ -16,12 +16,13 @@ import { DEFAULT_MAX_STEPS, MAX_STEPS, MAX_TIMEOUT_MS } from "../../scenario/lim
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 const n = (x: number | null | undefined) => (x === null || x === undefined ? "-" : x.toLocaleString("en-US"));
-const bytes = (x: number | null | undefined) =>
-  x === null || x === undefined ? "-" : `${n(x)} B${x >= 1024 && x % 1024 === 0 ? ` (${formatSize(x)})` : ""}`;
+/** Sizes are written one way, as scenario files and --set write them: "1MiB", "6000B". */
+const bytes = (x: number | null | undefined) => (x === null || x === undefined ? "-" : formatSize(x));
 const MARK: Record<Evidence, string> = { measured: "measured", derived: "derived", unobservable: "unobservable", unavailable: "UNAVAILABLE" };
 
-/** A native result as a readable table: value, then how it was obtained. */
-export function formatNative(r: Result): string {
+/** A native result as a readable table: value, then how it was obtained. The header names the parameters that
+ *  differ from `defaults` (the scenario's). */
+export function formatNative(r: Result, defaults?: Record<string, ParamValue>): string {
   const ev = (p: string) => (r.evidence?.[p] ? MARK[r.evidence[p]] : "");
   const passes = (b: number) => (r.payloadBytes ? ` = ${(b / r.payloadBytes).toFixed(2)} passes` : "");
   const rows: [string, string, string][] = [
@@ -41,13 +42,12 @@ export function formatNative(r: Result): string {
   for (const [k, v] of Object.entries(r.kernel ?? {})) {
     const e = r.evidence?.[`kernel.${k}`];
     if (v === null && e !== "unavailable") continue;
-    rows.push([`  ${k}`, v === null ? "-" : typeof v === "number" ? n(v) : String(v), e ? MARK[e] + (e === "unavailable" && r.unavailable?.[`kernel.${k}`] ? `: ${r.unavailable[`kernel.${k}`]}` : "") : ""]);
+    rows.push([`  ${k}`, v === null ? "-" : typeof v === "number" ? (/bytes$/i.test(k) ? bytes(v) : n(v)) : String(v), e ? MARK[e] + (e === "unavailable" && r.unavailable?.[`kernel.${k}`] ? `: ${r.unavailable[`kernel.${k}`]}` : "") : ""]);
   }
   for (const note of r.notes ?? []) rows.push(["note", note, ""]);
   const w0 = Math.max(...rows.map(([k]) => k.length));
   const w1 = Math.min(70, Math.max(...rows.map(([, v]) => v.length)));
-  const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === "number" && v >= 1024 && v % 1024 === 0 ? formatSize(v) : v}`).join(" ");
-  return `${r.scenario} (this kernel: native host)  ${params}\npayload ${bytes(r.payloadBytes)}\n` +
+  return `${r.scenario} (this kernel: native host)  ${paramsHeader(r.params, defaults, r.scenario)}\npayload ${bytes(r.payloadBytes)}\n` +
     rows.map(([k, v, e]) => `  ${k.padEnd(w0)}  ${v.padEnd(w1)}  ${e}`.trimEnd()).join("\n") + "\n";
 }
 
@@ -100,7 +100,7 @@ async function action(arg: string, opts: { set: string[]; json?: boolean; keep?:
   const { result, raw } = run;
   if (opts.raw) process.stdout.write(JSON.stringify(raw, null, 2) + "\n");
   else if (opts.calls) process.stdout.write(formatCalls(compiled, raw));
-  else process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatNative(result));
+  else process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatNative(result, defaultParams(arg)));
   if (result.delivered.intact === false) process.exitCode = 1; // unverified (null) is not a failure
 }
 

@@ -1,10 +1,10 @@
 /** `zcsim list` and `zcsim run <name|file> [--set k=v]... [--json]`: the model's result for one scenario. */
 import type { Command } from "commander";
 import type { Result } from "../../result.js";
-import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames } from "../../scenario/index.js";
+import { catalogue, formatSize, MACHINE_PARAMS, scenarioNames, type ParamValue } from "../../scenario/index.js";
 import { collect, numberArg } from "./common.js";
 import { DEFAULT_MAX_STEPS, DEFAULT_MODEL_TIMEOUT_MS, MAX_STEPS, MAX_TIMEOUT_MS } from "../../scenario/limits.js";
-import { loadScenarioArg } from "../scenario-arg.js";
+import { defaultParams, loadScenarioArg, paramsHeader } from "../scenario-arg.js";
 import { applyProfile, readProfile } from "../calibrate.js";
 
 export function registerList(program: Command): void {
@@ -46,7 +46,7 @@ export function registerRun(program: Command): void {
       const { loadSimulator } = await import("../../model/index.js");
       const sim = await loadSimulator();
       const { result, status, stopped } = sim.run(compiled, { trace: false, maxSteps: opts.maxSteps, timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000 });
-      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result));
+      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatResult(result, defaultParams(arg)));
       // a run the machine stopped before its end (step budget, a call that would block forever) is a failure
       if (status !== "DONE") process.stderr.write(`zcsim: the run stopped before the program's end: ${status}${stopped ? `: ${stopped.detail}` : ""}\n`);
       if (status !== "DONE" || result.delivered.intact === false) process.exitCode = 1; // unverified (null) is not a failure
@@ -54,10 +54,11 @@ export function registerRun(program: Command): void {
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
-const bytes = (x: number) => `${n(x)} B${x >= 1024 && x % 1024 === 0 ? ` (${formatSize(x)})` : ""}`;
+/** Sizes are written one way, as scenario files and --set write them: "1MiB", "6000B". */
+const bytes = (x: number) => formatSize(x);
 
-/** A result as a readable table. */
-export function formatResult(r: Result): string {
+/** A result as a readable table; the header names the parameters that differ from `defaults` (the scenario's). */
+export function formatResult(r: Result, defaults?: Record<string, ParamValue>): string {
   const passes = (b: number) => (r.payloadBytes ? ` = ${(b / r.payloadBytes).toFixed(2)} passes over the payload` : "");
   const lines: [string, string][] = [
     ["syscalls", `${n(r.syscalls.total)}  (${Object.entries(r.syscalls.byName).map(([k, v]) => `${k} ${n(v)}`).join(", ")})`],
@@ -74,14 +75,10 @@ export function formatResult(r: Result): string {
   for (const s of r.signals ?? []) lines.push(["signal", `${s.at ?? `step ${s.step}`}: ${s.signal} ${s.code}${s.addr ? ` at ${s.addr}` : ""}`]);
   if (r.kernel) {
     const k = Object.entries(r.kernel).filter(([, v]) => v !== null && v !== undefined);
-    if (k.length) lines.push(["kernel", k.map(([a, b]) => `${a} ${typeof b === "number" ? n(b) : b}`).join(", ")]);
+    if (k.length) lines.push(["kernel", k.map(([a, b]) => `${a} ${typeof b === "number" ? (/bytes$/i.test(a) ? bytes(b) : n(b)) : b}`).join(", ")]);
   }
   for (const note of r.notes ?? []) lines.push(["note", note]);
-  const params = Object.entries(r.params)
-    .filter(([k]) => !(k in MACHINE_PARAMS) || r.params[k] !== MACHINE_PARAMS[k].default)
-    .map(([k, v]) => `${k}=${typeof v === "number" && v >= 1024 && k !== "stepBudget" ? formatSize(v) : v}`)
-    .join(" ");
   const w = Math.max(...lines.map(([k]) => k.length));
-  return `${r.scenario} (${r.engine === "sim" ? "model" : "kernel"})  ${params}\n` +
+  return `${r.scenario} (${r.engine === "sim" ? "model" : "kernel"})  ${paramsHeader(r.params, defaults, r.scenario)}\n` +
     `payload ${bytes(r.payloadBytes)}\n` + lines.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n") + "\n";
 }

@@ -7,9 +7,9 @@
  * delivery was not intact (the point says which); 2 on bad usage (an unknown parameter, a malformed value).
  */
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import { formatSize, parseSets } from "../../scenario/index.js";
-import { collect, UsageError } from "./common.js";
+import { checkSets, scenarioSource } from "../scenario-arg.js";
+import { collect, progressBar, UsageError } from "./common.js";
 import { parseGrid, runSweep, sweepOk, sweepRows, toCsv, type Engine, type SweepRow } from "../sweep.js";
 import type { NativeMode } from "../pool.js";
 
@@ -59,6 +59,10 @@ export async function sweepCommand(arg: string, opts: Opts): Promise<number> {
   const axes = parseGrid(opts.grid ?? []);
   const sets = parseSets(opts.set ?? []);
   for (const a of axes) if (a.key in sets) throw new UsageError(`--grid ${a.key} and --set ${a.key}: choose one`);
+  // every value against its parameter's range, before anything runs (a grid value as a --set would be)
+  const { source } = scenarioSource(arg);
+  checkSets(source, sets);
+  for (const a of axes) for (const v of a.values) checkSets(source, { [a.key]: String(v) });
   if (engine !== "model") {
     const { nativeAvailable } = await import("../native.js");
     const ok = nativeAvailable();
@@ -69,9 +73,7 @@ export async function sweepCommand(arg: string, opts: Opts): Promise<number> {
   }
   const native: NativeMode = opts.nativeParallel ? "parallel" : "serial";
   const n = axes.reduce((k, a) => k * a.values.length, 1);
-  const bar = opts.progress && process.stderr.isTTY && n > 1
-    ? new cliProgress.SingleBar({ stream: process.stderr, format: "sweep |{bar}| {value}/{total} points", barsize: 30, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar = await progressBar(opts.progress && n > 1, "sweep |{bar}| {value}/{total} points");
   bar?.start(n, 0);
   const t0 = performance.now();
   let points;

@@ -4,11 +4,10 @@
  * `--engine both` puts the model and the kernel in one Perfetto file (two processes, side by side), or one after
  * the other for the other formats. `--profile FILE` sets the model's cost knobs from a calibration profile.
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Result } from "../../result.js";
 import type { Compiled } from "../../scenario/types.js";
-import { collect, numberArg, UsageError } from "./common.js";
+import { collect, numberArg, UsageError, writeOutput } from "./common.js";
 import { loadScenarioArg } from "../scenario-arg.js";
 import {
   callsFromModel, callsFromNative, formatStrace, perfettoFromModel, perfettoFromNative, mergeTraces,
@@ -86,7 +85,7 @@ export function registerTrace(program: Command): void {
       let compiled = loadScenarioArg(arg, opts.set, profile?.machineParams);
       if (profile) compiled = applyProfile(compiled, profile);
       const text = await traceText(compiled, { ...opts, traceCap: opts.traceCap ? Number(opts.traceCap) : undefined });
-      if (opts.output) writeFileSync(opts.output, text);
+      if (opts.output) writeOutput("-o", opts.output, text);
       else process.stdout.write(text);
     });
 }
