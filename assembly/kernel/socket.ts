@@ -34,6 +34,7 @@ import {
   skbAlloc, skbSeal, skbLen, skbLinRoom, skbLinTail, skbLinAdd, skbLinear, skbAddFrag, skbCopyIn, skbFree,
   skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbSetCsum, skbId, FRAG_MAX,
   skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook, skbStamp, skbSetStamp,
+  skbFlags, skbSetFlags, SKBFL_SHARED_FRAG,
 } from "./skb";
 import { userPageFor } from "../mm/usercopy";
 import { translate, FM_GUP, lastFault } from "../mm/fault";
@@ -433,6 +434,7 @@ export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
     if (n > len - done) n = len - done;
     // MSG_SPLICE_PAGES: the route caps of a TCP socket always gather (see routeSG)
     if (n <= 0 || !skbAddFrag(s, pfn, off + done, n)) { tcpPush(k); s = curSkb(k); continue; }
+    skbSetFlags(s, skbFlags(s) | SKBFL_SHARED_FRAG);
     done += n;
     if (skbLen(s) >= goal()) { tcpPush(k); if (done < len) s = curSkb(k); }
   }
