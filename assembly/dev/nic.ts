@@ -38,7 +38,7 @@ import {
 } from "../kernel/skb";
 import { CopyWhat } from "../abi";
 import { sinkReceive } from "../kernel/sink";
-import { sockSink } from "../kernel/socket";
+import { sockSink, zcOrphanRx, zcClone, zcRelease } from "../kernel/socket";
 
 export const CMD_EOP: u32 = 1;
 export const STA_DD: u32 = 1;
@@ -123,6 +123,7 @@ export function nicXmit(skb: i32): void {
         // with NETIF_F_SG: the segment takes references to the original's frags over [at, end)
         segFrags(skb, seg, at, end);
         skbSetFlags(seg, skbFlags(skb));
+        zcClone(seg, skb);
         // perform_csum_check: the CPU sums the segment, linear first if its frags are shared
         if (skbFlags(seg) & SKBFL_SHARED_FRAG) skbLinearize(seg);
         csumPass(seg);
@@ -173,6 +174,7 @@ function xmitOne(skb: i32): void {
   let need: u32 = (skbLinear(skb) > 0 ? 1 : 0) + <u32>skbNfrags(skb);
   if ((!featSG && skbNfrags(skb) > 0) || need > ringSize - 1) {
     skbLinearize(skb);
+    zcRelease(skb);
     need = 1;
   }
   // skb_checksum_help: without offload the CPU reads the payload (a linear copy first if its frags are shared)
@@ -219,6 +221,8 @@ export function nicProcess(): void {
     }
     store<u8>(p, <u8>STA_DD, 13);
     ev(Ev.DESC_DONE, TDH % ringSize, STA_DD, 0, 0, 0, 0);
+    // the frame's receiver is on this machine (the veth's peer namespace): skb_orphan_frags_rx at its end
+    if (sink >= 0 && (<u32>load<u8>(p, 12) & CMD_EOP)) zcOrphanRx(skb);
     TDH++;
   }
 }
