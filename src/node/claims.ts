@@ -198,7 +198,7 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
           const lin = kk.skbLinearBytes, frag = kk.skbFragBytes;
           if (typeof lin === "number" && typeof frag === "number")
             k.push(`measured at the driver: ${frag} payload bytes in page frags, ${lin} in linear skbs (${kk.skbs} skbs, scatter-gather ${kk.nicSg ? "on" : "off"}); ` +
-              `its CPU passes are derived from the calls and those shapes: payload found linear was copied there by software GSO (skb_segment)`);
+              `its CPU passes are derived from the calls and those shapes${lin > 0 ? ": payload found linear was copied there by software GSO (skb_segment)" : ""}`);
           else k.push(`its skbs could not be sampled (${kr.unavailable?.["kernel.skbLinearBytes"] ?? "tracepoints unavailable"}): no CPU passes shown`);
         } else if (row.kernel.cpuCopies !== null && kr.evidence?.["copies.cpu.bytes"] === "derived") k.push("its CPU passes are derived from the calls, not measured");
         if (row.kernel.modeSwitches !== null && model.modeSwitches !== null && row.kernel.modeSwitches !== model.modeSwitches) k.push(`the kernel made ${kr.syscalls.total} calls where the model made ${mr.syscalls.total} (${Object.entries(kr.syscalls.byName).map(([c, n]) => `${c} x${n}`).join(", ")})`);
