@@ -1,9 +1,11 @@
 // TCP sockets connected to a sink: the loopback peer (sink `tcp`) or the simulated NIC (sink `nic`).
 //
-// tcp_sendmsg builds skbs of at most TCP_GSO_MAX payload bytes. Data from user memory is copied into the skb's
-// linear part (one copy op per skb). Pages from a pipe (splice, sendfile: MSG_SPLICE_PAGES) become fragments by
-// reference when the route can gather (NETIF_F_SG); otherwise they are copied in (the socket linearizes them).
-// Without checksum offload on the route the CPU computes the checksum while copying user data.
+// tcp_sendmsg builds skbs of at most TCP_GSO_MAX payload bytes. Data from user memory is copied into the task's
+// page fragment and referenced as frags. Pages from a pipe (splice, sendfile: MSG_SPLICE_PAGES) and MSG_ZEROCOPY's
+// user pages become frags by reference, marked shared (SKBFL_SHARED_FRAG). A TCP socket's route always gathers and
+// sums (sk_setup_caps), so these skbs are the same whatever the device: a NIC without SG or checksum offload makes
+// its copies and sums at transmit (dev/nic.ts). A receiver on this machine (loopback, the NIC's veth peer) copies
+// MSG_ZEROCOPY's user pages at receive (skb_orphan_frags_rx).
 // A full skb is transmitted at once; the sender may have at most SNDBUF (+ RCVBUF on loopback, where the peer
 // holds the rest) bytes in skbs not yet freed, and sleeps (a voluntary context switch) while the peer reads or
 // the NIC completes. A lazy peer reads nothing until peer_read or close: a sender that would then wait forever
