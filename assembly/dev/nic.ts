@@ -23,8 +23,10 @@
 // segments (skb_segment). Without SG each segment is a new linear skb the payload is copied into (and, without
 // checksumming, summed in the same pass: skb_copy_and_csum_bits). With SG a segment references the original's
 // frags; without checksumming the CPU then sums it (skb_checksum), after linearizing a segment whose frags are
-// shared (SKBFL_SHARED_FRAG: page-cache pages from sendfile or splice, which a writer may change under the sum).
-// The driver gets one skb and one descriptor per buffer of each segment.
+// shared (SKBFL_SHARED_FRAG: page-cache pages from sendfile or splice, MSG_ZEROCOPY's user pages: a writer may
+// change them under the sum). The driver gets one skb and one descriptor per buffer of each segment. The frames go
+// to a peer on this machine (the veth's), whose receive copies MSG_ZEROCOPY's pages (zcOrphanRx).
+
 import { Counter, Ev, Dev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
