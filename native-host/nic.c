@@ -182,7 +182,8 @@ static int ethtool(int s, const char *dev, uint32_t cmd, uint32_t *data) {
 }
 
 /* Knob.NIC_CSUM then Knob.NIC_SG through the legacy ETHTOOL_STXCSUM / ETHTOOL_SSG (ethtool_set_one_feature ->
- * netdev_update_features: netdev_fix_features drops SG without a checksum feature, and TSO without SG); then read
+ * netdev_update_features: netdev_fix_features drops TSO without SG or checksumming; older kernels dropped SG without a
+ * checksum feature too, 6.18 keeps it); then read
  * back (ETHTOOL_GTXCSUM, GSG, GTSO): what the phase runs with, reported under machine. */
 static int features(const char *dev, char *why, size_t whylen) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -204,7 +205,7 @@ static int features(const char *dev, char *why, size_t whylen) {
   H.nic_mtu = ioctl(s, SIOCGIFMTU, &r) == 0 ? r.ifr_mtu : -1;
   close(s);
   if (H.nic_sg_want && !H.nic_sg)
-    note("the nic sink: scatter-gather asked but off on %s: %s", dev, H.nic_csum ? "the device refused it" : "netdev_fix_features drops NETIF_F_SG without a checksum feature");
+    note("the nic sink: scatter-gather asked but off on %s: %s", dev, H.nic_csum ? "the device refused it" : "this kernel's netdev_fix_features drops NETIF_F_SG without a checksum feature");
   return 0;
 }
 

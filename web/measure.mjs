@@ -12,7 +12,7 @@ const built = existsSync(new URL("../dist/src/node/cli.js", import.meta.url));
 const [cmd, args] = built ? ["node", ["bin/zcsim.js", "claims", "--json"]] : ["npx", ["tsx", "src/node/cli.ts", "claims", "--json"]];
 const rows = JSON.parse(execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 }));
 const kernelNote = (note) => {
-  const i = note.indexOf("kernel (loopback TCP):");
+  const i = note.search(/kernel \((loopback TCP|TCP through a veth[^)]*)\):/);
   return i >= 0 ? note.slice(i).replace(/\.$/, "") + "." : "";
 };
 const out = {
@@ -20,7 +20,7 @@ const out = {
   date: new Date().toISOString().slice(0, 10),
   host: `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})`,
   command: "zcsim claims --json",
-  note: "Measured on a loopback TCP socket: the NIC's DMA cannot be observed there, and CPU passes are derived from the calls the kernel made.",
+  note: "Measured through a veth pair (tee: a loopback TCP socket) with the model's scatter-gather setting: the NIC's DMA cannot be observed there; CPU passes are derived from the calls the kernel made and the skb shapes measured at the driver.",
   rows: rows.map((r) => ({ mechanism: r.mechanism, kernel: r.kernel ?? null, note: kernelNote(r.note) })),
 };
 writeFileSync(new URL("./measured.json", import.meta.url), JSON.stringify(out, null, 2) + "\n");

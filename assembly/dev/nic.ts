@@ -17,11 +17,16 @@
 //
 // Features: NETIF_F_SG lets one skb take one gather descriptor per fragment; without it the skb must be
 // linear (the CPU copies it). NETIF_F_HW_CSUM lets the NIC compute the checksum; without it the CPU reads the
-// payload to compute it. Without checksum offload the device's skbs are the same as without SG (the model drops
-// SG, as netdev_fix_features did; on 6.18 a veth reads SG back as on, yet its skbs arrive linear). TSO needs both: the
-// socket layer builds 64 KiB skbs whatever the device has (TCP's software GSO), and without them validate_xmit_skb
-// cuts each into MSS-sized linear segments (skb_segment), copying the payload and, without checksumming, summing
-// it in the same pass (skb_copy_and_csum_bits): the driver gets one skb and one descriptor per segment.
+// payload to compute it. The two are independent (measured on 6.18: a veth with checksumming off reads SG back as
+// on, and write()'s page frags reach its driver as frags). TSO needs both: the socket layer builds 64 KiB skbs
+// whatever the device has (TCP's software GSO), and without TSO validate_xmit_skb cuts each into MSS-sized
+// segments (skb_segment). Without SG each segment is a new linear skb the payload is copied into (and, without
+// checksumming, summed in the same pass: skb_copy_and_csum_bits). With SG a segment references the original's
+// frags; without checksumming the CPU then sums it (skb_checksum), after linearizing a segment whose frags are
+// shared (SKBFL_SHARED_FRAG: page-cache pages from sendfile or splice, MSG_ZEROCOPY's user pages: a writer may
+// change them under the sum). The driver gets one skb and one descriptor per buffer of each segment. The frames go
+// to a peer on this machine (the veth's), whose receive copies MSG_ZEROCOPY's pages (zcOrphanRx).
+
 import { Counter, Ev, Dev, Knob } from "../abi";
 import { count, spend } from "../counters";
 import { ev } from "../trace";
@@ -30,11 +35,12 @@ import { rgrow } from "../mem";
 import { dmaTransfer } from "./dma";
 import {
   skbLen, skbLinear, skbNfrags, skbLinPfn, fragPfn, fragOff, fragLen, skbId, skbCsum, skbSetCsum, skbLinearize,
-  skbFree, skbSock, skbAlloc, skbCopyIn, skbByte, atPfn, atOff, atRun, skbAtDriver,
+  skbFree, skbSock, skbAlloc, skbCopyIn, skbByte, atPfn, atOff, atRun, skbAtDriver, skbAddFrag, skbFlags,
+  skbSetFlags, SKBFL_SHARED_FRAG,
 } from "../kernel/skb";
 import { CopyWhat } from "../abi";
 import { sinkReceive } from "../kernel/sink";
-import { sockSink } from "../kernel/socket";
+import { sockSink, zcOrphanRx, zcClone, zcRelease } from "../kernel/socket";
 import { nicDev, netdevSetFeatures } from "../kernel/netdevice";
 
 export const CMD_EOP: u32 = 1;
@@ -45,7 +51,7 @@ let ringSize: u32 = 0;          // descriptors in the ring
 export let TDT: u32 = 0;        // transmit descriptor tail: next the driver fills (free-running)
 export let TDH: u32 = 0;        // transmit descriptor head: next the NIC processes (free-running)
 export let ntc: u32 = 0;        // next to clean: oldest descriptor the driver has not reclaimed
-export let featSG: bool = true; // NETIF_F_SG after netdev_fix_features
+export let featSG: bool = true; // NETIF_F_SG
 export let featCsum: bool = true; // NETIF_F_HW_CSUM
 let wired: i32 = 0;             // sinks on the wire (each socket routed here delivers to its own sink)
 export let posted: i64 = 0;     // descriptors posted since reset
@@ -57,8 +63,8 @@ export function nicReset(): void {
   ring = rgrow(0, 0, <usize>ringSize << 4);
   TDT = 0; TDH = 0; ntc = 0; posted = 0;
   featCsum = knob(Knob.NIC_CSUM) != 0;
-  // netdev_fix_features: "Dropping NETIF_F_SG since no checksum feature."
-  featSG = knob(Knob.NIC_SG) != 0 && featCsum;
+  // netdev_fix_features no longer drops SG without a checksum feature (6.18 keeps it: measured, read back on)
+  featSG = knob(Knob.NIC_SG) != 0;
   netdevSetFeatures(nicDev, featSG, featCsum);
   wired = 0;
 }
@@ -100,28 +106,61 @@ export function nicClean(): void {
 export const NIC_MSS: i32 = 1448;
 
 /** validate_xmit_skb, then ndo_start_xmit for each skb it yields: a GSO skb the device cannot take whole (no SG or
- *  no checksum offload: no TSO) is cut into MSS segments first. */
+ *  no checksum offload: no TSO) is cut into MSS segments first (skb_segment). */
 export function nicXmit(skb: i32): void {
   if ((!featSG || !featCsum) && skbLen(skb) > NIC_MSS) {
     const len = skbLen(skb);
     for (let at = 0; at < len; at += NIC_MSS) {
-      // skb_segment without NETIF_F_SG: a new linear skb per segment, the payload copied in (and summed)
       const seg = skbAlloc(skbSock(skb));
       const end = at + NIC_MSS < len ? at + NIC_MSS : len;
-      let x = at;
-      while (x < end) {
-        skbByte(skb, x);
-        const n = atRun < end - x ? atRun : end - x;
-        skbCopyIn(seg, atPfn, atOff, n, CopyWhat.LINEARIZE);
-        x += n;
+      if (!featSG) {
+        // without NETIF_F_SG: a new linear skb per segment, the payload copied in (and summed)
+        let x = at;
+        while (x < end) {
+          skbByte(skb, x);
+          const n = atRun < end - x ? atRun : end - x;
+          skbCopyIn(seg, atPfn, atOff, n, CopyWhat.LINEARIZE);
+          x += n;
+        }
+        if (!featCsum) csumPass(seg);
+      } else {
+        // with NETIF_F_SG: the segment takes references to the original's frags over [at, end)
+        segFrags(skb, seg, at, end);
+        skbSetFlags(seg, skbFlags(skb));
+        zcClone(seg, skb);
+        // perform_csum_check: the CPU sums the segment, linear first if its frags are shared
+        if (skbFlags(seg) & SKBFL_SHARED_FRAG) skbLinearize(seg);
+        csumPass(seg);
       }
-      if (!featCsum) { csumPass(seg); }
       xmitOne(seg);
     }
     skbFree(skb);   // consume_skb: the original's frags (page references) are dropped
     return;
   }
   xmitOne(skb);
+}
+
+/** skb_segment's gather path: `seg` copies what of bytes [at, end) lies in `skb`'s linear part (TCP's payload
+ *  never does: it is all in frags) and references the rest where it lies, in the original's frags. */
+function segFrags(skb: i32, seg: i32, at: i32, end: i32): void {
+  let pos = skbLinear(skb);
+  let x = at;
+  while (x < end && x < pos) {
+    skbByte(skb, x);
+    const n = atRun < end - x ? atRun : end - x;
+    skbCopyIn(seg, atPfn, atOff, n, CopyWhat.LINEARIZE);
+    x += n;
+  }
+  const nf = skbNfrags(skb);
+  for (let i = 0; i < nf && pos < end; i++) {
+    const l = fragLen(skb, i);
+    if (pos + l > at) {
+      const a = at > pos ? at - pos : 0;
+      const b = end < pos + l ? end - pos : l;
+      skbAddFrag(seg, fragPfn(skb, i), fragOff(skb, i) + a, b - a);
+    }
+    pos += l;
+  }
 }
 
 /** The CPU reads the payload to checksum it (skb_checksum_help, or skb_copy_and_csum_bits while segmenting). */
@@ -139,10 +178,14 @@ function xmitOne(skb: i32): void {
   let need: u32 = (skbLinear(skb) > 0 ? 1 : 0) + <u32>skbNfrags(skb);
   if ((!featSG && skbNfrags(skb) > 0) || need > ringSize - 1) {
     skbLinearize(skb);
+    zcRelease(skb);
     need = 1;
   }
-  // skb_checksum_help: without offload the CPU reads the payload
-  if (!featCsum && !skbCsum(skb)) csumPass(skb);
+  // skb_checksum_help: without offload the CPU reads the payload (a linear copy first if its frags are shared)
+  if (!featCsum && !skbCsum(skb)) {
+    if (skbFlags(skb) & SKBFL_SHARED_FRAG) skbLinearize(skb);
+    csumPass(skb);
+  }
   // net_dev_start_xmit: the skb as the driver gets it
   count(Counter.TP_NET_DEV_XMIT, 1);
   skbAtDriver(skb);
@@ -182,6 +225,8 @@ export function nicProcess(): void {
     }
     store<u8>(p, <u8>STA_DD, 13);
     ev(Ev.DESC_DONE, TDH % ringSize, STA_DD, 0, 0, 0, 0);
+    // the frame's receiver is on this machine (the veth's peer namespace): skb_orphan_frags_rx at its end
+    if (sink >= 0 && (<u32>load<u8>(p, 12) & CMD_EOP)) zcOrphanRx(skb);
     TDH++;
   }
 }

@@ -4,8 +4,10 @@
 //   skb record (SKB_REC bytes)
 //   0      4     8        12      16      20        24    28      32     36     40       48
 //   +------+-----+--------+-------+-------+---------+-----+-------+------+------+--------+------------------+---------------+
-//   | sock | len | linear | nfrag | state | consumed| id  | csum  | next |  zc  | stamp  | lin pfn x LIN_MAX| frag x FRAG_MAX|
+//   | sock | len | linear | nfrag | flags | consumed| id  | csum  | next |  zc  | stamp  | lin pfn x LIN_MAX| frag x FRAG_MAX|
 //   +------+-----+--------+-------+-------+---------+-----+-------+------+------+--------+------------------+---------------+
+//   flags: SKBFL_SHARED_FRAG (the frags are pages others may write: MSG_SPLICE_PAGES' page-cache and pipe pages,
+//   MSG_ZEROCOPY's user pages)
 //   zc: the MSG_ZEROCOPY send (its id + 1) whose user pages the fragments reference, 0 = none
 //   stamp (i64): the sender's clock (TIME_NS) when the skb reached the receive queue: the peer cannot copy it sooner
 //   frag: [pfn u32, off u32, len u32]; the linear part fills its pages from the start, page after page
@@ -40,6 +42,12 @@ export function skbReset(): void {
 @inline export function skbLen(s: i32): i32 { return load<i32>(r(s), 4); }
 @inline export function skbLinear(s: i32): i32 { return load<i32>(r(s), 8); }
 @inline export function skbNfrags(s: i32): i32 { return load<i32>(r(s), 12); }
+/** skb_shinfo(skb)->flags: SKBFL_SHARED_FRAG, set by tcp_sendmsg_locked for MSG_SPLICE_PAGES (sendfile, splice)
+ *  and by the model for MSG_ZEROCOPY (measured: linearized likewise): skb_has_shared_frag makes
+ *  skb_checksum_help and skb_segment linearize before the CPU sums the payload. */
+export const SKBFL_SHARED_FRAG: i32 = 1;
+@inline export function skbFlags(s: i32): i32 { return load<i32>(r(s), 16); }
+@inline export function skbSetFlags(s: i32, f: i32): void { store<i32>(r(s), f, 16); }
 @inline export function skbConsumed(s: i32): i32 { return load<i32>(r(s), 20); }
 @inline export function skbSetConsumed(s: i32, v: i32): void { store<i32>(r(s), v, 20); }
 @inline export function skbId(s: i32): i32 { return load<i32>(r(s), 24); }

@@ -1,9 +1,11 @@
 // TCP sockets connected to a sink: the loopback peer (sink `tcp`) or the simulated NIC (sink `nic`).
 //
-// tcp_sendmsg builds skbs of at most TCP_GSO_MAX payload bytes. Data from user memory is copied into the skb's
-// linear part (one copy op per skb). Pages from a pipe (splice, sendfile: MSG_SPLICE_PAGES) become fragments by
-// reference when the route can gather (NETIF_F_SG); otherwise they are copied in (the socket linearizes them).
-// Without checksum offload on the route the CPU computes the checksum while copying user data.
+// tcp_sendmsg builds skbs of at most TCP_GSO_MAX payload bytes. Data from user memory is copied into the task's
+// page fragment and referenced as frags. Pages from a pipe (splice, sendfile: MSG_SPLICE_PAGES) and MSG_ZEROCOPY's
+// user pages become frags by reference, marked shared (SKBFL_SHARED_FRAG). A TCP socket's route always gathers and
+// sums (sk_setup_caps), so these skbs are the same whatever the device: a NIC without SG or checksum offload makes
+// its copies and sums at transmit (dev/nic.ts). A receiver on this machine (loopback, the NIC's veth peer) copies
+// MSG_ZEROCOPY's user pages at receive (skb_orphan_frags_rx).
 // A full skb is transmitted at once; the sender may have at most SNDBUF (+ RCVBUF on loopback, where the peer
 // holds the rest) bytes in skbs not yet freed, and sleeps (a voluntary context switch) while the peer reads or
 // the NIC completes. A lazy peer reads nothing until peer_read or close: a sender that would then wait forever
@@ -34,8 +36,10 @@ import {
   skbAlloc, skbSeal, skbLen, skbAddFrag, skbFree,
   skbNext, skbSetNext, skbConsumed, skbSetConsumed, skbByte, atPfn, atOff, atRun, skbId, FRAG_MAX,
   skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook, skbStamp, skbSetStamp,
+  skbFlags, skbSetFlags, SKBFL_SHARED_FRAG, skbSock,
 } from "./skb";
-import { translate, FM_GUP } from "../mm/fault";
+import { userPageFor } from "../mm/usercopy";
+import { translate, FM_GUP, lastFault } from "../mm/fault";
 import { loXmit, nicXmit, nicClean, nicProcess, featSG } from "./netdevice";
 import { sinkReceive, sinkLazy, sinkExpect } from "./sink";
 import { sleepFor, WAIT_SOCKET, inoSizeOf } from "../mm/pagecache";
@@ -139,12 +143,11 @@ export function sockSink(k: i32): i32 { return unchecked(kSink[k]); }
 export function sockSetZc(k: i32, on: bool): void { unchecked(kZc[k] = on); }
 export function sockZc(k: i32): bool { return unchecked(kZc[k]); }
 export function sockClosed(k: i32): bool { return unchecked(kClosed[k]); }
-/** The device's own features: loopback has them all; the NIC what netdev_fix_features left. A TCP socket's route
- *  caps have scatter-gather and checksumming whatever the device has (sk_setup_caps: TCP always does GSO, in
- *  software when the device cannot), so the socket layer builds the same skbs either way; a device that lacks them
- *  costs its copies at transmit (nicXmit). Only MSG_ZEROCOPY looks at the device (it keeps the user's pages only
- *  where the device gathers them). */
-export function routeSG(k: i32): bool { return unchecked(kRoute[k]) == ROUTE_LO ? true : featSG; }
+/** The device's own features: loopback has them all; the NIC what was set. A TCP socket's route caps have
+ *  scatter-gather and checksumming whatever the device has (sk_setup_caps: TCP always does GSO, in software when
+ *  the device cannot), so the socket layer builds the same skbs either way, MSG_ZEROCOPY's included (its `zc` is
+ *  sk_route_caps & NETIF_F_SG); a device that lacks them costs its copies at transmit (nicXmit). */
+export function routeSG(k: i32): bool { return true; }
 
 // sk_page_frag: the task's page fragment (current->task_frag) that tcp_sendmsg copies user data into, 32 KiB
 // (SKB_FRAG_PAGE_ORDER 3); skb_page_frag_refill starts it over when only it holds the page, takes a new one when full
@@ -211,12 +214,7 @@ function xmit(k: i32, s: i32): void {
       unchecked(kAcked[k] = end);
       unchecked(kSmallAckAt[k] = 0);
     }
-    const zc = skbZc(s);
-    if (zc != 0 && skbNfrags(s) > 0) {
-      // skb_orphan_frags_rx: a local receiver must not see the sender's user pages: the frags are copied
-      skbLinearize(s);
-      unchecked(zcCopied[k * ZC_MAX + ((zc - 1) % ZC_MAX)] = true);
-    }
+    if (skbNfrags(s) > 0) zcOrphanRx(s);
     skbSetNext(s, -1);
     if (unchecked(kQTail[k]) >= 0) skbSetNext(unchecked(kQTail[k]), s); else unchecked(kQHead[k] = s);
     unchecked(kQTail[k] = s);
@@ -431,6 +429,7 @@ export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
     if (n > len - done) n = len - done;
     // MSG_SPLICE_PAGES: the route caps of a TCP socket always gather (see routeSG)
     if (n <= 0 || !skbAddFrag(s, pfn, off + done, n)) { tcpPush(k); s = curSkb(k); continue; }
+    skbSetFlags(s, skbFlags(s) | SKBFL_SHARED_FRAG);
     done += n;
     if (skbLen(s) >= goal()) { tcpPush(k); if (done < len) s = curSkb(k); }
   }
@@ -440,6 +439,35 @@ export function tcpSendPage(k: i32, pfn: u32, off: i32, len: i32): i32 {
 function canCoalesce(s: i32, pfn: u32, off: i32): bool {
   const n = skbNfrags(s);
   return n > 0 && fragPfn(s, n - 1) == pfn && fragOff(s, n - 1) + fragLen(s, n - 1) == off;
+}
+
+/** skb_orphan_frags_rx (__netif_receive_skb_core): a receiver on this machine (loopback, or the veth's peer
+ *  namespace) must not see the sender's user pages: skb_copy_ubufs copies the frags and completes the send's hold
+ *  as failed, so its completion says copied (SO_EE_CODE_ZEROCOPY_COPIED), also for a segment already linear. */
+export function zcOrphanRx(s: i32): void {
+  const zc = skbZc(s);
+  if (zc == 0) return;
+  skbLinearize(s);
+  unchecked(zcCopied[skbSock(s) * ZC_MAX + ((zc - 1) % ZC_MAX)] = true);
+}
+
+/** skb_zerocopy_clone: a segment cut from skb `from` shares its send's pages, and holds the completion too. */
+export function zcClone(seg: i32, from: i32): void {
+  const zc = skbZc(from);
+  if (zc == 0) return;
+  skbSetZc(seg, zc);
+  const slot = skbSock(from) * ZC_MAX + ((zc - 1) % ZC_MAX);
+  unchecked(zcSkbs[slot] = unchecked(zcSkbs[slot]) + 1);
+}
+
+/** The skb's copy for the device holds none of the send's pages any more (validate_xmit_skb linearized it for a
+ *  device without SG): the send's completion no longer waits on it, and nothing is left to orphan at the receiver
+ *  (measured on 6.18: the 376-byte tail of a 64 KiB send through a veth without SG completes uncopied). */
+export function zcRelease(s: i32): void {
+  const zc = skbZc(s);
+  if (zc == 0) return;
+  skbSetZc(s, 0);
+  zcSkbFreed(skbSock(s), zc - 1);
 }
 
 /** The last skb of MSG_ZEROCOPY send `id` was freed: its completion goes on the error queue. */
@@ -498,10 +526,9 @@ export function tcpSendUserZc(k: i32, uaddr: i64, len: i64): i64 {
   unchecked(kZcNext[k] = id + 1);
   const slot = k * ZC_MAX + (id % ZC_MAX);
   unchecked(zcSkbs[slot] = 1);          // held by the call itself until it returns
-  unchecked(zcCopied[slot] = !routeSG(k));
+  unchecked(zcCopied[slot] = false);
   let sent: i64 = 0;
-  if (!routeSG(k)) sent = tcpSendUser(k, uaddr, len);
-  else {
+  {
     tcpPush(k);
     while (sent < len) {
       if (room(k) <= 0 && !waitRoom(k, 1)) break;
@@ -517,6 +544,9 @@ export function tcpSendUserZc(k: i32, uaddr: i64, len: i64): i64 {
       if (m <= 0 || (skbNfrags(s) >= FRAG_MAX && !canCoalesce(s, pfn, off))) { tcpPush(k); continue; }
       if (skbZc(s) == 0) { skbSetZc(s, id + 1); unchecked(zcSkbs[slot] = unchecked(zcSkbs[slot]) + 1); }
       skbAddFrag(s, pfn, off, m);
+      // the user may write these pages while the skb holds them: a CPU checksum needs a copy (measured on 6.18:
+      // MSG_ZEROCOPY's payload reaches a driver without checksum offload linear, as sendfile's does)
+      skbSetFlags(s, skbFlags(s) | SKBFL_SHARED_FRAG);
       sent += m;
       if (skbLen(s) >= goal()) tcpPush(k);
     }

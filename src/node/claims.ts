@@ -7,10 +7,10 @@
  * explains every difference by its mechanism, with the run's own counts.
  *
  * The article's setting: the whole file in one call, a cold cache, a NIC as the sink (model: sink=nic, gather
- * off for plain sendfile, on for "sendfile with DMA gather"). The kernel's: the same; the two sendfile rows through
- * the native host's nic sink, a veth whose scatter-gather is switched as the model's (its CPU passes derived from
- * the skbs' shapes measured at the driver; a veth hands the skb over, so a NIC's DMA is unobservable), the other
- * rows to a loopback TCP peer (loopback always gathers).
+ * off for plain sendfile, on for "sendfile with DMA gather"). The kernel's: the same, through the native host's nic
+ * sink, a veth whose scatter-gather is switched as the model's (its CPU passes derived from the calls and from the
+ * skbs' shapes measured at the driver; a veth hands the skb over, so a NIC's DMA is unobservable); tee's row, whose
+ * two sinks the model makes NICs, to a loopback TCP peer (the host has one veth).
  */
 import type { Result } from "../result.js";
 import { compileByName, formatSize, type Compiled } from "../scenario/index.js";
@@ -57,9 +57,9 @@ export function settingOf(m: ClaimMechanism, sets: Record<string, string> = {}):
   if (m === "sendfile") model.nicSg = "off";
   if (m === "sendfile-gather") model.nicSg = "on";
   if (m === "tee") model.copySink = "nic";
-  const viaNic = m === "sendfile" || m === "sendfile-gather";
+  const viaNic = m !== "tee";
   const kernel: Record<string, string> = { ...common, sink: viaNic ? "nic" : "tcp" };
-  if (viaNic) kernel.nicSg = model.nicSg;
+  if (viaNic && model.nicSg !== undefined) kernel.nicSg = model.nicSg;
   if (m === "tee") kernel.copySink = "tcp";
   // a --set wins over the article's setting, in both
   return { scenario, model: { ...model, ...sets }, kernel: { ...kernel, ...pickKernelSafe(sets, viaNic) } };
@@ -198,7 +198,7 @@ export async function claimRows(engines: ClaimEngines, sets: Record<string, stri
           const lin = kk.skbLinearBytes, frag = kk.skbFragBytes;
           if (typeof lin === "number" && typeof frag === "number")
             k.push(`measured at the driver: ${frag} payload bytes in page frags, ${lin} in linear skbs (${kk.skbs} skbs, scatter-gather ${kk.nicSg ? "on" : "off"}); ` +
-              `its CPU passes are derived from those shapes: payload found linear was copied there by software GSO (skb_segment)`);
+              `its CPU passes are derived from the calls and those shapes${lin > 0 ? ": payload found linear was copied there by software GSO (skb_segment)" : ""}`);
           else k.push(`its skbs could not be sampled (${kr.unavailable?.["kernel.skbLinearBytes"] ?? "tracepoints unavailable"}): no CPU passes shown`);
         } else if (row.kernel.cpuCopies !== null && kr.evidence?.["copies.cpu.bytes"] === "derived") k.push("its CPU passes are derived from the calls, not measured");
         if (row.kernel.modeSwitches !== null && model.modeSwitches !== null && row.kernel.modeSwitches !== model.modeSwitches) k.push(`the kernel made ${kr.syscalls.total} calls where the model made ${mr.syscalls.total} (${Object.entries(kr.syscalls.byName).map(([c, n]) => `${c} x${n}`).join(", ")})`);
@@ -224,7 +224,7 @@ export function formatClaims(rows: ClaimRow[], kernelWhy?: string): string {
   const out = [line(head), ...body.map(line), ""];
   out.push("sw: mode (user/kernel) switches, 2 per call; cpu and dma: passes over the payload (bytes copied / payload bytes).");
   out.push(`model: ${settingText(rows[0]?.modelParams)} (sendfile: nicSg=off; sendfile-gather: nicSg=on; tee: both sinks NICs)`);
-  if (withKernel) out.push(`kernel: ${settingText(rows[0]?.kernelParams)} (sendfile rows through a veth with the model's nicSg, the others loopback: NIC DMA unobservable)`);
+  if (withKernel) out.push(`kernel: ${settingText(rows[0]?.kernelParams)} (through a veth with the model's nicSg, tee to loopback: NIC DMA unobservable)`);
   else if (kernelWhy) out.push(`kernel column empty: ${kernelWhy}`);
   out.push("");
   for (const r of rows) out.push(`${r.mechanism}: ${r.note}`);

@@ -21,7 +21,7 @@ export interface MachineParam {
 
 export const MACHINE_PARAMS: Record<string, MachineParam> = {
   nicSg: { type: "bool", default: Boolean(KNOBS.NIC_SG.default), knob: Knob.NIC_SG, doc: "the NIC's scatter-gather (NETIF_F_SG): gather descriptors, one per skb fragment" },
-  nicCsum: { type: "bool", default: Boolean(KNOBS.NIC_CSUM.default), knob: Knob.NIC_CSUM, doc: "the NIC's checksum offload (NETIF_F_HW_CSUM); Linux drops SG without it" },
+  nicCsum: { type: "bool", default: Boolean(KNOBS.NIC_CSUM.default), knob: Knob.NIC_CSUM, doc: "the NIC's checksum offload (NETIF_F_HW_CSUM); without it no TSO: software GSO, the CPU sums each segment" },
   nicTxRing: { type: "size", default: KNOBS.NIC_TX_RING.default, knob: Knob.NIC_TX_RING, min: 8, max: 4096, doc: "descriptors in the NIC's TX ring" },
   faultAround: { type: "size", default: KNOBS.FAULT_AROUND_BYTES.default, knob: Knob.FAULT_AROUND_BYTES, min: 4096, max: 2 * 1024 * 1024, doc: "fault_around_bytes: the window a read fault maps" },
   readahead: { type: "size", default: KNOBS.READAHEAD_BYTES.default, knob: Knob.READAHEAD_BYTES, min: 0, max: 64 * 1024 * 1024, doc: "the readahead window's maximum (read_ahead_kb)" },

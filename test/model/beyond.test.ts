@@ -90,14 +90,22 @@ describe("MSG_ZEROCOPY", () => {
     expect(out.result.copies.cpu.bytes).toBe(2 * 64 * KiB);
     expect(out.result.delivered).toMatchObject({ bytes: 64 * KiB, intact: true });
   });
-  it("to the NIC with gather: the user pages go by reference (no copy), the completion is not COPIED", async () => {
+  it("to the NIC with gather: the device takes the user pages by reference; its peer is on this machine (the veth), which copies them at receive: COPIED", async () => {
     const out = await runProgram(prog(["MSG_ZEROCOPY"], true), { files: SRC(64 * KiB), buffers: { b: { size: 64 * KiB } }, sinks: { out: { kind: "nic", expect: "src" } } });
-    expect(evs(out, "ZC_COMPLETE").map((e) => [e.lo, e.hi, e.copied])).toEqual([[0, 1, 0]]);
-    expect(out.result.copies.cpu.bytes).toBe(64 * KiB);   // only read()
+    expect(evs(out, "ZC_COMPLETE").map((e) => [e.lo, e.hi, e.copied])).toEqual([[0, 1, 1]]);
+    // read(), then skb_orphan_frags_rx at the peer's end: the 64 KiB of user pages once more
+    expect(out.result.copies.cpu.bytes).toBe(2 * 64 * KiB);
     // each 32 KiB send is pushed as its own skb (below the size goal): 8 page fragments each, one descriptor each
     expect(out.result.kernel!.skbs).toBe(2);
     expect(out.result.kernel!.nicDescriptors).toBe(16);
     expect(out.result.delivered).toMatchObject({ bytes: 64 * KiB, intact: true });
+  });
+  it("to the NIC without gather: segments are copies that hold no user page, the completion is not COPIED", async () => {
+    const out = await runProgram(prog(["MSG_ZEROCOPY"], true), { files: SRC(64 * KiB), buffers: { b: { size: 64 * KiB } }, sinks: { out: { kind: "nic", expect: "src" } } }, {}, { nicSg: false });
+    expect(evs(out, "ZC_COMPLETE").map((e) => [e.lo, e.hi, e.copied])).toEqual([[0, 1, 0]]);
+    expect(out.result.kernel!.skbLinearBytes).toBe(64 * KiB);
+    expect(out.result.kernel!.skbFragBytes).toBe(0);
+    expect(out.result.copies.cpu.bytes).toBe(2 * 64 * KiB);   // read(), then skb_segment's copy
   });
   it("without SO_ZEROCOPY the flag is ignored: a copy, and no completion", async () => {
     const out = await runProgram(prog(["MSG_ZEROCOPY"], false), { files: SRC(64 * KiB), buffers: { b: { size: 64 * KiB } }, sinks: { out: { kind: "nic", expect: "src" } } });

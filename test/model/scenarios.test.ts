@@ -108,11 +108,23 @@ describe("sendfile: file to socket in the kernel", () => {
     expect(r.kernel!.csumBytes).toBe(0);
     expect(r.delivered).toMatchObject({ bytes: size, intact: true });
   });
-  it("NIC without checksum offload: SG is dropped too (netdev_fix_features), and the CPU checksums", async () => {
+  it("NIC without checksum offload: page-cache frags are shared, so each segment is linearized before the CPU sums it", async () => {
     const size = MiB;
     const { result: r } = await runByName("sendfile", { fileSize: size, sink: "nic", nicCsum: false });
     expect(r.copies.cpu.bytes).toBe(size);
+    expect(r.kernel!.skbLinearBytes).toBe(size);
+    expect(r.kernel!.skbFragBytes).toBe(0);
     expect(r.kernel!.csumBytes).toBe(size);
+    expect(r.delivered).toMatchObject({ bytes: size, intact: true });
+  });
+  it("NIC without checksum offload, write(): the page-fragment frags are not shared: segments keep them, the CPU only sums", async () => {
+    const size = MiB;
+    const { result: r } = await runByName("read-write", { fileSize: size, chunk: "64KiB", sink: "nic", nicCsum: false });
+    expect(r.copies.cpu.bytes).toBe(2 * size);             // read() and write(): no third copy at the device
+    expect(r.kernel!.skbLinearBytes).toBe(0);
+    expect(r.kernel!.skbFragBytes).toBe(size);
+    expect(r.kernel!.csumBytes).toBe(size);
+    expect(r.kernel!.skbs).toBeGreaterThanOrEqual(Math.ceil(size / MSS_NIC));
     expect(r.delivered).toMatchObject({ bytes: size, intact: true });
   });
   it("cold cache: the disk DMAs the file into the page cache, read_bytes shows it", async () => {
