@@ -38,9 +38,8 @@ import {
   skbZc, skbSetZc, skbNfrags, fragPfn, fragOff, fragLen, skbLinearize, setZcFreeHook, skbStamp, skbSetStamp,
   skbFlags, skbSetFlags, SKBFL_SHARED_FRAG, skbSock,
 } from "./skb";
-import { userPageFor } from "../mm/usercopy";
-import { translate, FM_GUP, lastFault } from "../mm/fault";
-import { loXmit, nicXmit, nicClean, nicProcess, featSG } from "./netdevice";
+import { translate, FM_GUP } from "../mm/fault";
+import { loXmit, nicXmit, nicClean, nicProcess } from "./netdevice";
 import { sinkReceive, sinkLazy, sinkExpect } from "./sink";
 import { sleepFor, WAIT_SOCKET, inoSizeOf } from "../mm/pagecache";
 

@@ -108,7 +108,7 @@ function drawPoint(rng: ReturnType<typeof xoroshiro128plus>, name: string, decla
   if (free("sink")) {
     const sinks: Record<string, string>[] = [{ sink: "tcp" }];
     if (!calls.some((c) => SOCKET_ONLY_CALLS.has(c))) for (const s of RANDOM_SPACE.sink) if (s !== "tcp") sinks.push({ sink: s });
-    if (NIC_SCENARIOS.includes(name)) sinks.push(...NIC_POINTS);
+    if (name in NIC_SCENARIOS) sinks.push(...NIC_SCENARIOS[name]);
     Object.assign(p, pick(sinks));
   }
   return p;
