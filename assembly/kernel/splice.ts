@@ -199,7 +199,8 @@ export function sys_vmsplice(fd: i64, flags: i64): i64 {
         done += n;
       }
     }
-    if (done < total && pipeFull(p)) wouldBlock();   // the rest waits for room
+    // iter_to_pipe stops when the pipe is full and the call returns what fitted: it waits for room only before
+    // it starts (wait_for_space), never for the rest of the iovec
     return done;
   }
   // vmsplice_to_user: the read end's data is copied out

@@ -56,7 +56,7 @@ export const NIC_POINTS: Record<string, string>[] = [
  * user pages). MSG_ZEROCOPY without gather is left out: how many of its completions say COPIED varies from run to run
  * on the kernel (0..256 of 256 sends; a retransmitted tail is copied at the peer), the model says none.
  */
-const NIC_SCENARIOS: Record<string, Record<string, string>[]> = {
+export const NIC_SCENARIOS: Record<string, Record<string, string>[]> = {
   "read-write": NIC_POINTS, "mmap-write": NIC_POINTS, sendfile: NIC_POINTS, splice: NIC_POINTS, tee: NIC_POINTS,
   vmsplice: NIC_POINTS, "msg-zerocopy": NIC_POINTS.filter((p) => p.nicSg !== "off"),
 };

@@ -41,9 +41,9 @@ export function numberArg(option: string, min: number, max: number, what: string
   };
 }
 
-/** The package's version, from its package.json (two levels up from src/node, three from dist/src/node). */
+/** The package's version, from its package.json (three levels up from src/node/commands, four from dist/src/node/commands). */
 export function packageVersion(): string {
-  for (const up of ["../../package.json", "../../../package.json"]) {
+  for (const up of ["../../../package.json", "../../../../package.json"]) {
     try {
       const p = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
       if (p.name === "zerocopy-sim" && p.version) return p.version;
