@@ -5,10 +5,10 @@
 // and breaks to brk_pc on a result <= 0.
 import {
   PROGRAM_MAGIC, PROGRAM_VERSION, HEADER_WORDS, Op, Tag, Rpn, Call, Counter, Ev, Knob, Status, SinkKind, Cache, Fill,
-  Flags, Header, FileRec, SinkRec, BufRec, CallInsn, Wait, CALL_MAX, CALL_SYSCALL, CALL_TO_ARG,
+  Flags, Header, FileRec, SinkRec, BufRec, CallInsn, Wait, CALL_MAX, CALL_SYSCALL, CALL_TO_ARG, Errno,
 } from "./abi";
 import { count, resetCounters, setCounter, spend } from "./counters";
-import { ev, traceReset, traceFinish, traceOn } from "./trace";
+import { ev, traceReset, traceFinish } from "./trace";
 import { sockFlushAtExit } from "./kernel/socket";
 import { knob, knobDefaults, setKnob, setCounting, setInKernel } from "./machine";
 import { argVal, argTag, argsSetProgram, reg, setReg, MAX_ARGS, iovBase, iovLen, setIovN, IOV_MAX } from "./args";
@@ -33,6 +33,7 @@ import * as sys from "./kernel/syscalls";
 import { sys_fallocate } from "./kernel/open";
 import { rgrow, rfree, arenaReset } from "./mem";
 import { cpuCopyCallStart } from "./mm/usercopy";
+import { findVma, vmaStart } from "./mm/vma";
 
 // ---- the loaded program ---------------------------------------------------------------------------------
 let prog: usize = 0;          // a copy of the program's words
@@ -301,7 +302,6 @@ function recordSignal(step: i64): void {
   unchecked(sigRecs[b + 4] = v); unchecked(sigRecs[b + 5] = v >= 0 ? sys.sigAddr - v : -1);
   nsig++;
 }
-import { findVma, vmaStart } from "./mm/vma";
 function findVmaStart(a: i64): i64 { const v = findVma(a); return v < 0 ? -1 : vmaStart(v); }
 
 function dispatch(call: i32): i64 {
@@ -337,7 +337,7 @@ function dispatch(call: i32): i64 {
     case Call.mem_read: return sys.mem_read(a0, a1);
     case Call.mem_write: return sys.mem_write(a0, a1);
     case Call.peer_read: return sys.peer_read(a0);
-    default: return -38; // ENOSYS
+    default: return -Errno.ENOSYS;
   }
 }
 
