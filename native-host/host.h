@@ -12,7 +12,8 @@
  *   measure.c  the bracket: getrusage, /proc/self/io, perf_event_open counters and tracepoints, the clock
  *   pattern.c  the byte pattern every file holds and every sink verifies
  *   knobs.c    the program's knobs on this machine: applied, or compared with the kernel's own (report rows)
- *   util.c     the helpers every file may call (notes, internal descriptors, CPU pinning); it calls no other file
+ *   util.c     the helpers every file may call (notes, a failed phase, internal descriptors, CPU pinning); it calls
+ *              no other file
  *
  * All state lives in one struct (H, below), every field commented, so a reader sees the whole host at once.
  */
@@ -339,6 +340,7 @@ static const char *const TCP_CC_NAMES[4] = { "", "reno", "cubic", "bbr" };
 
 /* util.c */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int failed(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int hi_fd(int fd);
 int has_nic(void);
 void pin_cpus(void);

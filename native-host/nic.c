@@ -27,7 +27,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,15 +41,6 @@
 
 #define NIC_NET 0x0ad50000u  /* 10.213.0.0/30: private, and only inside the host's and the peer's namespaces */
 
-static int failed(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int failed(int status, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(H.status_detail, sizeof H.status_detail, fmt, ap);
-  va_end(ap);
-  H.status = status;
-  return -1;
-}
 
 /* ---------------------------------------------------------------- the namespace */
 

@@ -8,7 +8,6 @@
  */
 #include <poll.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
@@ -31,15 +30,8 @@
  * checks each (a descriptor, a path, an offset pointer, a user buffer and its length, an iovec), whether it is a
  * syscall. */
 
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(H.status_detail, sizeof H.status_detail, fmt, ap);
-  va_end(ap);
-  H.status = STATUS_BAD_PROGRAM;
-  return -1;
-}
+/* a refused program: one line naming the step and the field (util.c's failed) */
+#define bad(...) failed(STATUS_BAD_PROGRAM, __VA_ARGS__)
 
 /* ---------------------------------------------------------------- loading and checking */
 

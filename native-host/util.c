@@ -21,6 +21,17 @@ void note(const char *fmt, ...) {
   va_end(ap);
 }
 
+/* Ends the run's phase with `status` and a one-line detail (H.status, H.status_detail); returns -1 for the caller
+ * to return. */
+int failed(int status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(H.status_detail, sizeof H.status_detail, fmt, ap);
+  va_end(ap);
+  H.status = status;
+  return -1;
+}
+
 /* Moves an internal descriptor to >= FD_INTERNAL (close-on-exec) so the program's descriptors are numbered as in
  * the model: 3, 4, ... */
 int hi_fd(int fd) {

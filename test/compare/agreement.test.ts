@@ -13,25 +13,20 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildReport, checkBaseline, expandMatrix, runTasks, type Baseline, type MatrixName } from "../../src/node/compare.js";
-import { loadBoth } from "./engines.js";
+import { bothOrSkip } from "./engines.js";
 
 const BASELINE = new URL("./agreement-baseline.json", import.meta.url);
 const matrix: MatrixName = process.env.CI ? "full" : "default";
 
 describe(`agreement with the kernel (${matrix} matrix)`, () => {
   it("no scenario agrees less than the baseline", { timeout: 1_800_000 }, async (ctx) => {
-    const both = await loadBoth();
-    if (!both.ok) {
-      if (process.env.CI) throw new Error(`CI must compare with the kernel, and the kernel side cannot run: ${both.why}`);
-      console.log(`skipped: ${both.why}`);
-      ctx.skip();
-      return;
-    }
-    both.engines.kernelRuns = 3;
+    const engines = await bothOrSkip(ctx);
+    if (!engines) return;
+    engines.kernelRuns = 3;
     const tasks = expandMatrix([], matrix);
     const t0 = performance.now();
-    const outs = await runTasks(tasks, both.engines);
-    const rep = buildReport(matrix, outs, both.engines, performance.now() - t0);
+    const outs = await runTasks(tasks, engines);
+    const rep = buildReport(matrix, outs, engines, performance.now() - t0);
     const s = rep.summary;
     expect(s.kernel).toBe("ran");
     console.log(`${matrix} matrix: ${s.runs} points x 3 native runs in ${(rep.ms / 1000).toFixed(1)} s; measured ${s.agree}/${s.exact} ` +

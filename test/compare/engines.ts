@@ -21,3 +21,16 @@ export async function loadBoth(): Promise<{ ok: true; engines: Engines } | { ok:
     return { ok: false, why: `the model is not available: ${(e as Error).message.split("\n")[0]}` };
   }
 }
+
+/**
+ * Both engines for a test that compares them, or undefined after skipping it with one line: under CI a kernel side
+ * that cannot run fails the test instead (a CI run where the kernel did not run must not pass).
+ */
+export async function bothOrSkip(ctx: { skip(): void }): Promise<Engines | undefined> {
+  const both = await loadBoth();
+  if (both.ok) return both.engines;
+  if (process.env.CI) throw new Error(`CI must compare with the kernel, and the kernel side cannot run: ${both.why}`);
+  console.log(`skipped: ${both.why}`);
+  ctx.skip();
+  return undefined;
+}
